@@ -1,0 +1,37 @@
+import { createHash } from 'crypto';
+
+/** Length of the hash suffix in revision and content-addressed names. */
+export const HASH_LENGTH = 10;
+
+/**
+ * JSON with object keys sorted at every depth and `undefined` members dropped,
+ * so that equal content always serializes to the same bytes.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+/**
+ * A short, DNS-safe hash (lower-case hex) of the canonical JSON of `value`.
+ * Same input → same hash on any machine.
+ */
+export function contentHash(value: unknown, length: number = HASH_LENGTH): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, length);
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(sortKeys);
+  }
+  if (value !== null && typeof value === 'object') {
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const member = (value as Record<string, unknown>)[key];
+      if (member !== undefined) {
+        sorted[key] = sortKeys(member);
+      }
+    }
+    return sorted;
+  }
+  return value;
+}

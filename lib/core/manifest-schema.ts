@@ -1,0 +1,94 @@
+/**
+ * Offline schema validation of synthesized manifests with the
+ * `kubernetes-models` and `@kubernetes-models/*` validators.
+ */
+
+/** A synthesized Kubernetes object. */
+export interface Manifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name?: string; readonly namespace?: string; readonly [key: string]: unknown };
+  readonly [key: string]: unknown;
+}
+
+interface ValidatingModel {
+  validate(): void;
+}
+type ModelClass = new (data: unknown) => ValidatingModel;
+
+/** API groups whose schemas ship in a `@kubernetes-models/*` package. */
+const CRD_PACKAGES: Record<string, string> = {
+  'networking.istio.io': '@kubernetes-models/istio',
+  'security.istio.io': '@kubernetes-models/istio',
+  'telemetry.istio.io': '@kubernetes-models/istio',
+  'gateway.networking.k8s.io': '@kubernetes-models/gateway-api',
+  'serving.knative.dev': '@kubernetes-models/knative',
+  'eventing.knative.dev': '@kubernetes-models/knative',
+  'sources.knative.dev': '@kubernetes-models/knative',
+  'keda.sh': '@kubernetes-models/keda',
+  'cert-manager.io': '@kubernetes-models/cert-manager',
+  'acme.cert-manager.io': '@kubernetes-models/cert-manager',
+};
+
+const modelCache = new Map<string, ModelClass | undefined>();
+
+/**
+ * The package that holds the schema of an API group: `kubernetes-models` for
+ * the built-in groups, a `@kubernetes-models/*` package for known CRDs, or
+ * `undefined` for a group the library has no schema for.
+ */
+function schemaPackage(apiVersion: string): string | undefined {
+  const slash = apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  if (group in CRD_PACKAGES) {
+    return CRD_PACKAGES[group];
+  }
+  const builtIn = group === '' || !group.includes('.') || group.endsWith('.k8s.io');
+  return builtIn ? 'kubernetes-models' : undefined;
+}
+
+function loadModel(apiVersion: string, kind: string): ModelClass | undefined {
+  const key = `${apiVersion}/${kind}`;
+  if (modelCache.has(key)) {
+    return modelCache.get(key);
+  }
+  const pkg = schemaPackage(apiVersion);
+  let model: ModelClass | undefined;
+  if (pkg !== undefined) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      model = require(`${pkg}/${apiVersion}/${kind}`)[kind] as ModelClass;
+    } catch {
+      model = undefined;
+    }
+  }
+  modelCache.set(key, model);
+  return model;
+}
+
+/** Whether the library knows the schema of this API group. */
+export function hasKnownSchemaGroup(apiVersion: string): boolean {
+  return schemaPackage(apiVersion) !== undefined;
+}
+
+/**
+ * Validates one manifest against its schema.
+ *
+ * @returns the schema errors as one sentence, or `undefined` when the object is
+ *   valid or belongs to an API group the library has no schema for.
+ */
+export function schemaErrors(manifest: Manifest): string | undefined {
+  if (!hasKnownSchemaGroup(manifest.apiVersion)) {
+    return undefined;
+  }
+  const model = loadModel(manifest.apiVersion, manifest.kind);
+  if (model === undefined) {
+    return `no schema for kind ${manifest.kind} in ${manifest.apiVersion}: the API group has no such kind or version`;
+  }
+  try {
+    new model(manifest).validate();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}

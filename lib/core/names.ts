@@ -1,0 +1,58 @@
+import { IConstruct } from 'constructs';
+import { HASH_LENGTH } from './content-hash';
+import { ValidationError } from './validation-error';
+
+/** Longest DNS-1123 label Kubernetes accepts (Service, label values, most names). */
+export const DNS_LABEL_MAX_LENGTH = 63;
+
+/**
+ * Longest name of a revision object. A Deployment `<name>` gets ReplicaSets
+ * `<name>-<pod-template-hash>` (11 more characters) whose name must still be a
+ * valid label value (≤ 63) for the `pod-template-hash` machinery and tools.
+ */
+export const REVISION_NAME_MAX_LENGTH = 52;
+
+/** Longest service name: `<service>-<revision id>` must fit {@link REVISION_NAME_MAX_LENGTH}. */
+export const SERVICE_NAME_MAX_LENGTH = REVISION_NAME_MAX_LENGTH - 1 - HASH_LENGTH;
+
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Checks a name that Kubernetes uses as a DNS-1035 label (Service names:
+ * lower-case letters, digits and '-', starting with a letter).
+ */
+export function assertServiceName(value: string, maxLength: number, scope: IConstruct): void {
+  if (!DNS_1035_LABEL.test(value) || value.length > maxLength) {
+    throw new ValidationError(
+      `name must be 1-${maxLength} lower-case letters, digits or '-', start with a letter and end with a letter or digit, got '${value}'; ` +
+        'pass a name such as \'orders\' or \'payment-api\'',
+      scope,
+    );
+  }
+}
+
+/** Checks a DNS-1123 label (lower-case alphanumerics and '-'), e.g. a port or volume name. */
+export function assertDnsLabel(what: string, value: string, maxLength: number, scope: IConstruct): void {
+  if (!DNS_1123_LABEL.test(value) || value.length > maxLength) {
+    throw new ValidationError(
+      `${what} must be 1-${maxLength} lower-case letters, digits or '-' and start and end with a letter or digit, got '${value}'`,
+      scope,
+    );
+  }
+}
+
+/** Name of the objects of one revision: `<service>-<revision id>`. */
+export function revisionObjectName(serviceName: string, revisionId: string): string {
+  return `${serviceName}-${revisionId}`;
+}
+
+/**
+ * Name of a content-addressed object: `<prefix>-<hash>`, the prefix cut (never
+ * the hash) so the whole stays a DNS label of at most 63 characters.
+ */
+export function contentAddressedName(prefix: string, hash: string): string {
+  const room = DNS_LABEL_MAX_LENGTH - 1 - hash.length;
+  const cut = prefix.slice(0, room).replace(/-+$/, '');
+  return `${cut}-${hash}`;
+}

@@ -1,0 +1,20 @@
+import { contentHash } from './content-hash';
+
+/** Everything that makes a revision what it is. */
+export interface RevisionContent {
+  /** The pod template, without the revision label (which is derived from this id). */
+  readonly podTemplate: unknown;
+  /** The data of every ConfigMap and Secret the revision uses, by object name. */
+  readonly configContents: Readonly<Record<string, unknown>>;
+  /** Names of existing Secrets the revision references (their content is not known at synth). */
+  readonly externalSecretNames: readonly string[];
+}
+
+/**
+ * The revision id: a short hash of the canonical JSON of the pod template and
+ * of the content of every config object it uses. Same input → same id, on any
+ * machine; any changed byte → a new id, hence new object names.
+ */
+export function revisionId(content: RevisionContent): string {
+  return contentHash(content);
+}

@@ -1,0 +1,75 @@
+import { IConstruct } from 'constructs';
+import { ValidationError } from '../core/validation-error';
+
+const DIGEST_REFERENCE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?@sha256:[a-f0-9]{64}$/;
+const TAG_REFERENCE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?$/;
+
+/**
+ * A container image reference. Immutable deployments need immutable images, so
+ * a digest (`repo@sha256:…`) is required; a mutable tag is accepted only through
+ * {@link ContainerImage.fromMutableTag}, and the opt-out is written into the
+ * output as an annotation for everyone to see.
+ */
+export class ContainerImage {
+  /**
+   * An image pinned by digest, e.g. `ghcr.io/shop/orders@sha256:<64 hex>`
+   * (a tag before the digest is allowed and ignored by the runtime).
+   */
+  public static fromDigest(reference: string): ContainerImage {
+    return new ContainerImage(reference, false);
+  }
+
+  /**
+   * An image by mutable tag, e.g. `nginx:1.27`: the tag can move under a running
+   * revision, so the revision id no longer identifies what runs. Use only where
+   * no digest can be had; it is annotated on the Deployment.
+   */
+  public static fromMutableTag(reference: string): ContainerImage {
+    return new ContainerImage(reference, true);
+  }
+
+  private constructor(
+    /** The reference as written into the pod spec. */
+    public readonly reference: string,
+    /** Whether this image is a deliberate mutable-tag opt-out. */
+    public readonly isMutable: boolean,
+  ) {}
+
+  /**
+   * Checks the reference.
+   *
+   * @throws ValidationError for an empty, malformed or (without opt-out) tag-only reference.
+   */
+  public validate(scope: IConstruct): void {
+    if (this.reference.trim() === '') {
+      throw new ValidationError(
+        "image must not be empty; pass a digest reference such as 'ghcr.io/acme/app@sha256:<64 hex digits>'",
+        scope,
+      );
+    }
+    if (this.isMutable) {
+      if (!TAG_REFERENCE.test(this.reference)) {
+        throw new ValidationError(
+          `image '${this.reference}' is not a valid image reference; expected 'registry/repository:tag'`,
+          scope,
+        );
+      }
+      return;
+    }
+    if (!DIGEST_REFERENCE.test(this.reference)) {
+      const why = TAG_REFERENCE.test(this.reference)
+        ? 'is a mutable tag, so the revision id would not identify what runs'
+        : 'is not a valid digest reference';
+      throw new ValidationError(
+        `image '${this.reference}' ${why}; pin it by digest ('repo@sha256:<64 hex digits>', e.g. from 'crane digest') ` +
+          "or opt out visibly with ContainerImage.fromMutableTag('…')",
+        scope,
+      );
+    }
+  }
+}
+
+/** A string image is a digest reference. */
+export function toContainerImage(image: ContainerImage | string): ContainerImage {
+  return typeof image === 'string' ? ContainerImage.fromDigest(image) : image;
+}

@@ -1,0 +1,44 @@
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { contentHash } from '../core/content-hash';
+import { contentAddressedName } from '../core/names';
+import { claimObjectName, validateManifestsAtSynth } from '../core/synth-validation';
+
+/** Props of {@link ImmutableConfigMap}. */
+export interface ImmutableConfigMapProps {
+  /** The readable part of the name; the content hash is appended. */
+  readonly namePrefix: string;
+  /** The key/value data. */
+  readonly data: Readonly<Record<string, string>>;
+  /**
+   * Labels of the ConfigMap.
+   * @default - none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A ConfigMap named by its content (`<prefix>-<hash>`) with `immutable: true`.
+ * Changed data means a new name, so the old object is never edited and every
+ * pod that uses it keeps seeing exactly what it started with.
+ */
+export class ImmutableConfigMap extends Construct {
+  /** The object name, `<prefix>-<content hash>`. */
+  public readonly name: string;
+  /** The hash of the data. */
+  public readonly contentHash: string;
+
+  constructor(scope: Construct, id: string, props: ImmutableConfigMapProps) {
+    super(scope, id);
+    this.contentHash = contentHash({ kind: 'ConfigMap', data: props.data });
+    this.name = contentAddressedName(props.namePrefix, this.contentHash);
+    claimObjectName(this, 'ConfigMap', Chart.of(this).namespace, this.name);
+    validateManifestsAtSynth(this);
+    new k8s.KubeConfigMap(this, 'Resource', {
+      metadata: { name: this.name, labels: { ...props.labels } },
+      data: { ...props.data },
+      immutable: true,
+    });
+  }
+}

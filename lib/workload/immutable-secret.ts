@@ -1,0 +1,49 @@
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { contentHash } from '../core/content-hash';
+import { contentAddressedName } from '../core/names';
+import { claimObjectName, validateManifestsAtSynth } from '../core/synth-validation';
+
+/** Props of {@link ImmutableSecret}. */
+export interface ImmutableSecretProps {
+  /** The readable part of the name; the content hash is appended. */
+  readonly namePrefix: string;
+  /** The key/value data, as plain strings (written base64-encoded). */
+  readonly stringData: Readonly<Record<string, string>>;
+  /**
+   * Labels of the Secret.
+   * @default - none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An Opaque Secret named by its content (`<prefix>-<hash>`) with
+ * `immutable: true`. The kubelet caches immutable Secrets, so a name is never
+ * reused for other content: changed data always means a new name.
+ */
+export class ImmutableSecret extends Construct {
+  /** The object name, `<prefix>-<content hash>`. */
+  public readonly name: string;
+  /** The hash of the data. */
+  public readonly contentHash: string;
+
+  constructor(scope: Construct, id: string, props: ImmutableSecretProps) {
+    super(scope, id);
+    this.contentHash = contentHash({ kind: 'Secret', data: props.stringData });
+    this.name = contentAddressedName(props.namePrefix, this.contentHash);
+    claimObjectName(this, 'Secret', Chart.of(this).namespace, this.name);
+    validateManifestsAtSynth(this);
+    const data: Record<string, string> = {};
+    for (const key of Object.keys(props.stringData).sort()) {
+      data[key] = Buffer.from(props.stringData[key], 'utf8').toString('base64');
+    }
+    new k8s.KubeSecret(this, 'Resource', {
+      metadata: { name: this.name, labels: { ...props.labels } },
+      type: 'Opaque',
+      data,
+      immutable: true,
+    });
+  }
+}

@@ -1,0 +1,313 @@
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { contentHash } from '../core/content-hash';
+import { serviceLabels } from '../core/labels';
+import { assertDnsLabel, assertServiceName, SERVICE_NAME_MAX_LENGTH } from '../core/names';
+import { claimObjectName, validateManifestsAtSynth } from '../core/synth-validation';
+import { ValidationError } from '../core/validation-error';
+import { ConfigSource, readConfigSource } from './config-source';
+import { ContainerImage, toContainerImage } from './container-image';
+import { ImmutableConfigMap } from './immutable-config-map';
+import { ImmutableSecret } from './immutable-secret';
+import { ContainerPortSpec, MountedConfig } from './pod-template';
+import { Revision } from './revision';
+import { RevisionProps } from './revision-props';
+
+/** A port the service listens on. */
+export interface ServicePortProps {
+  /**
+   * The port's name (an IANA service name: ≤ 15 lower-case letters, digits, '-').
+   * @default 'http'
+   */
+  readonly name?: string;
+  /** The port the Service exposes. */
+  readonly port: number;
+  /**
+   * The port the container listens on.
+   * @default - the same as `port`
+   */
+  readonly containerPort?: number;
+  /**
+   * The protocol.
+   * @default 'TCP'
+   */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/** A port of a service, defaults filled in. */
+export interface ServicePort extends ContainerPortSpec {
+  /** The port the Service exposes. */
+  readonly port: number;
+}
+
+/** A service other services can declare as a dependency. */
+export interface IMicroservice extends IConstruct {
+  /** The Kubernetes Service name. */
+  readonly serviceName: string;
+  /** The namespace, `undefined` for the default namespace of the kubeconfig. */
+  readonly namespace: string | undefined;
+  /** The ports the service exposes. */
+  readonly ports: readonly ServicePort[];
+}
+
+/** Props of {@link Microservice}. */
+export interface MicroserviceProps extends RevisionProps {
+  /** The container image of the first revision, by digest. */
+  readonly image: ContainerImage | string;
+  /**
+   * The service name (DNS-1035 label, ≤ 41 characters so revision names fit).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Ports the service exposes through a stable Service.
+   * @default - none: a worker with no Service
+   */
+  readonly ports?: readonly ServicePortProps[];
+  /**
+   * The application this service belongs to (`app.kubernetes.io/part-of`).
+   * @default - the id of the enclosing chart
+   */
+  readonly partOf?: string;
+  /**
+   * Services this one calls. Used for authorization in a mesh.
+   * @default - none
+   */
+  readonly dependencies?: readonly IMicroservice[];
+  /**
+   * Stack-side name of the first revision.
+   * @default 'stable'
+   */
+  readonly track?: string;
+}
+
+const IANA_SERVICE_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LOGICAL_NAME_MAX_LENGTH = 40;
+
+/**
+ * A microservice: one immutable Deployment per live revision, a stable Service
+ * (the pointer that moves traffic), a ServiceAccount without token automount,
+ * an autoscaler and disruption budget per revision where asked, and
+ * content-hashed immutable ConfigMaps and Secrets.
+ *
+ * @example
+ *   const orders = new Microservice(chart, 'orders', {
+ *     image: 'ghcr.io/shop/orders@sha256:…',
+ *     ports: [{ port: 8080 }],
+ *     configs: [{ name: 'settings', literals: { LOG_LEVEL: 'info' } }],
+ *   });
+ *   orders.addRevision('canary', { image: 'ghcr.io/shop/orders@sha256:…', replicas: 1 });
+ */
+export class Microservice extends Construct implements IMicroservice {
+  public readonly serviceName: string;
+  public readonly namespace: string | undefined;
+  public readonly ports: readonly ServicePort[];
+  /** The ServiceAccount all revisions run as. */
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+  /** The stable Service, `undefined` for a worker without ports. */
+  public readonly service: k8s.KubeService | undefined;
+  /** Labels shared by every object of the service. */
+  public readonly labels: Readonly<Record<string, string>>;
+
+  private readonly baseProps: MicroserviceProps;
+  private readonly liveRevisions: Revision[] = [];
+  private readonly declaredDependencies: IMicroservice[] = [];
+  private readonly configObjects = new Map<string, ImmutableConfigMap | ImmutableSecret>();
+
+  constructor(scope: Construct, id: string, props: MicroserviceProps) {
+    super(scope, id);
+    const chart = Chart.of(this);
+    this.serviceName = props.name ?? id;
+    assertServiceName(this.serviceName, SERVICE_NAME_MAX_LENGTH, this);
+    this.namespace = chart.namespace;
+    const partOf = props.partOf ?? chart.node.id;
+    if (!LABEL_VALUE.test(partOf) || partOf.length > 63) {
+      throw new ValidationError(`partOf must be a label value (≤ 63 letters, digits, '-', '_', '.'), got '${partOf}'`, this);
+    }
+    this.labels = serviceLabels(this.serviceName, partOf);
+    this.ports = resolvePorts(props.ports ?? [], this);
+    this.baseProps = props;
+    validateManifestsAtSynth(this);
+
+    claimObjectName(this, 'ServiceAccount', this.namespace, this.serviceName);
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.serviceName, labels: { ...this.labels } },
+      automountServiceAccountToken: false,
+    });
+
+    if (this.ports.length > 0) {
+      claimObjectName(this, 'Service', this.namespace, this.serviceName);
+      this.service = new k8s.KubeService(this, 'Resource', {
+        metadata: { name: this.serviceName, labels: { ...this.labels } },
+        spec: {
+          type: 'ClusterIP',
+          selector: { ...this.labels },
+          ports: this.ports.map((p) => ({
+            name: p.name,
+            port: p.port,
+            targetPort: k8s.IntOrString.fromString(p.name),
+            protocol: p.protocol,
+          })),
+        },
+      });
+    }
+
+    this.addRevision(props.track ?? 'stable', {});
+    for (const dependency of props.dependencies ?? []) {
+      this.addDependency(dependency);
+    }
+  }
+
+  /** The live revisions, first one first. */
+  public get revisions(): readonly Revision[] {
+    return [...this.liveRevisions];
+  }
+
+  /** The services this one declares it calls. */
+  public get dependencies(): readonly IMicroservice[] {
+    return [...this.declaredDependencies];
+  }
+
+  /**
+   * Adds a live revision beside the existing ones (a canary, a blue-green
+   * preview). Props not given are taken from the service's props. Removing the
+   * call from the stack retires the revision.
+   *
+   * @param track the stack-side name of the revision, e.g. 'canary'
+   * @throws ValidationError for a duplicate track or a revision identical to a live one
+   */
+  public addRevision(track: string, props: RevisionProps): Revision {
+    assertDnsLabel('revision track', track, LOGICAL_NAME_MAX_LENGTH, this);
+    if (this.liveRevisions.some((r) => r.track === track)) {
+      throw new ValidationError(`revision track '${track}' already exists; give each live revision its own track name`, this);
+    }
+    const merged = mergeRevisionProps(this.baseProps, props);
+    const mounts: MountedConfig[] = [];
+    const configContents: Record<string, unknown> = {};
+    const logicalNames = new Set<string>();
+    for (const [kind, sources] of [['ConfigMap', merged.configs], ['Secret', merged.secrets]] as const) {
+      for (const source of sources ?? []) {
+        const object = this.configObject(kind, source, logicalNames);
+        mounts.push({ kind, logicalName: source.name, objectName: object.name, mountPath: source.mountPath });
+        configContents[object.name] = object.contentHash;
+      }
+    }
+    const externalSecretNames: string[] = [];
+    for (const ref of merged.existingSecrets ?? []) {
+      assertDnsLabel('existingSecrets secretName', ref.secretName, 253, this);
+      externalSecretNames.push(ref.secretName);
+      mounts.push({ kind: 'Secret', logicalName: ref.secretName, objectName: ref.secretName, mountPath: ref.mountPath });
+    }
+
+    const revision = new Revision(this, track, {
+      serviceName: this.serviceName,
+      containerName: this.serviceName,
+      image: toContainerImage(merged.image ?? this.baseProps.image),
+      props: merged,
+      ports: this.ports,
+      serviceAccountName: this.serviceName,
+      mounts,
+      labels: this.labels,
+      configContents,
+      externalSecretNames: externalSecretNames.sort(),
+      liveRevisions: this.liveRevisions,
+    });
+    this.liveRevisions.push(revision);
+    return revision;
+  }
+
+  /**
+   * Declares that this service calls `target`.
+   *
+   * @throws ValidationError for itself, a duplicate, or a target without ports
+   */
+  public addDependency(target: IMicroservice): void {
+    if (target === this) {
+      throw new ValidationError(`${this.serviceName} cannot depend on itself; remove it from dependencies`, this);
+    }
+    if (this.declaredDependencies.includes(target)) {
+      throw new ValidationError(`dependency on '${target.serviceName}' is declared twice; declare it once`, this);
+    }
+    if (target.ports.length === 0) {
+      throw new ValidationError(
+        `dependency '${target.serviceName}' exposes no ports, so nothing can call it; add ports to it or drop the dependency`,
+        this,
+      );
+    }
+    this.declaredDependencies.push(target);
+  }
+
+  private configObject(
+    kind: 'ConfigMap' | 'Secret',
+    source: ConfigSource,
+    logicalNames: Set<string>,
+  ): ImmutableConfigMap | ImmutableSecret {
+    const what = `${kind === 'ConfigMap' ? 'config' : 'secret'} '${source.name}'`;
+    assertDnsLabel(`${kind === 'ConfigMap' ? 'config' : 'secret'} name`, source.name, LOGICAL_NAME_MAX_LENGTH, this);
+    const logicalKey = `${kind}/${source.name}`;
+    if (logicalNames.has(logicalKey)) {
+      throw new ValidationError(`${what} is declared twice in one revision; give each source its own name`, this);
+    }
+    logicalNames.add(logicalKey);
+    const data = readConfigSource(what, source, this);
+    const key = contentHash({ kind, name: source.name, data });
+    const existing = this.configObjects.get(key);
+    if (existing !== undefined) {
+      return existing;
+    }
+    const props = { namePrefix: `${this.serviceName}-${source.name}`, labels: this.labels };
+    const object = kind === 'ConfigMap'
+      ? new ImmutableConfigMap(this, `ConfigMap-${source.name}-${key}`, { ...props, data })
+      : new ImmutableSecret(this, `Secret-${source.name}-${key}`, { ...props, stringData: data });
+    this.configObjects.set(key, object);
+    return object;
+  }
+}
+
+function resolvePorts(ports: readonly ServicePortProps[], scope: Construct): ServicePort[] {
+  const names = new Set<string>();
+  const numbers = new Set<string>();
+  const containerNumbers = new Set<string>();
+  return ports.map((p) => {
+    const name = p.name ?? 'http';
+    const protocol = p.protocol ?? 'TCP';
+    const containerPort = p.containerPort ?? p.port;
+    if (!IANA_SERVICE_NAME.test(name) || name.length > 15) {
+      throw new ValidationError(
+        `port name must be 1-15 lower-case letters, digits or single '-' with at least one letter, got '${name}'`,
+        scope,
+      );
+    }
+    for (const [field, value] of [['port', p.port], ['containerPort', containerPort]] as const) {
+      if (!Number.isInteger(value) || value < 1 || value > 65535) {
+        throw new ValidationError(`${field} must be 1-65535, got ${value}`, scope);
+      }
+    }
+    if (names.has(name)) {
+      throw new ValidationError(`port name '${name}' is used twice; give each port its own name`, scope);
+    }
+    if (numbers.has(`${p.port}/${protocol}`)) {
+      throw new ValidationError(`port ${p.port}/${protocol} is declared twice; declare each port once`, scope);
+    }
+    if (containerNumbers.has(`${containerPort}/${protocol}`)) {
+      throw new ValidationError(`containerPort ${containerPort}/${protocol} is declared twice; declare each port once`, scope);
+    }
+    names.add(name);
+    numbers.add(`${p.port}/${protocol}`);
+    containerNumbers.add(`${containerPort}/${protocol}`);
+    return { name, port: p.port, containerPort, protocol };
+  });
+}
+
+/** The service's revision props overridden by those given (an `undefined` prop does not override). */
+function mergeRevisionProps(base: RevisionProps, overrides: RevisionProps): RevisionProps {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value !== undefined) {
+      merged[key] = value;
+    }
+  }
+  return merged as RevisionProps;
+}

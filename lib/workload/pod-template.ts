@@ -1,0 +1,134 @@
+import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { AnnotationKeys } from '../core/labels';
+import { assertDnsLabel, DNS_LABEL_MAX_LENGTH } from '../core/names';
+import { ValidationError } from '../core/validation-error';
+import { ContainerImage } from './container-image';
+import { ProbePortTarget } from './probe';
+import { renderResources } from './resources';
+import { RevisionProps } from './revision-props';
+import { renderSecurityContext } from './security';
+
+/** A port of the service's container. */
+export interface ContainerPortSpec extends ProbePortTarget {
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/** A ConfigMap or Secret a revision uses, resolved to its object name. */
+export interface MountedConfig {
+  readonly kind: 'ConfigMap' | 'Secret';
+  /** The logical name, e.g. 'settings'. */
+  readonly logicalName: string;
+  /** The object name in the cluster. */
+  readonly objectName: string;
+  /** Directory to mount the keys in; `undefined` exposes them as env vars. */
+  readonly mountPath?: string;
+}
+
+/** Everything a pod template is built from. */
+export interface PodTemplateInput {
+  readonly containerName: string;
+  readonly image: ContainerImage;
+  readonly props: RevisionProps;
+  readonly ports: readonly ContainerPortSpec[];
+  readonly serviceAccountName: string;
+  readonly mounts: readonly MountedConfig[];
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const TMP_VOLUME = 'tmp';
+
+/**
+ * The pod template of a revision, without the revision label (which is the
+ * hash of this template and of the config it uses).
+ */
+export function buildPodTemplate(input: PodTemplateInput, scope: IConstruct): k8s.PodTemplateSpec {
+  const { props } = input;
+  input.image.validate(scope);
+  const security = renderSecurityContext(props.security ?? {}, scope);
+  const volumes: k8s.Volume[] = [];
+  const volumeMounts: k8s.VolumeMount[] = [];
+  const envFrom: k8s.EnvFromSource[] = [];
+  const mountPaths = new Map<string, string>();
+  const mountAt = (path: string, volume: k8s.Volume, what: string) => {
+    if (!path.startsWith('/') || path === '/' || path.includes('..') || path.includes(':')) {
+      throw new ValidationError(`${what} mountPath must be an absolute directory other than '/', without '..' or ':', got '${path}'`, scope);
+    }
+    const normalized = path.replace(/\/+$/, '');
+    const taken = mountPaths.get(normalized);
+    if (taken !== undefined) {
+      throw new ValidationError(`${what} mountPath '${path}' is already used by ${taken}; mount each source in its own directory`, scope);
+    }
+    mountPaths.set(normalized, what);
+    volumes.push(volume);
+    volumeMounts.push({ name: volume.name, mountPath: normalized, readOnly: volume.emptyDir === undefined });
+  };
+
+  if (security.readOnlyRootFilesystem) {
+    mountAt('/tmp', { name: TMP_VOLUME, emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }, 'the writable /tmp');
+  }
+  for (const mount of input.mounts) {
+    const what = `${mount.kind === 'ConfigMap' ? 'config' : 'secret'} '${mount.logicalName}'`;
+    if (mount.mountPath === undefined) {
+      envFrom.push(
+        mount.kind === 'ConfigMap'
+          ? { configMapRef: { name: mount.objectName } }
+          : { secretRef: { name: mount.objectName } },
+      );
+      continue;
+    }
+    const volumeName = `${mount.kind === 'ConfigMap' ? 'config' : 'secret'}-${mount.logicalName}`;
+    assertDnsLabel(`volume name '${volumeName}' (from ${what})`, volumeName, DNS_LABEL_MAX_LENGTH, scope);
+    const source = mount.kind === 'ConfigMap'
+      ? { configMap: { name: mount.objectName } }
+      : { secret: { secretName: mount.objectName } };
+    mountAt(mount.mountPath, { name: volumeName, ...source }, what);
+  }
+
+  const env: k8s.EnvVar[] = Object.keys(props.env ?? {}).sort().map((name) => {
+    if (!ENV_NAME.test(name)) {
+      throw new ValidationError(`env name '${name}' is invalid: use letters, digits, '_', '-' or '.', not starting with a digit`, scope);
+    }
+    return { name, value: props.env![name] };
+  });
+
+  const probe = (role: string, p: RevisionProps['readiness']) => p?.render(role, input.ports, scope);
+  const defaultReadiness = input.ports.length > 0 && props.readiness === undefined
+    ? { tcpSocket: { port: k8s.IntOrString.fromString(input.ports[0].name) } }
+    : undefined;
+
+  const container: k8s.Container = {
+    name: input.containerName,
+    image: input.image.reference,
+    imagePullPolicy: 'IfNotPresent',
+    command: props.command ? [...props.command] : undefined,
+    args: props.args ? [...props.args] : undefined,
+    env: env.length > 0 ? env : undefined,
+    envFrom: envFrom.length > 0 ? envFrom : undefined,
+    ports: input.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol })),
+    resources: renderResources(props.resources ?? {}, scope),
+    securityContext: security,
+    readinessProbe: probe('readiness probe', props.readiness) ?? defaultReadiness,
+    livenessProbe: probe('liveness probe', props.liveness),
+    startupProbe: probe('startup probe', props.startup),
+    volumeMounts: volumeMounts.length > 0 ? volumeMounts : undefined,
+  };
+
+  return {
+    metadata: {
+      labels: { ...input.labels },
+      annotations: input.image.isMutable
+        ? { [AnnotationKeys.MUTABLE_IMAGES]: `${input.containerName}=${input.image.reference}` }
+        : undefined,
+    },
+    spec: {
+      serviceAccountName: input.serviceAccountName,
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      securityContext: { runAsNonRoot: security.runAsNonRoot, seccompProfile: security.seccompProfile },
+      containers: [container],
+      volumes: volumes.length > 0 ? volumes : undefined,
+    },
+  };
+}

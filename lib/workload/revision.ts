@@ -1,0 +1,136 @@
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { LabelKeys } from '../core/labels';
+import { revisionObjectName } from '../core/names';
+import { revisionId } from '../core/revision-id';
+import { claimObjectName } from '../core/synth-validation';
+import { ValidationError } from '../core/validation-error';
+import { buildPodTemplate, PodTemplateInput } from './pod-template';
+import { AutoscalingProps } from './revision-props';
+
+/** Props of {@link Revision}; made by `Microservice.addRevision`. */
+export interface RevisionConstructProps extends PodTemplateInput {
+  /** The service this revision belongs to. */
+  readonly serviceName: string;
+  /** The data of every ConfigMap and Secret the revision uses, by object name. */
+  readonly configContents: Readonly<Record<string, unknown>>;
+  /** Names of existing Secrets the revision references. */
+  readonly externalSecretNames: readonly string[];
+  /** The service's other live revisions. */
+  readonly liveRevisions: readonly Revision[];
+}
+
+/**
+ * One immutable revision of a service: a Deployment `<service>-<revision id>`
+ * (plus its autoscaler and disruption budget) whose pod template never
+ * changes. Any change of image, command, env, config content, resources,
+ * probes or security makes a new revision with new names.
+ */
+export class Revision extends Construct {
+  /** The revision id: a hash of the pod template and the config it uses. */
+  public readonly revisionId: string;
+  /** The name of the revision's objects, `<service>-<revision id>`. */
+  public readonly name: string;
+  /** The stack's name for this revision, e.g. 'stable' or 'canary'. */
+  public readonly track: string;
+  /** Fixed replica count, or `undefined` when autoscaled. */
+  public readonly replicas: number | undefined;
+  /** The revision's Deployment. */
+  public readonly deployment: k8s.KubeDeployment;
+
+  constructor(scope: Construct, track: string, props: RevisionConstructProps) {
+    super(scope, track);
+    this.track = track;
+    const template = buildPodTemplate(props, this);
+    this.revisionId = revisionId({
+      podTemplate: k8s.toJson_PodTemplateSpec(template),
+      configContents: props.configContents,
+      externalSecretNames: props.externalSecretNames,
+    });
+    this.name = revisionObjectName(props.serviceName, this.revisionId);
+    const namespace = Chart.of(this).namespace;
+    const revisionLabels = { ...props.labels, [LabelKeys.REVISION]: this.revisionId };
+    const selector = { [LabelKeys.NAME]: props.serviceName, [LabelKeys.REVISION]: this.revisionId };
+    const { autoscaling } = props.props;
+    this.replicas = autoscaling ? undefined : checkReplicas(props.props.replicas ?? 1, this);
+
+    const twin = props.liveRevisions.find((r) => r.revisionId === this.revisionId);
+    if (twin !== undefined) {
+      throw new ValidationError(
+        `revision '${track}' is identical to revision '${twin.track}' (both ${this.revisionId}); ` +
+          'change its image, config, env or resources, or drop it',
+        this,
+      );
+    }
+    claimObjectName(this, 'Deployment', namespace, this.name);
+    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name: this.name, labels: revisionLabels, annotations: template.metadata?.annotations },
+      spec: {
+        replicas: this.replicas,
+        selector: { matchLabels: selector },
+        template: { ...template, metadata: { ...template.metadata, labels: revisionLabels } },
+      },
+    });
+
+    if (autoscaling) {
+      checkAutoscaling(autoscaling, this);
+      new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
+        metadata: { name: this.name, labels: revisionLabels },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
+          minReplicas: autoscaling.minReplicas,
+          maxReplicas: autoscaling.maxReplicas,
+          metrics: autoscalingMetrics(autoscaling),
+        },
+      });
+    }
+
+    const fewestReplicas = autoscaling ? autoscaling.minReplicas : this.replicas!;
+    if (fewestReplicas > 1) {
+      new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+        metadata: { name: this.name, labels: revisionLabels },
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+      });
+    }
+  }
+}
+
+function checkReplicas(replicas: number, scope: Construct): number {
+  if (!Number.isInteger(replicas) || replicas < 0) {
+    throw new ValidationError(`replicas must be a whole number ≥ 0, got ${replicas}`, scope);
+  }
+  return replicas;
+}
+
+function checkAutoscaling(a: AutoscalingProps, scope: Construct): void {
+  if (!Number.isInteger(a.minReplicas) || a.minReplicas < 1) {
+    throw new ValidationError(`autoscaling.minReplicas must be a whole number ≥ 1, got ${a.minReplicas}`, scope);
+  }
+  if (!Number.isInteger(a.maxReplicas)) {
+    throw new ValidationError(`autoscaling.maxReplicas must be a whole number, got ${a.maxReplicas}`, scope);
+  }
+  if (a.maxReplicas < a.minReplicas) {
+    throw new ValidationError(
+      `autoscaling.minReplicas (${a.minReplicas}) is greater than maxReplicas (${a.maxReplicas}); set maxReplicas ≥ minReplicas`,
+      scope,
+    );
+  }
+  for (const field of ['cpuUtilizationPercent', 'memoryUtilizationPercent'] as const) {
+    const value = a[field];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 100)) {
+      throw new ValidationError(`autoscaling.${field} must be a whole number 1-100, got ${value}`, scope);
+    }
+  }
+}
+
+function autoscalingMetrics(a: AutoscalingProps): k8s.MetricSpecV2[] {
+  const cpu = a.cpuUtilizationPercent ?? (a.memoryUtilizationPercent === undefined ? 70 : undefined);
+  const targets: Array<[string, number | undefined]> = [['cpu', cpu], ['memory', a.memoryUtilizationPercent]];
+  return targets
+    .filter((t): t is [string, number] => t[1] !== undefined)
+    .map(([name, averageUtilization]) => ({
+      type: 'Resource',
+      resource: { name, target: { type: 'Utilization', averageUtilization } },
+    }));
+}

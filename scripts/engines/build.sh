@@ -1,0 +1,315 @@
+#!/usr/bin/env bash
+# Builds (once) and caches the real engines used by the integration tests:
+#   etcd, kube-apiserver, kube-controller-manager, kubectl, pulumi, pulumi-language-nodejs,
+#   pulumi-resource-kubernetes, kubeconform, kube-score, kube-linter
+# plus the CRD YAML of Istio, Gateway API, Knative, KEDA, cert-manager (and Linkerd if pinned).
+#
+# Everything comes from the Go module proxy (no VCS, no release pages). Versions: versions.env.
+# Cache: ${IMMUTABLE_INFRA_CACHE:-$HOME/.cache/immutable-infra}/engines/<sha256(versions.env)>/
+#   bin/   the binaries             crds/<project>/  CRDs applied by cluster.sh
+#   src/   throw-away wrapper go.mod modules       crds-optional/  CRDs not applied by default
+#   build-times.log  one line per build step
+# Idempotent: an existing binary / CRD directory is skipped, so a warm run takes seconds.
+#
+# Usage: scripts/engines/build.sh [component ...]
+#   components: etcd kube-apiserver kube-controller-manager kubectl pulumi
+#               pulumi-language-nodejs pulumi-resource-kubernetes kubeconform kube-score
+#               kube-linter crds        (default: all)
+# Env: ENGINES_GOPROXY (default https://proxy.golang.org; never "direct")
+#      ENGINES_STRICT=1  exit non-zero if any component could not be built (default: report
+#                        and continue, exit 1 only at the end if something failed)
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=env.sh
+source "$HERE/env.sh"
+# shellcheck source=versions.env
+source "$ENGINES_VERSIONS_FILE"
+
+SRC="$ENGINES_HOME/src"
+TIMES="$ENGINES_HOME/build-times.log"
+mkdir -p "$ENGINES_BIN" "$SRC" "$ENGINES_CRDS" "$ENGINES_HOME/crds-optional"
+
+# Go settings: module proxy only (no "direct" fallback, so nothing is fetched from VCS hosts),
+# local toolchain only, never a workspace, static binaries.
+export GOPROXY="${ENGINES_GOPROXY:-https://proxy.golang.org}"
+export GOTOOLCHAIN=local GOWORK=off CGO_ENABLED=0
+export GOFLAGS="-mod=mod -buildvcs=false"
+NICE=(nice -n 19)
+
+T0=$SECONDS
+FAILED=()
+
+log() { printf '[engines] %s\n' "$*"; }
+fmt_secs() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+record() { # name version seconds status
+  printf '%s %-28s %-40s %6ss %s\n' "$(date -u +%FT%TZ)" "$1" "$2" "$3" "$4" >>"$TIMES"
+}
+have() { [[ -x "$ENGINES_BIN/$1" ]]; }
+
+# Directory of a downloaded module (go mod download prints JSON; no jq needed).
+mod_dir() { # module version
+  local out dir
+  out="$(cd "$SRC" && go mod download -json "$1@$2" 2>&1)" || true
+  dir="$(printf '%s\n' "$out" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' | head -1)"
+  if [[ -z "$dir" || ! -d "$dir" ]]; then
+    printf '%s\n' "$out" | sed -n 's/^[[:space:]]*"Error": //p' >&2
+    return 1
+  fi
+  printf '%s\n' "$dir"
+}
+
+# A fresh wrapper module <name> in the cache (never in the repo).
+wrapper() { # name -> prints dir
+  local d="$SRC/$1"
+  rm -rf "$d"
+  mkdir -p "$d"
+  printf 'module immutable-infra-engines/%s\n\ngo 1.26\n' "$1" >"$d/go.mod"
+  printf '%s\n' "$d"
+}
+
+# go build <pkg> inside wrapper <dir> into $ENGINES_BIN/<name> (atomic rename).
+gobuild() { # dir name pkg [go build flags...]
+  local dir="$1" name="$2" pkg="$3"
+  shift 3
+  (cd "$dir" && "${NICE[@]}" go build -trimpath -o "$ENGINES_BIN/.$name.tmp" "$@" "$pkg")
+  mv -f "$ENGINES_BIN/.$name.tmp" "$ENGINES_BIN/$name"
+}
+
+# Runs build step <fn> for binary/step <name> unless present; times it; never aborts the script.
+step() { # name version fn
+  local name="$1" ver="$2" fn="$3" t rc=0
+  if [[ "$name" != crds* ]] && have "$name"; then
+    log "$name $ver: cached"
+    return 0
+  fi
+  if [[ -z "$ver" ]]; then
+    log "$name: SKIPPED, no version pinned in versions.env"
+    FAILED+=("$name(no version)")
+    return 0
+  fi
+  log "building $name $ver …"
+  t=$SECONDS
+  # errexit is ignored inside a subshell that is part of `||`, so run it on its own.
+  set +e
+  (
+    set -e
+    "$fn"
+  )
+  rc=$?
+  set -e
+  if ((rc == 0)); then
+    log "$name $ver: done in $(fmt_secs $((SECONDS - t))) (total $(fmt_secs $((SECONDS - T0))))"
+    record "$name" "$ver" $((SECONDS - t)) ok
+  else
+    log "$name $ver: FAILED (exit $rc) after $(fmt_secs $((SECONDS - t)))"
+    record "$name" "$ver" $((SECONDS - t)) "failed($rc)"
+    FAILED+=("$name")
+    if [[ "${ENGINES_STRICT:-0}" == 1 ]]; then exit 1; fi
+  fi
+}
+
+# ---------------------------------------------------------------------------------- etcd ----
+build_etcd() {
+  local d
+  d="$(wrapper etcd)"
+  (cd "$d" && go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION")
+  gobuild "$d" etcd go.etcd.io/etcd/server/v3 -ldflags "-s -w"
+}
+
+# ---------------------------------------------------------------------------- kubernetes ----
+# k8s.io/kubernetes replaces every k8s.io/<x> staging module with ./staging/src/k8s.io/<x>
+# (required as v0.0.0). In the wrapper each one is replaced by its published v0.<minor>.<patch>.
+K8S_WRAPPER="$SRC/kubernetes"
+k8s_wrapper() { # shared by the three k8s binaries; .ready marks a complete wrapper
+  [[ -f "$K8S_WRAPPER/.ready" ]] && return 0
+  local d gomod staging m
+  d="$(wrapper kubernetes)"
+  gomod="$(cd "$SRC" && go mod download -json "k8s.io/kubernetes@$K8S_VERSION" |
+    sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')"
+  staging="$(sed -n 's#^[[:space:]]*\(k8s\.io/[^[:space:]]*\) => \./staging/.*#\1#p' "$gomod")"
+  [[ -n "$staging" ]] || { log "no staging replace lines found in $gomod"; return 1; }
+  for m in $staging; do
+    (cd "$d" && go mod edit -replace="$m=$m@$K8S_STAGING_VERSION")
+  done
+  (cd "$d" && go get "k8s.io/kubernetes@$K8S_VERSION")
+  touch "$d/.ready"
+}
+k8s_ldflags() {
+  local v="${K8S_VERSION#v}" p f="-s -w"
+  local major="${v%%.*}" rest="${v#*.}"
+  local minor="${rest%%.*}"
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    f+=" -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=$major -X $p.gitMinor=$minor"
+    f+=" -X $p.gitTreeState=clean -X $p.buildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  done
+  printf '%s' "$f"
+}
+build_k8s_cmd() { # cmd
+  k8s_wrapper
+  gobuild "$K8S_WRAPPER" "$1" "k8s.io/kubernetes/cmd/$1" -pgo=off -ldflags "$(k8s_ldflags)"
+}
+build_kube_apiserver() { build_k8s_cmd kube-apiserver; }
+build_kube_controller_manager() { build_k8s_cmd kube-controller-manager; }
+build_kubectl() { build_k8s_cmd kubectl; }
+
+# -------------------------------------------------------------------------------- pulumi ----
+PULUMI_VERSION_PKG="github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
+# Copies the clipboard replace of pkg/v3 (pkg/v3's own `replace sdk/v3 => ../sdk` becomes a
+# plain requirement of sdk/v3 at the same version).
+pulumi_wrapper() { # name -> dir
+  local d
+  d="$(wrapper "$1")"
+  (cd "$d" &&
+    go mod edit -replace=github.com/atotto/clipboard=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e \
+      -replace="github.com/pulumi/pulumi/pkg/v3=github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION" \
+      -replace="github.com/pulumi/pulumi/sdk/v3=github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION")
+  printf '%s\n' "$d"
+}
+build_pulumi() {
+  local d
+  d="$(pulumi_wrapper pulumi)"
+  (cd "$d" && go get "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION")
+  gobuild "$d" pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
+    -tags osusergo,grpcnotrace -ldflags "-s -w -X $PULUMI_VERSION_PKG=$PULUMI_VERSION"
+}
+build_pulumi_language_nodejs() {
+  local d m=github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
+  d="$(pulumi_wrapper pulumi-language-nodejs)"
+  (cd "$d" && go get "$m@$PULUMI_LANGUAGE_NODEJS_MODULE_VERSION")
+  gobuild "$d" pulumi-language-nodejs "$m" \
+    -tags osusergo,grpcnotrace -ldflags "-s -w -X $PULUMI_VERSION_PKG=$PULUMI_VERSION"
+}
+
+# The provider's main.go embeds schema-embed.json and terraform-mapping-embed.json, which the
+# upstream Makefile generates and which are not in the module zip: the wrapper gets a copy of
+# main.go plus the two files generated from schema.json (version field set) and
+# terraform-mapping.json.
+build_pulumi_resource_kubernetes() {
+  local d src m=github.com/pulumi/pulumi-kubernetes/provider/v4 rep
+  src="$(mod_dir "$m" "$PULUMI_KUBERNETES_MODULE_VERSION")"
+  d="$(wrapper pulumi-resource-kubernetes)"
+  # Copy the provider's replace lines that point at other modules (not at local paths).
+  while read -r rep; do
+    [[ -n "$rep" ]] && (cd "$d" && go mod edit -replace="$rep")
+  done < <(cd "$src" && go mod edit -json | node -e '
+    const j = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    for (const r of j.Replace || []) {
+      if (r.New.Version) console.log(`${r.Old.Path}${r.Old.Version ? "@" + r.Old.Version : ""}=${r.New.Path}@${r.New.Version}`);
+    }')
+  (cd "$d" && go get "$m@$PULUMI_KUBERNETES_MODULE_VERSION")
+  cp "$src/cmd/pulumi-resource-kubernetes/main.go" "$d/main.go"
+  chmod u+w "$d/main.go"
+  node -e '
+    const fs = require("fs");
+    const [src, dst, version] = process.argv.slice(1);
+    const schema = JSON.parse(fs.readFileSync(src + "/schema.json", "utf8"));
+    schema.version = version;
+    fs.writeFileSync(dst + "/schema-embed.json", JSON.stringify(schema));
+    const tf = JSON.parse(fs.readFileSync(src + "/terraform-mapping.json", "utf8"));
+    fs.writeFileSync(dst + "/terraform-mapping-embed.json", JSON.stringify(tf));
+  ' "$src/cmd/pulumi-resource-kubernetes" "$d" "${PULUMI_KUBERNETES_VERSION#v}"
+  (cd "$d" && go mod tidy)
+  gobuild "$d" pulumi-resource-kubernetes . \
+    -ldflags "-s -w -X $m/pkg/version.Version=${PULUMI_KUBERNETES_VERSION#v}"
+}
+
+# ------------------------------------------------------------------------------ checkers ----
+gobin_install() { # pkg@version name ldflags
+  (cd "$SRC" && GOBIN="$ENGINES_BIN" "${NICE[@]}" go install -trimpath -ldflags "$3" "$1")
+}
+build_kubeconform() {
+  gobin_install "github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION" kubeconform \
+    "-s -w -X main.version=$KUBECONFORM_VERSION"
+}
+build_kube_score() {
+  gobin_install "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION" kube-score \
+    "-s -w -X main.version=$KUBE_SCORE_VERSION"
+}
+build_kube_linter() {
+  gobin_install "golang.stackrox.io/kube-linter/cmd/kube-linter@$KUBE_LINTER_VERSION" kube-linter "-s -w"
+}
+
+# ---------------------------------------------------------------------------------- CRDs ----
+# Copies the YAML files of <module>@<version>/<subdir> that define CustomResourceDefinitions.
+crd_copy() { # project module version subdir [dest-root]
+  local project="$1" mod="$2" ver="$3" sub="$4" root="${5:-$ENGINES_CRDS}" dir f n=0
+  if [[ -d "$root/$project" ]]; then
+    log "crds/$project ($mod $ver): cached"
+    return 0
+  fi
+  if [[ -z "$ver" ]]; then
+    log "crds/$project: SKIPPED, no version pinned in versions.env"
+    FAILED+=("crds/$project(no version)")
+    return 0
+  fi
+  if ! dir="$(mod_dir "$mod" "$ver")"; then
+    log "crds/$project: FAILED to download $mod@$ver"
+    FAILED+=("crds/$project")
+    return 0
+  fi
+  mkdir -p "$root/.$project.tmp"
+  for f in "$dir/$sub"/*.yaml "$dir/$sub"/*.yml; do
+    [[ -f "$f" ]] || continue
+    grep -q '^kind: CustomResourceDefinition' "$f" || continue
+    if grep -q '{{' "$f"; then
+      log "crds/$project: $(basename "$f") is a template, not copied"
+      continue
+    fi
+    install -m 0644 "$f" "$root/.$project.tmp/"
+    n=$((n + 1))
+  done
+  if ((n == 0)); then
+    rm -rf "$root/.$project.tmp"
+    log "crds/$project: no CRD YAML in $mod@$ver/$sub"
+    FAILED+=("crds/$project")
+    return 0
+  fi
+  mv "$root/.$project.tmp" "$root/$project"
+  log "crds/$project: $n files from $mod@$ver/$sub"
+}
+build_crds() {
+  local t=$SECONDS
+  crd_copy istio istio.io/api "$ISTIO_API_VERSION" kubernetes
+  crd_copy gateway-api sigs.k8s.io/gateway-api "$GATEWAY_API_VERSION" config/crd/standard
+  crd_copy gateway-api-experimental sigs.k8s.io/gateway-api "$GATEWAY_API_VERSION" \
+    config/crd/experimental "$ENGINES_HOME/crds-optional"
+  crd_copy knative-serving knative.dev/serving "$KNATIVE_SERVING_VERSION" config/core/300-resources
+  crd_copy knative-eventing knative.dev/eventing "$KNATIVE_EVENTING_VERSION" config/core/resources
+  crd_copy keda github.com/kedacore/keda/v2 "$KEDA_VERSION" config/crd/bases
+  crd_copy cert-manager github.com/cert-manager/cert-manager "$CERT_MANAGER_VERSION" deploy/crds
+  crd_copy linkerd github.com/linkerd/linkerd2 "$LINKERD2_MODULE_VERSION" charts/linkerd-crds/templates
+  record crds "-" $((SECONDS - t)) done
+}
+
+# ---------------------------------------------------------------------------------- main ----
+ALL=(etcd kube-apiserver kube-controller-manager kubectl kubeconform kube-score kube-linter
+  crds pulumi pulumi-language-nodejs pulumi-resource-kubernetes)
+WANT=("$@")
+((${#WANT[@]})) || WANT=("${ALL[@]}")
+
+log "cache: $ENGINES_HOME (GOPROXY=$GOPROXY, $(go version | cut -d' ' -f3))"
+for c in "${WANT[@]}"; do
+  case "$c" in
+  etcd) step etcd "$ETCD_VERSION" build_etcd ;;
+  kube-apiserver) step kube-apiserver "$K8S_VERSION" build_kube_apiserver ;;
+  kube-controller-manager) step kube-controller-manager "$K8S_VERSION" build_kube_controller_manager ;;
+  kubectl) step kubectl "$K8S_VERSION" build_kubectl ;;
+  pulumi) step pulumi "$PULUMI_VERSION" build_pulumi ;;
+  pulumi-language-nodejs) step pulumi-language-nodejs "$PULUMI_LANGUAGE_NODEJS_MODULE_VERSION" build_pulumi_language_nodejs ;;
+  pulumi-resource-kubernetes) step pulumi-resource-kubernetes "$PULUMI_KUBERNETES_MODULE_VERSION" build_pulumi_resource_kubernetes ;;
+  kubeconform) step kubeconform "$KUBECONFORM_VERSION" build_kubeconform ;;
+  kube-score) step kube-score "$KUBE_SCORE_VERSION" build_kube_score ;;
+  kube-linter) step kube-linter "$KUBE_LINTER_VERSION" build_kube_linter ;;
+  crds) build_crds ;;
+  *) log "unknown component: $c" && exit 2 ;;
+  esac
+done
+
+log "finished in $(fmt_secs $((SECONDS - T0)))"
+if ((${#FAILED[@]})); then
+  log "NOT available: ${FAILED[*]}"
+fi
+log "bin: $ENGINES_BIN"
+echo "$ENGINES_BIN"
+((${#FAILED[@]} == 0))

@@ -1,0 +1,39 @@
+import { AutoscalingProps, ResourceProps } from '../../lib';
+
+/** The shop's deployment environments. */
+export type ShopEnvironment = 'dev' | 'prod';
+
+/** What differs between environments. */
+export interface EnvironmentSettings {
+  /** Replicas of services that do not autoscale. */
+  readonly replicas: number;
+  /** Autoscaling of the customer-facing services; `undefined` for fixed replicas. */
+  readonly autoscaling: AutoscalingProps | undefined;
+  /** Container resources of every service. */
+  readonly resources: ResourceProps;
+  /** The services' log level. */
+  readonly logLevel: string;
+  /**
+   * Where secrets come from: inline test values in dev, Secrets managed by the
+   * platform's secret store in prod (never real credentials in code).
+   */
+  readonly inlineSecrets: boolean;
+}
+
+/** The settings of each environment. */
+export const ENVIRONMENTS: Readonly<Record<ShopEnvironment, EnvironmentSettings>> = {
+  dev: {
+    replicas: 1,
+    autoscaling: undefined,
+    resources: { cpuRequest: '50m', cpuLimit: '250m', memoryRequest: '64Mi', memoryLimit: '128Mi' },
+    logLevel: 'debug',
+    inlineSecrets: true,
+  },
+  prod: {
+    replicas: 3,
+    autoscaling: { minReplicas: 3, maxReplicas: 12, cpuUtilizationPercent: 70, memoryUtilizationPercent: 80 },
+    resources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '256Mi', memoryLimit: '512Mi' },
+    logLevel: 'info',
+    inlineSecrets: false,
+  },
+};

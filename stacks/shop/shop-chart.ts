@@ -1,0 +1,97 @@
+import { join } from 'path';
+import { Chart, ChartProps, Duration, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ConfigSource, ExistingSecretReference, Microservice, Probe } from '../../lib';
+import { ENVIRONMENTS, ShopEnvironment } from './environments';
+import { DEFAULT_SHOP_IMAGES, ShopImages, ShopService } from './images';
+
+/** Props of {@link ShopChart}. */
+export interface ShopChartProps extends ChartProps {
+  /** Which environment the chart is for. */
+  readonly environment: ShopEnvironment;
+  /**
+   * The images to run.
+   * @default DEFAULT_SHOP_IMAGES
+   */
+  readonly images?: ShopImages;
+}
+
+/**
+ * The reference shop: six microservices with config, secrets and declared
+ * dependencies, sized per environment.
+ *
+ *   frontend → catalog, cart, orders
+ *   orders   → cart, payments, shipping
+ */
+export class ShopChart extends Chart {
+  /** The shop's services by name. */
+  public readonly services: Readonly<Record<ShopService, Microservice>>;
+
+  constructor(scope: Construct, id: string, props: ShopChartProps) {
+    super(scope, id, { namespace: id, ...props });
+    const namespace = new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: id, labels: { 'app.kubernetes.io/part-of': 'shop' } } });
+    namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    const env = ENVIRONMENTS[props.environment];
+    const images = props.images ?? DEFAULT_SHOP_IMAGES;
+    const http = [{ name: 'http', port: 80, containerPort: 8080 }];
+    const health = Probe.http({ path: '/healthz', period: Duration.seconds(10) });
+    const common = { ports: http, readiness: health, resources: env.resources, partOf: 'shop' };
+    const settings = (extra: Record<string, string>): ConfigSource => ({
+      name: 'settings',
+      literals: { LOG_LEVEL: env.logLevel, ENVIRONMENT: props.environment, ...extra },
+    });
+    const credentials = (service: string, values: Record<string, string>) => (env.inlineSecrets
+      ? { secrets: [{ name: 'credentials', literals: values, mountPath: '/var/run/secrets/shop' }] }
+      : { existingSecrets: [{ secretName: `${service}-credentials`, mountPath: '/var/run/secrets/shop' }] as ExistingSecretReference[] });
+    const scaled = env.autoscaling ? { autoscaling: env.autoscaling } : { replicas: env.replicas };
+
+    const catalog = new Microservice(this, 'catalog', {
+      ...common,
+      ...scaled,
+      image: images.catalog,
+      configs: [
+        settings({ CACHE_TTL_SECONDS: '300' }),
+        { name: 'categories', files: { 'categories.json': join(__dirname, 'config', 'catalog-categories.json') }, mountPath: '/etc/catalog' },
+      ],
+    });
+    const cart = new Microservice(this, 'cart', {
+      ...common,
+      ...scaled,
+      image: images.cart,
+      configs: [settings({ SESSION_TTL_MINUTES: '120' })],
+      ...credentials('cart', { 'redis-password': 'dev-only-redis-password' }),
+    });
+    const payments = new Microservice(this, 'payments', {
+      ...common,
+      replicas: env.replicas,
+      image: images.payments,
+      configs: [settings({ PROVIDER_URL: 'https://payments.example.com/v2', TIMEOUT_MS: '2500' })],
+      ...credentials('payments', { 'provider-api-key': 'dev-only-provider-key' }),
+      liveness: Probe.http({ path: '/livez', period: Duration.seconds(20) }),
+    });
+    const shipping = new Microservice(this, 'shipping', {
+      ...common,
+      replicas: env.replicas,
+      image: images.shipping,
+      configs: [settings({ CARRIERS: 'dhl,ups' })],
+    });
+    const orders = new Microservice(this, 'orders', {
+      ...common,
+      ...scaled,
+      image: images.orders,
+      configs: [settings({ MAX_ITEMS_PER_ORDER: '50' })],
+      ...credentials('orders', { 'database-url': 'postgres://orders:dev-only@orders-db:5432/orders' }),
+      startup: Probe.http({ path: '/healthz', period: Duration.seconds(5), failureThreshold: 30 }),
+      dependencies: [cart, payments, shipping],
+    });
+    const frontend = new Microservice(this, 'frontend', {
+      ...common,
+      ...scaled,
+      image: images.frontend,
+      configs: [settings({ PUBLIC_URL: `https://${props.environment === 'prod' ? '' : 'dev.'}shop.example.com` })],
+      dependencies: [catalog, cart, orders],
+    });
+    this.services = { frontend, catalog, cart, orders, payments, shipping };
+  }
+}
