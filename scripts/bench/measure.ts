@@ -1,0 +1,123 @@
+/**
+ * One benchmark case, run inside a fresh child process: warm up, then time a
+ * few runs and report their median plus the process's peak RSS.
+ */
+import { performance } from 'perf_hooks';
+import * as YAML from 'yaml';
+import { AppKind, buildApp, serviceSpecs, ServiceSpec } from './apps';
+
+/** What a child process measures. */
+export type CaseKind = AppKind | 'floor';
+
+/** The result of one case. */
+export interface CaseResult {
+  readonly kind: CaseKind;
+  readonly size: number;
+  /** Objects in the synthesized output. */
+  readonly objects: number;
+  /** Wall time of each timed run, ms. */
+  readonly runsMs: readonly number[];
+  /** Median of `runsMs`. */
+  readonly medianMs: number;
+  /** Median of the parts of a run, ms (construct + synth, or JSON + YAML for the floor). */
+  readonly partsMs: Readonly<Record<string, number>>;
+  /** Peak resident set size of the child process, MB. */
+  readonly peakRssMb: number;
+}
+
+/** Size of the app synthesized once before timing, to warm up the JIT and module caches. */
+const WARM_UP_SIZE = 10;
+
+/** The options cdk8s's `Yaml.stringify` uses (node_modules/cdk8s/lib/yaml.js). */
+const CDK8S_YAML_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' } as const;
+
+/** Timed runs per size: more for the quick sizes. */
+export function runsFor(size: number): number {
+  return size >= 1000 ? 3 : 5;
+}
+
+/** Runs one case and returns its result. */
+export function runCase(kind: CaseKind, size: number): CaseResult {
+  const measureOnce = kind === 'floor' ? measureFloor : (specs: ServiceSpec[]) => measureSynth(kind, specs);
+  measureOnce(serviceSpecs(WARM_UP_SIZE));
+  const specs = serviceSpecs(size);
+  const runs: RunResult[] = [];
+  for (let i = 0; i < runsFor(size); i++) {
+    collectGarbage();
+    runs.push(measureOnce(specs));
+  }
+  return {
+    kind,
+    size,
+    objects: runs[0].objects,
+    runsMs: runs.map((r) => r.totalMs),
+    medianMs: median(runs.map((r) => r.totalMs)),
+    partsMs: medianParts(runs),
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+interface RunResult {
+  readonly objects: number;
+  readonly totalMs: number;
+  readonly parts: Record<string, number>;
+}
+
+/**
+ * Construct the app and synthesize it with `App.synthYaml()`: dependency
+ * resolution, every construct's validations (ours included), topological
+ * ordering, `toJson()` of every object and the cdk8s YAML dump.
+ */
+function measureSynth(kind: AppKind, specs: readonly ServiceSpec[]): RunResult {
+  const start = performance.now();
+  const app = buildApp(kind, specs);
+  const built = performance.now();
+  const yaml = app.synthYaml();
+  const end = performance.now();
+  return {
+    objects: countDocuments(yaml),
+    totalMs: end - start,
+    parts: { construct: built - start, synth: end - built },
+  };
+}
+
+/**
+ * The serialization floor: `JSON.stringify` plus the cdk8s YAML dump of the
+ * final objects of our synth (made untimed beforehand).
+ */
+function measureFloor(specs: readonly ServiceSpec[]): RunResult {
+  const objects = buildApp('ours', specs).charts.flatMap((chart) => chart.toJson());
+  collectGarbage();
+  const start = performance.now();
+  JSON.stringify(objects);
+  const jsonDone = performance.now();
+  objects.map((o) => YAML.stringify(o, CDK8S_YAML_OPTIONS)).join('---\n');
+  const end = performance.now();
+  return { objects: objects.length, totalMs: end - start, parts: { json: jsonDone - start, yaml: end - jsonDone } };
+}
+
+/** Documents in a cdk8s multi-document YAML string. */
+function countDocuments(yaml: string): number {
+  return yaml.split('\n').filter((line) => line === '---').length + 1;
+}
+
+function medianParts(runs: readonly RunResult[]): Record<string, number> {
+  const parts: Record<string, number> = {};
+  for (const key of Object.keys(runs[0].parts)) {
+    parts[key] = median(runs.map((r) => r.parts[key]));
+  }
+  return parts;
+}
+
+/** The median of some numbers (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Runs a full GC between runs when the child was started with --expose-gc. */
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+}

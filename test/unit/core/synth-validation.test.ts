@@ -1,0 +1,58 @@
+import { ApiObject } from 'cdk8s';
+import { claimObjectName, Microservice, schemaErrors, validateManifestsAtSynth } from '../../../lib';
+import { synthObjects } from '../../../lib/testing';
+import { digestImage, newChart, validationErrorOf } from '../../fixtures';
+
+describe('schema validation of synthesized objects', () => {
+  test('a valid built-in object passes', () => {
+    expect(schemaErrors({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { k: 'v' } })).toBeUndefined();
+  });
+
+  test('a known CRD group is validated with its package', () => {
+    const bad = { apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', metadata: { name: 'a' }, spec: { hosts: 'x' } };
+    expect(schemaErrors(bad)).toMatch(/hosts/);
+  });
+
+  test('an unknown kind in a known group is an error', () => {
+    expect(schemaErrors({ apiVersion: 'apps/v1', kind: 'Deploymnet', metadata: { name: 'a' } })).toMatch(/no schema for kind Deploymnet/);
+  });
+
+  test('a group the library has no schema for passes through', () => {
+    expect(schemaErrors({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'a' } })).toBeUndefined();
+  });
+
+  test('fails when an object in the chart breaks its schema, naming kind, name, path and the schema error', () => {
+    const chart = newChart();
+    validateManifestsAtSynth(chart);
+    new ApiObject(chart, 'broken', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'broken' }, spec: { replicas: 'three' } });
+    expect(() => synthObjects(chart)).toThrow(/Deployment broken \(at test\/broken\) fails its schema: .*replicas/);
+  });
+
+  test('fails when two objects share kind, namespace and name, reporting every problem in one go', () => {
+    const chart = newChart();
+    validateManifestsAtSynth(chart);
+    new ApiObject(chart, 'one', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'same' } });
+    new ApiObject(chart, 'two', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'same' } });
+    new ApiObject(chart, 'bad', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc' }, spec: { ports: 'no' } });
+    let message = '';
+    try {
+      synthObjects(chart);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/ConfigMap same \(at test\/two\) has the same kind, namespace and name as the object at test\/one/);
+    expect(message).toMatch(/Service svc \(at test\/bad\) fails its schema/);
+  });
+
+  test('fails when two services claim the same name, naming the first owner', () => {
+    const chart = newChart();
+    new Microservice(chart, 'orders', { image: digestImage() });
+    const error = validationErrorOf(() => new Microservice(chart, 'orders-v2', { name: 'orders', image: digestImage() }));
+    expect(error.message).toMatch(/ServiceAccount name 'orders' is already used by test\/orders; give this construct another name \(at test\/orders-v2\)/);
+  });
+
+  test('claims are per chart', () => {
+    claimObjectName(newChart('a'), 'Service', 'test', 'x');
+    expect(() => claimObjectName(newChart('b'), 'Service', 'test', 'x')).not.toThrow();
+  });
+});
