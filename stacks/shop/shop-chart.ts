@@ -15,6 +15,12 @@ export interface ShopChartProps extends ChartProps {
    * @default DEFAULT_SHOP_IMAGES
    */
   readonly images?: ShopImages;
+  /**
+   * Extra settings per service, merged into its `settings` config (e.g. a
+   * feature flag for one environment).
+   * @default - none
+   */
+  readonly settings?: Partial<Record<ShopService, Readonly<Record<string, string>>>>;
 }
 
 /**
@@ -37,9 +43,9 @@ export class ShopChart extends Chart {
     const http = [{ name: 'http', port: 80, containerPort: 8080 }];
     const health = Probe.http({ path: '/healthz', period: Duration.seconds(10) });
     const common = { ports: http, readiness: health, resources: env.resources, partOf: 'shop' };
-    const settings = (extra: Record<string, string>): ConfigSource => ({
+    const settings = (service: ShopService, defaults: Record<string, string>): ConfigSource => ({
       name: 'settings',
-      literals: { LOG_LEVEL: env.logLevel, ENVIRONMENT: props.environment, ...extra },
+      literals: { LOG_LEVEL: env.logLevel, ENVIRONMENT: props.environment, ...defaults, ...props.settings?.[service] },
     });
     const credentials = (service: string, values: Record<string, string>) => (env.inlineSecrets
       ? { secrets: [{ name: 'credentials', literals: values, mountPath: '/var/run/secrets/shop' }] }
@@ -51,7 +57,7 @@ export class ShopChart extends Chart {
       ...scaled,
       image: images.catalog,
       configs: [
-        settings({ CACHE_TTL_SECONDS: '300' }),
+        settings('catalog', { CACHE_TTL_SECONDS: '300' }),
         { name: 'categories', files: { 'categories.json': join(__dirname, 'config', 'catalog-categories.json') }, mountPath: '/etc/catalog' },
       ],
     });
@@ -59,14 +65,14 @@ export class ShopChart extends Chart {
       ...common,
       ...scaled,
       image: images.cart,
-      configs: [settings({ SESSION_TTL_MINUTES: '120' })],
+      configs: [settings('cart', { SESSION_TTL_MINUTES: '120' })],
       ...credentials('cart', { 'redis-password': 'dev-only-redis-password' }),
     });
     const payments = new Microservice(this, 'payments', {
       ...common,
       replicas: env.replicas,
       image: images.payments,
-      configs: [settings({ PROVIDER_URL: 'https://payments.example.com/v2', TIMEOUT_MS: '2500' })],
+      configs: [settings('payments', { PROVIDER_URL: 'https://payments.example.com/v2', TIMEOUT_MS: '2500' })],
       ...credentials('payments', { 'provider-api-key': 'dev-only-provider-key' }),
       liveness: Probe.http({ path: '/livez', period: Duration.seconds(20) }),
     });
@@ -74,13 +80,13 @@ export class ShopChart extends Chart {
       ...common,
       replicas: env.replicas,
       image: images.shipping,
-      configs: [settings({ CARRIERS: 'dhl,ups' })],
+      configs: [settings('shipping', { CARRIERS: 'dhl,ups' })],
     });
     const orders = new Microservice(this, 'orders', {
       ...common,
       ...scaled,
       image: images.orders,
-      configs: [settings({ MAX_ITEMS_PER_ORDER: '50' })],
+      configs: [settings('orders', { MAX_ITEMS_PER_ORDER: '50' })],
       ...credentials('orders', { 'database-url': 'postgres://orders:dev-only@orders-db:5432/orders' }),
       startup: Probe.http({ path: '/healthz', period: Duration.seconds(5), failureThreshold: 30 }),
       dependencies: [cart, payments, shipping],
@@ -89,7 +95,7 @@ export class ShopChart extends Chart {
       ...common,
       ...scaled,
       image: images.frontend,
-      configs: [settings({ PUBLIC_URL: `https://${props.environment === 'prod' ? '' : 'dev.'}shop.example.com` })],
+      configs: [settings('frontend', { PUBLIC_URL: `https://${props.environment === 'prod' ? '' : 'dev.'}shop.example.com` })],
       dependencies: [catalog, cart, orders],
     });
     this.services = { frontend, catalog, cart, orders, payments, shipping };

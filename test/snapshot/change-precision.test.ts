@@ -1,0 +1,33 @@
+import { App } from 'cdk8s';
+import { canonicalJson, Manifest } from '../../lib';
+import { synthObjects } from '../../lib/testing';
+import { ShopChart, ShopChartProps } from '../../stacks/shop/shop-chart';
+
+function objectsByName(props: ShopChartProps): Map<string, Manifest> {
+  const objects = synthObjects(new ShopChart(new App(), 'shop-prod', props));
+  return new Map(objects.map((o) => [`${o.kind}/${o.metadata.name}`, o]));
+}
+
+test.each(['dev', 'prod'] as const)(
+  'changing one service\'s config in %s renames exactly that service\'s revision objects; every other object is byte-identical',
+  (environment) => {
+    const before = objectsByName({ environment });
+    const after = objectsByName({ environment, settings: { payments: { TIMEOUT_MS: '3000' } } });
+
+    const removed = [...before.keys()].filter((k) => !after.has(k));
+    const added = [...after.keys()].filter((k) => !before.has(k));
+    const revisionObject = /^(ConfigMap\/payments-settings|Deployment\/payments|PodDisruptionBudget\/payments|HorizontalPodAutoscaler\/payments)-[0-9a-f]{10}$/;
+    expect(added.length).toBeGreaterThanOrEqual(2);
+    expect(added.length).toBe(removed.length);
+    expect(added.every((k) => revisionObject.test(k))).toBe(true);
+    expect(removed.every((k) => revisionObject.test(k))).toBe(true);
+    expect(added.some((k) => k.startsWith('ConfigMap/'))).toBe(true);
+    expect(added.some((k) => k.startsWith('Deployment/'))).toBe(true);
+
+    for (const [key, object] of after) {
+      if (!added.includes(key)) {
+        expect(canonicalJson(object)).toBe(canonicalJson(before.get(key)));
+      }
+    }
+  },
+);
