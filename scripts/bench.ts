@@ -18,15 +18,19 @@
  *               must at least spend to emit the same manifests.
  *
  * How: every (kind, size) case runs in a fresh child process (this script
- * forked with `--child <kind> <size>` and `--expose-gc`), so the heap is clean
+ * forked with `--child <kind> <size>`), so the heap is clean
  * and peak RSS (`process.resourceUsage().maxRSS`) is per case. The child warms
- * up by doing the same work for a 10-service app, then times 5 runs (10 and
- * 100 services) or 3 runs (1,000), with a full GC before each, and reports the
- * median. Cases run one after another, never in parallel.
+ * up by doing the same work for a 10-service app (5 passes: the yaml package
+ * needs a few before its per-object cost settles), then times 5 runs (10 and
+ * 100 services) or 3 runs (1,000) and reports the median. No GC is forced
+ * between runs: a forced full GC was found to slow the next run down 3-5× (lost
+ * JIT state), and collecting the previous run's garbage is part of real synth
+ * cost anyway. Cases run one after another, never in parallel.
  *
  * Usage: npm run bench [-- --json] [-- --sizes=10,100]
  */
 import { fork } from 'child_process';
+import { cpus, loadavg } from 'os';
 import { CaseKind, CaseResult, runCase } from './bench/measure';
 
 const DEFAULT_SIZES = [10, 100, 1000];
@@ -59,6 +63,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const sizes = parseSizes(argv);
   const json = argv.includes('--json');
+  const loadBefore = loadavg()[0];
   const rows: SizeRow[] = [];
   for (const size of sizes) {
     if (!json) {
@@ -68,10 +73,11 @@ async function main(argv: readonly string[]): Promise<void> {
     rows.push({ size, ours, cdk8sPlus, floor });
   }
   const checks = evaluate(rows);
+  const machine = { node: process.version, cpus: cpus().length, loadAverage1m: { before: loadBefore, after: loadavg()[0] } };
   if (json) {
-    process.stdout.write(`${JSON.stringify({ node: process.version, rows, checks }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ machine, rows, checks }, null, 2)}\n`);
   } else {
-    printReport(rows, checks);
+    printReport(machine, rows, checks);
   }
 }
 
@@ -92,7 +98,7 @@ function runChild(kind: CaseKind, size: number): void {
 function forkCase(kind: CaseKind, size: number): Promise<CaseResult> {
   return new Promise((resolve, reject) => {
     const child = fork(__filename, ['--child', kind, String(size)], {
-      execArgv: [...process.execArgv, '--expose-gc'],
+      execArgv: process.execArgv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let result: CaseResult | undefined;
@@ -163,7 +169,14 @@ function evaluate(rows: readonly SizeRow[]): Check[] {
   return checks;
 }
 
-function printReport(rows: readonly SizeRow[], checks: readonly Check[]): void {
+/** Where the benchmark ran: other load on the machine inflates every number. */
+interface Machine {
+  readonly node: string;
+  readonly cpus: number;
+  readonly loadAverage1m: { readonly before: number; readonly after: number };
+}
+
+function printReport(machine: Machine, rows: readonly SizeRow[], checks: readonly Check[]): void {
   const header = ['services', 'objects', 'ours ms', 'cdk8s-plus ms', 'floor ms', 'ours/plus', 'ours/floor', 'RSS ours MB', 'RSS plus MB', 'RSS floor MB'];
   const body = rows.map((r) => [
     String(r.size),
@@ -177,7 +190,9 @@ function printReport(rows: readonly SizeRow[], checks: readonly Check[]): void {
     r.cdk8sPlus.peakRssMb.toFixed(0),
     r.floor.peakRssMb.toFixed(0),
   ]);
-  console.log(`\nSynthesis benchmark (node ${process.version}; median of ${describeRuns(rows)}; construct + App.synthYaml())\n`);
+  const load = `${machine.loadAverage1m.before.toFixed(1)} → ${machine.loadAverage1m.after.toFixed(1)}`;
+  console.log(`\nSynthesis benchmark: construct + App.synthYaml(); median of ${describeRuns(rows)}`);
+  console.log(`node ${machine.node}, ${machine.cpus} CPUs, 1-min load average ${load}\n`);
   console.log(formatTable([header, ...body]));
   console.log('\nours split (median): ' + rows.map((r) => `${r.size}: construct ${r.ours.partsMs.construct.toFixed(1)} + synth ${r.ours.partsMs.synth.toFixed(1)} ms`).join('; '));
   console.log('floor split (median): ' + rows.map((r) => `${r.size}: JSON ${r.floor.partsMs.json.toFixed(1)} + YAML ${r.floor.partsMs.yaml.toFixed(1)} ms`).join('; '));

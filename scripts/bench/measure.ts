@@ -25,8 +25,14 @@ export interface CaseResult {
   readonly peakRssMb: number;
 }
 
-/** Size of the app synthesized once before timing, to warm up the JIT and module caches. */
+/**
+ * The warm-up before timing: the same work on a 10-service app, a few times
+ * over, so module loading, schema compilation and the JIT's first tiers are
+ * not charged to the first timed run (yaml's stringify alone needs ~4 passes
+ * before its per-object cost settles).
+ */
 const WARM_UP_SIZE = 10;
+const WARM_UP_PASSES = 5;
 
 /** The options cdk8s's `Yaml.stringify` uses (node_modules/cdk8s/lib/yaml.js). */
 const CDK8S_YAML_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' } as const;
@@ -39,11 +45,13 @@ export function runsFor(size: number): number {
 /** Runs one case and returns its result. */
 export function runCase(kind: CaseKind, size: number): CaseResult {
   const measureOnce = kind === 'floor' ? measureFloor : (specs: ServiceSpec[]) => measureSynth(kind, specs);
-  measureOnce(serviceSpecs(WARM_UP_SIZE));
+  const warmUpSpecs = serviceSpecs(WARM_UP_SIZE);
+  for (let i = 0; i < WARM_UP_PASSES; i++) {
+    measureOnce(warmUpSpecs);
+  }
   const specs = serviceSpecs(size);
   const runs: RunResult[] = [];
   for (let i = 0; i < runsFor(size); i++) {
-    collectGarbage();
     runs.push(measureOnce(specs));
   }
   return {
@@ -87,7 +95,6 @@ function measureSynth(kind: AppKind, specs: readonly ServiceSpec[]): RunResult {
  */
 function measureFloor(specs: readonly ServiceSpec[]): RunResult {
   const objects = buildApp('ours', specs).charts.flatMap((chart) => chart.toJson());
-  collectGarbage();
   const start = performance.now();
   JSON.stringify(objects);
   const jsonDone = performance.now();
@@ -114,10 +121,4 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** Runs a full GC between runs when the child was started with --expose-gc. */
-function collectGarbage(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
 }
