@@ -1,3 +1,4 @@
+export * from './core/checked-objects';
 export * from './core/content-hash';
 export * from './core/labels';
 export * from './core/manifest-schema';

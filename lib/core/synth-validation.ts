@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { isSchemaChecked } from './checked-objects';
 import { Manifest, schemaErrors } from './manifest-schema';
 import { ValidationError } from './validation-error';
 
@@ -7,8 +8,8 @@ const VALIDATED_CHARTS = new WeakSet<Chart>();
 const CLAIMED_NAMES = new WeakMap<Chart, Map<string, string>>();
 
 /**
- * Makes the chart of `scope` validate every object it synthesizes: each must
- * pass its schema, and no two may share kind, namespace and name. Problems are
+ * Makes the chart of `scope` validate every object it synthesizes: no two may
+ * share kind, namespace and name, and each must pass its schema. Problems are
  * collected, so one synth reports all of them. Idempotent.
  */
 export function validateManifestsAtSynth(scope: IConstruct): void {
@@ -44,6 +45,11 @@ export function claimObjectName(scope: IConstruct, kind: string, namespace: stri
   claims.set(key, scope.node.path);
 }
 
+/**
+ * Problems of the chart as a whole: two objects with one identity, and schema
+ * errors of objects the library did not make (escape hatches, raw objects;
+ * the library's own objects check their schema when rendered).
+ */
 function manifestProblems(chart: Chart): string[] {
   const problems: string[] = [];
   const seen = new Map<string, string>();
@@ -51,19 +57,20 @@ function manifestProblems(chart: Chart): string[] {
     if (!ApiObject.isApiObject(construct) || Chart.of(construct) !== chart) {
       continue;
     }
-    const manifest = construct.toJson() as Manifest;
-    const where = `${manifest.kind} ${manifest.metadata.name} (at ${construct.node.path})`;
-    const schemaProblem = schemaErrors(manifest);
-    if (schemaProblem !== undefined) {
-      problems.push(`${where} fails its schema: ${schemaProblem}`);
-    }
-    const group = manifest.apiVersion.includes('/') ? manifest.apiVersion.split('/')[0] : '';
-    const identity = `${group}/${manifest.kind}/${manifest.metadata.namespace ?? ''}/${manifest.metadata.name}`;
+    const { apiGroup, kind, name } = construct;
+    const where = `${kind} ${name} (at ${construct.node.path})`;
+    const identity = `${apiGroup}/${kind}/${construct.metadata.namespace ?? ''}/${name}`;
     const first = seen.get(identity);
     if (first !== undefined) {
       problems.push(`${where} has the same kind, namespace and name as the object at ${first}; rename one of them`);
     } else {
       seen.set(identity, construct.node.path);
+    }
+    if (!isSchemaChecked(construct)) {
+      const schemaProblem = schemaErrors(construct.toJson() as Manifest);
+      if (schemaProblem !== undefined) {
+        problems.push(`${where} fails its schema: ${schemaProblem}`);
+      }
     }
   }
   return problems;

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { L1 } from '../core/checked-objects';
 import { contentHash } from '../core/content-hash';
 import { contentAddressedName } from '../core/names';
 import { claimObjectName, validateManifestsAtSynth } from '../core/synth-validation';
@@ -35,7 +35,7 @@ export class ImmutableConfigMap extends Construct {
     this.name = contentAddressedName(props.namePrefix, this.contentHash);
     claimObjectName(this, 'ConfigMap', Chart.of(this).namespace, this.name);
     validateManifestsAtSynth(this);
-    new k8s.KubeConfigMap(this, 'Resource', {
+    new L1.ConfigMap(this, 'Resource', {
       metadata: { name: this.name, labels: { ...props.labels } },
       data: { ...props.data },
       immutable: true,

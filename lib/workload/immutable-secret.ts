@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { L1 } from '../core/checked-objects';
 import { contentHash } from '../core/content-hash';
 import { contentAddressedName } from '../core/names';
 import { claimObjectName, validateManifestsAtSynth } from '../core/synth-validation';
@@ -39,7 +39,7 @@ export class ImmutableSecret extends Construct {
     for (const key of Object.keys(props.stringData).sort()) {
       data[key] = Buffer.from(props.stringData[key], 'utf8').toString('base64');
     }
-    new k8s.KubeSecret(this, 'Resource', {
+    new L1.Secret(this, 'Resource', {
       metadata: { name: this.name, labels: { ...props.labels } },
       type: 'Opaque',
       data,

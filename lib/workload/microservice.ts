@@ -1,6 +1,7 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { L1 } from '../core/checked-objects';
 import { contentHash } from '../core/content-hash';
 import { serviceLabels } from '../core/labels';
 import { assertDnsLabel, assertServiceName, SERVICE_NAME_MAX_LENGTH } from '../core/names';
@@ -105,9 +106,9 @@ export class Microservice extends Construct implements IMicroservice {
   public readonly namespace: string | undefined;
   public readonly ports: readonly ServicePort[];
   /** The ServiceAccount all revisions run as. */
-  public readonly serviceAccount: k8s.KubeServiceAccount;
+  public readonly serviceAccount: ApiObject;
   /** The stable Service, `undefined` for a worker without ports. */
-  public readonly service: k8s.KubeService | undefined;
+  public readonly service: ApiObject | undefined;
   /** Labels shared by every object of the service. */
   public readonly labels: Readonly<Record<string, string>>;
 
@@ -132,14 +133,14 @@ export class Microservice extends Construct implements IMicroservice {
     validateManifestsAtSynth(this);
 
     claimObjectName(this, 'ServiceAccount', this.namespace, this.serviceName);
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+    this.serviceAccount = new L1.ServiceAccount(this, 'ServiceAccount', {
       metadata: { name: this.serviceName, labels: { ...this.labels } },
       automountServiceAccountToken: false,
     });
 
     if (this.ports.length > 0) {
       claimObjectName(this, 'Service', this.namespace, this.serviceName);
-      this.service = new k8s.KubeService(this, 'Resource', {
+      this.service = new L1.Service(this, 'Resource', {
         metadata: { name: this.serviceName, labels: { ...this.labels } },
         spec: {
           type: 'ClusterIP',

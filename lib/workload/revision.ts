@@ -1,6 +1,7 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { L1 } from '../core/checked-objects';
 import { LabelKeys } from '../core/labels';
 import { revisionObjectName } from '../core/names';
 import { revisionId } from '../core/revision-id';
@@ -37,7 +38,7 @@ export class Revision extends Construct {
   /** Fixed replica count, or `undefined` when autoscaled. */
   public readonly replicas: number | undefined;
   /** The revision's Deployment. */
-  public readonly deployment: k8s.KubeDeployment;
+  public readonly deployment: ApiObject;
 
   constructor(scope: Construct, track: string, props: RevisionConstructProps) {
     super(scope, track);
@@ -64,7 +65,7 @@ export class Revision extends Construct {
       );
     }
     claimObjectName(this, 'Deployment', namespace, this.name);
-    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
+    this.deployment = new L1.Deployment(this, 'Resource', {
       metadata: { name: this.name, labels: revisionLabels, annotations: template.metadata?.annotations },
       spec: {
         replicas: this.replicas,
@@ -75,7 +76,7 @@ export class Revision extends Construct {
 
     if (autoscaling) {
       checkAutoscaling(autoscaling, this);
-      new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
+      new L1.HorizontalPodAutoscaler(this, 'Autoscaler', {
         metadata: { name: this.name, labels: revisionLabels },
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
@@ -88,7 +89,7 @@ export class Revision extends Construct {
 
     const fewestReplicas = autoscaling ? autoscaling.minReplicas : this.replicas!;
     if (fewestReplicas > 1) {
-      new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+      new L1.PodDisruptionBudget(this, 'DisruptionBudget', {
         metadata: { name: this.name, labels: revisionLabels },
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
       });

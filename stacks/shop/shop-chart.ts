@@ -1,8 +1,7 @@
 import { join } from 'path';
 import { Chart, ChartProps, Duration, JsonPatch } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ConfigSource, ExistingSecretReference, Microservice, Probe } from '../../lib';
+import { ConfigSource, ExistingSecretReference, L1, Microservice, Probe } from '../../lib';
 import { ENVIRONMENTS, ShopEnvironment } from './environments';
 import { DEFAULT_SHOP_IMAGES, ShopImages, ShopService } from './images';
 
@@ -36,7 +35,7 @@ export class ShopChart extends Chart {
 
   constructor(scope: Construct, id: string, props: ShopChartProps) {
     super(scope, id, { namespace: id, ...props });
-    const namespace = new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: id, labels: { 'app.kubernetes.io/part-of': 'shop' } } });
+    const namespace = new L1.Namespace(this, 'Namespace', { metadata: { name: id, labels: { 'app.kubernetes.io/part-of': 'shop' } } });
     namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     const env = ENVIRONMENTS[props.environment];
     const images = props.images ?? DEFAULT_SHOP_IMAGES;

@@ -1,5 +1,5 @@
-import { ApiObject } from 'cdk8s';
-import { claimObjectName, Microservice, schemaErrors, validateManifestsAtSynth } from '../../../lib';
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { claimObjectName, ManifestSchemaError, Microservice, schemaErrors, validateManifestsAtSynth } from '../../../lib';
 import { synthObjects } from '../../../lib/testing';
 import { digestImage, newChart, validationErrorOf } from '../../fixtures';
 
@@ -26,6 +26,14 @@ describe('schema validation of synthesized objects', () => {
     validateManifestsAtSynth(chart);
     new ApiObject(chart, 'broken', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'broken' }, spec: { replicas: 'three' } });
     expect(() => synthObjects(chart)).toThrow(/Deployment broken \(at test\/broken\) fails its schema: .*replicas/);
+  });
+
+  test('fails when a library object is rendered invalid (here by an escape-hatch patch), naming kind, name, path and the schema error', () => {
+    const chart = newChart();
+    const orders = new Microservice(chart, 'orders', { image: digestImage(), ports: [{ port: 80 }] });
+    orders.service!.addJsonPatch(JsonPatch.replace('/spec/ports/0/port', 'eighty'));
+    expect(() => synthObjects(chart)).toThrow(ManifestSchemaError);
+    expect(() => synthObjects(chart)).toThrow(/^Service orders \(at test\/orders\/Resource\) fails its schema: .*port/);
   });
 
   test('fails when two objects share kind, namespace and name, reporting every problem in one go', () => {
