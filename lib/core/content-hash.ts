@@ -8,7 +8,23 @@ export const HASH_LENGTH = 10;
  * so that equal content always serializes to the same bytes.
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  if (value === null || typeof value !== 'object') {
+    return JSON.stringify(value) ?? 'null';
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return canonicalJson((value as { toJSON(): unknown }).toJSON());
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map(canonicalJson).join(',')}]`;
+  }
+  const members: string[] = [];
+  for (const key of Object.keys(value).sort()) {
+    const member = (value as Record<string, unknown>)[key];
+    if (member !== undefined && typeof member !== 'function') {
+      members.push(`${JSON.stringify(key)}:${canonicalJson(member)}`);
+    }
+  }
+  return `{${members.join(',')}}`;
 }
 
 /**
@@ -17,21 +33,4 @@ export function canonicalJson(value: unknown): string {
  */
 export function contentHash(value: unknown, length: number = HASH_LENGTH): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, length);
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    return value.map(sortKeys);
-  }
-  if (value !== null && typeof value === 'object') {
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const member = (value as Record<string, unknown>)[key];
-      if (member !== undefined) {
-        sorted[key] = sortKeys(member);
-      }
-    }
-    return sorted;
-  }
-  return value;
 }

@@ -11,10 +11,10 @@ export interface Manifest {
   readonly [key: string]: unknown;
 }
 
-interface ValidatingModel {
-  validate(): void;
+/** A `kubernetes-models` class; its prototype's `validate` checks `this`. */
+interface ModelClass {
+  readonly prototype: { validate(): void };
 }
-type ModelClass = new (data: unknown) => ValidatingModel;
 
 /** API groups whose schemas ship in a `@kubernetes-models/*` package. */
 const CRD_PACKAGES: Record<string, string> = {
@@ -86,7 +86,9 @@ export function schemaErrors(manifest: Manifest): string | undefined {
     return `no schema for kind ${manifest.kind} in ${manifest.apiVersion}: the API group has no such kind or version`;
   }
   try {
-    new model(manifest).validate();
+    // A shallow model instance: the constructor would deep-copy the manifest first.
+    const instance: { validate(): void } = Object.assign(Object.create(model.prototype), manifest);
+    instance.validate();
     return undefined;
   } catch (error) {
     return (error as Error).message;

@@ -29,3 +29,15 @@ describe('contentHash', () => {
     expect(contentHash({ a: 1 })).toBe('015abd7f5c');
   });
 });
+
+describe('canonicalJson matches JSON.stringify on plain data', () => {
+  test.each([
+    [{ b: [1, 'x', null, true, { d: 1.5, c: 'é"\\n' }], a: {} }],
+    [[undefined, 1]],
+    ['plain'],
+    [null],
+    [{ nested: { date: new Date(0) } }],
+  ])('%j', (value) => {
+    expect(JSON.parse(canonicalJson(value))).toEqual(JSON.parse(JSON.stringify(value)));
+  });
+});
