@@ -3,9 +3,10 @@
  * every environment into `dist/`.
  */
 import { App } from 'cdk8s';
+import { synthApp } from '../lib';
 import { ShopChart } from './shop/shop-chart';
 
 const app = new App();
 new ShopChart(app, 'shop-dev', { environment: 'dev' });
 new ShopChart(app, 'shop-prod', { environment: 'prod' });
-app.synth();
+synthApp(app);

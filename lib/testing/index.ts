@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
-import { stringify } from 'yaml';
 import { Manifest } from '../core/manifest-schema';
+import { toYaml } from '../core/yaml';
 
 /** What to look for with {@link findObjects}; every given field must match. */
 export interface ObjectQuery {
@@ -31,9 +31,7 @@ export function synthObjects(chart: Chart): Manifest[] {
 
 /** Synthesizes a chart to the multi-document YAML `cdk8s synth` writes. */
 export function synthYaml(chart: Chart): string {
-  return synthObjects(chart)
-    .map((object) => stringify(object, { lineWidth: 0 }))
-    .join('---\n');
+  return toYaml(synthObjects(chart));
 }
 
 /** The objects that match the query, in synthesis order. */
