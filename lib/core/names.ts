@@ -42,6 +42,18 @@ export function assertDnsLabel(what: string, value: string, maxLength: number, s
   }
 }
 
+const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Checks a DNS-1123 subdomain (≤ 253, labels joined by '.'), the form of most object names. */
+export function assertObjectName(what: string, value: string, scope: IConstruct): void {
+  if (!DNS_1123_SUBDOMAIN.test(value) || value.length > 253) {
+    throw new ValidationError(
+      `${what} must be a DNS subdomain (≤ 253 lower-case letters, digits, '-' and '.'), got '${value}'`,
+      scope,
+    );
+  }
+}
+
 /** Name of the objects of one revision: `<service>-<revision id>`. */
 export function revisionObjectName(serviceName: string, revisionId: string): string {
   return `${serviceName}-${revisionId}`;

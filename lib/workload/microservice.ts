@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { L1 } from '../core/checked-objects';
 import { contentHash } from '../core/content-hash';
 import { serviceLabels } from '../core/labels';
-import { assertDnsLabel, assertServiceName, SERVICE_NAME_MAX_LENGTH } from '../core/names';
+import { assertDnsLabel, assertObjectName, assertServiceName, SERVICE_NAME_MAX_LENGTH } from '../core/names';
 import { claimObjectName, validateManifestsAtSynth } from '../core/synth-validation';
 import { ValidationError } from '../core/validation-error';
 import { ConfigSource, readConfigSource } from './config-source';
@@ -197,7 +197,7 @@ export class Microservice extends Construct implements IMicroservice {
     }
     const externalSecretNames: string[] = [];
     for (const ref of merged.existingSecrets ?? []) {
-      assertDnsLabel('existingSecrets secretName', ref.secretName, 253, this);
+      assertObjectName('existingSecrets secretName', ref.secretName, this);
       externalSecretNames.push(ref.secretName);
       mounts.push({ kind: 'Secret', logicalName: ref.secretName, objectName: ref.secretName, mountPath: ref.mountPath });
     }

@@ -99,6 +99,7 @@ const badInputs: Record<string, BadInput> = {
   'an env name is invalid': { props: { env: { '1BAD': 'x' } }, value: "'1BAD'", fix: /not starting with a digit/ },
   'runAsUser is root while runAsNonRoot': { props: { security: { runAsUser: 0 } }, value: 'runAsUser is 0', fix: /pick a non-zero UID/ },
   'a capability is malformed': { props: { security: { capabilitiesAdd: ['cap_net_admin'] } }, value: "'cap_net_admin'", fix: /NET_BIND_SERVICE/ },
+  'an existing secret name is not a DNS subdomain': { props: { existingSecrets: [{ secretName: 'Platform_TLS' }] }, value: "'Platform_TLS'", fix: /DNS subdomain/ },
   'partOf is not a label value': { props: { partOf: 'my shop' }, value: "'my shop'", fix: /label value/ },
 };
 
