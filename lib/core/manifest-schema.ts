@@ -38,13 +38,22 @@ const modelCache = new Map<string, ModelClass | undefined>();
  * `undefined` for a group the library has no schema for.
  */
 function schemaPackage(apiVersion: string): string | undefined {
-  const slash = apiVersion.indexOf('/');
-  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  const group = apiGroup(apiVersion);
   if (group in CRD_PACKAGES) {
     return CRD_PACKAGES[group];
   }
-  const builtIn = group === '' || !group.includes('.') || group.endsWith('.k8s.io');
-  return builtIn ? 'kubernetes-models' : undefined;
+  return isBuiltInApiVersion(apiVersion) ? 'kubernetes-models' : undefined;
+}
+
+function apiGroup(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/** Whether the API version belongs to Kubernetes itself (core, `apps`, `*.k8s.io`), not to a CRD. */
+export function isBuiltInApiVersion(apiVersion: string): boolean {
+  const group = apiGroup(apiVersion);
+  return !(group in CRD_PACKAGES) && (group === '' || !group.includes('.') || group.endsWith('.k8s.io'));
 }
 
 function loadModel(apiVersion: string, kind: string): ModelClass | undefined {

@@ -190,7 +190,7 @@ export class Microservice extends Construct implements IMicroservice {
     const logicalNames = new Set<string>();
     for (const [kind, sources] of [['ConfigMap', merged.configs], ['Secret', merged.secrets]] as const) {
       for (const source of sources ?? []) {
-        const object = this.configObject(kind, source, logicalNames);
+        const object = this.configObject(kind, source, track, logicalNames);
         mounts.push({ kind, logicalName: source.name, objectName: object.name, mountPath: source.mountPath });
         configContents[object.name] = object.contentHash;
       }
@@ -240,9 +240,16 @@ export class Microservice extends Construct implements IMicroservice {
     this.declaredDependencies.push(target);
   }
 
+  /**
+   * The config object for a source, shared by every revision with the same
+   * content. Its construct id names the slot, not the content (`ConfigMap-<name>`,
+   * or `ConfigMap-<name>-<track>` for a revision with different content), so
+   * a content change keeps the id: deploy tools see a replacement.
+   */
   private configObject(
     kind: 'ConfigMap' | 'Secret',
     source: ConfigSource,
+    track: string,
     logicalNames: Set<string>,
   ): ImmutableConfigMap | ImmutableSecret {
     const what = `${kind === 'ConfigMap' ? 'config' : 'secret'} '${source.name}'`;
@@ -259,9 +266,11 @@ export class Microservice extends Construct implements IMicroservice {
       return existing;
     }
     const props = { namePrefix: `${this.serviceName}-${source.name}`, labels: this.labels };
+    const slot = `${kind}-${source.name}`;
+    const id = this.node.tryFindChild(slot) === undefined ? slot : `${slot}-${track}`;
     const object = kind === 'ConfigMap'
-      ? new ImmutableConfigMap(this, `ConfigMap-${source.name}-${key}`, { ...props, data })
-      : new ImmutableSecret(this, `Secret-${source.name}-${key}`, { ...props, stringData: data });
+      ? new ImmutableConfigMap(this, id, { ...props, data })
+      : new ImmutableSecret(this, id, { ...props, stringData: data });
     this.configObjects.set(key, object);
     return object;
   }

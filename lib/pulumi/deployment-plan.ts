@@ -1,0 +1,180 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { chartManifests } from '../core/synth-app';
+import { Manifest } from '../core/manifest-schema';
+import { ObjectRole, objectRole } from '../core/object-role';
+
+/** Options of {@link planDeployment}. */
+export interface DeploymentPlanOptions {
+  /**
+   * Annotate every object with `pulumi.com/skipAwait: "true"`, so Pulumi does
+   * not wait for readiness. Only for clusters where pods never run (a control
+   * plane without a kubelet, as in the integration suite).
+   * @default false
+   */
+  readonly skipAwait?: boolean;
+}
+
+/** One object of the plan, with the Pulumi options it gets. */
+export interface PlannedResource {
+  /** The Pulumi resource name: the construct path, stable across revisions of the same slot. */
+  readonly logicalName: string;
+  /** The object to register. */
+  readonly manifest: Manifest;
+  /** Revision object (replace-only) or pointer (updated in place). */
+  readonly role: ObjectRole;
+  /** Property paths whose change forces a replacement; empty for pointers. */
+  readonly replaceOnChanges: readonly string[];
+  /** Logical names this resource waits for. */
+  readonly dependsOn: readonly string[];
+  /** Top-level fields to register as Pulumi secrets. */
+  readonly secretFields: readonly string[];
+}
+
+const SKIP_AWAIT = 'pulumi.com/skipAwait';
+
+/**
+ * How the charts deploy through Pulumi, in an order where every resource comes
+ * after what it depends on:
+ * - each object is one resource named by its construct path, so a new revision
+ *   of the same slot (service + track, config + track) is a *replacement*, done
+ *   create-before-delete;
+ * - revision objects are replace-only: any change but scale (a Deployment's
+ *   `spec.replicas`, an autoscaler's bounds and metrics) replaces them;
+ * - a Deployment waits for the ConfigMaps and Secrets it mounts, an autoscaler
+ *   or disruption budget for its Deployment, a Service for the Deployments it
+ *   selects (traffic never moves to what does not exist yet), and everything
+ *   for its Namespace;
+ * - Secret data is marked secret.
+ */
+export function planDeployment(charts: readonly Chart[], options: DeploymentPlanOptions = {}): PlannedResource[] {
+  const entries = charts.flatMap((chart) => namedManifests(chart, options));
+  const byIdentity = new Map(entries.map((e) => [identity(e.manifest), e.logicalName]));
+  const planned = entries.map(({ logicalName, manifest }): PlannedResource => {
+    const role = objectRole(manifest);
+    return {
+      logicalName,
+      manifest,
+      role,
+      replaceOnChanges: role === 'revision' ? replacePaths(manifest) : [],
+      dependsOn: dependencies(manifest, entries, byIdentity).filter((d) => d !== logicalName),
+      secretFields: manifest.kind === 'Secret' && manifest.apiVersion === 'v1' ? ['data', 'stringData'].filter((f) => f in manifest) : [],
+    };
+  });
+  return dependencyOrder(planned);
+}
+
+interface NamedManifest {
+  readonly logicalName: string;
+  readonly manifest: Manifest;
+}
+
+function namedManifests(chart: Chart, options: DeploymentPlanOptions): NamedManifest[] {
+  const paths = new Map<string, string>();
+  for (const construct of chart.node.findAll()) {
+    if (ApiObject.isApiObject(construct) && Chart.of(construct) === chart) {
+      const { apiVersion, kind, name } = construct;
+      paths.set(identity({ apiVersion, kind, metadata: { name, namespace: construct.metadata.namespace } }), construct.node.path);
+    }
+  }
+  return chartManifests(chart).map((manifest) => {
+    const withAwait = options.skipAwait
+      ? { ...manifest, metadata: { ...manifest.metadata, annotations: { ...(manifest.metadata.annotations as object), [SKIP_AWAIT]: 'true' } } }
+      : manifest;
+    return { logicalName: paths.get(identity(manifest)) ?? identity(manifest), manifest: withAwait };
+  });
+}
+
+function identity(manifest: Pick<Manifest, 'apiVersion' | 'kind' | 'metadata'>): string {
+  const group = manifest.apiVersion.includes('/') ? manifest.apiVersion.split('/')[0] : '';
+  return `${group}/${manifest.kind}/${manifest.metadata.namespace ?? ''}/${manifest.metadata.name}`;
+}
+
+/** Replace on any change, except the scale fields that autoscaling and scaling change in place. */
+function replacePaths(manifest: Manifest): string[] {
+  const spec = (manifest.spec ?? {}) as Record<string, unknown>;
+  switch (manifest.kind) {
+    case 'Deployment':
+      return ['metadata', ...Object.keys(spec).filter((k) => k !== 'replicas').map((k) => `spec.${k}`)];
+    case 'HorizontalPodAutoscaler':
+      return ['metadata', 'spec.scaleTargetRef'];
+    default:
+      return ['*'];
+  }
+}
+
+function dependencies(manifest: Manifest, entries: readonly NamedManifest[], byIdentity: Map<string, string>): string[] {
+  const found = new Set<string>();
+  const add = (apiVersion: string, kind: string, name: string | undefined, namespace: string | undefined) => {
+    const target = byIdentity.get(identity({ apiVersion, kind, metadata: { name, namespace } }));
+    if (target !== undefined) {
+      found.add(target);
+    }
+  };
+  const namespace = manifest.metadata.namespace;
+  if (namespace !== undefined) {
+    add('v1', 'Namespace', namespace, undefined);
+  }
+  const spec = (manifest.spec ?? {}) as Record<string, any>;
+  if (manifest.kind === 'Deployment') {
+    for (const ref of configReferences(spec.template?.spec ?? {})) {
+      add('v1', ref.kind, ref.name, namespace);
+    }
+  }
+  if (manifest.kind === 'HorizontalPodAutoscaler' && spec.scaleTargetRef) {
+    add(spec.scaleTargetRef.apiVersion, spec.scaleTargetRef.kind, spec.scaleTargetRef.name, namespace);
+  }
+  if (manifest.kind === 'PodDisruptionBudget' || (manifest.kind === 'Service' && spec.selector)) {
+    const selector: Record<string, string> = manifest.kind === 'Service' ? spec.selector : spec.selector?.matchLabels ?? {};
+    for (const entry of entries) {
+      const target = entry.manifest;
+      const podLabels = target.kind === 'Deployment' ? (target.spec as any)?.template?.metadata?.labels ?? {} : undefined;
+      if (podLabels && target.metadata.namespace === namespace && Object.entries(selector).every(([k, v]) => podLabels[k] === v)) {
+        found.add(entry.logicalName);
+      }
+    }
+  }
+  return [...found];
+}
+
+function configReferences(podSpec: Record<string, any>): Array<{ kind: 'ConfigMap' | 'Secret'; name: string }> {
+  const refs: Array<{ kind: 'ConfigMap' | 'Secret'; name: string }> = [];
+  for (const container of [...(podSpec.initContainers ?? []), ...(podSpec.containers ?? [])]) {
+    for (const source of container.envFrom ?? []) {
+      if (source.configMapRef) refs.push({ kind: 'ConfigMap', name: source.configMapRef.name });
+      if (source.secretRef) refs.push({ kind: 'Secret', name: source.secretRef.name });
+    }
+    for (const variable of container.env ?? []) {
+      if (variable.valueFrom?.configMapKeyRef) refs.push({ kind: 'ConfigMap', name: variable.valueFrom.configMapKeyRef.name });
+      if (variable.valueFrom?.secretKeyRef) refs.push({ kind: 'Secret', name: variable.valueFrom.secretKeyRef.name });
+    }
+  }
+  for (const volume of podSpec.volumes ?? []) {
+    if (volume.configMap) refs.push({ kind: 'ConfigMap', name: volume.configMap.name });
+    if (volume.secret) refs.push({ kind: 'Secret', name: volume.secret.secretName });
+  }
+  return refs;
+}
+
+/** A stable topological order: synthesis order, each resource after its dependencies. */
+function dependencyOrder(planned: readonly PlannedResource[]): PlannedResource[] {
+  const byName = new Map(planned.map((p) => [p.logicalName, p]));
+  const done = new Set<string>();
+  const ordered: PlannedResource[] = [];
+  const visit = (resource: PlannedResource, trail: readonly string[]) => {
+    if (done.has(resource.logicalName)) {
+      return;
+    }
+    if (trail.includes(resource.logicalName)) {
+      throw new Error(`dependency cycle between ${[...trail, resource.logicalName].join(' → ')}`);
+    }
+    for (const dependency of resource.dependsOn) {
+      visit(byName.get(dependency)!, [...trail, resource.logicalName]);
+    }
+    done.add(resource.logicalName);
+    ordered.push(resource);
+  };
+  for (const resource of planned) {
+    visit(resource, []);
+  }
+  return ordered;
+}

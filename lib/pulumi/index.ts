@@ -1,0 +1,3 @@
+export * from './chart-deployment';
+export * from './deployment-plan';
+export * from './resource-types';

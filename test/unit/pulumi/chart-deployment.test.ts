@@ -1,0 +1,104 @@
+import * as pulumi from '@pulumi/pulumi';
+import { App } from 'cdk8s';
+import { Microservice } from '../../../lib';
+import { digestImage, newChart } from '../../fixtures';
+
+interface Registered {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, any>;
+}
+const registered: Registered[] = [];
+
+pulumi.runtime.setMocks(
+  {
+    newResource: (args) => {
+      registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+      return { id: `${args.name}-id`, state: args.inputs };
+    },
+    call: (args) => args.inputs,
+  },
+  'immutable-infra',
+  'test',
+  false,
+);
+
+// Import the bridge only after the mocks are in place.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ChartDeployment } = require('../../../lib/pulumi') as typeof import('../../../lib/pulumi');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ShopChart } = require('../../../stacks/shop/shop-chart') as typeof import('../../../stacks/shop/shop-chart');
+
+function outputOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
+
+beforeEach(() => {
+  registered.length = 0;
+});
+
+describe('ChartDeployment (Pulumi mocks)', () => {
+  test('registers one resource per object with the Kubernetes provider types, under the component', async () => {
+    const chart = new ShopChart(new App(), 'shop-dev', { environment: 'dev' });
+    const deployment = new ChartDeployment('shop', { charts: [chart] });
+    await outputOf(deployment.urn);
+    await new Promise((resolve) => setImmediate(resolve));
+    const types = new Set(registered.map((r) => r.type));
+    expect(types).toEqual(new Set([
+      'immutable-infra:index:ChartDeployment',
+      'kubernetes:core/v1:Namespace',
+      'kubernetes:core/v1:ServiceAccount',
+      'kubernetes:core/v1:Service',
+      'kubernetes:core/v1:ConfigMap',
+      'kubernetes:core/v1:Secret',
+      'kubernetes:apps/v1:Deployment',
+    ]));
+    expect(registered.filter((r) => r.type !== 'immutable-infra:index:ChartDeployment')).toHaveLength(chart.toJson().length);
+    expect(Object.keys(deployment.resources)).toContain('shop-dev/orders/Resource');
+    const urn = await outputOf(deployment.resources['shop-dev/orders/Resource'].urn);
+    expect(urn).toContain('immutable-infra:index:ChartDeployment$kubernetes:core/v1:Service::shop-dev/orders/Resource');
+  });
+
+  test('registers a CRD object as a CustomResource with its own type token', async () => {
+    const chart = newChart();
+    new Microservice(chart, 'orders', { image: digestImage(), ports: [{ port: 80 }] });
+    const { ApiObject } = await import('cdk8s');
+    new ApiObject(chart, 'route', {
+      apiVersion: 'networking.istio.io/v1beta1',
+      kind: 'VirtualService',
+      metadata: { name: 'orders' },
+      spec: { hosts: ['orders'], http: [{ route: [{ destination: { host: 'orders' } }] }] },
+    });
+    const deployment = new ChartDeployment('crd', { charts: [chart] });
+    await outputOf(deployment.resources['test/route'].urn);
+    expect(registered.map((r) => r.type)).toContain('kubernetes:networking.istio.io/v1beta1:VirtualService');
+  });
+
+  test('Secret data is a Pulumi secret', async () => {
+    const chart = newChart();
+    new Microservice(chart, 'orders', { image: digestImage(), secrets: [{ name: 'db', literals: { password: 'hunter2' }, mountPath: '/s' }] });
+    const deployment = new ChartDeployment('secrets', { charts: [chart] });
+    const secretName = Object.keys(deployment.resources).find((n) => n.includes('Secret-db'))!;
+    const secret = deployment.resources[secretName] as unknown as { data: pulumi.Output<Record<string, string>> };
+    expect(await pulumi.isSecret(secret.data)).toBe(true);
+    expect(await outputOf(secret.data)).toEqual({ password: Buffer.from('hunter2').toString('base64') });
+  });
+
+  test('skipAwait is off by default and on only when asked', async () => {
+    const chart = () => {
+      const c = newChart();
+      new Microservice(c, 'orders', { image: digestImage() });
+      return c;
+    };
+    const annotationsOf = (r: Registered) => r.inputs.metadata?.annotations ?? {};
+    new ChartDeployment('await', { charts: [chart()] });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(registered.filter((r) => r.type.startsWith('kubernetes:')).every((r) => !('pulumi.com/skipAwait' in annotationsOf(r)))).toBe(true);
+    registered.length = 0;
+    new ChartDeployment('skip', { charts: [chart()], skipAwait: true });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const k8sResources = registered.filter((r) => r.type.startsWith('kubernetes:'));
+    expect(k8sResources.length).toBeGreaterThan(0);
+    expect(k8sResources.every((r) => annotationsOf(r)['pulumi.com/skipAwait'] === 'true')).toBe(true);
+  });
+});

@@ -1,0 +1,87 @@
+import { App } from 'cdk8s';
+import { Microservice } from '../../../lib';
+import { planDeployment, PlannedResource } from '../../../lib/pulumi/deployment-plan';
+import { ShopChart } from '../../../stacks/shop/shop-chart';
+import { digestImage, newChart } from '../../fixtures';
+
+const shop = (settings = {}) => new ShopChart(new App(), 'shop-prod', { environment: 'prod', settings });
+const find = (plan: PlannedResource[], kind: string, name: RegExp | string) =>
+  plan.find((p) => p.manifest.kind === kind && (typeof name === 'string' ? p.manifest.metadata.name === name : name.test(p.manifest.metadata.name!)))!;
+
+describe('planDeployment', () => {
+  test('one resource per object, named by construct path', () => {
+    const chart = shop();
+    const plan = planDeployment([chart]);
+    expect(plan).toHaveLength(chart.toJson().length);
+    expect(find(plan, 'Service', 'orders').logicalName).toBe('shop-prod/orders/Resource');
+    expect(find(plan, 'Deployment', /^orders-/).logicalName).toBe('shop-prod/orders/stable/Resource');
+    expect(new Set(plan.map((p) => p.logicalName)).size).toBe(plan.length);
+  });
+
+  test('a config change keeps the logical names of the changed slot, so Pulumi replaces rather than adds', () => {
+    const before = planDeployment([shop()]);
+    const after = planDeployment([shop({ orders: { MAX_ITEMS_PER_ORDER: '60' } })]);
+    expect(after.map((p) => p.logicalName).sort()).toEqual(before.map((p) => p.logicalName).sort());
+    const renamed = after.filter((p) => before.find((b) => b.logicalName === p.logicalName)!.manifest.metadata.name !== p.manifest.metadata.name);
+    expect(renamed.map((p) => p.logicalName).sort()).toEqual([
+      'shop-prod/orders/ConfigMap-settings/Resource',
+      'shop-prod/orders/stable/Autoscaler',
+      'shop-prod/orders/stable/DisruptionBudget',
+      'shop-prod/orders/stable/Resource',
+    ]);
+    expect(renamed.every((p) => p.role === 'revision')).toBe(true);
+  });
+
+  test('revision objects are replace-only except for scale; pointers update in place', () => {
+    const plan = planDeployment([shop()]);
+    expect(find(plan, 'ConfigMap', /^orders-settings-/).replaceOnChanges).toEqual(['*']);
+    expect(find(plan, 'PodDisruptionBudget', /^orders-/).replaceOnChanges).toEqual(['*']);
+    const deployment = find(plan, 'Deployment', /^orders-/).replaceOnChanges;
+    expect(deployment).toContain('spec.template');
+    expect(deployment).toContain('metadata');
+    expect(deployment).not.toContain('spec.replicas');
+    expect(find(plan, 'HorizontalPodAutoscaler', /^orders-/).replaceOnChanges).toEqual(['metadata', 'spec.scaleTargetRef']);
+    for (const kind of ['Service', 'ServiceAccount', 'Namespace']) {
+      const pointer = plan.find((p) => p.manifest.kind === kind)!;
+      expect(pointer.role).toBe('pointer');
+      expect(pointer.replaceOnChanges).toEqual([]);
+    }
+  });
+
+  test('dependency edges: pointer → revisions it selects, Deployment → its config, HPA/PDB → Deployment, all → Namespace', () => {
+    const plan = planDeployment([shop()]);
+    const name = (kind: string, n: RegExp | string) => find(plan, kind, n).logicalName;
+    const namespace = name('Namespace', 'shop-prod');
+    expect(find(plan, 'Service', 'orders').dependsOn.sort()).toEqual([name('Deployment', /^orders-/), namespace].sort());
+    expect(find(plan, 'Deployment', /^orders-/).dependsOn.sort()).toEqual([name('ConfigMap', /^orders-settings-/), namespace].sort());
+    expect(find(plan, 'HorizontalPodAutoscaler', /^orders-/).dependsOn.sort()).toEqual([name('Deployment', /^orders-/), namespace].sort());
+    expect(find(plan, 'PodDisruptionBudget', /^orders-/).dependsOn.sort()).toEqual([name('Deployment', /^orders-/), namespace].sort());
+    expect(find(plan, 'Namespace', 'shop-prod').dependsOn).toEqual([]);
+  });
+
+  test('every resource comes after what it depends on', () => {
+    const plan = planDeployment([shop()]);
+    const position = new Map(plan.map((p, i) => [p.logicalName, i]));
+    for (const resource of plan) {
+      for (const dependency of resource.dependsOn) {
+        expect(position.get(dependency)!).toBeLessThan(position.get(resource.logicalName)!);
+      }
+    }
+  });
+
+  test('a Service spanning two live revisions waits for both', () => {
+    const chart = newChart();
+    const orders = new Microservice(chart, 'orders', { image: digestImage(), ports: [{ port: 80 }] });
+    orders.addRevision('canary', { image: digestImage('ghcr.io/acme/app', 'b') });
+    const plan = planDeployment([chart]);
+    expect(find(plan, 'Service', 'orders').dependsOn.sort()).toEqual(['test/orders/canary/Resource', 'test/orders/stable/Resource']);
+  });
+
+  test('Secret data is marked secret; skipAwait annotates every object only when asked', () => {
+    const chart = newChart();
+    new Microservice(chart, 'orders', { image: digestImage(), secrets: [{ name: 'db', literals: { password: 'x' }, mountPath: '/s' }] });
+    expect(find(planDeployment([chart]), 'Secret', /^orders-db-/).secretFields).toEqual(['data']);
+    expect(planDeployment([chart]).every((p) => p.manifest.metadata.annotations?.['pulumi.com/skipAwait'] === undefined)).toBe(true);
+    expect(planDeployment([chart], { skipAwait: true }).every((p) => (p.manifest.metadata.annotations as any)['pulumi.com/skipAwait'] === 'true')).toBe(true);
+  });
+});
