@@ -52,10 +52,10 @@ describe('planDeployment', () => {
     const plan = planDeployment([shop()]);
     const name = (kind: string, n: RegExp | string) => find(plan, kind, n).logicalName;
     const namespace = name('Namespace', 'shop-prod');
-    expect(find(plan, 'Service', 'orders').dependsOn.sort()).toEqual([name('Deployment', /^orders-/), namespace].sort());
-    expect(find(plan, 'Deployment', /^orders-/).dependsOn.sort()).toEqual([name('ConfigMap', /^orders-settings-/), namespace].sort());
-    expect(find(plan, 'HorizontalPodAutoscaler', /^orders-/).dependsOn.sort()).toEqual([name('Deployment', /^orders-/), namespace].sort());
-    expect(find(plan, 'PodDisruptionBudget', /^orders-/).dependsOn.sort()).toEqual([name('Deployment', /^orders-/), namespace].sort());
+    expect(find(plan, 'Service', 'orders').dependsOn.slice().sort()).toEqual([name('Deployment', /^orders-/), namespace].sort());
+    expect(find(plan, 'Deployment', /^orders-/).dependsOn.slice().sort()).toEqual([name('ConfigMap', /^orders-settings-/), namespace].sort());
+    expect(find(plan, 'HorizontalPodAutoscaler', /^orders-/).dependsOn.slice().sort()).toEqual([name('Deployment', /^orders-/), namespace].sort());
+    expect(find(plan, 'PodDisruptionBudget', /^orders-/).dependsOn.slice().sort()).toEqual([name('Deployment', /^orders-/), namespace].sort());
     expect(find(plan, 'Namespace', 'shop-prod').dependsOn).toEqual([]);
   });
 
@@ -74,7 +74,7 @@ describe('planDeployment', () => {
     const orders = new Microservice(chart, 'orders', { image: digestImage(), ports: [{ port: 80 }] });
     orders.addRevision('canary', { image: digestImage('ghcr.io/acme/app', 'b') });
     const plan = planDeployment([chart]);
-    expect(find(plan, 'Service', 'orders').dependsOn.sort()).toEqual(['test/orders/canary/Resource', 'test/orders/stable/Resource']);
+    expect(find(plan, 'Service', 'orders').dependsOn.slice().sort()).toEqual(['test/orders/canary/Resource', 'test/orders/stable/Resource']);
   });
 
   test('Secret data is marked secret; skipAwait annotates every object only when asked', () => {
