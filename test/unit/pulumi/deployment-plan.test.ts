@@ -81,7 +81,7 @@ describe('planDeployment', () => {
     const chart = newChart();
     new Microservice(chart, 'orders', { image: digestImage(), secrets: [{ name: 'db', literals: { password: 'x' }, mountPath: '/s' }] });
     expect(find(planDeployment([chart]), 'Secret', /^orders-db-/).secretFields).toEqual(['data']);
-    expect(planDeployment([chart]).every((p) => p.manifest.metadata.annotations?.['pulumi.com/skipAwait'] === undefined)).toBe(true);
+    expect(planDeployment([chart]).every((p) => (p.manifest.metadata.annotations as Record<string, string> | undefined)?.['pulumi.com/skipAwait'] === undefined)).toBe(true);
     expect(planDeployment([chart], { skipAwait: true }).every((p) => (p.manifest.metadata.annotations as any)['pulumi.com/skipAwait'] === 'true')).toBe(true);
   });
 });
