@@ -19,3 +19,4 @@ export * from './workload/resources';
 export * from './workload/revision';
 export * from './workload/revision-props';
 export * from './workload/security';
+export * from './release';
