@@ -1,0 +1,70 @@
+import { App, Chart } from 'cdk8s';
+import { ConfigRolloutChart } from '../../examples/config-rollout';
+import { HelloServiceChart } from '../../examples/hello-service';
+import { TwoRevisionsChart } from '../../examples/two-revisions';
+import { Manifest } from '../../lib';
+import { synthObjects } from '../../lib/testing';
+import { ShopChart } from '../../stacks/shop/shop-chart';
+import { applyServerSide, deleteNamespace, getLive, kubectlOk, resourceType } from './kubectl';
+
+/** Every stack and example, as the charts a user would apply. */
+const charts: Array<[string, () => Chart]> = [
+  ['stack shop-dev', () => new ShopChart(new App(), 'shop-dev', { environment: 'dev' })],
+  ['stack shop-prod', () => new ShopChart(new App(), 'shop-prod', { environment: 'prod' })],
+  ['example hello-service', () => new HelloServiceChart(new App(), 'hello-service')],
+  ['example config-rollout v1', () => new ConfigRolloutChart(new App(), 'config-rollout-v1', { release: 'v1' })],
+  ['example config-rollout v2', () => new ConfigRolloutChart(new App(), 'config-rollout-v2', { release: 'v2' })],
+  ['example two-revisions', () => new TwoRevisionsChart(new App(), 'two-revisions')],
+];
+
+const namespaces = new Set<string>();
+
+/** Examples deploy into a namespace the user has; create it as they would. */
+function ensureNamespaces(objects: readonly Manifest[]): void {
+  for (const namespace of new Set(objects.map((o) => o.metadata.namespace).filter((n): n is string => n !== undefined))) {
+    namespaces.add(namespace);
+    const declared = objects.some((o) => o.kind === 'Namespace' && o.metadata.name === namespace);
+    if (!declared && getLive('namespace', namespace) === undefined) {
+      kubectlOk(['create', 'namespace', namespace]);
+    }
+  }
+}
+
+afterAll(() => {
+  for (const namespace of namespaces) {
+    deleteNamespace(namespace);
+  }
+});
+
+describe('every stack and example is accepted by the real API server', () => {
+  test.each(charts)('%s: server-side dry run, then applied, 0 errors', (_, makeChart) => {
+    const objects = synthObjects(makeChart());
+    ensureNamespaces(objects.filter((o) => o.kind !== 'Namespace'));
+
+    const dryRun = applyServerSide(objects, { dryRun: true });
+    expect(dryRun.stderr).toBe('');
+    expect(dryRun.status).toBe(0);
+
+    const applied = applyServerSide(objects);
+    expect(applied.stderr).toBe('');
+    expect(applied.status).toBe(0);
+
+    for (const object of objects) {
+      const live = getLive(resourceType(object), object.metadata.name!, object.metadata.namespace);
+      expect(live?.metadata.name).toBe(object.metadata.name);
+    }
+  });
+
+  test('the controller manager turns a revision Deployment into its ReplicaSet', () => {
+    const objects = synthObjects(new HelloServiceChart(new App(), 'hello-service'));
+    const deployment = objects.find((o) => o.kind === 'Deployment')!;
+    let replicaSets = '';
+    for (let attempt = 0; attempt < 60 && replicaSets === ''; attempt++) {
+      replicaSets = kubectlOk(['get', 'replicasets', '-n', 'hello', '-l', `immutable-infra.dev/revision=${(deployment.metadata.labels as any)['immutable-infra.dev/revision']}`, '-o', 'name']).trim();
+      if (replicaSets === '') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+      }
+    }
+    expect(replicaSets).toMatch(new RegExp(`^replicaset.apps/${deployment.metadata.name}-`));
+  });
+});
