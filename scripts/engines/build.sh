@@ -8,16 +8,22 @@
 # Cache: ${IMMUTABLE_INFRA_CACHE:-$HOME/.cache/immutable-infra}/engines/<sha256(versions.env)>/
 #   bin/   the binaries             crds/<project>/  CRDs applied by cluster.sh
 #   src/   throw-away wrapper go.mod modules       crds-optional/  CRDs not applied by default
-#   build-times.log  one line per build step
+#   logs/<step>.log  go output of each build step   build-times.log  one line per build step
 # Idempotent: an existing binary / CRD directory is skipped, so a warm run takes seconds.
 #
 # Usage: scripts/engines/build.sh [component ...]
 #   components: etcd kube-apiserver kube-controller-manager kubectl pulumi
 #               pulumi-language-nodejs pulumi-resource-kubernetes kubeconform kube-score
 #               kube-linter crds        (default: all)
+# Exit status: 0 when every pinned component is in the cache (components whose version is empty
+# in versions.env are listed as not available), 1 when a pinned one failed.
 # Env: ENGINES_GOPROXY (default https://proxy.golang.org; never "direct")
-#      ENGINES_STRICT=1  exit non-zero if any component could not be built (default: report
-#                        and continue, exit 1 only at the end if something failed)
+#      ENGINES_LOCAL_CRDS="project=/dir ..."  extra, already-rendered CRDs (see build_crds)
+#      ENGINES_STRICT=1  stop at the first component that fails
+#      GONOSUMDB=<prefixes>  standard Go variable; needed when the checksum database behind the
+#        proxy has no record of a module version ("verifying module: ... sumdb ... 404"), which
+#        happened for github.com/pulumi/pulumi-kubernetes, github.com/pulumi/cloud-ready-checks
+#        and github.com/pulumi/pulumi/pkg/v3@v3.215.0 when building a provider pseudo-version.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -38,7 +44,8 @@ export GOFLAGS="-mod=mod -buildvcs=false"
 NICE=(nice -n 19)
 
 T0=$SECONDS
-FAILED=()
+FAILED=()  # pinned but could not be built/fetched -> exit 1
+MISSING=() # not pinned (empty version in versions.env) -> reported, exit 0
 
 log() { printf '[engines] %s\n' "$*"; }
 fmt_secs() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
@@ -77,32 +84,35 @@ gobuild() { # dir name pkg [go build flags...]
 }
 
 # Runs build step <fn> for binary/step <name> unless present; times it; never aborts the script.
-step() { # name version fn
+step() { # name version fn [label]
   local name="$1" ver="$2" fn="$3" t rc=0
-  if [[ "$name" != crds* ]] && have "$name"; then
-    log "$name $ver: cached"
-    return 0
-  fi
   if [[ -z "$ver" ]]; then
     log "$name: SKIPPED, no version pinned in versions.env"
-    FAILED+=("$name(no version)")
+    MISSING+=("$name")
+    return 0
+  fi
+  ver="${4:-$ver}"
+  if have "$name"; then
+    log "$name $ver: cached"
     return 0
   fi
   log "building $name $ver …"
   t=$SECONDS
+  mkdir -p "$ENGINES_HOME/logs"
   # errexit is ignored inside a subshell that is part of `||`, so run it on its own.
   set +e
   (
     set -e
     "$fn"
-  )
+  ) >"$ENGINES_HOME/logs/$name.log" 2>&1
   rc=$?
   set -e
   if ((rc == 0)); then
     log "$name $ver: done in $(fmt_secs $((SECONDS - t))) (total $(fmt_secs $((SECONDS - T0))))"
     record "$name" "$ver" $((SECONDS - t)) ok
   else
-    log "$name $ver: FAILED (exit $rc) after $(fmt_secs $((SECONDS - t)))"
+    log "$name $ver: FAILED (exit $rc) after $(fmt_secs $((SECONDS - t))); last lines of $ENGINES_HOME/logs/$name.log:"
+    tail -n 15 "$ENGINES_HOME/logs/$name.log" | sed 's/^/    /'
     record "$name" "$ver" $((SECONDS - t)) "failed($rc)"
     FAILED+=("$name")
     if [[ "${ENGINES_STRICT:-0}" == 1 ]]; then exit 1; fi
@@ -155,30 +165,31 @@ build_kubectl() { build_k8s_cmd kubectl; }
 
 # -------------------------------------------------------------------------------- pulumi ----
 PULUMI_VERSION_PKG="github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
-# Copies the clipboard replace of pkg/v3 (pkg/v3's own `replace sdk/v3 => ../sdk` becomes a
-# plain requirement of sdk/v3 at the same version).
+PULUMI_CLI_VERSION="${PULUMI_CLI_VERSION:-$PULUMI_VERSION}"
+# Copies the clipboard replace of pkg/v3; pkg/v3's own `replace sdk/v3 => ../sdk` (and the
+# language host's pkg/sdk => ../.. replaces) become pkg/v3 and sdk/v3 at PULUMI_CLI_VERSION.
 pulumi_wrapper() { # name -> dir
   local d
   d="$(wrapper "$1")"
   (cd "$d" &&
     go mod edit -replace=github.com/atotto/clipboard=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e \
-      -replace="github.com/pulumi/pulumi/pkg/v3=github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION" \
-      -replace="github.com/pulumi/pulumi/sdk/v3=github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION")
+      -replace="github.com/pulumi/pulumi/pkg/v3=github.com/pulumi/pulumi/pkg/v3@$PULUMI_CLI_VERSION" \
+      -replace="github.com/pulumi/pulumi/sdk/v3=github.com/pulumi/pulumi/sdk/v3@$PULUMI_CLI_VERSION")
   printf '%s\n' "$d"
 }
 build_pulumi() {
   local d
   d="$(pulumi_wrapper pulumi)"
-  (cd "$d" && go get "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION")
+  (cd "$d" && go get "github.com/pulumi/pulumi/pkg/v3@$PULUMI_CLI_VERSION" "github.com/pulumi/pulumi/sdk/v3@$PULUMI_CLI_VERSION")
   gobuild "$d" pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
-    -tags osusergo,grpcnotrace -ldflags "-s -w -X $PULUMI_VERSION_PKG=$PULUMI_VERSION"
+    -tags osusergo,grpcnotrace -ldflags "-s -w -X $PULUMI_VERSION_PKG=$PULUMI_CLI_VERSION"
 }
 build_pulumi_language_nodejs() {
   local d m=github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
   d="$(pulumi_wrapper pulumi-language-nodejs)"
   (cd "$d" && go get "$m@$PULUMI_LANGUAGE_NODEJS_MODULE_VERSION")
   gobuild "$d" pulumi-language-nodejs "$m" \
-    -tags osusergo,grpcnotrace -ldflags "-s -w -X $PULUMI_VERSION_PKG=$PULUMI_VERSION"
+    -tags osusergo,grpcnotrace -ldflags "-s -w -X $PULUMI_VERSION_PKG=$PULUMI_CLI_VERSION"
 }
 
 # The provider's main.go embeds schema-embed.json and terraform-mapping-embed.json, which the
@@ -197,6 +208,13 @@ build_pulumi_resource_kubernetes() {
     for (const r of j.Replace || []) {
       if (r.New.Version) console.log(`${r.Old.Path}${r.Old.Version ? "@" + r.Old.Version : ""}=${r.New.Path}@${r.New.Version}`);
     }')
+  # provider/go.mod replaces its SDK with ../sdk; use the SDK of the same release if the proxy
+  # has it (sdk/v4 is tagged sdk/v4.x.y), else the version provider/go.mod requires.
+  if mod_dir github.com/pulumi/pulumi-kubernetes/sdk/v4 "$PULUMI_KUBERNETES_VERSION" >/dev/null; then
+    (cd "$d" && go mod edit -replace="github.com/pulumi/pulumi-kubernetes/sdk/v4=github.com/pulumi/pulumi-kubernetes/sdk/v4@$PULUMI_KUBERNETES_VERSION")
+  else
+    echo "note: github.com/pulumi/pulumi-kubernetes/sdk/v4@$PULUMI_KUBERNETES_VERSION not on the proxy; using the version provider/go.mod requires"
+  fi
   (cd "$d" && go get "$m@$PULUMI_KUBERNETES_MODULE_VERSION")
   cp "$src/cmd/pulumi-resource-kubernetes/main.go" "$d/main.go"
   chmod u+w "$d/main.go"
@@ -240,7 +258,7 @@ crd_copy() { # project module version subdir [dest-root]
   fi
   if [[ -z "$ver" ]]; then
     log "crds/$project: SKIPPED, no version pinned in versions.env"
-    FAILED+=("crds/$project(no version)")
+    MISSING+=("crds/$project")
     return 0
   fi
   if ! dir="$(mod_dir "$mod" "$ver")"; then
@@ -279,6 +297,33 @@ build_crds() {
   crd_copy keda github.com/kedacore/keda/v2 "$KEDA_VERSION" config/crd/bases
   crd_copy cert-manager github.com/cert-manager/cert-manager "$CERT_MANAGER_VERSION" deploy/crds
   crd_copy linkerd github.com/linkerd/linkerd2 "$LINKERD2_MODULE_VERSION" charts/linkerd-crds/templates
+  # ENGINES_LOCAL_CRDS="project=/dir ..." copies already-rendered CRDs from local directories
+  # for projects no module provides (e.g. linkerd=/work/shared/crds/linkerd).
+  local spec project dir f n
+  for spec in ${ENGINES_LOCAL_CRDS:-}; do
+    project="${spec%%=*}" dir="${spec#*=}"
+    if [[ -d "$ENGINES_CRDS/$project" ]]; then
+      log "crds/$project (local $dir): cached"
+      continue
+    fi
+    mkdir -p "$ENGINES_CRDS/.$project.tmp"
+    n=0
+    for f in "$dir"/*.yaml "$dir"/*.yml; do
+      [[ -f "$f" ]] && grep -q '^kind: CustomResourceDefinition' "$f" || continue
+      install -m 0644 "$f" "$ENGINES_CRDS/.$project.tmp/" && n=$((n + 1))
+    done
+    if ((n)); then
+      mv "$ENGINES_CRDS/.$project.tmp" "$ENGINES_CRDS/$project"
+      log "crds/$project: $n files from local $dir"
+      local m kept=()
+      for m in "${MISSING[@]}"; do [[ "$m" == "crds/$project" ]] || kept+=("$m"); done
+      MISSING=("${kept[@]}")
+    else
+      rm -rf "$ENGINES_CRDS/.$project.tmp"
+      log "crds/$project: no CRD YAML in $dir"
+      FAILED+=("crds/$project(local)")
+    fi
+  done
   record crds "-" $((SECONDS - t)) done
 }
 
@@ -295,9 +340,15 @@ for c in "${WANT[@]}"; do
   kube-apiserver) step kube-apiserver "$K8S_VERSION" build_kube_apiserver ;;
   kube-controller-manager) step kube-controller-manager "$K8S_VERSION" build_kube_controller_manager ;;
   kubectl) step kubectl "$K8S_VERSION" build_kubectl ;;
-  pulumi) step pulumi "$PULUMI_VERSION" build_pulumi ;;
-  pulumi-language-nodejs) step pulumi-language-nodejs "$PULUMI_LANGUAGE_NODEJS_MODULE_VERSION" build_pulumi_language_nodejs ;;
-  pulumi-resource-kubernetes) step pulumi-resource-kubernetes "$PULUMI_KUBERNETES_MODULE_VERSION" build_pulumi_resource_kubernetes ;;
+  pulumi) step pulumi "$PULUMI_CLI_VERSION" build_pulumi ;;
+  pulumi-language-nodejs)
+    step pulumi-language-nodejs "$PULUMI_LANGUAGE_NODEJS_MODULE_VERSION" build_pulumi_language_nodejs \
+      "$PULUMI_CLI_VERSION (module $PULUMI_LANGUAGE_NODEJS_MODULE_VERSION)"
+    ;;
+  pulumi-resource-kubernetes)
+    step pulumi-resource-kubernetes "$PULUMI_KUBERNETES_MODULE_VERSION" build_pulumi_resource_kubernetes \
+      "$PULUMI_KUBERNETES_VERSION (module $PULUMI_KUBERNETES_MODULE_VERSION)"
+    ;;
   kubeconform) step kubeconform "$KUBECONFORM_VERSION" build_kubeconform ;;
   kube-score) step kube-score "$KUBE_SCORE_VERSION" build_kube_score ;;
   kube-linter) step kube-linter "$KUBE_LINTER_VERSION" build_kube_linter ;;
@@ -307,8 +358,11 @@ for c in "${WANT[@]}"; do
 done
 
 log "finished in $(fmt_secs $((SECONDS - T0)))"
+if ((${#MISSING[@]})); then
+  log "not pinned, so not available: ${MISSING[*]}"
+fi
 if ((${#FAILED[@]})); then
-  log "NOT available: ${FAILED[*]}"
+  log "FAILED: ${FAILED[*]}"
 fi
 log "bin: $ENGINES_BIN"
 echo "$ENGINES_BIN"

@@ -4,14 +4,15 @@
 # versions.env, and puts ENGINES_BIN first on PATH. Does not build anything.
 #
 #   ENGINES_VERSIONS_FILE  scripts/engines/versions.env
-#   ENGINES_KEY            first 16 hex chars of sha256(versions.env)
+#   ENGINES_KEY            first 16 hex chars of sha256(versions.env without comments/blank lines)
 #   ENGINES_HOME           ${IMMUTABLE_INFRA_CACHE:-$HOME/.cache/immutable-infra}/engines/$ENGINES_KEY
 #   ENGINES_BIN            $ENGINES_HOME/bin
 #   ENGINES_CRDS           $ENGINES_HOME/crds   (one sub-directory per project)
 
 _engines_dir="$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")" && pwd)"
 export ENGINES_VERSIONS_FILE="$_engines_dir/versions.env"
-export ENGINES_KEY="$(sha256sum "$ENGINES_VERSIONS_FILE" | cut -c1-16)"
+# Key = hash of the KEY=value lines only, so editing comments does not invalidate the cache.
+export ENGINES_KEY="$(sed -e 's/[[:space:]]*#.*$//' -e '/^[[:space:]]*$/d' "$ENGINES_VERSIONS_FILE" | sha256sum | cut -c1-16)"
 export ENGINES_HOME="${IMMUTABLE_INFRA_CACHE:-$HOME/.cache/immutable-infra}/engines/$ENGINES_KEY"
 export ENGINES_BIN="$ENGINES_HOME/bin"
 export ENGINES_CRDS="$ENGINES_HOME/crds"
