@@ -14,7 +14,10 @@ export interface KubectlResult {
 
 /** Runs kubectl against the suite's cluster; never throws on a non-zero exit. */
 export function kubectl(args: readonly string[], input?: string): KubectlResult {
-  const result = spawnSync(KUBECTL, [...args], { input, encoding: 'utf8', env: process.env });
+  const result = spawnSync(KUBECTL, [...args], { input, encoding: 'utf8', env: process.env, maxBuffer: 256 * 1024 * 1024 });
+  if (result.error !== undefined) {
+    return { status: -1, stdout: '', stderr: `kubectl could not run: ${result.error.message}` };
+  }
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -1,0 +1,55 @@
+import { App } from 'cdk8s';
+import { Manifest, objectIdentity } from '../../lib';
+import { synthObjects } from '../../lib/testing';
+import { ShopChart } from '../../stacks/shop/shop-chart';
+import { deleteNamespace, getLive, kubectl, resourceType } from './kubectl';
+import { routedRevisions, runRelease } from './release-runner';
+
+const NAMESPACE = 'release-shop';
+const release = (settings = {}) => synthObjects(new ShopChart(new App(), NAMESPACE, { environment: 'dev', settings }));
+const liveVersion = (o: Manifest) => getLive(resourceType(o), o.metadata.name!, o.metadata.namespace)?.metadata.resourceVersion as string | undefined;
+
+afterAll(() => deleteNamespace(NAMESPACE));
+
+test('two releases through YAML in release order: nothing immutable is ever modified, untouched objects are never written, one complete revision is always routed', () => {
+  const v1 = release();
+  const v2 = release({ cart: { SESSION_TTL_MINUTES: '90' } });
+  expect(runRelease([], v1).failed).toBeUndefined();
+  const versions = new Map(v1.map((o) => [objectIdentity(o), liveVersion(o)]));
+
+  const v2Names = new Set(v2.map(objectIdentity));
+  const retired = v1.filter((o) => !v2Names.has(objectIdentity(o)));
+  const oldConfig = retired.find((o) => o.kind === 'ConfigMap')!;
+  expect(oldConfig.metadata.name).toMatch(/^cart-settings-/);
+
+  const checkBetweenSteps = (step: string) => {
+    const routed = routedRevisions('cart', NAMESPACE);
+    expect({ step, routed: routed.length > 0, allComplete: routed.every((r) => r.complete) }).toEqual({ step, routed: true, allComplete: true });
+    if (step !== 'retire') {
+      expect({ step, resourceVersion: liveVersion(oldConfig) }).toEqual({ step, resourceVersion: versions.get(objectIdentity(oldConfig)) });
+    }
+  };
+  checkBetweenSteps('before');
+
+  const outcome = runRelease(v1, v2, (step) => {
+    checkBetweenSteps(step);
+    if (step === 'route') {
+      const edit = kubectl(['patch', 'configmap', oldConfig.metadata.name!, '-n', NAMESPACE, '--type=merge', '-p', '{"data":{"SESSION_TTL_MINUTES":"90"}}']);
+      expect(edit.status).not.toBe(0);
+      expect(edit.stderr).toMatch(/field is immutable/);
+      expect(liveVersion(oldConfig)).toBe(versions.get(objectIdentity(oldConfig)));
+    }
+  });
+  expect(outcome).toEqual({ completed: ['prepare', 'create', 'route', 'retire'] });
+
+  for (const object of v1.filter((o) => v2Names.has(objectIdentity(o)))) {
+    expect({ object: objectIdentity(object), resourceVersion: liveVersion(object) }).toEqual({
+      object: objectIdentity(object),
+      resourceVersion: versions.get(objectIdentity(object)),
+    });
+  }
+  for (const object of retired) {
+    expect({ object: objectIdentity(object), live: getLive(resourceType(object), object.metadata.name!, NAMESPACE)?.metadata.deletionTimestamp !== undefined || getLive(resourceType(object), object.metadata.name!, NAMESPACE) === undefined }).toEqual({ object: objectIdentity(object), live: true });
+  }
+  expect(routedRevisions('cart', NAMESPACE).map((r) => r.deployment.split(' ')[0])).toEqual([v2.find((o) => o.kind === 'Deployment' && o.metadata.name!.startsWith('cart-'))!.metadata.name]);
+});
