@@ -7,7 +7,7 @@
  */
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Microservice } from '../lib';
+import { Microservice, synthApp } from '../lib';
 
 /** The two releases of the example. */
 export type ConfigRelease = 'v1' | 'v2';
@@ -44,5 +44,5 @@ if (require.main === module) {
   const app = new App();
   new ConfigRolloutChart(app, 'config-rollout-v1', { release: 'v1' });
   new ConfigRolloutChart(app, 'config-rollout-v2', { release: 'v2' });
-  app.synth();
+  synthApp(app);
 }

@@ -4,7 +4,7 @@
  */
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Microservice } from '../lib';
+import { Microservice, synthApp } from '../lib';
 
 export class HelloServiceChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
@@ -19,5 +19,5 @@ export class HelloServiceChart extends Chart {
 if (require.main === module) {
   const app = new App();
   new HelloServiceChart(app, 'hello-service');
-  app.synth();
+  synthApp(app);
 }

@@ -8,7 +8,7 @@
  */
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Microservice, Revision } from '../lib';
+import { Microservice, Revision, synthApp } from '../lib';
 
 export class TwoRevisionsChart extends Chart {
   /** The canary revision. */
@@ -32,5 +32,5 @@ export class TwoRevisionsChart extends Chart {
 if (require.main === module) {
   const app = new App();
   new TwoRevisionsChart(app, 'two-revisions');
-  app.synth();
+  synthApp(app);
 }
