@@ -58,6 +58,11 @@ export function getLive(kind: string, name: string, namespace?: string): Record<
   return JSON.parse(result.stdout);
 }
 
+/** The live object's resourceVersion, or `undefined` when it does not exist. */
+export function liveResourceVersion(manifest: Manifest): string | undefined {
+  return getLive(resourceType(manifest), manifest.metadata.name!, manifest.metadata.namespace)?.metadata.resourceVersion;
+}
+
 /** Deletes a namespace and waits until it is gone. */
 export function deleteNamespace(name: string): void {
   kubectl(['delete', 'namespace', name, '--ignore-not-found', '--wait=true', '--timeout=180s']);

@@ -1,20 +1,19 @@
 import { App } from 'cdk8s';
-import { Manifest, objectIdentity } from '../../lib';
+import { objectIdentity } from '../../lib';
 import { synthObjects } from '../../lib/testing';
 import { ShopChart } from '../../stacks/shop/shop-chart';
-import { deleteNamespace, getLive, resourceType } from './kubectl';
+import { deleteNamespace, liveResourceVersion } from './kubectl';
 import { routedRevisions, runRelease } from './release-runner';
 
 const NAMESPACE = 'rejected-shop';
 const release = (settings = {}) => synthObjects(new ShopChart(new App(), NAMESPACE, { environment: 'dev', settings }));
-const liveVersion = (o: Manifest) => getLive(resourceType(o), o.metadata.name!, o.metadata.namespace)?.metadata.resourceVersion as string | undefined;
 
 afterAll(() => deleteNamespace(NAMESPACE));
 
 test('a release the API server refuses leaves the previous revision complete and routed: nothing lost', () => {
   const v1 = release();
   expect(runRelease([], v1).failed).toBeUndefined();
-  const versions = new Map(v1.map((o) => [objectIdentity(o), liveVersion(o)]));
+  const versions = new Map(v1.map((o) => [objectIdentity(o), liveResourceVersion(o)]));
   const before = routedRevisions('orders', NAMESPACE);
 
   // v2 changes orders, and its new Deployment is one the API server refuses
@@ -34,7 +33,7 @@ test('a release the API server refuses leaves the previous revision complete and
   expect(before.length).toBe(1);
   expect(before[0].complete).toBe(true);
   for (const object of v1) {
-    expect({ object: objectIdentity(object), resourceVersion: liveVersion(object) }).toEqual({
+    expect({ object: objectIdentity(object), resourceVersion: liveResourceVersion(object) }).toEqual({
       object: objectIdentity(object),
       resourceVersion: versions.get(objectIdentity(object)),
     });

@@ -1,13 +1,12 @@
 import { App } from 'cdk8s';
-import { Manifest, objectIdentity } from '../../lib';
+import { objectIdentity } from '../../lib';
 import { synthObjects } from '../../lib/testing';
 import { ShopChart } from '../../stacks/shop/shop-chart';
-import { deleteNamespace, getLive, kubectl, resourceType } from './kubectl';
+import { deleteNamespace, getLive, kubectl, liveResourceVersion, resourceType } from './kubectl';
 import { routedRevisions, runRelease } from './release-runner';
 
 const NAMESPACE = 'release-shop';
 const release = (settings = {}) => synthObjects(new ShopChart(new App(), NAMESPACE, { environment: 'dev', settings }));
-const liveVersion = (o: Manifest) => getLive(resourceType(o), o.metadata.name!, o.metadata.namespace)?.metadata.resourceVersion as string | undefined;
 
 afterAll(() => deleteNamespace(NAMESPACE));
 
@@ -15,7 +14,7 @@ test('two releases through YAML in release order: nothing immutable is ever modi
   const v1 = release();
   const v2 = release({ cart: { SESSION_TTL_MINUTES: '90' } });
   expect(runRelease([], v1).failed).toBeUndefined();
-  const versions = new Map(v1.map((o) => [objectIdentity(o), liveVersion(o)]));
+  const versions = new Map(v1.map((o) => [objectIdentity(o), liveResourceVersion(o)]));
 
   const v2Names = new Set(v2.map(objectIdentity));
   const retired = v1.filter((o) => !v2Names.has(objectIdentity(o)));
@@ -26,7 +25,7 @@ test('two releases through YAML in release order: nothing immutable is ever modi
     const routed = routedRevisions('cart', NAMESPACE);
     expect({ step, routed: routed.length > 0, allComplete: routed.every((r) => r.complete) }).toEqual({ step, routed: true, allComplete: true });
     if (step !== 'retire') {
-      expect({ step, resourceVersion: liveVersion(oldConfig) }).toEqual({ step, resourceVersion: versions.get(objectIdentity(oldConfig)) });
+      expect({ step, resourceVersion: liveResourceVersion(oldConfig) }).toEqual({ step, resourceVersion: versions.get(objectIdentity(oldConfig)) });
     }
   };
   checkBetweenSteps('before');
@@ -37,19 +36,23 @@ test('two releases through YAML in release order: nothing immutable is ever modi
       const edit = kubectl(['patch', 'configmap', oldConfig.metadata.name!, '-n', NAMESPACE, '--type=merge', '-p', '{"data":{"SESSION_TTL_MINUTES":"90"}}']);
       expect(edit.status).not.toBe(0);
       expect(edit.stderr).toMatch(/field is immutable/);
-      expect(liveVersion(oldConfig)).toBe(versions.get(objectIdentity(oldConfig)));
+      expect(liveResourceVersion(oldConfig)).toBe(versions.get(objectIdentity(oldConfig)));
     }
   });
   expect(outcome).toEqual({ completed: ['prepare', 'create', 'route', 'retire'] });
 
   for (const object of v1.filter((o) => v2Names.has(objectIdentity(o)))) {
-    expect({ object: objectIdentity(object), resourceVersion: liveVersion(object) }).toEqual({
+    expect({ object: objectIdentity(object), resourceVersion: liveResourceVersion(object) }).toEqual({
       object: objectIdentity(object),
       resourceVersion: versions.get(objectIdentity(object)),
     });
   }
   for (const object of retired) {
-    expect({ object: objectIdentity(object), live: getLive(resourceType(object), object.metadata.name!, NAMESPACE)?.metadata.deletionTimestamp !== undefined || getLive(resourceType(object), object.metadata.name!, NAMESPACE) === undefined }).toEqual({ object: objectIdentity(object), live: true });
+    const live = getLive(resourceType(object), object.metadata.name!, NAMESPACE);
+    expect({ object: objectIdentity(object), retired: live === undefined || live.metadata.deletionTimestamp !== undefined }).toEqual({
+      object: objectIdentity(object),
+      retired: true,
+    });
   }
   expect(routedRevisions('cart', NAMESPACE).map((r) => r.deployment.split(' ')[0])).toEqual([v2.find((o) => o.kind === 'Deployment' && o.metadata.name!.startsWith('cart-'))!.metadata.name]);
 });
