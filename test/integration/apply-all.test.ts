@@ -5,7 +5,7 @@ import { TwoRevisionsChart } from '../../examples/two-revisions';
 import { Manifest } from '../../lib';
 import { synthObjects } from '../../lib/testing';
 import { ShopChart } from '../../stacks/shop/shop-chart';
-import { applyServerSide, deleteNamespace, getLive, kubectlOk, resourceType } from './kubectl';
+import { applyServerSide, deleteNamespace, getLive, kubectlOk, pollFor, resourceType } from './kubectl';
 
 /** Every stack and example, as the charts a user would apply. */
 const charts: Array<[string, () => Chart]> = [
@@ -58,13 +58,9 @@ describe('every stack and example is accepted by the real API server', () => {
   test('the controller manager turns a revision Deployment into its ReplicaSet', () => {
     const objects = synthObjects(new HelloServiceChart(new App(), 'hello-service'));
     const deployment = objects.find((o) => o.kind === 'Deployment')!;
-    let replicaSets = '';
-    for (let attempt = 0; attempt < 60 && replicaSets === ''; attempt++) {
-      replicaSets = kubectlOk(['get', 'replicasets', '-n', 'hello', '-l', `immutable-infra.dev/revision=${(deployment.metadata.labels as any)['immutable-infra.dev/revision']}`, '-o', 'name']).trim();
-      if (replicaSets === '') {
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
-      }
-    }
+    const revision = (deployment.metadata.labels as Record<string, string>)['immutable-infra.dev/revision'];
+    const listReplicaSets = () => kubectlOk(['get', 'replicasets', '-n', 'hello', '-l', `immutable-infra.dev/revision=${revision}`, '-o', 'name']).trim();
+    const replicaSets = pollFor(() => listReplicaSets() || undefined, 30_000) ?? '';
     expect(replicaSets).toMatch(new RegExp(`^replicaset.apps/${deployment.metadata.name}-`));
   });
 });

@@ -67,3 +67,18 @@ export function liveResourceVersion(manifest: Manifest): string | undefined {
 export function deleteNamespace(name: string): void {
   kubectl(['delete', 'namespace', name, '--ignore-not-found', '--wait=true', '--timeout=180s']);
 }
+
+/**
+ * Polls `probe` until it returns a value other than `undefined`, for at most
+ * `timeoutMs`; returns the last value (`undefined` on timeout).
+ */
+export function pollFor<T>(probe: () => T | undefined, timeoutMs = 60_000, intervalMs = 500): T | undefined {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined || Date.now() > deadline) {
+      return value;
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, intervalMs);
+  }
+}

@@ -1,11 +1,11 @@
 import { execFileSync } from 'child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from '@pulumi/pulumi/automation';
 import { deployShop } from '../../stacks/shop/pulumi-program';
 import { engines } from './engines';
-import { kubectlOk } from './kubectl';
+import { kubectlOk, pollFor } from './kubectl';
 
 /**
  * The reference stack through the real Pulumi CLI and Kubernetes provider
@@ -52,6 +52,14 @@ function steps(events: readonly EngineEvent[]): Array<{ op: string; name: string
     });
 }
 
+/** The stack's state file as the file backend wrote it (not a decrypting export). */
+function stateFile(): string {
+  const stacks = join(work, 'state', '.pulumi', 'stacks');
+  const files = readdirSync(stacks, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('integration.json'));
+  expect(files).toHaveLength(1);
+  return readFileSync(join(stacks, files[0]), 'utf8');
+}
+
 const liveNames = (kind: string) =>
   kubectlOk(['get', kind, '-n', NAMESPACE, '-l', 'app.kubernetes.io/part-of=shop', '-o', 'jsonpath={.items[*].metadata.name}']).split(' ').filter(Boolean).sort();
 
@@ -80,11 +88,17 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-test('pulumi up deploys the reference stack; a config change replaces only that service\'s revision objects, create-before-delete; destroy leaves nothing', async () => {
+test('pulumi up deploys the reference stack with Secret data encrypted in the state; a config change replaces only that service\'s revision objects, create-before-delete; destroy leaves nothing', async () => {
   const first = await up();
   expect(first.changes.create).toBeGreaterThan(20);
   const deploymentsV1 = liveNames('deployments');
   expect(deploymentsV1).toHaveLength(6);
+
+  const state = stateFile();
+  const password = 'dev-only-redis-password';
+  expect(state).toMatch(/"4dabf18193072939515e22adb298388d":\s*"1b47061264138c4ac30d75fd1eb44270",\s*"ciphertext"/);
+  expect(state).not.toContain(password);
+  expect(state).not.toContain(Buffer.from(password).toString('base64'));
 
   await stack.setConfig('immutable-infra:settings', { value: JSON.stringify({ payments: { TIMEOUT_MS: '3000' } }) });
   const second = await up();
@@ -105,6 +119,7 @@ test('pulumi up deploys the reference stack; a config change replaces only that 
 
   const destroyed = await stack.destroy();
   expect(destroyed.summary.result).toBe('succeeded');
-  const left = kubectlOk(['get', 'all,configmaps,secrets,serviceaccounts', '-A', '-l', 'app.kubernetes.io/part-of=shop', '-o', 'name']).trim();
-  expect(left).toBe('');
+  // Deletion is foreground: the controller manager collects ReplicaSets before a Deployment goes.
+  const leftOver = () => kubectlOk(['get', 'all,configmaps,secrets,serviceaccounts,namespaces', '-A', '-l', 'app.kubernetes.io/part-of=shop', '-o', 'name']).trim();
+  expect(pollFor(() => (leftOver() === '' ? '' : undefined), 120_000) ?? leftOver()).toBe('');
 });
