@@ -74,6 +74,35 @@ describe('ChartDeployment (Pulumi mocks)', () => {
     expect(registered.map((r) => r.type)).toContain('kubernetes:networking.istio.io/v1beta1:VirtualService');
   });
 
+  test('passes the plan\'s options to Pulumi: replace-only revision objects, create-before-delete, dependencies, secret outputs', async () => {
+    const options = new Map<string, pulumi.ResourceOptions>();
+    const capture: pulumi.ResourceTransformation = (args) => {
+      options.set(args.name, args.opts);
+      return undefined;
+    };
+    const chart = newChart();
+    new Microservice(chart, 'orders', {
+      image: digestImage(),
+      ports: [{ port: 80 }],
+      configs: [{ name: 'settings', literals: { A: '1' } }],
+      secrets: [{ name: 'db', literals: { password: 'x' }, mountPath: '/s' }],
+    });
+    const deployment = new ChartDeployment('options', { charts: [chart] }, { transformations: [capture] });
+    await outputOf(deployment.urn);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const service = options.get('test/orders/Resource')!;
+    const revision = options.get('test/orders/stable/Resource')!;
+    const config = options.get('test/orders/ConfigMap-settings/Resource')!;
+    const secret = options.get('test/orders/Secret-db/Resource')!;
+    expect(service.replaceOnChanges).toBeUndefined();
+    expect(service.dependsOn).toEqual([deployment.resources['test/orders/stable/Resource']]);
+    expect(revision.replaceOnChanges).toEqual(expect.arrayContaining(['metadata', 'spec.template', 'spec.selector']));
+    expect(revision.deleteBeforeReplace).toBe(false);
+    expect(revision.dependsOn).toEqual(expect.arrayContaining([deployment.resources['test/orders/ConfigMap-settings/Resource'], deployment.resources['test/orders/Secret-db/Resource']]));
+    expect(config.replaceOnChanges).toEqual(['*']);
+    expect(secret.additionalSecretOutputs).toEqual(['data']);
+  });
+
   test('Secret data is a Pulumi secret', async () => {
     const chart = newChart();
     new Microservice(chart, 'orders', { image: digestImage(), secrets: [{ name: 'db', literals: { password: 'hunter2' }, mountPath: '/s' }] });
