@@ -44,7 +44,6 @@ export class ChartDeployment extends pulumi.ComponentResource {
         dependsOn: planned.dependsOn.map((dependency) => resources[dependency]),
         replaceOnChanges: planned.role === 'revision' ? [...planned.replaceOnChanges] : undefined,
         deleteBeforeReplace: false,
-        additionalSecretOutputs: planned.secretFields.length > 0 ? [...planned.secretFields] : undefined,
       });
     }
     this.resources = resources;
