@@ -29,6 +29,17 @@ export interface ResourceProps {
    * @default '256Mi'
    */
   readonly memoryLimit?: string;
+  /**
+   * Local disk (container logs, writable layers, emptyDir volumes such as the
+   * writable `/tmp`) the scheduler reserves.
+   * @default '128Mi'
+   */
+  readonly ephemeralStorageRequest?: string;
+  /**
+   * Local disk after which the pod is evicted.
+   * @default '1Gi'
+   */
+  readonly ephemeralStorageLimit?: string;
 }
 
 const DEFAULTS: Required<ResourceProps> = {
@@ -36,6 +47,8 @@ const DEFAULTS: Required<ResourceProps> = {
   cpuLimit: '500m',
   memoryRequest: '128Mi',
   memoryLimit: '256Mi',
+  ephemeralStorageRequest: '128Mi',
+  ephemeralStorageLimit: '1Gi',
 };
 
 const QUANTITY = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
@@ -60,7 +73,7 @@ export function renderResources(props: ResourceProps, scope: IConstruct): k8s.Re
   const check = (field: keyof ResourceProps, example: string): number => {
     const value = merged[field];
     const parsed = parseQuantity(value);
-    if (parsed === undefined || parsed <= 0 || (field.startsWith('memory') && value.endsWith('m'))) {
+    if (parsed === undefined || parsed <= 0 || (!field.startsWith('cpu') && value.endsWith('m'))) {
       throw new ValidationError(
         `resources.${field} must be a positive Kubernetes quantity such as '${example}', got '${value}'`,
         scope,
@@ -70,7 +83,8 @@ export function renderResources(props: ResourceProps, scope: IConstruct): k8s.Re
   };
   const cpu = { request: check('cpuRequest', '250m'), limit: check('cpuLimit', '1') };
   const memory = { request: check('memoryRequest', '256Mi'), limit: check('memoryLimit', '512Mi') };
-  for (const [resource, values] of [['cpu', cpu], ['memory', memory]] as const) {
+  const ephemeralStorage = { request: check('ephemeralStorageRequest', '256Mi'), limit: check('ephemeralStorageLimit', '2Gi') };
+  for (const [resource, values] of [['cpu', cpu], ['memory', memory], ['ephemeralStorage', ephemeralStorage]] as const) {
     if (values.request > values.limit) {
       throw new ValidationError(
         `resources.${resource}Request (${merged[`${resource}Request`]}) exceeds resources.${resource}Limit (${merged[`${resource}Limit`]}); ` +
@@ -79,8 +93,9 @@ export function renderResources(props: ResourceProps, scope: IConstruct): k8s.Re
       );
     }
   }
+  const quantity = (field: keyof ResourceProps) => k8s.Quantity.fromString(merged[field]);
   return {
-    requests: { cpu: k8s.Quantity.fromString(merged.cpuRequest), memory: k8s.Quantity.fromString(merged.memoryRequest) },
-    limits: { cpu: k8s.Quantity.fromString(merged.cpuLimit), memory: k8s.Quantity.fromString(merged.memoryLimit) },
+    requests: { 'cpu': quantity('cpuRequest'), 'memory': quantity('memoryRequest'), 'ephemeral-storage': quantity('ephemeralStorageRequest') },
+    limits: { 'cpu': quantity('cpuLimit'), 'memory': quantity('memoryLimit'), 'ephemeral-storage': quantity('ephemeralStorageLimit') },
   };
 }

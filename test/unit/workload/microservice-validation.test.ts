@@ -45,6 +45,7 @@ const badInputs: Record<string, BadInput> = {
   'a CPU quantity is malformed': { props: { resources: { cpuRequest: '100 millicores' } }, value: "'100 millicores'", fix: /such as '250m'/ },
   'a memory quantity is malformed': { props: { resources: { memoryLimit: '1GB' } }, value: "'1GB'", fix: /such as '512Mi'/ },
   'a memory quantity uses milli': { props: { resources: { memoryRequest: '128m' } }, value: "'128m'", fix: /such as '256Mi'/ },
+  'an ephemeral storage quantity is malformed': { props: { resources: { ephemeralStorageLimit: '2 GB' } }, value: "'2 GB'", fix: /such as '2Gi'/ },
   'a request exceeds its limit': {
     props: { resources: { cpuRequest: '2', cpuLimit: '1' } },
     value: 'cpuRequest (2) exceeds resources.cpuLimit (1)',

@@ -68,7 +68,10 @@ describe('Microservice', () => {
     });
     expect(container.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp', readOnly: false });
     expect(pod.volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } });
-    expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
+    expect(container.resources).toEqual({
+      requests: { 'cpu': '100m', 'memory': '128Mi', 'ephemeral-storage': '128Mi' },
+      limits: { 'cpu': '500m', 'memory': '256Mi', 'ephemeral-storage': '1Gi' },
+    });
     expect(container.readinessProbe).toEqual({ tcpSocket: { port: 'http' } });
   });
 
