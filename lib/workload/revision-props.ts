@@ -70,7 +70,7 @@ export interface RevisionProps {
   readonly existingSecrets?: readonly ExistingSecretReference[];
   /**
    * CPU and memory requests and limits.
-   * @default - the service's resources, else 100m/500m CPU and 128Mi/256Mi memory
+   * @default - the service's resources, else 100m/500m CPU, 128Mi/256Mi memory, 128Mi/1Gi ephemeral storage
    */
   readonly resources?: ResourceProps;
   /**
