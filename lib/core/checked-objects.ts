@@ -56,6 +56,7 @@ export const L1 = {
   Deployment: schemaChecked<k8s.KubeDeploymentProps>(k8s.KubeDeployment),
   HorizontalPodAutoscaler: schemaChecked<k8s.KubeHorizontalPodAutoscalerV2Props>(k8s.KubeHorizontalPodAutoscalerV2),
   Namespace: schemaChecked<k8s.KubeNamespaceProps>(k8s.KubeNamespace),
+  NetworkPolicy: schemaChecked<k8s.KubeNetworkPolicyProps>(k8s.KubeNetworkPolicy),
   PodDisruptionBudget: schemaChecked<k8s.KubePodDisruptionBudgetProps>(k8s.KubePodDisruptionBudget),
   Secret: schemaChecked<k8s.KubeSecretProps>(k8s.KubeSecret),
   Service: schemaChecked<k8s.KubeServiceProps>(k8s.KubeService),

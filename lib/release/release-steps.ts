@@ -4,7 +4,8 @@ import { objectRole } from '../core/object-role';
 /** One step of a release: objects to apply, or objects to delete. */
 export interface ReleaseStep {
   /**
-   * - `prepare`: Namespaces and ServiceAccounts the new revisions need;
+   * - `prepare`: Namespaces, ServiceAccounts and NetworkPolicies, in place
+   *   before any new pod starts;
    * - `create`: revision objects that are new in this release;
    * - `route`: every other pointer (Services, routes), moving traffic;
    * - `retire`: objects the release no longer has, deleted.
@@ -14,7 +15,7 @@ export interface ReleaseStep {
   readonly objects: readonly Manifest[];
 }
 
-const PREREQUISITE_KINDS = new Set(['Namespace', 'ServiceAccount']);
+const PREREQUISITE_KINDS = new Set(['Namespace', 'ServiceAccount', 'NetworkPolicy']);
 
 /** The identity of an object: API group, kind, namespace and name. */
 export function objectIdentity(manifest: Manifest): string {

@@ -11,9 +11,11 @@ import { ConfigSource, readConfigSource } from './config-source';
 import { ContainerImage, toContainerImage } from './container-image';
 import { ImmutableConfigMap } from './immutable-config-map';
 import { ImmutableSecret } from './immutable-secret';
+import { IngressPeer } from './ingress-peer';
 import { ContainerPortSpec, MountedConfig } from './pod-template';
 import { Revision } from './revision';
 import { RevisionProps } from './revision-props';
+import { ServiceNetworkPolicy } from './service-network-policy';
 
 /** A port the service listens on. */
 export interface ServicePortProps {
@@ -81,6 +83,18 @@ export interface MicroserviceProps extends RevisionProps {
    * @default 'stable'
    */
   readonly track?: string;
+  /**
+   * Guard the pods with a NetworkPolicy that admits only the services that
+   * declare this one as a dependency (plus `allowIngressFrom`), on its ports.
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * Callers allowed in besides the declared dependents: the namespace of an
+   * ingress gateway, or anywhere for a public entry point.
+   * @default - only the services that declare this one as a dependency
+   */
+  readonly allowIngressFrom?: readonly IngressPeer[];
 }
 
 const IANA_SERVICE_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
@@ -90,7 +104,8 @@ const LOGICAL_NAME_MAX_LENGTH = 40;
 /**
  * A microservice: one immutable Deployment per live revision, a stable Service
  * (the pointer that moves traffic), a ServiceAccount without token automount,
- * an autoscaler and disruption budget per revision where asked, and
+ * a deny-by-default NetworkPolicy derived from the declared dependencies, an
+ * autoscaler and disruption budget per revision where asked, and
  * content-hashed immutable ConfigMaps and Secrets.
  *
  * @example
@@ -115,6 +130,7 @@ export class Microservice extends Construct implements IMicroservice {
   private readonly baseProps: MicroserviceProps;
   private readonly liveRevisions: Revision[] = [];
   private readonly declaredDependencies: IMicroservice[] = [];
+  private readonly declaredDependents: Microservice[] = [];
   private readonly configObjects = new Map<string, ImmutableConfigMap | ImmutableSecret>();
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
@@ -155,6 +171,14 @@ export class Microservice extends Construct implements IMicroservice {
       });
     }
 
+    if (props.networkPolicy ?? true) {
+      new ServiceNetworkPolicy(this, 'NetworkPolicy', {
+        service: this,
+        dependents: () => this.declaredDependents,
+        allowFrom: props.allowIngressFrom,
+      });
+    }
+
     this.addRevision(props.track ?? 'stable', {});
     for (const dependency of props.dependencies ?? []) {
       this.addDependency(dependency);
@@ -169,6 +193,11 @@ export class Microservice extends Construct implements IMicroservice {
   /** The services this one declares it calls. */
   public get dependencies(): readonly IMicroservice[] {
     return [...this.declaredDependencies];
+  }
+
+  /** The services of this stack that declare they call this one. */
+  public get dependents(): readonly Microservice[] {
+    return [...this.declaredDependents];
   }
 
   /**
@@ -238,6 +267,9 @@ export class Microservice extends Construct implements IMicroservice {
       );
     }
     this.declaredDependencies.push(target);
+    if (target instanceof Microservice) {
+      target.declaredDependents.push(this);
+    }
   }
 
   /**

@@ -1,7 +1,7 @@
 import { join } from 'path';
 import { Chart, ChartProps, Duration, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ConfigSource, ExistingSecretReference, L1, Microservice, Probe } from '../../lib';
+import { ConfigSource, ExistingSecretReference, IngressPeer, L1, Microservice, Probe } from '../../lib';
 import { ENVIRONMENTS, ShopEnvironment } from './environments';
 import { DEFAULT_SHOP_IMAGES, ShopImages, ShopService } from './images';
 
@@ -96,6 +96,8 @@ export class ShopChart extends Chart {
       image: images.frontend,
       configs: [settings('frontend', { PUBLIC_URL: `https://${props.environment === 'prod' ? '' : 'dev.'}shop.example.com` })],
       dependencies: [catalog, cart, orders],
+      // The public entry point (until a gateway fronts it).
+      allowIngressFrom: [IngressPeer.anywhere()],
     });
     this.services = { frontend, catalog, cart, orders, payments, shipping };
   }

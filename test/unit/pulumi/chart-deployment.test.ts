@@ -52,6 +52,7 @@ describe('ChartDeployment (Pulumi mocks)', () => {
       'kubernetes:core/v1:ConfigMap',
       'kubernetes:core/v1:Secret',
       'kubernetes:apps/v1:Deployment',
+      'kubernetes:networking.k8s.io/v1:NetworkPolicy',
     ]));
     expect(registered.filter((r) => r.type !== 'immutable-infra:index:ChartDeployment')).toHaveLength(chart.toJson().length);
     expect(Object.keys(deployment.resources)).toContain('shop-dev/orders/Resource');
