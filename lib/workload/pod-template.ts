@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { AnnotationKeys } from '../core/labels';
+import { AnnotationKeys, LabelKeys } from '../core/labels';
 import { assertDnsLabel, DNS_LABEL_MAX_LENGTH } from '../core/names';
 import { ValidationError } from '../core/validation-error';
 import { ContainerImage } from './container-image';
@@ -27,6 +27,8 @@ export interface MountedConfig {
 
 /** Everything a pod template is built from. */
 export interface PodTemplateInput {
+  /** The service the pods belong to (names the revision; its pods are spread across nodes). */
+  readonly serviceName: string;
   readonly containerName: string;
   readonly image: ContainerImage;
   readonly props: RevisionProps;
@@ -127,8 +129,24 @@ export function buildPodTemplate(input: PodTemplateInput, scope: IConstruct): k8
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       securityContext: { runAsNonRoot: security.runAsNonRoot, seccompProfile: security.seccompProfile },
+      affinity: spreadAcrossNodes(input.serviceName),
       containers: [container],
       volumes: volumes.length > 0 ? volumes : undefined,
+    },
+  };
+}
+
+/** Prefer one pod of the service per node, so losing a node loses few replicas. */
+function spreadAcrossNodes(serviceName: string): k8s.Affinity {
+  return {
+    podAntiAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [{
+        weight: 100,
+        podAffinityTerm: {
+          labelSelector: { matchLabels: { [LabelKeys.NAME]: serviceName } },
+          topologyKey: 'kubernetes.io/hostname',
+        },
+      }],
     },
   };
 }

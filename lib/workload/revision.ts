@@ -12,8 +12,6 @@ import { AutoscalingProps } from './revision-props';
 
 /** Props of {@link Revision}; made by `Microservice.addRevision`. */
 export interface RevisionConstructProps extends PodTemplateInput {
-  /** The service this revision belongs to. */
-  readonly serviceName: string;
   /** The data of every ConfigMap and Secret the revision uses, by object name. */
   readonly configContents: Readonly<Record<string, unknown>>;
   /** Names of existing Secrets the revision references. */
