@@ -63,6 +63,8 @@ function addOurService(chart: Chart, spec: ServiceSpec): void {
     secrets: [{ name: 'credentials', literals: spec.secret, mountPath: SECRET_MOUNT_PATH }],
     autoscaling: { minReplicas: 2, maxReplicas: 10 },
     readiness: Probe.http({ path: '/healthz', period: Duration.seconds(10) }),
+    // The baseline has no NetworkPolicy: keep the object sets the same.
+    networkPolicy: false,
   });
 }
 
