@@ -3,6 +3,7 @@ export * from './core/content-hash';
 export * from './core/labels';
 export * from './core/manifest-schema';
 export * from './core/names';
+export * from './core/object-identity';
 export * from './core/object-role';
 export * from './core/revision-id';
 export * from './core/synth-app';

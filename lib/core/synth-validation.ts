@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { isSchemaChecked } from './checked-objects';
 import { Manifest, schemaErrors } from './manifest-schema';
+import { objectIdentity } from './object-identity';
 import { ValidationError } from './validation-error';
 
 const VALIDATED_CHARTS = new WeakSet<Chart>();
@@ -57,9 +58,9 @@ function manifestProblems(chart: Chart): string[] {
     if (!ApiObject.isApiObject(construct) || Chart.of(construct) !== chart) {
       continue;
     }
-    const { apiGroup, kind, name } = construct;
+    const { apiVersion, kind, name } = construct;
     const where = `${kind} ${name} (at ${construct.node.path})`;
-    const identity = `${apiGroup}/${kind}/${construct.metadata.namespace ?? ''}/${name}`;
+    const identity = objectIdentity({ apiVersion, kind, metadata: { name, namespace: construct.metadata.namespace } });
     const first = seen.get(identity);
     if (first !== undefined) {
       problems.push(`${where} has the same kind, namespace and name as the object at ${first}; rename one of them`);

@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { chartManifests } from '../core/synth-app';
 import { Manifest } from '../core/manifest-schema';
+import { objectIdentity } from '../core/object-identity';
 import { ObjectRole, objectRole } from '../core/object-role';
 
 /** Options of {@link planDeployment}. */
@@ -48,7 +49,7 @@ const SKIP_AWAIT = 'pulumi.com/skipAwait';
  */
 export function planDeployment(charts: readonly Chart[], options: DeploymentPlanOptions = {}): PlannedResource[] {
   const entries = charts.flatMap((chart) => namedManifests(chart, options));
-  const byIdentity = new Map(entries.map((e) => [identity(e.manifest), e.logicalName]));
+  const byIdentity = new Map(entries.map((e) => [objectIdentity(e.manifest), e.logicalName]));
   const planned = entries.map(({ logicalName, manifest }): PlannedResource => {
     const role = objectRole(manifest);
     return {
@@ -73,20 +74,15 @@ function namedManifests(chart: Chart, options: DeploymentPlanOptions): NamedMani
   for (const construct of chart.node.findAll()) {
     if (ApiObject.isApiObject(construct) && Chart.of(construct) === chart) {
       const { apiVersion, kind, name } = construct;
-      paths.set(identity({ apiVersion, kind, metadata: { name, namespace: construct.metadata.namespace } }), construct.node.path);
+      paths.set(objectIdentity({ apiVersion, kind, metadata: { name, namespace: construct.metadata.namespace } }), construct.node.path);
     }
   }
   return chartManifests(chart).map((manifest) => {
     const withAwait = options.skipAwait
       ? { ...manifest, metadata: { ...manifest.metadata, annotations: { ...(manifest.metadata.annotations as object), [SKIP_AWAIT]: 'true' } } }
       : manifest;
-    return { logicalName: paths.get(identity(manifest)) ?? identity(manifest), manifest: withAwait };
+    return { logicalName: paths.get(objectIdentity(manifest)) ?? objectIdentity(manifest), manifest: withAwait };
   });
-}
-
-function identity(manifest: Pick<Manifest, 'apiVersion' | 'kind' | 'metadata'>): string {
-  const group = manifest.apiVersion.includes('/') ? manifest.apiVersion.split('/')[0] : '';
-  return `${group}/${manifest.kind}/${manifest.metadata.namespace ?? ''}/${manifest.metadata.name}`;
 }
 
 /** Replace on any change, except the scale fields that autoscaling and scaling change in place. */
@@ -105,7 +101,7 @@ function replacePaths(manifest: Manifest): string[] {
 function dependencies(manifest: Manifest, entries: readonly NamedManifest[], byIdentity: Map<string, string>): string[] {
   const found = new Set<string>();
   const add = (apiVersion: string, kind: string, name: string | undefined, namespace: string | undefined) => {
-    const target = byIdentity.get(identity({ apiVersion, kind, metadata: { name, namespace } }));
+    const target = byIdentity.get(objectIdentity({ apiVersion, kind, metadata: { name, namespace } }));
     if (target !== undefined) {
       found.add(target);
     }

@@ -1,4 +1,5 @@
 import { Manifest } from '../core/manifest-schema';
+import { objectIdentity } from '../core/object-identity';
 import { objectRole } from '../core/object-role';
 
 /** One step of a release: objects to apply, or objects to delete. */
@@ -16,12 +17,6 @@ export interface ReleaseStep {
 }
 
 const PREREQUISITE_KINDS = new Set(['Namespace', 'ServiceAccount', 'NetworkPolicy']);
-
-/** The identity of an object: API group, kind, namespace and name. */
-export function objectIdentity(manifest: Manifest): string {
-  const group = manifest.apiVersion.includes('/') ? manifest.apiVersion.split('/')[0] : '';
-  return `${group}/${manifest.kind}/${manifest.metadata.namespace ?? ''}/${manifest.metadata.name}`;
-}
 
 /**
  * The steps that take a cluster from `before` to `after` without ever
