@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, ApiObjectProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Manifest, schemaErrors } from './manifest-schema';
@@ -48,10 +48,12 @@ export function isSchemaChecked(object: ApiObject): boolean {
 }
 
 /**
- * The L1 objects the library emits: cdk8s-plus-28's typed classes, each
- * checked against its schema when rendered.
+ * The L1 objects the library emits: cdk8s-plus-28's typed classes and plain
+ * API objects for CRD kinds, each checked against its schema when rendered.
  */
 export const L1 = {
+  /** Any kind, e.g. a CRD object, given as `apiVersion`, `kind`, `metadata` and the rest. */
+  ApiObject: schemaChecked<ApiObjectProps>(ApiObject),
   ConfigMap: schemaChecked<k8s.KubeConfigMapProps>(k8s.KubeConfigMap),
   Deployment: schemaChecked<k8s.KubeDeploymentProps>(k8s.KubeDeployment),
   HorizontalPodAutoscaler: schemaChecked<k8s.KubeHorizontalPodAutoscalerV2Props>(k8s.KubeHorizontalPodAutoscalerV2),

@@ -16,6 +16,7 @@ import { ContainerPortSpec, MountedConfig } from './pod-template';
 import { Revision } from './revision';
 import { RevisionProps } from './revision-props';
 import { ServiceNetworkPolicy } from './service-network-policy';
+import type { Mesh } from '../mesh/mesh';
 
 /** A port the service listens on. */
 export interface ServicePortProps {
@@ -95,6 +96,13 @@ export interface MicroserviceProps extends RevisionProps {
    * @default - only the services that declare this one as a dependency
    */
   readonly allowIngressFrom?: readonly IngressPeer[];
+  /**
+   * The service mesh the service joins: its pods get the mesh's injection
+   * metadata (a new revision), and the mesh emits its mTLS, authorization and
+   * egress policies from the declared dependencies.
+   * @default - not in a mesh
+   */
+  readonly mesh?: Mesh;
 }
 
 const IANA_SERVICE_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
@@ -126,6 +134,10 @@ export class Microservice extends Construct implements IMicroservice {
   public readonly service: ApiObject | undefined;
   /** Labels shared by every object of the service. */
   public readonly labels: Readonly<Record<string, string>>;
+  /** The ServiceAccount's name, the identity the pods run as. */
+  public readonly serviceAccountName: string;
+  /** Callers allowed in besides the declared dependents. */
+  public readonly allowIngressFrom: readonly IngressPeer[];
 
   private readonly baseProps: MicroserviceProps;
   private readonly liveRevisions: Revision[] = [];
@@ -146,11 +158,13 @@ export class Microservice extends Construct implements IMicroservice {
     this.labels = serviceLabels(this.serviceName, partOf);
     this.ports = resolvePorts(props.ports ?? [], this);
     this.baseProps = props;
+    this.serviceAccountName = this.serviceName;
+    this.allowIngressFrom = [...(props.allowIngressFrom ?? [])];
     validateManifestsAtSynth(this);
 
     claimObjectName(this, 'ServiceAccount', this.namespace, this.serviceName);
     this.serviceAccount = new L1.ServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.serviceName, labels: { ...this.labels } },
+      metadata: { name: this.serviceAccountName, labels: { ...this.labels } },
       automountServiceAccountToken: false,
     });
 
@@ -175,7 +189,7 @@ export class Microservice extends Construct implements IMicroservice {
       new ServiceNetworkPolicy(this, 'NetworkPolicy', {
         service: this,
         dependents: () => this.declaredDependents,
-        allowFrom: props.allowIngressFrom,
+        allowFrom: this.allowIngressFrom,
       });
     }
 
@@ -183,6 +197,7 @@ export class Microservice extends Construct implements IMicroservice {
     for (const dependency of props.dependencies ?? []) {
       this.addDependency(dependency);
     }
+    props.mesh?.addService(this);
   }
 
   /** The live revisions, first one first. */
@@ -237,7 +252,8 @@ export class Microservice extends Construct implements IMicroservice {
       image: toContainerImage(merged.image ?? this.baseProps.image),
       props: merged,
       ports: this.ports,
-      serviceAccountName: this.serviceName,
+      serviceAccountName: this.serviceAccountName,
+      podMetadata: this.baseProps.mesh?.podMetadata,
       mounts,
       labels: this.labels,
       configContents,

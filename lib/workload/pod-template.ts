@@ -36,6 +36,11 @@ export interface PodTemplateInput {
   readonly serviceAccountName: string;
   readonly mounts: readonly MountedConfig[];
   readonly labels: Readonly<Record<string, string>>;
+  /** Extra pod labels and annotations, e.g. a mesh's injection switch. */
+  readonly podMetadata?: {
+    readonly labels: Readonly<Record<string, string>>;
+    readonly annotations: Readonly<Record<string, string>>;
+  };
 }
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
@@ -117,12 +122,14 @@ export function buildPodTemplate(input: PodTemplateInput, scope: IConstruct): k8
     volumeMounts: volumeMounts.length > 0 ? volumeMounts : undefined,
   };
 
+  const annotations: Record<string, string> = { ...input.podMetadata?.annotations };
+  if (input.image.isMutable) {
+    annotations[AnnotationKeys.MUTABLE_IMAGES] = `${input.containerName}=${input.image.reference}`;
+  }
   return {
     metadata: {
-      labels: { ...input.labels },
-      annotations: input.image.isMutable
-        ? { [AnnotationKeys.MUTABLE_IMAGES]: `${input.containerName}=${input.image.reference}` }
-        : undefined,
+      labels: { ...input.labels, ...input.podMetadata?.labels },
+      annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
     },
     spec: {
       serviceAccountName: input.serviceAccountName,

@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { L1 } from '../core/checked-objects';
-import { LabelKeys } from '../core/labels';
+import { AnnotationKeys, LabelKeys } from '../core/labels';
 import { revisionObjectName } from '../core/names';
 import { revisionId } from '../core/revision-id';
 import { claimObjectName } from '../core/synth-validation';
@@ -64,11 +64,11 @@ export class Revision extends Construct {
     }
     claimObjectName(this, 'Deployment', namespace, this.name);
     this.deployment = new L1.Deployment(this, 'Resource', {
-      metadata: { name: this.name, labels: revisionLabels, annotations: template.metadata?.annotations },
+      metadata: { name: this.name, labels: revisionLabels, annotations: mutableImageAnnotation(template) },
       spec: {
         replicas: this.replicas,
         selector: { matchLabels: selector },
-        template: { ...template, metadata: { ...template.metadata, labels: revisionLabels } },
+        template: { ...template, metadata: { ...template.metadata, labels: { ...template.metadata?.labels, [LabelKeys.REVISION]: this.revisionId } } },
       },
     });
 
@@ -93,6 +93,12 @@ export class Revision extends Construct {
       });
     }
   }
+}
+
+/** The opt-out of digest pinning, repeated on the Deployment where reviewers look. */
+function mutableImageAnnotation(template: k8s.PodTemplateSpec): Record<string, string> | undefined {
+  const value = template.metadata?.annotations?.[AnnotationKeys.MUTABLE_IMAGES];
+  return value === undefined ? undefined : { [AnnotationKeys.MUTABLE_IMAGES]: value };
 }
 
 function checkReplicas(replicas: number, scope: Construct): number {

@@ -1,0 +1,85 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { L1 } from '../../core/checked-objects';
+import { claimObjectName } from '../../core/synth-validation';
+import type { IMicroservice, Microservice } from '../../workload/microservice';
+
+/** Props of {@link IstioServiceSecurity}. */
+export interface IstioServiceSecurityProps {
+  /** The service. */
+  readonly service: Microservice;
+  /**
+   * The mesh's trust domain, the first part of a workload's SPIFFE identity.
+   * @default 'cluster.local'
+   */
+  readonly trustDomain?: string;
+}
+
+/**
+ * Istio policies for one service, derived from the service graph:
+ * - an ALLOW AuthorizationPolicy admitting the identities (service accounts)
+ *   of the services that declare it as a dependency, and its
+ *   `allowIngressFrom` peers, on its ports only;
+ * - a Sidecar limiting its proxy's egress to its declared dependencies (and
+ *   the control plane in `istio-system`).
+ * Both are read at synth, so dependencies declared later count.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/sidecar/
+ */
+export class IstioServiceSecurity extends Construct {
+  constructor(scope: Construct, id: string, props: IstioServiceSecurityProps) {
+    super(scope, id);
+    const { service } = props;
+    const trustDomain = props.trustDomain ?? 'cluster.local';
+    const namespace = service.namespace!;
+    const selector = { matchLabels: { ...service.labels } };
+
+    claimObjectName(this, 'AuthorizationPolicy', namespace, service.serviceName);
+    new L1.ApiObject(this, 'AuthorizationPolicy', {
+      apiVersion: 'security.istio.io/v1beta1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: service.serviceName, namespace, labels: { ...service.labels } },
+      spec: {
+        selector,
+        action: 'ALLOW',
+        rules: Lazy.any({ produce: () => allowRules(service, trustDomain) }),
+      },
+    });
+
+    claimObjectName(this, 'Sidecar', namespace, service.serviceName);
+    new L1.ApiObject(this, 'Sidecar', {
+      apiVersion: 'networking.istio.io/v1beta1',
+      kind: 'Sidecar',
+      metadata: { name: service.serviceName, namespace, labels: { ...service.labels } },
+      spec: {
+        workloadSelector: { labels: { ...service.labels } },
+        egress: [{ hosts: Lazy.any({ produce: () => egressHosts(service.dependencies) }) }],
+      },
+    });
+  }
+}
+
+function allowRules(service: Microservice, trustDomain: string): unknown[] {
+  if (service.ports.length === 0) {
+    return [];
+  }
+  const to = [{ operation: { ports: service.ports.map((p) => String(p.containerPort)) } }];
+  if (service.allowIngressFrom.some((peer) => peer.isAnywhere)) {
+    return [{ to }];
+  }
+  const principals = service.dependents.map((d) => `${trustDomain}/ns/${d.namespace ?? 'default'}/sa/${d.serviceAccountName}`);
+  const namespaces = service.allowIngressFrom.map((peer) => peer.namespaceName!);
+  const from = [
+    ...(principals.length > 0 ? [{ source: { principals } }] : []),
+    ...(namespaces.length > 0 ? [{ source: { namespaces } }] : []),
+  ];
+  return from.length > 0 ? [{ from, to }] : [];
+}
+
+function egressHosts(dependencies: readonly IMicroservice[]): string[] {
+  const hosts = dependencies.map((d) => {
+    const namespace = d.namespace ?? 'default';
+    return `${namespace}/${d.serviceName}.${namespace}.svc.cluster.local`;
+  });
+  return [...hosts, 'istio-system/*'];
+}
