@@ -5,8 +5,9 @@ import { objectRole } from '../core/object-role';
 /** One step of a release: objects to apply, or objects to delete. */
 export interface ReleaseStep {
   /**
-   * - `prepare`: Namespaces, ServiceAccounts and NetworkPolicies, in place
-   *   before any new pod starts;
+   * - `prepare`: Namespaces, ServiceAccounts and the security policies
+   *   (NetworkPolicy, mesh mTLS, authorization and egress), in place before
+   *   any new pod starts;
    * - `create`: revision objects that are new in this release;
    * - `route`: every other pointer (Services, routes), moving traffic;
    * - `retire`: objects the release no longer has, deleted.
@@ -16,7 +17,14 @@ export interface ReleaseStep {
   readonly objects: readonly Manifest[];
 }
 
-const PREREQUISITE_KINDS = new Set(['Namespace', 'ServiceAccount', 'NetworkPolicy']);
+const PREREQUISITE_KINDS = new Set([
+  'Namespace',
+  'ServiceAccount',
+  'NetworkPolicy',
+  'PeerAuthentication',
+  'AuthorizationPolicy',
+  'Sidecar',
+]);
 
 /**
  * The steps that take a cluster from `before` to `after` without ever

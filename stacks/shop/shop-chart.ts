@@ -1,7 +1,7 @@
 import { join } from 'path';
 import { Chart, ChartProps, Duration, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ConfigSource, ExistingSecretReference, IngressPeer, L1, Microservice, Probe } from '../../lib';
+import { ConfigSource, ExistingSecretReference, IMeshProvider, IngressPeer, L1, Mesh, MeshProvider, Microservice, Probe } from '../../lib';
 import { ENVIRONMENTS, ShopEnvironment } from './environments';
 import { DEFAULT_SHOP_IMAGES, ShopImages, ShopService } from './images';
 
@@ -20,11 +20,17 @@ export interface ShopChartProps extends ChartProps {
    * @default - none
    */
   readonly settings?: Partial<Record<ShopService, Readonly<Record<string, string>>>>;
+  /**
+   * The service mesh the shop runs in; `false` for none.
+   * @default MeshProvider.istio()
+   */
+  readonly meshProvider?: IMeshProvider | false;
 }
 
 /**
  * The reference shop: six microservices with config, secrets and declared
- * dependencies, sized per environment.
+ * dependencies, sized per environment, in an Istio mesh (strict mTLS, only
+ * the declared calls allowed).
  *
  *   frontend → catalog, cart, orders
  *   orders   → cart, payments, shipping
@@ -41,7 +47,9 @@ export class ShopChart extends Chart {
     const images = props.images ?? DEFAULT_SHOP_IMAGES;
     const http = [{ name: 'http', port: 80, containerPort: 8080 }];
     const health = Probe.http({ path: '/healthz', period: Duration.seconds(10) });
-    const common = { ports: http, readiness: health, resources: env.resources, partOf: 'shop' };
+    const meshProvider = props.meshProvider ?? MeshProvider.istio();
+    const mesh = meshProvider === false ? undefined : new Mesh(this, 'Mesh', { provider: meshProvider });
+    const common = { ports: http, readiness: health, resources: env.resources, partOf: 'shop', mesh };
     const settings = (service: ShopService, defaults: Record<string, string>): ConfigSource => ({
       name: 'settings',
       literals: { LOG_LEVEL: env.logLevel, ENVIRONMENT: props.environment, ...defaults, ...props.settings?.[service] },

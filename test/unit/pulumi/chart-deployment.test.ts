@@ -53,6 +53,9 @@ describe('ChartDeployment (Pulumi mocks)', () => {
       'kubernetes:core/v1:Secret',
       'kubernetes:apps/v1:Deployment',
       'kubernetes:networking.k8s.io/v1:NetworkPolicy',
+      'kubernetes:security.istio.io/v1beta1:PeerAuthentication',
+      'kubernetes:security.istio.io/v1beta1:AuthorizationPolicy',
+      'kubernetes:networking.istio.io/v1beta1:Sidecar',
     ]));
     expect(registered.filter((r) => r.type !== 'immutable-infra:index:ChartDeployment')).toHaveLength(chart.toJson().length);
     expect(Object.keys(deployment.resources)).toContain('shop-dev/orders/Resource');
