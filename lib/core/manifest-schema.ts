@@ -76,7 +76,7 @@ function loadModel(apiVersion: string, kind: string): ModelClass | undefined {
 }
 
 /** Whether the library knows the schema of this API group. */
-export function hasKnownSchemaGroup(apiVersion: string): boolean {
+function hasKnownSchemaGroup(apiVersion: string): boolean {
   return schemaPackage(apiVersion) !== undefined;
 }
 
