@@ -21,7 +21,10 @@ export interface MountedConfig {
   readonly logicalName: string;
   /** The object name in the cluster. */
   readonly objectName: string;
-  /** Directory to mount the keys in; `undefined` exposes them as env vars. */
+  /**
+   * Directory to mount the keys in.
+   * @default - every key exposed as an environment variable
+   */
   readonly mountPath?: string;
 }
 
@@ -36,7 +39,10 @@ export interface PodTemplateInput {
   readonly serviceAccountName: string;
   readonly mounts: readonly MountedConfig[];
   readonly labels: Readonly<Record<string, string>>;
-  /** Extra pod labels and annotations, e.g. a mesh's injection switch. */
+  /**
+   * Extra pod labels and annotations, e.g. a mesh's injection switch.
+   * @default - none
+   */
   readonly podMetadata?: {
     readonly labels: Readonly<Record<string, string>>;
     readonly annotations: Readonly<Record<string, string>>;
