@@ -157,6 +157,7 @@ export class Microservice extends Construct implements IMicroservice {
     }
     this.labels = serviceLabels(this.serviceName, partOf);
     this.ports = resolvePorts(props.ports ?? [], this);
+    assertOneScale(props, 'the service', this);
     this.baseProps = props;
     this.serviceAccountName = this.serviceName;
     this.allowIngressFrom = [...(props.allowIngressFrom ?? [])];
@@ -228,6 +229,7 @@ export class Microservice extends Construct implements IMicroservice {
     if (this.liveRevisions.some((r) => r.track === track)) {
       throw new ValidationError(`revision track '${track}' already exists; give each live revision its own track name`, this);
     }
+    assertOneScale(props, `revision '${track}'`, this);
     const merged = mergeRevisionProps(this.baseProps, props);
     const mounts: MountedConfig[] = [];
     const configContents: Record<string, unknown> = {};
@@ -359,13 +361,33 @@ function resolvePorts(ports: readonly ServicePortProps[], scope: Construct): Ser
   });
 }
 
-/** The service's revision props overridden by those given (an `undefined` prop does not override). */
+/**
+ * The service's revision props overridden by those given (an `undefined` prop
+ * does not override). Scale is one choice: a revision that sets `replicas`
+ * runs fixed replicas even if the service autoscales, and the other way round.
+ */
 function mergeRevisionProps(base: RevisionProps, overrides: RevisionProps): RevisionProps {
   const merged: Record<string, unknown> = { ...base };
+  if (overrides.replicas !== undefined) {
+    delete merged.autoscaling;
+  }
+  if (overrides.autoscaling !== undefined) {
+    delete merged.replicas;
+  }
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) {
       merged[key] = value;
     }
   }
   return merged as RevisionProps;
+}
+
+/** @throws ValidationError when props ask for fixed replicas and autoscaling at once */
+function assertOneScale(props: RevisionProps, what: string, scope: Construct): void {
+  if (props.replicas !== undefined && props.autoscaling !== undefined) {
+    throw new ValidationError(
+      `${what} sets both replicas (${props.replicas}) and autoscaling, and the autoscaler would override the replicas; set one of them`,
+      scope,
+    );
+  }
 }

@@ -36,6 +36,11 @@ const badInputs: Record<string, BadInput> = {
     value: 'minReplicas (5) is greater than maxReplicas (2)',
     fix: /set maxReplicas ≥ minReplicas/,
   },
+  'both replicas and autoscaling are set': {
+    props: { replicas: 3, autoscaling: { minReplicas: 2, maxReplicas: 5 } },
+    value: 'replicas (3)',
+    fix: /set one of them/,
+  },
   'autoscaling min is 0': { props: { autoscaling: { minReplicas: 0, maxReplicas: 2 } }, value: 'got 0', fix: /≥ 1/ },
   'a CPU target is above 100%': {
     props: { autoscaling: { minReplicas: 1, maxReplicas: 2, cpuUtilizationPercent: 150 } },
@@ -125,6 +130,12 @@ describe('Microservice bad input', () => {
     const error = validationErrorOf(() => orders.addRevision('canary', {}));
     expect(error.message).toMatch(/revision 'canary' is identical to revision 'stable'/);
     expect(error.path).toBe('test/orders/canary');
+  });
+
+  test('fails when a revision asks for fixed replicas and autoscaling at once', () => {
+    const orders = new Microservice(newChart(), 'orders', base);
+    const error = validationErrorOf(() => orders.addRevision('canary', { replicas: 1, autoscaling: { minReplicas: 1, maxReplicas: 2 } }));
+    expect(error.message).toMatch(/revision 'canary' sets both replicas \(1\) and autoscaling/);
   });
 
   test('fails when a revision track is used twice', () => {

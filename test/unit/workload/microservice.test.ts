@@ -241,6 +241,15 @@ describe('Microservice revisions', () => {
     }
   });
 
+  test('a fixed-size canary of an autoscaled service runs its own replicas and no autoscaler', () => {
+    const chart = newChart();
+    const orders = new Microservice(chart, 'orders', { ...base, autoscaling: { minReplicas: 3, maxReplicas: 9 } });
+    const canary = orders.addRevision('canary', { image: digestImage('ghcr.io/acme/app', 'b'), replicas: 1 });
+    const objects = synthObjects(chart);
+    expect(spec(findObject(objects, { kind: 'Deployment', name: canary.name })).replicas).toBe(1);
+    expect(findObjects(objects, { kind: 'HorizontalPodAutoscaler' }).map((h) => h.metadata.name)).toEqual([orders.revisions[0].name]);
+  });
+
   test('revisions with the same config share one ConfigMap', () => {
     const chart = newChart();
     const orders = new Microservice(chart, 'orders', { ...base, configs: [{ name: 'settings', literals: { A: '1' } }] });
