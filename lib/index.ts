@@ -11,6 +11,7 @@ export * from './core/synth-validation';
 export * from './core/validation-error';
 export * from './core/yaml';
 export * from './workload/config-source';
+export * from './workload/external-host';
 export * from './workload/container-image';
 export * from './workload/immutable-config-map';
 export * from './workload/immutable-secret';

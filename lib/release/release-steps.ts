@@ -24,6 +24,7 @@ const PREREQUISITE_KINDS = new Set([
   'PeerAuthentication',
   'AuthorizationPolicy',
   'Sidecar',
+  'ServiceEntry',
 ]);
 
 /**

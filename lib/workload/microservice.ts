@@ -9,6 +9,7 @@ import { claimObjectName, validateManifestsAtSynth } from '../core/synth-validat
 import { ValidationError } from '../core/validation-error';
 import { ConfigSource, readConfigSource } from './config-source';
 import { ContainerImage, toContainerImage } from './container-image';
+import { ExternalHost, ExternalHostProps, resolveExternalHosts } from './external-host';
 import { ImmutableConfigMap } from './immutable-config-map';
 import { ImmutableSecret } from './immutable-secret';
 import { IngressPeer } from './ingress-peer';
@@ -97,6 +98,12 @@ export interface MicroserviceProps extends RevisionProps {
    */
   readonly allowIngressFrom?: readonly IngressPeer[];
   /**
+   * Hosts outside the cluster the service calls. In a mesh, egress to
+   * anything else outside is blocked.
+   * @default - none
+   */
+  readonly externalHosts?: readonly ExternalHostProps[];
+  /**
    * The service mesh the service joins: its pods get the mesh's injection
    * metadata (a new revision), and the mesh emits its mTLS, authorization and
    * egress policies from the declared dependencies.
@@ -138,6 +145,8 @@ export class Microservice extends Construct implements IMicroservice {
   public readonly serviceAccountName: string;
   /** Callers allowed in besides the declared dependents. */
   public readonly allowIngressFrom: readonly IngressPeer[];
+  /** Hosts outside the cluster the service calls. */
+  public readonly externalHosts: readonly ExternalHost[];
 
   private readonly baseProps: MicroserviceProps;
   private readonly liveRevisions: Revision[] = [];
@@ -161,6 +170,7 @@ export class Microservice extends Construct implements IMicroservice {
     this.baseProps = props;
     this.serviceAccountName = this.serviceName;
     this.allowIngressFrom = [...(props.allowIngressFrom ?? [])];
+    this.externalHosts = resolveExternalHosts(props.externalHosts ?? [], this);
     validateManifestsAtSynth(this);
 
     claimObjectName(this, 'ServiceAccount', this.namespace, this.serviceName);

@@ -81,6 +81,7 @@ export class ShopChart extends Chart {
       image: images.payments,
       configs: [settings('payments', { PROVIDER_URL: 'https://payments.example.com/v2', TIMEOUT_MS: '2500' })],
       ...credentials('payments', { 'provider-api-key': 'dev-only-provider-key' }),
+      externalHosts: [{ host: 'payments.example.com' }],
       liveness: Probe.http({ path: '/livez', period: Duration.seconds(20) }),
     });
     const shipping = new Microservice(this, 'shipping', {

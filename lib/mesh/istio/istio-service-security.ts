@@ -1,6 +1,8 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { L1 } from '../../core/checked-objects';
+import { contentHash } from '../../core/content-hash';
+import { contentAddressedName } from '../../core/names';
 import { claimObjectName } from '../../core/synth-validation';
 import type { IMicroservice, Microservice } from '../../workload/microservice';
 
@@ -20,8 +22,10 @@ export interface IstioServiceSecurityProps {
  * - an ALLOW AuthorizationPolicy admitting the identities (service accounts)
  *   of the services that declare it as a dependency, and its
  *   `allowIngressFrom` peers, on its ports only;
- * - a Sidecar limiting its proxy's egress to its declared dependencies (and
- *   the control plane in `istio-system`).
+ * - a Sidecar limiting its proxy's egress to its declared dependencies, its
+ *   declared external hosts and the control plane in `istio-system`
+ *   (outbound traffic to anything unregistered is blocked);
+ * - a ServiceEntry per declared external host, visible in its namespace only.
  * Both are read at synth, so dependencies declared later count.
  *
  * @see https://istio.io/latest/docs/reference/config/networking/sidecar/
@@ -46,6 +50,23 @@ export class IstioServiceSecurity extends Construct {
       },
     });
 
+    for (const external of service.externalHosts) {
+      const name = contentAddressedName(`${service.serviceName}-external`, contentHash(external));
+      claimObjectName(this, 'ServiceEntry', namespace, name);
+      new L1.ApiObject(this, `ServiceEntry-${external.host}-${external.port}`, {
+        apiVersion: 'networking.istio.io/v1beta1',
+        kind: 'ServiceEntry',
+        metadata: { name, namespace, labels: { ...service.labels } },
+        spec: {
+          hosts: [external.host],
+          ports: [{ number: external.port, name: `${external.protocol.toLowerCase()}-${external.port}`, protocol: external.protocol }],
+          location: 'MESH_EXTERNAL',
+          resolution: external.host.startsWith('*.') ? 'NONE' : 'DNS',
+          exportTo: ['.'],
+        },
+      });
+    }
+
     claimObjectName(this, 'Sidecar', namespace, service.serviceName);
     new L1.ApiObject(this, 'Sidecar', {
       apiVersion: 'networking.istio.io/v1beta1',
@@ -53,7 +74,8 @@ export class IstioServiceSecurity extends Construct {
       metadata: { name: service.serviceName, namespace, labels: { ...service.labels } },
       spec: {
         workloadSelector: { labels: { ...service.labels } },
-        egress: [{ hosts: Lazy.any({ produce: () => egressHosts(service.dependencies) }) }],
+        egress: [{ hosts: Lazy.any({ produce: () => egressHosts(service) }) }],
+        outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
       },
     });
   }
@@ -76,10 +98,11 @@ function allowRules(service: Microservice, trustDomain: string): unknown[] {
   return from.length > 0 ? [{ from, to }] : [];
 }
 
-function egressHosts(dependencies: readonly IMicroservice[]): string[] {
-  const hosts = dependencies.map((d) => {
+function egressHosts(service: Microservice): string[] {
+  const internal = service.dependencies.map((d: IMicroservice) => {
     const namespace = d.namespace ?? 'default';
     return `${namespace}/${d.serviceName}.${namespace}.svc.cluster.local`;
   });
-  return [...hosts, 'istio-system/*'];
+  const external = [...new Set(service.externalHosts.map((h) => `./${h.host}`))];
+  return [...internal, ...external, 'istio-system/*'];
 }

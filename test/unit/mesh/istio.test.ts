@@ -77,8 +77,49 @@ describe('Mesh with the Istio provider', () => {
     expect(findObject(objects, { kind: 'Sidecar', name: 'orders' }).spec).toEqual({
       workloadSelector: { labels: orders.labels },
       egress: [{ hosts: ['test/payments.test.svc.cluster.local', 'istio-system/*'] }],
+      outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
     });
     expect((findObject(objects, { kind: 'Sidecar', name: 'payments' }).spec as any).egress[0].hosts).toEqual(['istio-system/*']);
+  });
+
+  test('a declared external host gets a namespace-local ServiceEntry and a place in the Sidecar; nothing else outside is reachable', () => {
+    const chart = newChart();
+    const mesh = new Mesh(chart, 'mesh', { provider: MeshProvider.istio() });
+    new Microservice(chart, 'payments', {
+      ...web,
+      mesh,
+      externalHosts: [{ host: 'api.stripe.example' }, { host: '*.vault.example', port: 8200, protocol: 'HTTPS' }],
+    });
+    const objects = synthObjects(chart);
+    const entries = findObjects(objects, { kind: 'ServiceEntry' });
+    expect(entries.map((e) => e.metadata.name)).toEqual([expect.stringMatching(/^payments-external-[0-9a-f]{10}$/), expect.stringMatching(/^payments-external-[0-9a-f]{10}$/)]);
+    expect(entries.map((e) => e.spec)).toEqual([
+      { hosts: ['api.stripe.example'], ports: [{ number: 443, name: 'tls-443', protocol: 'TLS' }], location: 'MESH_EXTERNAL', resolution: 'DNS', exportTo: ['.'] },
+      { hosts: ['*.vault.example'], ports: [{ number: 8200, name: 'https-8200', protocol: 'HTTPS' }], location: 'MESH_EXTERNAL', resolution: 'NONE', exportTo: ['.'] },
+    ]);
+    expect((findObject(objects, { kind: 'Sidecar', name: 'payments' }).spec as any).egress[0].hosts).toEqual([
+      './api.stripe.example',
+      './*.vault.example',
+      'istio-system/*',
+    ]);
+    for (const entry of entries) {
+      expect(schemaErrors(entry)).toBeUndefined();
+    }
+  });
+
+  test.each([
+    [{ host: 'API.example.com' }, "got 'API.example.com'"],
+    [{ host: 'localhost' }, "got 'localhost'"],
+    [{ host: 'api.example.com', port: 0 }, 'must be 1-65535, got 0'],
+  ])('fails when an external host is %j', (host, message) => {
+    const error = validationErrorOf(() => new Microservice(newChart(), 'payments', { ...web, externalHosts: [host] }));
+    expect(error.message).toContain(message);
+    expect(error.path).toBe('test/payments');
+  });
+
+  test('fails when an external host and port is declared twice', () => {
+    const error = validationErrorOf(() => new Microservice(newChart(), 'payments', { ...web, externalHosts: [{ host: 'a.example.com' }, { host: 'a.example.com', port: 443 }] }));
+    expect(error.message).toMatch(/declares a.example.com:443 twice/);
   });
 
   test('services in several namespaces: one baseline per namespace, cross-namespace identities and hosts', () => {

@@ -56,6 +56,7 @@ describe('ChartDeployment (Pulumi mocks)', () => {
       'kubernetes:security.istio.io/v1beta1:PeerAuthentication',
       'kubernetes:security.istio.io/v1beta1:AuthorizationPolicy',
       'kubernetes:networking.istio.io/v1beta1:Sidecar',
+      'kubernetes:networking.istio.io/v1beta1:ServiceEntry',
     ]));
     expect(registered.filter((r) => r.type !== 'immutable-infra:index:ChartDeployment')).toHaveLength(chart.toJson().length);
     expect(Object.keys(deployment.resources)).toContain('shop-dev/orders/Resource');

@@ -10,7 +10,7 @@ describe('releaseSteps', () => {
   test('a first release: prerequisites, every revision object, then the pointers; nothing retired', () => {
     const after = shop();
     const [prepare, create, route, retire] = releaseSteps([], after);
-    expect(names(prepare.objects).every((n) => /^(Namespace|ServiceAccount|NetworkPolicy|PeerAuthentication|AuthorizationPolicy|Sidecar)\//.test(n))).toBe(true);
+    expect(names(prepare.objects).every((n) => /^(Namespace|ServiceAccount|NetworkPolicy|PeerAuthentication|AuthorizationPolicy|Sidecar|ServiceEntry)\//.test(n))).toBe(true);
     expect(names(create.objects).every((n) => /^(ConfigMap|Secret|Deployment)\//.test(n))).toBe(true);
     expect(names(route.objects).every((n) => n.startsWith('Service/'))).toBe(true);
     expect(prepare.objects.length + create.objects.length + route.objects.length).toBe(after.length);
