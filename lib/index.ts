@@ -1,5 +1,6 @@
 export * from './core/checked-objects';
 export * from './core/content-hash';
+export * from './core/emit-object';
 export * from './core/labels';
 export * from './core/manifest-schema';
 export * from './core/names';
@@ -22,6 +23,7 @@ export * from './workload/resources';
 export * from './workload/revision';
 export * from './workload/revision-props';
 export * from './workload/security';
+export * from './workload/service-port';
 export * from './workload/service-network-policy';
 export * from './mesh/istio/istio-namespace-security';
 export * from './mesh/istio/istio-provider';

@@ -35,11 +35,6 @@ export class Mesh extends Construct {
     return this.provider.podMetadata;
   }
 
-  /** The services in the mesh, in the order they joined. */
-  public get services(): readonly Microservice[] {
-    return [...this.members];
-  }
-
   /**
    * Adds a service; `Microservice` calls this for its `mesh` prop.
    *

@@ -1,6 +1,6 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Manifest } from '../core/manifest-schema';
-import { toYaml } from '../core/yaml';
+import { chartManifests, chartYaml } from '../core/synth-app';
 
 /** What to look for with {@link findObjects}; every given field must match. */
 export interface ObjectQuery {
@@ -26,12 +26,12 @@ export interface ObjectQuery {
  * runs (schema, duplicates, cross-resource checks).
  */
 export function synthObjects(chart: Chart): Manifest[] {
-  return Testing.synth(chart) as Manifest[];
+  return chartManifests(chart);
 }
 
 /** Synthesizes a chart to the multi-document YAML `cdk8s synth` writes. */
 export function synthYaml(chart: Chart): string {
-  return toYaml(synthObjects(chart));
+  return chartYaml(chart);
 }
 
 /** The objects that match the query, in synthesis order. */

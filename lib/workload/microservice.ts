@@ -13,38 +13,12 @@ import { ExternalHost, ExternalHostProps, resolveExternalHosts } from './externa
 import { ImmutableConfigMap } from './immutable-config-map';
 import { ImmutableSecret } from './immutable-secret';
 import { IngressPeer } from './ingress-peer';
-import { ContainerPortSpec, MountedConfig } from './pod-template';
+import { MountedConfig } from './pod-template';
 import { Revision } from './revision';
 import { RevisionProps } from './revision-props';
+import { resolvePorts, ServicePort, ServicePortProps } from './service-port';
 import { ServiceNetworkPolicy } from './service-network-policy';
 import type { Mesh } from '../mesh/mesh';
-
-/** A port the service listens on. */
-export interface ServicePortProps {
-  /**
-   * The port's name (an IANA service name: ≤ 15 lower-case letters, digits, '-').
-   * @default 'http'
-   */
-  readonly name?: string;
-  /** The port the Service exposes. */
-  readonly port: number;
-  /**
-   * The port the container listens on.
-   * @default - the same as `port`
-   */
-  readonly containerPort?: number;
-  /**
-   * The protocol.
-   * @default 'TCP'
-   */
-  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
-}
-
-/** A port of a service, defaults filled in. */
-export interface ServicePort extends ContainerPortSpec {
-  /** The port the Service exposes. */
-  readonly port: number;
-}
 
 /** A service other services can declare as a dependency. */
 export interface IMicroservice extends IConstruct {
@@ -112,7 +86,6 @@ export interface MicroserviceProps extends RevisionProps {
   readonly mesh?: Mesh;
 }
 
-const IANA_SERVICE_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LOGICAL_NAME_MAX_LENGTH = 40;
 
@@ -334,41 +307,6 @@ export class Microservice extends Construct implements IMicroservice {
     this.configObjects.set(key, object);
     return object;
   }
-}
-
-function resolvePorts(ports: readonly ServicePortProps[], scope: Construct): ServicePort[] {
-  const names = new Set<string>();
-  const numbers = new Set<string>();
-  const containerNumbers = new Set<string>();
-  return ports.map((p) => {
-    const name = p.name ?? 'http';
-    const protocol = p.protocol ?? 'TCP';
-    const containerPort = p.containerPort ?? p.port;
-    if (!IANA_SERVICE_NAME.test(name) || name.length > 15) {
-      throw new ValidationError(
-        `port name must be 1-15 lower-case letters, digits or single '-' with at least one letter, got '${name}'`,
-        scope,
-      );
-    }
-    for (const [field, value] of [['port', p.port], ['containerPort', containerPort]] as const) {
-      if (!Number.isInteger(value) || value < 1 || value > 65535) {
-        throw new ValidationError(`${field} must be 1-65535, got ${value}`, scope);
-      }
-    }
-    if (names.has(name)) {
-      throw new ValidationError(`port name '${name}' is used twice; give each port its own name`, scope);
-    }
-    if (numbers.has(`${p.port}/${protocol}`)) {
-      throw new ValidationError(`port ${p.port}/${protocol} is declared twice; declare each port once`, scope);
-    }
-    if (containerNumbers.has(`${containerPort}/${protocol}`)) {
-      throw new ValidationError(`containerPort ${containerPort}/${protocol} is declared twice; declare each port once`, scope);
-    }
-    names.add(name);
-    numbers.add(`${p.port}/${protocol}`);
-    containerNumbers.add(`${containerPort}/${protocol}`);
-    return { name, port: p.port, containerPort, protocol };
-  });
 }
 
 /**

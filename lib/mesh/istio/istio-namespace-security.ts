@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
-import { L1 } from '../../core/checked-objects';
-import { claimObjectName } from '../../core/synth-validation';
+import { emitObject } from '../../core/emit-object';
 
 /** Props of {@link IstioNamespaceSecurity}. */
 export interface IstioNamespaceSecurityProps {
@@ -21,15 +20,13 @@ export class IstioNamespaceSecurity extends Construct {
   constructor(scope: Construct, id: string, props: IstioNamespaceSecurityProps) {
     super(scope, id);
     const { namespace } = props;
-    claimObjectName(this, 'PeerAuthentication', namespace, 'default');
-    new L1.ApiObject(this, 'PeerAuthentication', {
+    emitObject(this, 'PeerAuthentication', {
       apiVersion: 'security.istio.io/v1beta1',
       kind: 'PeerAuthentication',
       metadata: { name: 'default', namespace },
       spec: { mtls: { mode: 'STRICT' } },
     });
-    claimObjectName(this, 'AuthorizationPolicy', namespace, 'deny-by-default');
-    new L1.ApiObject(this, 'DenyByDefault', {
+    emitObject(this, 'DenyByDefault', {
       apiVersion: 'security.istio.io/v1beta1',
       kind: 'AuthorizationPolicy',
       metadata: { name: 'deny-by-default', namespace },

@@ -1,9 +1,8 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { L1 } from '../../core/checked-objects';
 import { contentHash } from '../../core/content-hash';
 import { contentAddressedName } from '../../core/names';
-import { claimObjectName } from '../../core/synth-validation';
+import { emitObject } from '../../core/emit-object';
 import type { IMicroservice, Microservice } from '../../workload/microservice';
 
 /** Props of {@link IstioServiceSecurity}. */
@@ -38,8 +37,7 @@ export class IstioServiceSecurity extends Construct {
     const namespace = service.namespace!;
     const selector = { matchLabels: { ...service.labels } };
 
-    claimObjectName(this, 'AuthorizationPolicy', namespace, service.serviceName);
-    new L1.ApiObject(this, 'AuthorizationPolicy', {
+    emitObject(this, 'AuthorizationPolicy', {
       apiVersion: 'security.istio.io/v1beta1',
       kind: 'AuthorizationPolicy',
       metadata: { name: service.serviceName, namespace, labels: { ...service.labels } },
@@ -52,8 +50,7 @@ export class IstioServiceSecurity extends Construct {
 
     for (const external of service.externalHosts) {
       const name = contentAddressedName(`${service.serviceName}-external`, contentHash(external));
-      claimObjectName(this, 'ServiceEntry', namespace, name);
-      new L1.ApiObject(this, `ServiceEntry-${external.host}-${external.port}`, {
+      emitObject(this, `ServiceEntry-${external.host}-${external.port}`, {
         apiVersion: 'networking.istio.io/v1beta1',
         kind: 'ServiceEntry',
         metadata: { name, namespace, labels: { ...service.labels } },
@@ -67,8 +64,7 @@ export class IstioServiceSecurity extends Construct {
       });
     }
 
-    claimObjectName(this, 'Sidecar', namespace, service.serviceName);
-    new L1.ApiObject(this, 'Sidecar', {
+    emitObject(this, 'Sidecar', {
       apiVersion: 'networking.istio.io/v1beta1',
       kind: 'Sidecar',
       metadata: { name: service.serviceName, namespace, labels: { ...service.labels } },
