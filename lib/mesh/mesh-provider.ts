@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import type { ServiceRoutes } from '../traffic/service-routes';
 import type { Microservice } from '../workload/microservice';
 import { IstioProvider, IstioProviderProps } from './istio/istio-provider';
 
@@ -20,8 +21,23 @@ export interface IMeshProvider {
   readonly podMetadata: MeshPodMetadata;
   /** Emits the objects one namespace of the mesh needs (mTLS, default deny). */
   bindNamespace(scope: Construct, id: string, namespace: string): void;
-  /** Emits the objects one service of the mesh needs (authorization, egress). */
-  bindService(scope: Construct, id: string, service: Microservice): void;
+  /**
+   * Emits the objects one service of the mesh needs (authorization, egress)
+   * and returns what must hear of the service's callers as they are declared.
+   */
+  bindService(scope: Construct, id: string, service: Microservice): IMeshServiceBinding;
+  /**
+   * Compiles a service's routing table into the mesh's routing objects.
+   *
+   * @throws ValidationError for a feature the mesh cannot express, naming it
+   */
+  bindRoutes(scope: Construct, id: string, routes: ServiceRoutes): void;
+}
+
+/** A service's place in the mesh. */
+export interface IMeshServiceBinding {
+  /** Called once for every service that declares it calls this one, in order. */
+  addCaller(caller: Microservice): void;
 }
 
 /** The mesh implementations. */

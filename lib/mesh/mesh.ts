@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import { validateManifestsAtSynth } from '../core/synth-validation';
 import { ValidationError } from '../core/validation-error';
+import type { ServiceRoutes } from '../traffic/service-routes';
 import type { Microservice } from '../workload/microservice';
-import { IMeshProvider, MeshPodMetadata } from './mesh-provider';
+import { IMeshProvider, IMeshServiceBinding, MeshPodMetadata } from './mesh-provider';
 
 /** Props of {@link Mesh}. */
 export interface MeshProps {
@@ -22,7 +23,8 @@ export class Mesh extends Construct {
   /** The implementation. */
   public readonly provider: IMeshProvider;
   private readonly namespaces = new Set<string>();
-  private readonly members: Microservice[] = [];
+  private readonly bindings = new Map<Microservice, IMeshServiceBinding>();
+  private readonly routedServices = new Set<Microservice>();
 
   constructor(scope: Construct, id: string, props: MeshProps) {
     super(scope, id);
@@ -41,7 +43,7 @@ export class Mesh extends Construct {
    * @throws ValidationError when the service is in the mesh already or has no namespace
    */
   public addService(service: Microservice): void {
-    if (this.members.includes(service)) {
+    if (this.bindings.has(service)) {
       throw new ValidationError(`${service.serviceName} joined mesh '${this.node.id}' twice; pass the mesh once`, service);
     }
     const namespace = service.namespace;
@@ -51,11 +53,48 @@ export class Mesh extends Construct {
         service,
       );
     }
-    this.members.push(service);
     if (!this.namespaces.has(namespace)) {
       this.namespaces.add(namespace);
       this.provider.bindNamespace(this, `Namespace-${namespace}`, namespace);
     }
-    this.provider.bindService(this, `${namespace}-${service.serviceName}`, service);
+    this.bindings.set(service, this.provider.bindService(this, `${namespace}-${service.serviceName}`, service));
+  }
+
+  /**
+   * Tells the mesh that `caller` calls `service`; `Microservice.addDependency`
+   * calls this.
+   *
+   * @throws ValidationError when the caller is outside the mesh (strict mTLS would refuse its calls)
+   */
+  public addCaller(service: Microservice, caller: Microservice): void {
+    const binding = this.bindings.get(service);
+    if (binding === undefined) {
+      throw new ValidationError(`${service.serviceName} is not in mesh '${this.node.id}'; give it the mesh prop before declaring callers`, caller);
+    }
+    if (caller.mesh !== this) {
+      throw new ValidationError(
+        `${caller.serviceName} calls ${service.serviceName}, which is in mesh '${this.node.id}' with strict mTLS, ` +
+          `but ${caller.serviceName} is not in that mesh, so its calls would be refused; give ${caller.serviceName} the same mesh prop`,
+        caller,
+      );
+    }
+    binding.addCaller(caller);
+  }
+
+  /**
+   * Compiles a service's routing table; `ServiceRoutes` calls this.
+   *
+   * @throws ValidationError when the service is not in this mesh or already has a routing table
+   */
+  public addRoutes(routes: ServiceRoutes): void {
+    const { service } = routes;
+    if (!this.bindings.has(service)) {
+      throw new ValidationError(`${service.serviceName} is not in mesh '${this.node.id}'; give it the mesh prop`, routes);
+    }
+    if (this.routedServices.has(service)) {
+      throw new ValidationError(`${service.serviceName} already has a routing table; add all its routes to one ServiceRoutes`, routes);
+    }
+    this.routedServices.add(service);
+    this.provider.bindRoutes(routes, 'Mesh', routes);
   }
 }

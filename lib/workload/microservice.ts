@@ -120,6 +120,8 @@ export class Microservice extends Construct implements IMicroservice {
   public readonly allowIngressFrom: readonly IngressPeer[];
   /** Hosts outside the cluster the service calls. */
   public readonly externalHosts: readonly ExternalHost[];
+  /** The mesh the service is in, if any. */
+  public readonly mesh: Mesh | undefined;
 
   private readonly baseProps: MicroserviceProps;
   private readonly liveRevisions: Revision[] = [];
@@ -144,6 +146,7 @@ export class Microservice extends Construct implements IMicroservice {
     this.serviceAccountName = this.serviceName;
     this.allowIngressFrom = [...(props.allowIngressFrom ?? [])];
     this.externalHosts = resolveExternalHosts(props.externalHosts ?? [], this);
+    this.mesh = props.mesh;
     validateManifestsAtSynth(this);
 
     claimObjectName(this, 'ServiceAccount', this.namespace, this.serviceName);
@@ -178,10 +181,10 @@ export class Microservice extends Construct implements IMicroservice {
     }
 
     this.addRevision(props.track ?? 'stable', {});
+    props.mesh?.addService(this);
     for (const dependency of props.dependencies ?? []) {
       this.addDependency(dependency);
     }
-    props.mesh?.addService(this);
   }
 
   /** The live revisions, first one first. */
@@ -252,7 +255,8 @@ export class Microservice extends Construct implements IMicroservice {
   /**
    * Declares that this service calls `target`.
    *
-   * @throws ValidationError for itself, a duplicate, or a target without ports
+   * @throws ValidationError for itself, a duplicate, a target without ports,
+   *   or a target in a mesh this service is not in
    */
   public addDependency(target: IMicroservice): void {
     if (target === this) {
@@ -267,10 +271,11 @@ export class Microservice extends Construct implements IMicroservice {
         this,
       );
     }
-    this.declaredDependencies.push(target);
     if (target instanceof Microservice) {
+      target.mesh?.addCaller(target, this);
       target.declaredDependents.push(this);
     }
+    this.declaredDependencies.push(target);
   }
 
   /**

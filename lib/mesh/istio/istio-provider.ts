@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
+import type { ServiceRoutes } from '../../traffic/service-routes';
 import type { Microservice } from '../../workload/microservice';
-import { IMeshProvider, MeshPodMetadata } from '../mesh-provider';
+import { IMeshProvider, IMeshServiceBinding, MeshPodMetadata } from '../mesh-provider';
 import { IstioNamespaceSecurity } from './istio-namespace-security';
+import { IstioServiceRoutes } from './istio-service-routes';
 import { IstioServiceSecurity } from './istio-service-security';
 
 /** Options of the Istio provider. */
@@ -16,7 +18,7 @@ export interface IstioProviderProps {
 /**
  * Istio: sidecar injection by pod label, strict mTLS and deny-by-default per
  * namespace, per-service ALLOW policies and Sidecar egress from the service
- * graph.
+ * graph, DestinationRule + VirtualService for routing tables.
  */
 export class IstioProvider implements IMeshProvider {
   public readonly name = 'istio';
@@ -31,7 +33,11 @@ export class IstioProvider implements IMeshProvider {
     new IstioNamespaceSecurity(scope, id, { namespace });
   }
 
-  public bindService(scope: Construct, id: string, service: Microservice): void {
-    new IstioServiceSecurity(scope, id, { service, trustDomain: this.props.trustDomain });
+  public bindService(scope: Construct, id: string, service: Microservice): IMeshServiceBinding {
+    return new IstioServiceSecurity(scope, id, { service, trustDomain: this.props.trustDomain });
+  }
+
+  public bindRoutes(scope: Construct, id: string, routes: ServiceRoutes): void {
+    new IstioServiceRoutes(scope, id, routes);
   }
 }

@@ -4,6 +4,7 @@ import { contentHash } from '../../core/content-hash';
 import { contentAddressedName } from '../../core/names';
 import { emitObject } from '../../core/emit-object';
 import type { IMicroservice, Microservice } from '../../workload/microservice';
+import { IMeshServiceBinding } from '../mesh-provider';
 
 /** Props of {@link IstioServiceSecurity}. */
 export interface IstioServiceSecurityProps {
@@ -29,7 +30,7 @@ export interface IstioServiceSecurityProps {
  *
  * @see https://istio.io/latest/docs/reference/config/networking/sidecar/
  */
-export class IstioServiceSecurity extends Construct {
+export class IstioServiceSecurity extends Construct implements IMeshServiceBinding {
   constructor(scope: Construct, id: string, props: IstioServiceSecurityProps) {
     super(scope, id);
     const { service } = props;
@@ -75,6 +76,9 @@ export class IstioServiceSecurity extends Construct {
       },
     });
   }
+
+  /** Nothing to do: the policies read the callers at synth. */
+  public addCaller(): void {}
 }
 
 function allowRules(service: Microservice, trustDomain: string): unknown[] {

@@ -1,0 +1,245 @@
+import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { ValidationError } from '../core/validation-error';
+import type { Microservice } from '../workload/microservice';
+import type { Revision } from '../workload/revision';
+import { formatDuration, millisOf } from './durations';
+import { FaultInjection } from './fault-injection';
+import { HeaderModifier, HeaderRewrite } from './header-rewrite';
+import { HttpMatch, isCatchAll, validateMatch } from './http-match';
+import { assertPercentage } from './percentage';
+import { RetryOn, RetryPolicy } from './retry-policy';
+import { RouteBackend } from './route-backend';
+import { TrafficMirror } from './traffic-mirror';
+import { assertWeights, Weighted } from './weights';
+
+/** Props of a route: which requests, which revisions, and how. */
+export interface RouteProps {
+  /**
+   * The requests the route takes: any one of the matches (each match's
+   * conditions all hold). Routes are tried in the order they are added; the
+   * first that matches wins.
+   * @default - every request: a catch-all, which must be the last route
+   */
+  readonly matches?: readonly HttpMatch[];
+  /** The revisions serving the route, with their weights. */
+  readonly backends: readonly RouteBackend[];
+  /**
+   * The time allowed for the whole request, retries included.
+   * @default - no timeout
+   */
+  readonly timeout?: Duration;
+  /**
+   * How failed requests are retried.
+   * @default - no retries (Istio's implicit two retries are turned off, so every mesh behaves alike)
+   */
+  readonly retries?: RetryPolicy;
+  /**
+   * Faults injected into the route's requests.
+   * @default - none
+   */
+  readonly fault?: FaultInjection;
+  /**
+   * A revision receiving copies of the route's requests.
+   * @default - none
+   */
+  readonly mirror?: TrafficMirror;
+  /**
+   * Request and response header changes.
+   * @default - none
+   */
+  readonly headers?: HeaderRewrite;
+}
+
+/** A validated retry policy. */
+export interface ResolvedRetries {
+  readonly attempts: number;
+  readonly perTryTimeout?: string;
+  readonly retryOn: readonly RetryOn[];
+}
+
+/** A validated mirror. */
+export interface ResolvedMirror {
+  readonly revision: Revision;
+  readonly percentage: number;
+}
+
+/** A validated fault. */
+export interface ResolvedFault {
+  readonly delay?: { readonly delay: string; readonly percentage: number };
+  readonly abort?: { readonly httpStatus: number; readonly percentage: number };
+}
+
+/**
+ * A route after validation, in the neutral form the mesh providers compile:
+ * durations formatted, header names lower-cased, weights checked.
+ */
+export interface Route {
+  /** The route's name, unique per service. */
+  readonly name: string;
+  /** Any one of these matches; empty for a catch-all. */
+  readonly matches: readonly HttpMatch[];
+  /** The revisions and their proportional weights. */
+  readonly backends: readonly Weighted<Revision>[];
+  readonly timeout?: string;
+  readonly retries?: ResolvedRetries;
+  readonly fault?: ResolvedFault;
+  readonly mirror?: ResolvedMirror;
+  readonly headers?: HeaderRewrite;
+  /** True when the route takes every request. */
+  readonly isCatchAll: boolean;
+}
+
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,256}$/;
+const RETRY_ON = new Set<string>(Object.values(RetryOn));
+
+/**
+ * Validates a route of `service` and brings it into its neutral form.
+ *
+ * @throws ValidationError naming the route for any invalid part
+ */
+export function resolveRoute(name: string, props: RouteProps, service: Microservice, scope: IConstruct): Route {
+  const what = `route '${name}'`;
+  const matches = props.matches ?? [];
+  matches.forEach((match, index) => validateMatch(`${what} match ${index + 1}`, match, scope));
+  const isCatchAllRoute = matches.length === 0 || matches.some(isCatchAll);
+  if (matches.length > 1 && isCatchAllRoute) {
+    throw new ValidationError(`${what} has an empty match beside others, so the others never matter; drop the matches or the empty one`, scope);
+  }
+
+  if (props.backends.length === 0) {
+    throw new ValidationError(`${what} has no backends; give it at least one revision of ${service.serviceName}`, scope);
+  }
+  const backends = props.backends.map((b) => ({ target: b.revision, weight: b.weight ?? 1 }));
+  for (const { target } of backends) {
+    assertRevisionOf(service, target, `${what} backend`, scope);
+  }
+  const seen = new Set<Revision>();
+  for (const { target } of backends) {
+    if (seen.has(target)) {
+      throw new ValidationError(`${what} lists revision '${target.track}' twice; list each backend once with its total weight`, scope);
+    }
+    seen.add(target);
+  }
+  assertWeights(backends, (r) => r.track, what, scope);
+
+  const timeout = props.timeout && formatDuration(`${what} timeout`, props.timeout, scope);
+  const retries = props.retries && resolveRetries(what, props.retries, props.timeout, scope);
+  const fault = props.fault && resolveFault(what, props.fault, scope);
+  const mirror = props.mirror && resolveMirror(what, props.mirror, service, backends, scope);
+  const headers = props.headers && {
+    request: props.headers.request && resolveModifier(`${what} request headers`, props.headers.request, scope),
+    response: props.headers.response && resolveModifier(`${what} response headers`, props.headers.response, scope),
+  };
+
+  return { name, matches, backends, timeout, retries, fault, mirror, headers, isCatchAll: isCatchAllRoute };
+}
+
+function assertRevisionOf(service: Microservice, revision: Revision, what: string, scope: IConstruct): void {
+  if (!service.revisions.includes(revision)) {
+    throw new ValidationError(
+      `${what} '${revision.node.path}' is not a live revision of ${service.serviceName} (live: ${service.revisions.map((r) => r.track).join(', ')}); ` +
+        `use one returned by ${service.serviceName}.addRevision or listed in ${service.serviceName}.revisions`,
+      scope,
+    );
+  }
+}
+
+function resolveRetries(what: string, retries: RetryPolicy, timeout: Duration | undefined, scope: IConstruct): ResolvedRetries {
+  if (!Number.isInteger(retries.attempts) || retries.attempts < 1 || retries.attempts > 10) {
+    throw new ValidationError(`${what} retries.attempts must be a whole number 1-10, got ${retries.attempts}`, scope);
+  }
+  const perTryTimeout = retries.perTryTimeout && formatDuration(`${what} retries.perTryTimeout`, retries.perTryTimeout, scope);
+  if (retries.perTryTimeout && timeout && millisOf(retries.perTryTimeout) > millisOf(timeout)) {
+    throw new ValidationError(
+      `${what} retries.perTryTimeout (${perTryTimeout}) is longer than the route timeout (${formatDuration('timeout', timeout, scope)}), ` +
+        'so no retry could ever start; make perTryTimeout ≤ timeout',
+      scope,
+    );
+  }
+  const retryOn = retries.retryOn ?? [RetryOn.GATEWAY_ERROR];
+  if (retryOn.length === 0) {
+    throw new ValidationError(`${what} retries.retryOn is empty, so nothing would be retried; list a condition or drop retries`, scope);
+  }
+  for (const condition of retryOn) {
+    if (!RETRY_ON.has(condition)) {
+      throw new ValidationError(`${what} retries.retryOn has unknown condition '${condition}'; use RetryOn`, scope);
+    }
+  }
+  return { attempts: retries.attempts, perTryTimeout, retryOn: [...new Set(retryOn)] };
+}
+
+function resolveFault(what: string, fault: FaultInjection, scope: IConstruct): ResolvedFault {
+  if (fault.delay === undefined && fault.abort === undefined) {
+    throw new ValidationError(`${what} fault has neither delay nor abort; give one or drop the fault`, scope);
+  }
+  const delay = fault.delay && {
+    delay: formatDuration(`${what} fault delay`, fault.delay.delay, scope),
+    percentage: assertPercentage(`${what} fault delay percentage`, fault.delay.percentage, scope),
+  };
+  let abort: ResolvedFault['abort'];
+  if (fault.abort !== undefined) {
+    const { httpStatus } = fault.abort;
+    if (!Number.isInteger(httpStatus) || httpStatus < 400 || httpStatus > 599) {
+      throw new ValidationError(`${what} fault abort httpStatus must be an error status 400-599, got ${httpStatus}`, scope);
+    }
+    abort = { httpStatus, percentage: assertPercentage(`${what} fault abort percentage`, fault.abort.percentage, scope) };
+  }
+  return { delay, abort };
+}
+
+function resolveMirror(
+  what: string,
+  mirror: TrafficMirror,
+  service: Microservice,
+  backends: readonly Weighted<Revision>[],
+  scope: IConstruct,
+): ResolvedMirror {
+  assertRevisionOf(service, mirror.revision, `${what} mirror`, scope);
+  if (backends.some((b) => b.target === mirror.revision)) {
+    throw new ValidationError(
+      `${what} mirrors to revision '${mirror.revision.track}', which already serves the route; mirror to a revision outside its backends`,
+      scope,
+    );
+  }
+  return { revision: mirror.revision, percentage: assertPercentage(`${what} mirror percentage`, mirror.percentage ?? 100, scope) };
+}
+
+function resolveModifier(what: string, modifier: HeaderModifier, scope: IConstruct): HeaderModifier {
+  const lower = (record: Readonly<Record<string, string>> | undefined, part: string) => {
+    if (record === undefined) {
+      return undefined;
+    }
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(record)) {
+      assertHeaderName(`${what} ${part}`, name, scope);
+      if (/[\r\n\0]/.test(value)) {
+        throw new ValidationError(`${what} ${part} '${name}' value must not hold CR, LF or NUL, got ${JSON.stringify(value)}`, scope);
+      }
+      out[name.toLowerCase()] = value;
+    }
+    return out;
+  };
+  const set = lower(modifier.set, 'set');
+  const add = lower(modifier.add, 'add');
+  const remove = modifier.remove?.map((name) => {
+    assertHeaderName(`${what} remove`, name, scope);
+    return name.toLowerCase();
+  });
+  const touched = [...Object.keys(set ?? {}), ...Object.keys(add ?? {})];
+  const clash = remove?.find((name) => touched.includes(name));
+  if (clash !== undefined) {
+    throw new ValidationError(`${what} both sets and removes header '${clash}'; keep one`, scope);
+  }
+  const both = Object.keys(set ?? {}).find((name) => name in (add ?? {}));
+  if (both !== undefined) {
+    throw new ValidationError(`${what} both sets and adds header '${both}'; keep one`, scope);
+  }
+  return { set, add, remove };
+}
+
+function assertHeaderName(what: string, name: string, scope: IConstruct): void {
+  if (!HEADER_NAME.test(name)) {
+    throw new ValidationError(`${what} header name must be an HTTP token, got '${name}'`, scope);
+  }
+}
