@@ -9,6 +9,7 @@ export * from './core/object-role';
 export * from './core/revision-id';
 export * from './core/synth-app';
 export * from './core/synth-validation';
+export * from './core/synth-validation-error';
 export * from './core/validation-error';
 export * from './core/yaml';
 export * from './workload/config-source';

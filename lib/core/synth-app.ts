@@ -1,12 +1,31 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { App, Chart, Names } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { Manifest } from './manifest-schema';
+import { SynthValidationError, SynthProblem } from './synth-validation-error';
 import { toYaml } from './yaml';
 
-/** The manifests of one chart, validated and in dependency order. */
+/**
+ * The manifests of one chart, validated and in dependency order.
+ *
+ * @throws SynthValidationError listing every problem the constructs' validations report
+ */
 export function chartManifests(chart: Chart): Manifest[] {
-  return chart.toJson() as Manifest[];
+  try {
+    return chart.toJson() as Manifest[];
+  } catch (error) {
+    const problems = validationProblems(App.of(chart));
+    if (problems.length > 0) {
+      throw new SynthValidationError(problems);
+    }
+    throw error;
+  }
+}
+
+/** What the validations of every construct under `root` report, in tree order. */
+function validationProblems(root: IConstruct): SynthProblem[] {
+  return root.node.findAll().flatMap((construct) => construct.node.validate().map((message) => ({ construct, message })));
 }
 
 /** The multi-document YAML of one chart. */

@@ -1,1 +1,2 @@
 export * from './release-steps';
+export * from './strategies';

@@ -1,5 +1,5 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
-import { claimObjectName, ManifestSchemaError, Microservice, schemaErrors, validateManifestsAtSynth } from '../../../lib';
+import { claimObjectName, ManifestSchemaError, Microservice, schemaErrors, SynthValidationError, validateManifestsAtSynth } from '../../../lib';
 import { synthObjects } from '../../../lib/testing';
 import { digestImage, newChart, validationErrorOf } from '../../fixtures';
 
@@ -26,6 +26,22 @@ describe('schema validation of synthesized objects', () => {
     validateManifestsAtSynth(chart);
     new ApiObject(chart, 'broken', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'broken' }, spec: { replicas: 'three' } });
     expect(() => synthObjects(chart)).toThrow(/Deployment broken \(at test\/broken\) fails its schema: .*replicas/);
+  });
+
+  test('fails with one SynthValidationError listing the synth-time problem of every construct with its path', () => {
+    const chart = newChart();
+    const first = new ApiObject(chart, 'first', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } });
+    const second = new ApiObject(chart, 'second', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' } });
+    first.node.addValidation({ validate: () => ['first is wrong; fix it'] });
+    second.node.addValidation({ validate: () => ['second is wrong; fix it'] });
+    const error = validationErrorOf(() => synthObjects(chart));
+    expect(error).toBeInstanceOf(SynthValidationError);
+    expect(error.path).toBe('test/first');
+    expect((error as SynthValidationError).problems.map((p) => [p.construct.node.path, p.message])).toEqual([
+      ['test/first', 'first is wrong; fix it'],
+      ['test/second', 'second is wrong; fix it'],
+    ]);
+    expect(error.message).toContain('[test/second] second is wrong; fix it');
   });
 
   test('fails when a library object is rendered invalid (here by an escape-hatch patch), naming kind, name, path and the schema error', () => {

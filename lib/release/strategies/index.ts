@@ -1,0 +1,3 @@
+export * from './blue-green-release';
+export * from './canary-release';
+export * from './user-routing';
