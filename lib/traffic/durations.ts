@@ -13,7 +13,8 @@ const MAX_DIGITS = 99_999;
  * @throws ValidationError for a duration that is not a positive whole number of milliseconds
  */
 export function formatDuration(what: string, duration: Duration, scope: IConstruct): string {
-  const millis = duration.toMilliseconds();
+  // integral: false, or cdk8s throws a plain Error for 1.5ms before we can say what is wrong
+  const millis = duration.toMilliseconds({ integral: false });
   if (!Number.isInteger(millis) || millis < 1) {
     throw new ValidationError(`${what} must be a whole number of milliseconds ≥ 1ms, got ${millis}ms`, scope);
   }
@@ -24,12 +25,13 @@ export function formatDuration(what: string, duration: Duration, scope: IConstru
     return `${millis}ms`;
   }
   throw new ValidationError(
-    `${what} of ${millis}ms cannot be written in whole seconds or in 5-digit milliseconds; round it to whole seconds`,
+    `${what} of ${millis}ms cannot be written in whole seconds or in 5-digit milliseconds; ` +
+      `round it to whole seconds, at most ${MAX_DIGITS}s`,
     scope,
   );
 }
 
 /** The milliseconds of a duration, for comparisons. */
 export function millisOf(duration: Duration): number {
-  return duration.toMilliseconds();
+  return duration.toMilliseconds({ integral: false });
 }

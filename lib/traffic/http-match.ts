@@ -100,6 +100,9 @@ const PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
 const QUERY_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,256}$/;
 /** RE2 has no lookaround and no backreferences. */
 const NOT_RE2 = /\(\?<?[=!]|\\[1-9]/;
+/** RE2 flag settings: `(?i)`, `(?s-m)`, and the same opening a group, `(?i:`. */
+const RE2_FLAGS = /\(\?(?:[imsU]+(?:-[imsU]+)?|-[imsU]+)\)/g;
+const RE2_FLAG_GROUP = /\(\?(?:[imsU]+(?:-[imsU]+)?|-[imsU]+):/g;
 
 /**
  * @throws ValidationError for a malformed path, header, method or query condition
@@ -167,7 +170,8 @@ function assertRe2(what: string, pattern: string, scope: IConstruct): void {
     );
   }
   try {
-    new RegExp(pattern);
+    // RE2's flag groups `(?i)`, `(?i:…)` and `(?P<name>…)` groups are valid RE2 that JavaScript spells differently
+    new RegExp(pattern.replace(RE2_FLAGS, '').replace(RE2_FLAG_GROUP, '(?:').replace(/\(\?P</g, '(?<'));
   } catch {
     throw new ValidationError(`${what} regex '${pattern}' does not compile; fix its syntax`, scope);
   }

@@ -229,7 +229,8 @@ function resolveModifier(what: string, modifier: HeaderModifier, scope: IConstru
   const touched = [...Object.keys(set ?? {}), ...Object.keys(add ?? {})];
   const clash = remove?.find((name) => touched.includes(name));
   if (clash !== undefined) {
-    throw new ValidationError(`${what} both sets and removes header '${clash}'; keep one`, scope);
+    const verb = set !== undefined && clash in set ? 'sets' : 'adds';
+    throw new ValidationError(`${what} both ${verb} and removes header '${clash}'; keep one`, scope);
   }
   const both = Object.keys(set ?? {}).find((name) => name in (add ?? {}));
   if (both !== undefined) {

@@ -1,6 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { emitObject } from '../../core/emit-object';
+import { ValidationError } from '../../core/validation-error';
 import { LabelKeys } from '../../core/labels';
 import { CircuitBreaker } from '../../traffic/circuit-breaker';
 import { formatDuration } from '../../traffic/durations';
@@ -56,15 +57,28 @@ export class IstioServiceRoutes extends Construct {
   }
 }
 
-/** What Istio would ignore: client-side faults switch off the route's timeout and retries. */
+/**
+ * What Istio cannot express or would ignore: weights are whole percentages, so
+ * a small non-zero weight would become 0%; client-side faults switch off the
+ * route's timeout and retries.
+ */
 function istioErrors(route: Route, routes: ServiceRoutes): string[] {
+  const errors: string[] = [];
+  try {
+    toPercentages(route.backends, (r) => r.track, `route '${route.name}' of ${routes.service.serviceName}`, routes);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) {
+      throw error;
+    }
+    errors.push(`${error.detail} (istio weights are whole percentages) (at ${routes.node.path})`);
+  }
   if (route.fault !== undefined && (route.timeout !== undefined || route.retries !== undefined)) {
-    return [
+    errors.push(
       `route '${route.name}' of ${routes.service.serviceName} injects faults and also sets a timeout or retries, ` +
         `which Istio does not apply while faults are on (istio); put the fault on its own route (at ${routes.node.path})`,
-    ];
+    );
   }
-  return [];
+  return errors;
 }
 
 function httpRoute(route: Route, host: string, routes: ServiceRoutes): Record<string, unknown> {
