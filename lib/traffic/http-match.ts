@@ -99,7 +99,7 @@ const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,256}$/;
 const PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
 const QUERY_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,256}$/;
 /** RE2 has no lookaround and no backreferences. */
-const NOT_RE2 = /\(\?<?[=!]|\\[1-9]/;
+const NOT_RE2 = /(^|[^\\])(\\\\)*(\(\?<?[=!]|\\[1-9])/;
 /** RE2 flag settings: `(?i)`, `(?s-m)`, and the same opening a group, `(?i:`. */
 const RE2_FLAGS = /\(\?(?:[imsU]+(?:-[imsU]+)?|-[imsU]+)\)/g;
 const RE2_FLAG_GROUP = /\(\?(?:[imsU]+(?:-[imsU]+)?|-[imsU]+):/g;

@@ -216,7 +216,11 @@ function resolveModifier(what: string, modifier: HeaderModifier, scope: IConstru
       if (/[\r\n\0]/.test(value)) {
         throw new ValidationError(`${what} ${part} '${name}' value must not hold CR, LF or NUL, got ${JSON.stringify(value)}`, scope);
       }
-      out[name.toLowerCase()] = value;
+      const key = name.toLowerCase();
+      if (key in out) {
+        throw new ValidationError(`${what} ${part} names header '${key}' twice (header names ignore case); keep one`, scope);
+      }
+      out[key] = value;
     }
     return out;
   };

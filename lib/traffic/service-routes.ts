@@ -54,6 +54,12 @@ export class ServiceRoutes extends Construct {
         this,
       );
     }
+    if (this.service.ports.length === 0) {
+      throw new ValidationError(
+        `${this.service.serviceName} exposes no ports, so there is nothing to route; add ports to it or drop the routes`,
+        this,
+      );
+    }
     if (props.circuitBreaker !== undefined) {
       validateCircuitBreaker(props.circuitBreaker, this);
     }

@@ -68,6 +68,7 @@ describe('validateMatch', () => {
     ['an RE2 flag group', { headers: [HeaderMatch.regex('user-agent', '(?i:chrome|firefox)/[0-9]+')] }],
     ['an RE2 named group', { path: PathMatch.regex('/items/(?P<id>[0-9]+)') }],
     ['an escaped digit that is not a backreference', { queryParams: [QueryParamMatch.regex('v', '\\d+')] }],
+    ['an escaped backslash before a digit', { queryParams: [QueryParamMatch.regex('v', 'a\\\\1')] }],
     ['all methods', { method: 'PATCH' }],
     ['the same name as header and as query parameter', { headers: [HeaderMatch.exact('v', '1')], queryParams: [QueryParamMatch.exact('v', '1')] }],
     ['query parameters differing only in case', { queryParams: [QueryParamMatch.exact('v', '1'), QueryParamMatch.exact('V', '1')] }],

@@ -233,6 +233,11 @@ describe('ServiceRoutes', () => {
       parts: ["route 'r' response headers both adds and removes header 'x-cache'", 'keep one'],
     },
     {
+      when: 'a header is set twice in different case',
+      build: route({ headers: { request: { set: { 'X-A': '1', 'x-a': '2' } } } }),
+      parts: ["route 'r' request headers set names header 'x-a' twice (header names ignore case)", 'keep one'],
+    },
+    {
       when: 'a header is set and added',
       build: route({ headers: { request: { set: { 'x-a': '1' }, add: { 'X-A': '2' } } } }),
       parts: ["route 'r' request headers both sets and adds header 'x-a'", 'keep one'],
@@ -321,6 +326,16 @@ describe('ServiceRoutes', () => {
     expect(error.path).toBe('test/routes');
     expect(error.message).toBe(
       'reviews is not in a mesh, and only a mesh can route by request or weight; give it the mesh prop (at test/routes)',
+    );
+  });
+
+  test('fails when the service exposes no ports', () => {
+    const chart = newChart();
+    const mesh = new Mesh(chart, 'mesh', { provider: MeshProvider.istio() });
+    const worker = new Microservice(chart, 'worker', { image: digestImage(), mesh });
+    const error = validationErrorOf(() => new ServiceRoutes(chart, 'routes', { service: worker }));
+    expect(error.message).toBe(
+      'worker exposes no ports, so there is nothing to route; add ports to it or drop the routes (at test/routes)',
     );
   });
 
