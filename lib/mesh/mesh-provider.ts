@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import type { ServiceRoutes } from '../traffic/service-routes';
 import type { Microservice } from '../workload/microservice';
 import { IstioProvider, IstioProviderProps } from './istio/istio-provider';
+import { LinkerdProvider, LinkerdProviderProps } from './linkerd/linkerd-provider';
 
 /** Pod labels and annotations a mesh needs on every pod of its services. */
 export interface MeshPodMetadata {
@@ -45,6 +46,11 @@ export class MeshProvider {
   /** Istio with sidecars: strict mTLS, deny-by-default authorization, Sidecar egress. */
   public static istio(props: IstioProviderProps = {}): IMeshProvider {
     return new IstioProvider(props);
+  }
+
+  /** Linkerd: deny-by-default Servers, authorization by mTLS identity, HTTPRoutes for routing tables. */
+  public static linkerd(props: LinkerdProviderProps = {}): IMeshProvider {
+    return new LinkerdProvider(props);
   }
 
   private constructor() {}

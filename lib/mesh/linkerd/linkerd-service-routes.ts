@@ -1,0 +1,166 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { emitObject } from '../../core/emit-object';
+import { CircuitBreaker } from '../../traffic/circuit-breaker';
+import { formatDuration, millisOf } from '../../traffic/durations';
+import type { ServiceRoutes } from '../../traffic/service-routes';
+import type { Revision } from '../../workload/revision';
+import { DEFAULT_MAX_PENALTY_MILLIS, HttpRouteLimits, LinkerdAnnotations, LinkerdApi, proxiedPorts } from './linkerd-api';
+import { linkerdRetryStatuses, sharedRetries, unsupportedCircuitBreaker, unsupportedRouteFeatures } from './linkerd-capabilities';
+import { linkerdRule } from './linkerd-http-route-rule';
+import { LinkerdRevisionService } from './linkerd-revision-service';
+import { precedenceConflicts } from './linkerd-route-precedence';
+
+/**
+ * Linkerd's form of a service's routing table:
+ * - a Service per revision live when the table is made
+ *   (`<service>-<revision id>`, a revision object selecting that revision's
+ *   pods): Linkerd splits traffic between Services;
+ * - an HTTPRoute per TCP port of the service (`<service>-<port name>`,
+ *   policy.linkerd.io/v1beta3), attached to the stable Service and port,
+ *   with one rule per route in the declared order: matches, weighted
+ *   per-revision backends, header changes and the timeout; retries as the
+ *   HTTPRoute's `retry.linkerd.io/*` annotations;
+ * - the circuit breaker's ejection of failing pods as failure accrual
+ *   annotations on the stable Service (the Service clients resolve, whose
+ *   policy covers every backend of its routes).
+ *
+ * Refused at synth, naming the feature, the route and 'linkerd': faults,
+ * mirrors, retries on something other than a response status, routes that
+ * retry differently, connection pool limits, an ejection interval or cap,
+ * routes whose declared order Linkerd would not follow (it prefers the most
+ * specific match), a route to a revision added after the table was made,
+ * and what the HTTPRoute schema would reject.
+ *
+ * @see https://linkerd.io/2/reference/httproute/
+ * @see https://linkerd.io/2/reference/retries/
+ * @see https://linkerd.io/2/reference/timeouts/
+ * @see https://linkerd.io/2/reference/circuit-breaking/
+ */
+export class LinkerdServiceRoutes extends Construct {
+  /** The HTTPRoutes, one per TCP port of the service. */
+  public readonly httpRoutes: readonly ApiObject[];
+  private readonly backends = new Map<Revision, LinkerdRevisionService>();
+
+  constructor(scope: Construct, id: string, routes: ServiceRoutes) {
+    super(scope, id);
+    const { service } = routes;
+    const namespace = service.namespace!;
+    for (const revision of service.revisions) {
+      this.backends.set(revision, new LinkerdRevisionService(this, `Backend-${revision.track}`, { service, revision }));
+    }
+    if (routes.circuitBreaker !== undefined && service.service !== undefined) {
+      for (const [key, value] of Object.entries(failureAccrual(routes.circuitBreaker, routes))) {
+        service.service.metadata.addAnnotation(key, value);
+      }
+    }
+
+    const retries = () => sharedRetries(routes).retries;
+    const ports = proxiedPorts(service.ports);
+    this.httpRoutes = ports.map((port) =>
+      emitObject(this, `HTTPRoute-${port.name}`, {
+        apiVersion: LinkerdApi.POLICY_V1BETA3,
+        kind: 'HTTPRoute',
+        metadata: {
+          name: `${service.serviceName}-${port.name}`,
+          namespace,
+          labels: { ...service.labels },
+          annotations: {
+            [LinkerdAnnotations.RETRY_HTTP]: lazyString(() => {
+              const r = retries();
+              return r && linkerdRetryStatuses(r);
+            }),
+            [LinkerdAnnotations.RETRY_LIMIT]: lazyString(() => retries()?.attempts.toString()),
+            [LinkerdAnnotations.RETRY_TIMEOUT]: lazyString(() => retries()?.perTryTimeout),
+          },
+        },
+        spec: {
+          parentRefs: [{ group: 'core', kind: 'Service', name: service.serviceName, port: port.port }],
+          rules: Lazy.any({ produce: () => routes.routes.map((route) => linkerdRule(route, port, (r) => this.backendName(r))) }),
+        },
+      }),
+    );
+
+    this.node.addValidation({ validate: () => this.errors(routes, ports.length) });
+  }
+
+  /** The per-revision Service of a revision (its name; a missing one is a synth error). */
+  private backendName(revision: Revision): string {
+    return this.backends.get(revision)?.resource.name ?? revision.name;
+  }
+
+  private errors(routes: ServiceRoutes, portCount: number): string[] {
+    const { service } = routes;
+    const at = `(at ${routes.node.path})`;
+    const errors: string[] = [];
+    if (portCount === 0) {
+      errors.push(`${service.serviceName} has no TCP port, so linkerd has no Service port to attach its routes to; add a TCP port or drop the routes ${at}`);
+    }
+    if (routes.routes.length > HttpRouteLimits.RULES) {
+      errors.push(
+        `${service.serviceName} has ${routes.routes.length} routes, more than the ${HttpRouteLimits.RULES} rules of a linkerd HTTPRoute; ` +
+          `merge routes ${at}`,
+      );
+    }
+    for (const route of routes.routes) {
+      errors.push(...unsupportedRouteFeatures(route, routes));
+      for (const { target } of route.backends) {
+        if (!this.backends.has(target)) {
+          errors.push(
+            `route '${route.name}' of ${service.serviceName} sends to revision '${target.track}', which was added after the routing table; ` +
+              'linkerd routes to a per-revision Service, made for the revisions live when the ServiceRoutes is created, so add every ' +
+              `revision (addRevision) before creating the ServiceRoutes ${at}`,
+          );
+        }
+      }
+    }
+    const retryError = sharedRetries(routes).error;
+    if (retryError !== undefined) {
+      errors.push(retryError);
+    }
+    for (const conflict of precedenceConflicts(routes.routes)) {
+      errors.push(
+        `route '${conflict.later.name}' of ${service.serviceName} is declared after route '${conflict.earlier.name}', but linkerd ` +
+          `prefers its match ${JSON.stringify(conflict.laterMatch)} over ${JSON.stringify(conflict.earlierMatch)} for some requests ` +
+          '(linkerd picks the most specific match: longest path, then most headers, then most query parameters, then a method; ' +
+          `not the declared order); declare '${conflict.later.name}' first, or give '${conflict.earlier.name}' a more specific match ${at}`,
+      );
+    }
+    if (routes.circuitBreaker !== undefined) {
+      errors.push(...unsupportedCircuitBreaker(routes.circuitBreaker, routes));
+    }
+    return errors;
+  }
+}
+
+/**
+ * A string-typed Lazy, for an annotation value read at synth; `undefined`
+ * leaves the annotation out.
+ */
+function lazyString(produce: () => string | undefined): string {
+  return Lazy.any({ produce }) as unknown as string;
+}
+
+/**
+ * Ejection of failing pods as Linkerd's consecutive-failure accrual: the
+ * first penalty is the base ejection time, growing by exponential backoff up
+ * to Linkerd's 60s (or the base ejection time, if that is longer).
+ */
+function failureAccrual(breaker: CircuitBreaker, routes: ServiceRoutes): Record<string, string> {
+  const outlier = breaker.outlierDetection;
+  if (outlier === undefined) {
+    return {};
+  }
+  const annotations: Record<string, string> = {
+    [LinkerdAnnotations.FAILURE_ACCRUAL]: 'consecutive',
+    [LinkerdAnnotations.FAILURE_ACCRUAL_MAX_FAILURES]: String(outlier.consecutiveErrors),
+  };
+  if (outlier.baseEjectionTime !== undefined) {
+    const base = formatDuration('circuitBreaker.outlierDetection.baseEjectionTime', outlier.baseEjectionTime, routes);
+    annotations[LinkerdAnnotations.FAILURE_ACCRUAL_MIN_PENALTY] = base;
+    if (millisOf(outlier.baseEjectionTime) > DEFAULT_MAX_PENALTY_MILLIS) {
+      annotations[LinkerdAnnotations.FAILURE_ACCRUAL_MAX_PENALTY] = base;
+    }
+  }
+  return annotations;
+}
