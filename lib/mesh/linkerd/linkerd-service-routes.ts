@@ -40,6 +40,8 @@ import { precedenceConflicts } from './linkerd-route-precedence';
 export class LinkerdServiceRoutes extends Construct {
   /** The HTTPRoutes, one per TCP port of the service. */
   public readonly httpRoutes: readonly ApiObject[];
+  /** The per-revision Services, by revision. */
+  public readonly revisionServices: ReadonlyMap<Revision, LinkerdRevisionService>;
   private readonly backends = new Map<Revision, LinkerdRevisionService>();
 
   constructor(scope: Construct, id: string, routes: ServiceRoutes) {
@@ -49,6 +51,7 @@ export class LinkerdServiceRoutes extends Construct {
     for (const revision of service.revisions) {
       this.backends.set(revision, new LinkerdRevisionService(this, `Backend-${revision.track}`, { service, revision }));
     }
+    this.revisionServices = this.backends;
     if (routes.circuitBreaker !== undefined && service.service !== undefined) {
       for (const [key, value] of Object.entries(failureAccrual(routes.circuitBreaker, routes))) {
         service.service.metadata.addAnnotation(key, value);
