@@ -41,3 +41,5 @@ export * from './mesh/mesh';
 export * from './mesh/mesh-provider';
 export * from './release';
 export * from './traffic';
+export * from './workload/revision-service';
+export * from './gateway';

@@ -30,6 +30,17 @@ const CRD_PACKAGES: Record<string, string> = {
   'acme.cert-manager.io': '@kubernetes-models/cert-manager',
 };
 
+/**
+ * Kinds whose served version has no validator in its package, checked with
+ * the schema of an older version of the same kind instead. Gateway API ≥ 1.1
+ * serves GRPCRoute only as v1, while @kubernetes-models/gateway-api 0.5.1
+ * ships only its v1alpha2 schema, whose fields are those of v1 minus later
+ * additions (which it lets through as unknown fields).
+ */
+const STAND_IN_VERSIONS: Record<string, string> = {
+  'gateway.networking.k8s.io/v1/GRPCRoute': 'gateway.networking.k8s.io/v1alpha2',
+};
+
 const modelCache = new Map<string, ModelClass | undefined>();
 
 /**
@@ -90,13 +101,19 @@ export function schemaErrors(manifest: Manifest): string | undefined {
   if (!hasKnownSchemaGroup(manifest.apiVersion)) {
     return undefined;
   }
-  const model = loadModel(manifest.apiVersion, manifest.kind);
+  let checked = manifest;
+  let model = loadModel(manifest.apiVersion, manifest.kind);
+  const standIn = STAND_IN_VERSIONS[`${manifest.apiVersion}/${manifest.kind}`];
+  if (model === undefined && standIn !== undefined) {
+    checked = { ...manifest, apiVersion: standIn };
+    model = loadModel(standIn, manifest.kind);
+  }
   if (model === undefined) {
     return `no schema for kind ${manifest.kind} in ${manifest.apiVersion}: the API group has no such kind or version`;
   }
   try {
     // A shallow model instance: the constructor would deep-copy the manifest first.
-    const instance: { validate(): void } = Object.assign(Object.create(model.prototype), manifest);
+    const instance: { validate(): void } = Object.assign(Object.create(model.prototype), checked);
     instance.validate();
     return undefined;
   } catch (error) {

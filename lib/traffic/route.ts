@@ -107,35 +107,64 @@ export function resolveRoute(name: string, props: RouteProps, service: Microserv
     throw new ValidationError(`${what} has an empty match beside others, so the others never matter; drop the matches or the empty one`, scope);
   }
 
-  if (props.backends.length === 0) {
-    throw new ValidationError(`${what} has no backends; give it at least one revision of ${service.serviceName}`, scope);
-  }
-  const backends = props.backends.map((b) => ({ target: b.revision, weight: b.weight ?? 1 }));
-  for (const { target } of backends) {
-    assertRevisionOf(service, target, `${what} backend`, scope);
-  }
-  const seen = new Set<Revision>();
-  for (const { target } of backends) {
-    if (seen.has(target)) {
-      throw new ValidationError(`${what} lists revision '${target.track}' twice; list each backend once with its total weight`, scope);
-    }
-    seen.add(target);
-  }
-  assertWeights(backends, (r) => r.track, what, scope);
+  const backends = resolveRevisionBackends(what, service, props.backends, scope);
 
   const timeout = props.timeout && formatDuration(`${what} timeout`, props.timeout, scope);
   const retries = props.retries && resolveRetries(what, props.retries, props.timeout, scope);
   const fault = props.fault && resolveFault(what, props.fault, scope);
   const mirror = props.mirror && resolveMirror(what, props.mirror, service, backends, scope);
-  const headers = props.headers && {
-    request: props.headers.request && resolveModifier(`${what} request headers`, props.headers.request, scope),
-    response: props.headers.response && resolveModifier(`${what} response headers`, props.headers.response, scope),
-  };
+  const headers = props.headers && resolveHeaderRewrite(what, props.headers, scope);
 
   return { name, matches, backends, timeout, retries, fault, mirror, headers, isCatchAll: isCatchAllRoute };
 }
 
-function assertRevisionOf(service: Microservice, revision: Revision, what: string, scope: IConstruct): void {
+/**
+ * Validates weighted backends across live revisions of one service: at least
+ * one, each live and listed once, weights whole numbers with one above 0.
+ *
+ * @throws ValidationError naming `what` for any invalid backend
+ */
+export function resolveRevisionBackends(
+  what: string,
+  service: Microservice,
+  backends: readonly RouteBackend[],
+  scope: IConstruct,
+): Weighted<Revision>[] {
+  if (backends.length === 0) {
+    throw new ValidationError(`${what} has no backends; give it at least one revision of ${service.serviceName}`, scope);
+  }
+  const weighted = backends.map((b) => ({ target: b.revision, weight: b.weight ?? 1 }));
+  for (const { target } of weighted) {
+    assertRevisionOf(service, target, `${what} backend`, scope);
+  }
+  const seen = new Set<Revision>();
+  for (const { target } of weighted) {
+    if (seen.has(target)) {
+      throw new ValidationError(`${what} lists revision '${target.track}' twice; list each backend once with its total weight`, scope);
+    }
+    seen.add(target);
+  }
+  assertWeights(weighted, (r) => r.track, what, scope);
+  return weighted;
+}
+
+/**
+ * Validates request and response header changes: header names lower-cased,
+ * no header both set and added, or changed and removed.
+ *
+ * @throws ValidationError naming `what` for an invalid change
+ */
+export function resolveHeaderRewrite(what: string, headers: HeaderRewrite, scope: IConstruct): HeaderRewrite {
+  return {
+    request: headers.request && resolveModifier(`${what} request headers`, headers.request, scope),
+    response: headers.response && resolveModifier(`${what} response headers`, headers.response, scope),
+  };
+}
+
+/**
+ * @throws ValidationError unless `revision` is a live revision of `service`
+ */
+export function assertRevisionOf(service: Microservice, revision: Revision, what: string, scope: IConstruct): void {
   if (!service.revisions.includes(revision)) {
     throw new ValidationError(
       `${what} '${revision.node.path}' is not a live revision of ${service.serviceName} (live: ${service.revisions.map((r) => r.track).join(', ')}); ` +
@@ -145,7 +174,12 @@ function assertRevisionOf(service: Microservice, revision: Revision, what: strin
   }
 }
 
-function resolveRetries(what: string, retries: RetryPolicy, timeout: Duration | undefined, scope: IConstruct): ResolvedRetries {
+/**
+ * Validates a retry policy against the route's timeout.
+ *
+ * @throws ValidationError naming `what` for an invalid policy
+ */
+export function resolveRetries(what: string, retries: RetryPolicy, timeout: Duration | undefined, scope: IConstruct): ResolvedRetries {
   if (!Number.isInteger(retries.attempts) || retries.attempts < 1 || retries.attempts > 10) {
     throw new ValidationError(`${what} retries.attempts must be a whole number 1-10, got ${retries.attempts}`, scope);
   }
@@ -213,8 +247,11 @@ function resolveModifier(what: string, modifier: HeaderModifier, scope: IConstru
     const out: Record<string, string> = {};
     for (const [name, value] of Object.entries(record)) {
       assertHeaderName(`${what} ${part}`, name, scope);
-      if (/[\r\n\0]/.test(value)) {
-        throw new ValidationError(`${what} ${part} '${name}' value must not hold CR, LF or NUL, got ${JSON.stringify(value)}`, scope);
+      if (value.length === 0 || value.length > 4096 || /[\r\n\0]/.test(value)) {
+        throw new ValidationError(
+          `${what} ${part} '${name}' value must be 1-4096 characters without CR, LF or NUL, got ${JSON.stringify(value)}; use remove to drop a header`,
+          scope,
+        );
       }
       const key = name.toLowerCase();
       if (key in out) {

@@ -1,0 +1,126 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { emitObject } from '../../core/emit-object';
+import { httpsRedirectPort } from '../gateway-checks';
+import { GatewayModel, IGatewayRenderer } from '../gateway-renderer';
+import { GatewayRoute } from '../gateway-route';
+import { hostnamesIntersect } from '../hostnames';
+import { Listener, sectionNames } from '../listener';
+import { ReferenceGrant } from '../reference-grant';
+import { attachedListeners } from '../route-attachment';
+import { gatewayApiProblems } from './gateway-api-limits';
+import { grpcRouteRule, httpRouteRule } from './gateway-api-rules';
+
+const GROUP = 'gateway.networking.k8s.io';
+
+/**
+ * The Kubernetes Gateway API form of a gateway (standard channel, v1):
+ * - a Gateway of the GatewayClass with one listener per listener hostname,
+ *   TLS terminated with the listener's Secret, routes of its own namespace only;
+ * - per route an HTTPRoute or GRPCRoute `<gateway>-<route>` with one rule,
+ *   attached to the listeners (by section) whose hostnames it shares;
+ * - per redirecting HTTP listener an HTTPRoute `<gateway>-<listener>-redirect`
+ *   answering 301 to `https://`;
+ * - for a backend in another namespace, a ReferenceGrant there.
+ *
+ * @see https://gateway-api.sigs.k8s.io/reference/spec/
+ */
+export class GatewayApiRenderer implements IGatewayRenderer {
+  public readonly name = 'gateway-api';
+  public readonly resource: ApiObject;
+
+  constructor(private readonly gateway: Construct & GatewayModel, gatewayClassName: string) {
+    this.resource = emitObject(gateway, 'Resource', {
+      apiVersion: `${GROUP}/v1`,
+      kind: 'Gateway',
+      metadata: this.metadata(gateway.gatewayName),
+      spec: {
+        gatewayClassName,
+        listeners: Lazy.any({ produce: () => gateway.listeners.flatMap(gatewayListeners) }),
+      },
+    });
+  }
+
+  public addListener(listener: Listener): void {
+    if (!listener.redirectToHttps) {
+      return;
+    }
+    const { gateway } = this;
+    emitObject(gateway, `HTTPRoute-${listener.name}-redirect`, {
+      apiVersion: `${GROUP}/v1`,
+      kind: 'HTTPRoute',
+      metadata: this.metadata(`${gateway.gatewayName}-${listener.name}-redirect`),
+      spec: {
+        parentRefs: sectionNames(listener).map((sectionName) => ({ name: gateway.gatewayName, sectionName })),
+        rules: [{
+          name: 'https-redirect',
+          filters: [{
+            type: 'RequestRedirect',
+            requestRedirect: Lazy.any({
+              produce: () => {
+                const port = httpsRedirectPort(listener, gateway.listeners);
+                return { scheme: 'https', port: typeof port === 'number' && port !== 443 ? port : undefined, statusCode: 301 };
+              },
+            }),
+          }],
+        }],
+      },
+    });
+  }
+
+  public addRoute(route: GatewayRoute): void {
+    const { gateway } = this;
+    const { namespace } = gateway;
+    emitObject(gateway, `${route.kind}-${route.name}`, {
+      apiVersion: `${GROUP}/v1`,
+      kind: route.kind,
+      metadata: this.metadata(`${gateway.gatewayName}-${route.name}`),
+      spec: {
+        parentRefs: parentRefs(route, gateway.listeners, gateway.gatewayName),
+        hostnames: route.hostnames.length > 0 ? [...route.hostnames] : undefined,
+        rules: [route.kind === 'HTTPRoute' ? httpRouteRule(route, namespace) : grpcRouteRule(route, namespace)],
+      },
+    });
+    for (const target of [...route.targets, ...(route.mirror ? [route.mirror.target] : [])]) {
+      if (target.namespace !== namespace) {
+        ReferenceGrant.allow(target, namespace, route.kind);
+      }
+    }
+  }
+
+  public problems(): string[] {
+    return gatewayApiProblems(this.gateway.routes).map((p) => `${p} (at ${this.gateway.node.path})`);
+  }
+
+  private metadata(name: string): { name: string; namespace: string; labels: Record<string, string> } {
+    return { name, namespace: this.gateway.namespace, labels: { ...this.gateway.labels } };
+  }
+}
+
+/** The Gateway listeners of one listener: one per hostname (or one without). */
+function gatewayListeners(listener: Listener): Record<string, unknown>[] {
+  const names = sectionNames(listener);
+  const hostnames = listener.hostnames.length > 0 ? listener.hostnames : [undefined];
+  return hostnames.map((hostname, index) => ({
+    name: names[index],
+    protocol: listener.secretName === undefined ? 'HTTP' : 'HTTPS',
+    port: listener.port,
+    hostname,
+    tls: listener.secretName === undefined
+      ? undefined
+      : { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: listener.secretName }] },
+    allowedRoutes: { namespaces: { from: 'Same' }, kinds: [{ group: GROUP, kind: listener.routeKind }] },
+  }));
+}
+
+/** The listener sections a route attaches to: those whose hostname it shares. */
+function parentRefs(route: GatewayRoute, listeners: readonly Listener[], gatewayName: string): Record<string, string>[] {
+  const routeHosts = route.hostnames.length > 0 ? route.hostnames : undefined;
+  return attachedListeners(route, listeners).flatMap((listener) => {
+    const names = sectionNames(listener);
+    return (listener.hostnames.length > 0 ? listener.hostnames : [undefined])
+      .map((hostname, index) => ({ hostname, sectionName: names[index] }))
+      .filter(({ hostname }) => hostname === undefined || routeHosts === undefined || routeHosts.some((h) => hostnamesIntersect(h, hostname)))
+      .map(({ sectionName }) => ({ name: gatewayName, sectionName }));
+  });
+}

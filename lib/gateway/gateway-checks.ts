@@ -1,0 +1,120 @@
+import { canonicalJson } from '../core/content-hash';
+import { HeaderMatch, HttpMatch, MatchType, QueryParamMatch } from '../traffic/http-match';
+import { GatewayModel } from './gateway-renderer';
+import { GatewayRoute, GrpcMatch } from './gateway-route';
+import { hostnamesIntersect } from './hostnames';
+import { Listener, ListenerProtocol, listenerHosts } from './listener';
+import { attachedListeners, servedHosts } from './route-attachment';
+
+/**
+ * The port of the HTTPS listeners a redirecting HTTP listener sends clients
+ * to: those sharing a hostname with it, which must agree on one port.
+ *
+ * @returns the port, or a problem saying why there is none
+ */
+export function httpsRedirectPort(listener: Listener, listeners: readonly Listener[]): number | string {
+  const hosts = listenerHosts(listener);
+  const https = listeners.filter((l) => l.protocol === ListenerProtocol.HTTPS && listenerHosts(l).some((h) => hosts.some((o) => hostnamesIntersect(h, o))));
+  const ports = [...new Set(https.map((l) => l.port))];
+  if (ports.length === 1) {
+    return ports[0];
+  }
+  return ports.length === 0
+    ? `listener '${listener.name}' redirects to HTTPS, but no HTTPS listener takes its hostnames (${hosts.join(', ')}); add one`
+    : `listener '${listener.name}' redirects to HTTPS, but HTTPS listeners for its hostnames are on several ports (${ports.join(', ')}); keep them on one port`;
+}
+
+/**
+ * Problems between the listeners and routes of a gateway, whatever the
+ * rendering: no listener, a redirect with nowhere to go, a route hostname
+ * no listener takes, two routes claiming one host and match, a backend that
+ * would refuse the gateway's proxies.
+ */
+export function gatewayProblems(gateway: GatewayModel, path: string): string[] {
+  const at = ` (at ${path})`;
+  const { listeners, routes } = gateway;
+  const problems: string[] = [];
+  if (listeners.length === 0) {
+    problems.push(`gateway '${gateway.gatewayName}' has no listeners; add one with addListener${at}`);
+  }
+  for (const listener of listeners.filter((l) => l.redirectToHttps)) {
+    const port = httpsRedirectPort(listener, listeners);
+    if (typeof port === 'string') {
+      problems.push(port + at);
+    }
+  }
+  for (const route of routes) {
+    problems.push(...hostnameProblems(route, listeners).map((p) => p + at));
+    const admitted = new Set<string>();
+    for (const target of [...route.targets, ...(route.mirror ? [route.mirror.target] : [])]) {
+      const problem = target.admissionProblem(gateway.namespace);
+      if (problem !== undefined && !admitted.has(problem)) {
+        admitted.add(problem);
+        problems.push(`route '${route.name}' sends to ${target.description}, but ${problem}${at}`);
+      }
+    }
+  }
+  problems.push(...duplicateMatches(routes, listeners).map((p) => p + at));
+  return problems;
+}
+
+function hostnameProblems(route: GatewayRoute, listeners: readonly Listener[]): string[] {
+  const kind = route.kind === 'GRPCRoute' ? 'gRPC' : 'HTTP(S)';
+  const candidates = listeners.filter((l) => l.routeKind === route.kind && !l.redirectToHttps);
+  const taken = candidates.map((l) => `${l.name}: ${listenerHosts(l).join(', ')}`).join('; ');
+  if (candidates.length === 0) {
+    return [`route '${route.name}' has no ${kind} listener to attach to (one that does not redirect); add one to the gateway`];
+  }
+  const outside = route.hostnames.filter((h) => !candidates.some((l) => listenerHosts(l).some((lh) => hostnamesIntersect(lh, h))));
+  return outside.map((h) =>
+    `route '${route.name}' serves hostname '${h}', which no ${kind} listener takes (${taken}); add '${h}' to a listener's hostnames or drop it from the route`);
+}
+
+/** Two routes that claim the same request on one host: the second is never used. */
+function duplicateMatches(routes: readonly GatewayRoute[], listeners: readonly Listener[]): string[] {
+  const claimed = new Map<string, string>();
+  const problems: string[] = [];
+  for (const route of routes) {
+    if (attachedListeners(route, listeners).length === 0) {
+      continue;
+    }
+    const keys = route.kind === 'HTTPRoute' ? httpMatchKeys(route.matches) : grpcMatchKeys(route.matches);
+    for (const host of servedHosts(route, listeners)) {
+      for (const key of keys) {
+        const slot = `${route.kind} ${host} ${key}`;
+        const owner = claimed.get(slot);
+        if (owner !== undefined && owner !== route.name) {
+          problems.push(
+            `routes '${owner}' and '${route.name}' both take ${key} on host '${host}', so one of them is never used; merge them or make their matches differ`,
+          );
+        }
+        claimed.set(slot, owner ?? route.name);
+      }
+    }
+  }
+  return problems;
+}
+
+/** The matches in a canonical form: no match is a prefix '/', a prefix's trailing '/' does not count. */
+function httpMatchKeys(matches: readonly HttpMatch[]): string[] {
+  const all = matches.length === 0 ? [{}] : matches;
+  return all.map((m: HttpMatch) => {
+    const path = m.path ?? { type: MatchType.PREFIX, value: '/' };
+    const value = path.type === MatchType.PREFIX ? path.value.replace(/\/+$/, '') || '/' : path.value;
+    return canonicalJson({
+      path: { type: path.type, value },
+      method: m.method,
+      headers: sorted(m.headers),
+      queryParams: sorted(m.queryParams),
+    });
+  });
+}
+
+function grpcMatchKeys(matches: readonly GrpcMatch[]): string[] {
+  const all = matches.length === 0 ? [{}] : matches;
+  return all.map((m: GrpcMatch) => canonicalJson({ service: m.service, method: m.method, headers: sorted(m.headers) }));
+}
+
+function sorted(conditions: readonly (HeaderMatch | QueryParamMatch)[] | undefined): unknown[] | undefined {
+  return conditions?.length ? [...conditions].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) : undefined;
+}

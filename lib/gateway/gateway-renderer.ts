@@ -1,0 +1,31 @@
+import { ApiObject } from 'cdk8s';
+import { GatewayRoute } from './gateway-route';
+import { Listener } from './listener';
+
+/** What a rendering reads of its gateway. */
+export interface GatewayModel {
+  /** The gateway's name. */
+  readonly gatewayName: string;
+  /** The gateway's namespace. */
+  readonly namespace: string;
+  /** Labels of every object the gateway makes. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The listeners, in the order added. */
+  readonly listeners: readonly Listener[];
+  /** The routes, in the order added. */
+  readonly routes: readonly GatewayRoute[];
+}
+
+/** Compiles a gateway into the objects of one API. */
+export interface IGatewayRenderer {
+  /** The API's name, as messages name it, e.g. 'gateway-api'. */
+  readonly name: string;
+  /** The gateway object: a Gateway API Gateway or an Istio Gateway. */
+  readonly resource: ApiObject;
+  /** Emits what a new listener needs. */
+  addListener(listener: Listener): void;
+  /** Emits what a new route needs. */
+  addRoute(route: GatewayRoute): void;
+  /** What the API cannot express, read at synth. */
+  problems(): string[];
+}

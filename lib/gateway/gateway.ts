@@ -1,0 +1,265 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { LabelKeys, MANAGED_BY } from '../core/labels';
+import { assertDnsLabel, assertObjectName } from '../core/names';
+import { validateManifestsAtSynth } from '../core/synth-validation';
+import { ValidationError } from '../core/validation-error';
+import { GatewayBackendBinding } from './backend-target';
+import { GatewayApiRenderer } from './gateway-api/gateway-api-renderer';
+import { gatewayProblems } from './gateway-checks';
+import { GatewayModel, IGatewayRenderer } from './gateway-renderer';
+import { GatewayRendering } from './gateway-rendering';
+import {
+  GatewayGrpcRouteProps,
+  GatewayRoute,
+  GatewayRouteProps,
+  GrpcGatewayRoute,
+  HttpGatewayRoute,
+  resolveGrpcRoute,
+  resolveHttpRoute,
+} from './gateway-route';
+import { IstioGatewayRenderer } from './istio/istio-gateway-renderer';
+import { Listener, listenerHosts, ListenerProps, resolveListener, RouteKind, sectionNames } from './listener';
+import { listenerCertificate } from './listener-certificate';
+
+/** Props of {@link Gateway}. */
+export interface GatewayProps {
+  /**
+   * The gateway's name (a DNS label of at most 50 characters, so the names
+   * implementations derive from it fit).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * The API the gateway is rendered to.
+   * @default GatewayRendering.GATEWAY_API
+   */
+  readonly rendering?: GatewayRendering;
+  /**
+   * The GatewayClass that runs the gateway (Gateway API rendering only).
+   * @default 'istio'
+   */
+  readonly gatewayClassName?: string;
+  /**
+   * Labels of the Istio ingress gateway pods the Istio Gateway binds to
+   * (Istio rendering only). The pods must run in the gateway's namespace:
+   * Istio reads TLS Secrets from the namespace of its gateway pods.
+   * @default { istio: 'ingressgateway' }
+   */
+  readonly istioSelector?: Readonly<Record<string, string>>;
+  /**
+   * Listeners by name; more can be added with `addListener` before the
+   * first route.
+   * @default - none
+   */
+  readonly listeners?: Readonly<Record<string, ListenerProps>>;
+}
+
+const GATEWAY_NAME_MAX_LENGTH = 50;
+const LISTENER_NAME_MAX_LENGTH = 40;
+const ROUTE_NAME_MAX_LENGTH = 63;
+
+/**
+ * An edge gateway that puts microservices (and, through `IGatewayBackend`,
+ * other workloads) on the internet: HTTP, HTTPS and gRPC listeners with
+ * hostnames, TLS from cert-manager or an existing Secret, an HTTP→HTTPS
+ * redirect, and routes by host, path, header, method and query (or gRPC
+ * service and method) to a service, a weighted split across its live
+ * revisions, or an external service, with rewrites, redirects, header
+ * changes, timeouts, retries and mirroring. It renders to the Kubernetes
+ * Gateway API by default, or to Istio's Gateway and VirtualServices; the
+ * stack code is the same, and what a rendering cannot express is a
+ * ValidationError at synth naming the feature and the rendering.
+ *
+ * The gateway's proxies run in its namespace, so a routed microservice must
+ * admit that namespace: `allowIngressFrom: [IngressPeer.namespace(…)]`.
+ *
+ * @example
+ *   const edge = new Gateway(chart, 'edge', {
+ *     listeners: {
+ *       http: { protocol: ListenerProtocol.HTTP, hostnames: ['shop.example.com'], redirectToHttps: true },
+ *       https: {
+ *         protocol: ListenerProtocol.HTTPS,
+ *         hostnames: ['shop.example.com'],
+ *         tls: ListenerTls.fromCertManager(CertificateIssuer.clusterIssuer('letsencrypt')),
+ *       },
+ *     },
+ *   });
+ *   edge.addRoute('orders', { matches: [{ path: PathMatch.prefix('/api/orders') }], backend: GatewayBackend.service(orders) });
+ *   edge.addRoute('frontend', { backend: GatewayBackend.service(frontend) });
+ *
+ * @see https://gateway-api.sigs.k8s.io/api-types/gateway/
+ * @see https://istio.io/latest/docs/reference/config/networking/gateway/
+ */
+export class Gateway extends Construct implements GatewayModel {
+  /** The gateway's name. */
+  public readonly gatewayName: string;
+  /** The gateway's namespace, where its routes and proxies are. */
+  public readonly namespace: string;
+  /** The API the gateway is rendered to. */
+  public readonly rendering: GatewayRendering;
+  /** Labels of every object the gateway makes. */
+  public readonly labels: Readonly<Record<string, string>>;
+  /** The gateway object: a Gateway API Gateway or an Istio Gateway (the escape hatch). */
+  public readonly resource: ApiObject;
+
+  private readonly renderer: IGatewayRenderer;
+  private readonly declaredListeners: Listener[] = [];
+  private readonly declaredRoutes: GatewayRoute[] = [];
+
+  constructor(scope: Construct, id: string, props: GatewayProps = {}) {
+    super(scope, id);
+    this.gatewayName = props.name ?? id;
+    assertDnsLabel('gateway name', this.gatewayName, GATEWAY_NAME_MAX_LENGTH, this);
+    const namespace = Chart.of(this).namespace;
+    if (namespace === undefined) {
+      throw new ValidationError(`gateway '${this.gatewayName}' has no namespace, and its routes and proxies live in one; give its chart a namespace`, this);
+    }
+    this.namespace = namespace;
+    this.rendering = props.rendering ?? GatewayRendering.GATEWAY_API;
+    this.labels = { [LabelKeys.NAME]: this.gatewayName, [LabelKeys.MANAGED_BY]: MANAGED_BY };
+    validateManifestsAtSynth(this);
+
+    if (this.rendering === GatewayRendering.ISTIO) {
+      if (props.gatewayClassName !== undefined) {
+        throw new ValidationError('gatewayClassName selects a Gateway API class, which the Istio rendering does not use; drop it or render to the Gateway API', this);
+      }
+      const selector = props.istioSelector ?? { istio: 'ingressgateway' };
+      if (Object.keys(selector).length === 0) {
+        throw new ValidationError("istioSelector is empty, so the Istio Gateway would bind to every gateway pod; give it the pods' labels", this);
+      }
+      this.renderer = new IstioGatewayRenderer(this, selector);
+    } else if (this.rendering === GatewayRendering.GATEWAY_API) {
+      if (props.istioSelector !== undefined) {
+        throw new ValidationError('istioSelector binds an Istio Gateway, which the Gateway API rendering does not make; drop it or render to Istio', this);
+      }
+      const gatewayClassName = props.gatewayClassName ?? 'istio';
+      assertObjectName('gatewayClassName', gatewayClassName, this);
+      this.renderer = new GatewayApiRenderer(this, gatewayClassName);
+    } else {
+      throw new ValidationError(`rendering must be one of ${Object.values(GatewayRendering).join(', ')}, got '${this.rendering}'`, this);
+    }
+    this.resource = this.renderer.resource;
+    this.node.addValidation({ validate: () => [...gatewayProblems(this, this.node.path), ...this.renderer.problems()] });
+
+    for (const [name, listener] of Object.entries(props.listeners ?? {})) {
+      this.addListener(name, listener);
+    }
+  }
+
+  /** The listeners, in the order added. */
+  public get listeners(): readonly Listener[] {
+    return [...this.declaredListeners];
+  }
+
+  /** The routes, in the order added. */
+  public get routes(): readonly GatewayRoute[] {
+    return [...this.declaredRoutes];
+  }
+
+  /**
+   * Adds a listener, with its cert-manager Certificate when its TLS comes
+   * from an issuer. Every listener must be added before the first route:
+   * routes attach to the listeners there are.
+   *
+   * @param name the listener's name, unique on the gateway (a DNS label)
+   * @throws ValidationError for a duplicate name, an invalid listener, a TLS
+   *   listener without a certificate, a clash with another listener on its
+   *   port, or a listener added after a route
+   */
+  public addListener(name: string, props: ListenerProps): Listener {
+    assertDnsLabel('listener name', name, LISTENER_NAME_MAX_LENGTH, this);
+    if (this.declaredRoutes.length > 0) {
+      throw new ValidationError(
+        `listener '${name}' is added after route '${this.declaredRoutes[0].name}', and routes attach to the listeners there are; add every listener first`,
+        this,
+      );
+    }
+    if (this.declaredListeners.some((l) => l.name === name)) {
+      throw new ValidationError(`listener '${name}' already exists on gateway '${this.gatewayName}'; give each listener its own name`, this);
+    }
+    const listener = resolveListener(name, props, this.gatewayName, this);
+    for (const other of this.declaredListeners) {
+      assertCompatible(listener, other, this);
+    }
+    if (listener.tls?.issuer !== undefined) {
+      listenerCertificate(this, listener, this.gatewayName, this.namespace, this.labels);
+    }
+    this.declaredListeners.push(listener);
+    this.renderer.addListener(listener);
+    return listener;
+  }
+
+  /**
+   * Adds an HTTP route. Where several routes match a request the most
+   * specific wins (Gateway API precedence), in both renderings.
+   *
+   * @param name the route's name, unique on the gateway (a DNS label)
+   * @throws ValidationError for a duplicate name, no HTTP(S) listener, or an
+   *   invalid route (bad match, unknown backend port, redirect and backend
+   *   together, a prefix rewrite without a prefix match, …)
+   */
+  public addRoute(name: string, props: GatewayRouteProps): HttpGatewayRoute {
+    return this.declare(resolveHttpRoute(name, props, this.binding(name, 'HTTPRoute')));
+  }
+
+  /**
+   * Adds a gRPC route, taken by the gateway's gRPC listeners.
+   *
+   * @param name the route's name, unique on the gateway (a DNS label)
+   * @throws ValidationError for a duplicate name, no gRPC listener, or an
+   *   invalid route (bad service or method name, a backend port not named for gRPC, …)
+   */
+  public addGrpcRoute(name: string, props: GatewayGrpcRouteProps): GrpcGatewayRoute {
+    return this.declare(resolveGrpcRoute(name, props, this.binding(name, 'GRPCRoute')));
+  }
+
+  /** What the route's backend is told, once the name is checked. */
+  private binding(name: string, routeKind: RouteKind): GatewayBackendBinding {
+    assertDnsLabel('route name', name, ROUTE_NAME_MAX_LENGTH, this);
+    if (this.declaredRoutes.some((r) => r.name === name)) {
+      throw new ValidationError(`route '${name}' already exists on gateway '${this.gatewayName}'; give each route its own name`, this);
+    }
+    if (!this.declaredListeners.some((l) => l.routeKind === routeKind)) {
+      const protocols = routeKind === 'GRPCRoute' ? 'a GRPC listener' : 'an HTTP or HTTPS listener';
+      throw new ValidationError(`route '${name}' needs ${protocols} on gateway '${this.gatewayName}' to attach to; add one first`, this);
+    }
+    return { gateway: this, gatewayNamespace: this.namespace, what: `route '${name}'`, routeKind, labels: this.labels };
+  }
+
+  private declare<R extends GatewayRoute>(route: R): R {
+    this.declaredRoutes.push(route);
+    this.renderer.addRoute(route);
+    return route;
+  }
+}
+
+/**
+ * @throws ValidationError when two listeners share a port but not TLS, share
+ *   a hostname on one port, or would get the same Gateway API listener name
+ */
+function assertCompatible(listener: Listener, other: Listener, scope: Construct): void {
+  const clash = sectionNames(listener).find((n) => sectionNames(other).includes(n));
+  if (clash !== undefined) {
+    throw new ValidationError(
+      `listeners '${other.name}' and '${listener.name}' would both be named '${clash}' in the Gateway (one per hostname: <name>-<n>); rename '${listener.name}'`,
+      scope,
+    );
+  }
+  if (listener.port !== other.port) {
+    return;
+  }
+  if ((listener.secretName === undefined) !== (other.secretName === undefined)) {
+    throw new ValidationError(
+      `listeners '${other.name}' and '${listener.name}' share port ${listener.port}, but one uses TLS and the other does not; give them different ports`,
+      scope,
+    );
+  }
+  const shared = listenerHosts(listener).find((h) => listenerHosts(other).includes(h));
+  if (shared !== undefined) {
+    throw new ValidationError(
+      `listeners '${other.name}' and '${listener.name}' both take hostname '${shared}' on port ${listener.port}; merge them or give them different hostnames or ports`,
+      scope,
+    );
+  }
+}

@@ -1,0 +1,198 @@
+import { IConstruct } from 'constructs';
+import { HeaderModifier } from '../../traffic/header-rewrite';
+import { HeaderMatch, HttpMatch, MatchType, QueryParamMatch } from '../../traffic/http-match';
+import { toPercentages } from '../../traffic/weights';
+import { BackendTarget } from '../backend-target';
+import { GatewayModel } from '../gateway-renderer';
+import { GatewayRoute, GrpcMatch, HttpGatewayRoute } from '../gateway-route';
+import { hostnameCovers, hostnameSpecificity } from '../hostnames';
+import { servedHosts } from '../route-attachment';
+
+/** One Istio http route of a VirtualService, with what orders it. */
+interface Entry {
+  readonly rank: readonly number[];
+  readonly body: Record<string, unknown>;
+}
+
+/**
+ * The http routes of the VirtualService for one host: every route serving a
+ * hostname that covers it, one entry per match, most specific first as the
+ * Gateway API orders them (hostname, then path kind and length, method,
+ * header count, query count; ties in the order added), because Istio takes
+ * the first entry that matches.
+ */
+export function istioHttpRoutes(host: string, gateway: GatewayModel, scope: IConstruct): Record<string, unknown>[] {
+  const entries: Entry[] = [];
+  gateway.routes.forEach((route, routeIndex) => {
+    const covering = servedHosts(route, gateway.listeners).filter((served) => hostnameCovers(served, host));
+    if (covering.length === 0) {
+      return;
+    }
+    const hostRank = covering.map(hostnameSpecificity).sort((a, b) => b[0] - a[0] || b[1] - a[1])[0];
+    const base = routeBody(route, scope);
+    const matches: ReadonlyArray<HttpMatch | GrpcMatch | undefined> = route.matches.length > 0 ? route.matches : [undefined];
+    matches.forEach((match, matchIndex) => {
+      const name = matches.length > 1 ? `${route.name}-${matchIndex + 1}` : route.name;
+      const rank = [...hostRank.map((n) => -n), ...matchRank(route, match), routeIndex, matchIndex];
+      const bodies = route.kind === 'HTTPRoute' ? httpBodies(route, match as HttpMatch | undefined, name, base) : [grpcBody(match as GrpcMatch | undefined, name, base)];
+      entries.push(...bodies.map((body) => ({ rank, body })));
+    });
+  });
+  return entries.sort((a, b) => compareRanks(a.rank, b.rank)).map((e) => e.body);
+}
+
+function compareRanks(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) {
+      return a[i] - b[i];
+    }
+  }
+  return 0;
+}
+
+/** Lower sorts first: the Gateway API's precedence within one hostname. */
+function matchRank(route: GatewayRoute, match: HttpMatch | GrpcMatch | undefined): number[] {
+  if (route.kind === 'GRPCRoute') {
+    const m = match as GrpcMatch | undefined;
+    return [-(m?.service?.length ?? 0), -(m?.method?.length ?? 0), -(m?.headers?.length ?? 0), 0, 0];
+  }
+  const m = match as HttpMatch | undefined;
+  const path = m?.path ?? { type: MatchType.PREFIX, value: '/' };
+  const kind = path.type === MatchType.EXACT ? 0 : path.type === MatchType.PREFIX ? 1 : 2;
+  const length = path.type === MatchType.PREFIX ? (path.value.replace(/\/+$/, '') || '/').length : path.value.length;
+  return [kind, -length, m?.method === undefined ? 1 : 0, -(m?.headers?.length ?? 0), -(m?.queryParams?.length ?? 0)];
+}
+
+/** What every entry of a route has: destinations, timeout, retries, mirror, header changes. */
+function routeBody(route: GatewayRoute, scope: IConstruct): Record<string, unknown> {
+  const forwards = route.targets.length > 0;
+  return {
+    route: forwards ? destinations(route, scope) : undefined,
+    timeout: route.timeout,
+    retries: !forwards
+      ? undefined
+      : route.retries
+        ? { attempts: route.retries.attempts, perTryTimeout: route.retries.perTryTimeout, retryOn: route.retries.retryOn.join(',') }
+        : { attempts: 0 },
+    mirror: route.mirror && { host: hostOf(route.mirror.target), port: { number: route.mirror.target.port } },
+    mirrorPercentage: route.mirror && { value: route.mirror.percentage },
+    headers: route.headers && {
+      request: route.headers.request && istioHeaders(route.headers.request),
+      response: route.headers.response && istioHeaders(route.headers.response),
+    },
+  };
+}
+
+function destinations(route: GatewayRoute, scope: IConstruct): Record<string, unknown>[] {
+  const destination = (t: BackendTarget) => ({ host: hostOf(t), port: { number: t.port } });
+  if (route.targets.length === 1) {
+    return [{ destination: destination(route.targets[0]) }];
+  }
+  const weighted = route.targets.map((t) => ({ target: t, weight: t.weight }));
+  return toPercentages(weighted, (t) => t.description, `route '${route.name}'`, scope).map((w) => ({ destination: destination(w.target), weight: w.weight }));
+}
+
+/** The cluster-local DNS name of a target's Service. */
+export function hostOf(target: BackendTarget): string {
+  return `${target.serviceName}.${target.namespace}.svc.cluster.local`;
+}
+
+/**
+ * The entries of one HTTP match. A path prefix matches whole segments
+ * (`/api` takes `/api` and `/api/x`, not `/apix`), which Istio's string
+ * prefix does not, so it becomes an exact match plus a prefix with `/`;
+ * when the matched prefix is replaced (rewrite or redirect), each half gets
+ * its own entry, because the replacement differs (`/v2` and `/v2/`).
+ */
+function httpBodies(route: HttpGatewayRoute, match: HttpMatch | undefined, name: string, base: Record<string, unknown>): Record<string, unknown>[] {
+  const conditions = match && {
+    headers: stringMatches(match.headers),
+    method: match.method && { exact: match.method },
+    queryParams: stringMatches(match.queryParams),
+  };
+  const rewritePath = route.rewrite?.path;
+  const redirectPath = route.redirect?.path;
+  const replacesPrefix = rewritePath?.type === 'ReplacePrefixMatch' || redirectPath?.type === 'ReplacePrefixMatch';
+  const path = match?.path;
+  if (replacesPrefix && path !== undefined) {
+    const prefix = path.value.replace(/\/+$/, '');
+    const replacement = (rewritePath ?? redirectPath)!.value;
+    const withSlash = replacement.endsWith('/') ? replacement : `${replacement}/`;
+    return [
+      { name, match: [{ uri: { exact: prefix || '/' }, ...conditions }], ...base, ...pathChange(route, replacement) },
+      { name: `${name}-subpaths`, match: [{ uri: { prefix: `${prefix}/` }, ...conditions }], ...base, ...pathChange(route, withSlash) },
+    ];
+  }
+  const uris = path === undefined
+    ? [undefined]
+    : path.type !== MatchType.PREFIX
+      ? [stringMatch(path.type, path.value)]
+      : path.value.replace(/\/+$/, '') === ''
+        ? [{ prefix: '/' }]
+        : [{ exact: path.value.replace(/\/+$/, '') }, { prefix: `${path.value.replace(/\/+$/, '')}/` }];
+  const istioMatch = match === undefined ? undefined : uris.map((uri) => ({ uri, ...conditions }));
+  return [{ name, match: istioMatch, ...base, ...pathChange(route, undefined) }];
+}
+
+/**
+ * The rewrite or redirect of an entry; `prefixReplacement` is the new
+ * prefix of an entry that replaces the matched prefix.
+ */
+function pathChange(route: HttpGatewayRoute, prefixReplacement: string | undefined): Record<string, unknown> {
+  const { rewrite, redirect } = route;
+  if (redirect !== undefined) {
+    const path = redirect.path;
+    return {
+      redirect: {
+        scheme: redirect.scheme,
+        authority: redirect.hostname,
+        port: redirect.port,
+        derivePort: redirect.scheme !== undefined && redirect.port === undefined ? 'FROM_PROTOCOL_DEFAULT' : undefined,
+        uri: path?.type === 'ReplaceFullPath' ? path.value : undefined,
+        prefixRewrite: path?.type === 'ReplacePrefixMatch' ? prefixReplacement : undefined,
+        redirectCode: redirect.statusCode,
+      },
+    };
+  }
+  if (rewrite !== undefined) {
+    const path = rewrite.path;
+    return {
+      rewrite: {
+        authority: rewrite.hostname,
+        uri: path?.type === 'ReplacePrefixMatch' ? prefixReplacement : undefined,
+        uriRegexRewrite: path?.type === 'ReplaceFullPath' ? { match: '^.*$', rewrite: path.value } : undefined,
+      },
+    };
+  }
+  return {};
+}
+
+/**
+ * A gRPC match as an HTTP/2 path match: a call is `POST /<service>/<method>`.
+ */
+function grpcBody(match: GrpcMatch | undefined, name: string, base: Record<string, unknown>): Record<string, unknown> {
+  if (match === undefined) {
+    return { name, ...base };
+  }
+  const { service, method } = match;
+  const uri = service !== undefined && method !== undefined
+    ? { exact: `/${service}/${method}` }
+    : service !== undefined
+      ? { prefix: `/${service}/` }
+      : method !== undefined
+        ? { regex: `/[^/]+/${method}` }
+        : undefined;
+  return { name, match: [{ uri, headers: stringMatches(match.headers) }], ...base };
+}
+
+function stringMatches(conditions: readonly (HeaderMatch | QueryParamMatch)[] | undefined): Record<string, unknown> | undefined {
+  return conditions?.length ? Object.fromEntries(conditions.map((c) => [c.name, stringMatch(c.type, c.value)])) : undefined;
+}
+
+function stringMatch(type: MatchType, value: string): Record<string, string> {
+  return type === MatchType.REGEX ? { regex: value } : { exact: value };
+}
+
+function istioHeaders(modifier: HeaderModifier): Record<string, unknown> {
+  return { set: modifier.set, add: modifier.add, remove: modifier.remove };
+}

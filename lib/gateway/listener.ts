@@ -1,0 +1,134 @@
+import { IConstruct } from 'constructs';
+import { assertObjectName } from '../core/names';
+import { ValidationError } from '../core/validation-error';
+import { ANY_HOSTNAME, assertHostname } from './hostnames';
+import { ListenerTls } from './listener-tls';
+
+/** What a listener speaks. */
+export enum ListenerProtocol {
+  /** Plain HTTP; takes HTTP routes. */
+  HTTP = 'HTTP',
+  /** HTTP over TLS; takes HTTP routes; needs `tls`. */
+  HTTPS = 'HTTPS',
+  /** gRPC (HTTP/2), over TLS when `tls` is given; takes gRPC routes. */
+  GRPC = 'GRPC',
+}
+
+/** The kind of route a listener takes. */
+export type RouteKind = 'HTTPRoute' | 'GRPCRoute';
+
+/** A port the gateway listens on. */
+export interface ListenerProps {
+  /** What the listener speaks. */
+  readonly protocol: ListenerProtocol;
+  /**
+   * The port.
+   * @default - 80 for HTTP and plaintext gRPC, 443 for HTTPS and gRPC over TLS
+   */
+  readonly port?: number;
+  /**
+   * The hostnames the listener takes requests for; a leading `*.` matches
+   * any subdomain (`*.example.com` takes `a.example.com`, not `example.com`).
+   * @default - any hostname
+   */
+  readonly hostnames?: readonly string[];
+  /**
+   * The certificate: required for HTTPS, optional for gRPC (plaintext
+   * HTTP/2 without it), not allowed for HTTP.
+   * @default - none
+   */
+  readonly tls?: ListenerTls;
+  /**
+   * Answer every request with a permanent (301) redirect to `https://` on
+   * the gateway's HTTPS listener instead of routing it. HTTP only.
+   * @default false
+   */
+  readonly redirectToHttps?: boolean;
+}
+
+/** A listener after validation, defaults filled in. */
+export interface Listener {
+  /** The listener's name, unique on its gateway. */
+  readonly name: string;
+  readonly protocol: ListenerProtocol;
+  readonly port: number;
+  /** The hostnames; empty for any. */
+  readonly hostnames: readonly string[];
+  readonly tls: ListenerTls | undefined;
+  readonly redirectToHttps: boolean;
+  /** The kind of route the listener takes. */
+  readonly routeKind: RouteKind;
+  /** The Secret holding the certificate, `undefined` without TLS. */
+  readonly secretName: string | undefined;
+}
+
+/** A listener's hostnames, {@link ANY_HOSTNAME} standing for none. */
+export function listenerHosts(listener: Listener): readonly string[] {
+  return listener.hostnames.length > 0 ? listener.hostnames : [ANY_HOSTNAME];
+}
+
+/**
+ * The names of the Gateway API listeners a listener becomes, one per
+ * hostname: `<name>` for one hostname or none, `<name>-<n>` for several.
+ */
+export function sectionNames(listener: Listener): string[] {
+  return listener.hostnames.length <= 1 ? [listener.name] : listener.hostnames.map((_, index) => `${listener.name}-${index + 1}`);
+}
+
+/**
+ * Validates a listener of gateway `gatewayName`.
+ *
+ * @throws ValidationError for a malformed port or hostname, a TLS listener
+ *   without a certificate, TLS on plain HTTP, or a redirect on a non-HTTP listener
+ */
+export function resolveListener(name: string, props: ListenerProps, gatewayName: string, scope: IConstruct): Listener {
+  const what = `listener '${name}'`;
+  const { protocol, tls } = props;
+  if (!Object.values(ListenerProtocol).includes(protocol)) {
+    throw new ValidationError(`${what} protocol must be one of ${Object.values(ListenerProtocol).join(', ')}, got '${protocol}'`, scope);
+  }
+  const port = props.port ?? (protocol === ListenerProtocol.HTTPS || (protocol === ListenerProtocol.GRPC && tls) ? 443 : 80);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ValidationError(`${what} port must be 1-65535, got ${port}`, scope);
+  }
+  const hostnames = [...(props.hostnames ?? [])];
+  hostnames.forEach((hostname) => assertHostname(`${what} hostname`, hostname, true, scope));
+  if (new Set(hostnames).size !== hostnames.length) {
+    throw new ValidationError(`${what} lists a hostname twice (${hostnames.join(', ')}); list each once`, scope);
+  }
+  if (protocol === ListenerProtocol.HTTPS && tls === undefined) {
+    throw new ValidationError(
+      `${what} is HTTPS but has no certificate; give it tls: ListenerTls.fromCertManager(CertificateIssuer.clusterIssuer('…')) or ListenerTls.fromSecret('…')`,
+      scope,
+    );
+  }
+  if (protocol === ListenerProtocol.HTTP && tls !== undefined) {
+    throw new ValidationError(`${what} is plain HTTP and cannot use a certificate; make it HTTPS or drop tls`, scope);
+  }
+  if (tls?.issuer !== undefined && hostnames.length === 0) {
+    throw new ValidationError(
+      `${what} asks cert-manager for a certificate but has no hostnames to put in it; give it hostnames or use ListenerTls.fromSecret`,
+      scope,
+    );
+  }
+  if (tls?.issuer !== undefined) {
+    assertObjectName(`${what} certificate issuer name`, tls.issuer.name, scope);
+  }
+  if (tls?.secretName !== undefined) {
+    assertObjectName(`${what} tls secret name`, tls.secretName, scope);
+  }
+  const redirectToHttps = props.redirectToHttps ?? false;
+  if (redirectToHttps && protocol !== ListenerProtocol.HTTP) {
+    throw new ValidationError(`${what} is ${protocol}; only an HTTP listener can redirect to HTTPS, so drop redirectToHttps`, scope);
+  }
+  return {
+    name,
+    protocol,
+    port,
+    hostnames,
+    tls,
+    redirectToHttps,
+    routeKind: protocol === ListenerProtocol.GRPC ? 'GRPCRoute' : 'HTTPRoute',
+    secretName: tls === undefined ? undefined : tls.secretName ?? `${gatewayName}-${name}-tls`,
+  };
+}
