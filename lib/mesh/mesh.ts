@@ -13,10 +13,12 @@ export interface MeshProps {
 
 /**
  * A service mesh the stack's services join with the `mesh` prop of
- * `Microservice`. For each namespace it turns on strict mTLS and denies every
- * request by default; for each service it allows exactly the callers the
- * service graph declares (the services that list it in `dependencies`, plus
- * `allowIngressFrom`) and limits its egress to its declared dependencies.
+ * `Microservice`. Calls between its services are mutually authenticated, and
+ * each service admits exactly the callers the service graph declares (the
+ * services that list it in `dependencies`, plus `allowIngressFrom`); every
+ * other call is denied. Where the mesh can, egress is limited to the declared
+ * dependencies and external hosts (Istio; Linkerd has no egress control).
+ * A service's `ServiceRoutes` is compiled into the mesh's routing objects.
  * Switching `provider` switches the mesh; the stack code stays the same.
  */
 export class Mesh extends Construct {

@@ -98,6 +98,9 @@ const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,256}$/;
 /** Characters allowed in a path by the Gateway API (and accepted by Istio). */
 const PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
 const QUERY_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,256}$/;
+/** The Gateway API's limits, which every backend accepts. */
+const HEADER_VALUE_MAX_LENGTH = 4096;
+const QUERY_VALUE_MAX_LENGTH = 1024;
 /** RE2 has no lookaround and no backreferences. */
 const NOT_RE2 = /(^|[^\\])(\\\\)*(\(\?<?[=!]|\\[1-9])/;
 /** RE2 flag settings: `(?i)`, `(?s-m)`, and the same opening a group, `(?i:`. */
@@ -128,7 +131,7 @@ export function validateMatch(what: string, match: HttpMatch, scope: IConstruct)
       throw new ValidationError(`${what} matches header '${header.name}' twice; combine the conditions into one`, scope);
     }
     headerNames.add(header.name);
-    assertValue(`${what} header '${header.name}'`, header.type, header.value, scope);
+    assertValue(`${what} header '${header.name}'`, header.type, header.value, HEADER_VALUE_MAX_LENGTH, scope);
   }
   if (match.method !== undefined && !HTTP_METHODS.includes(match.method)) {
     throw new ValidationError(`${what} method must be one of ${HTTP_METHODS.join(', ')}, got '${match.method}'`, scope);
@@ -142,7 +145,7 @@ export function validateMatch(what: string, match: HttpMatch, scope: IConstruct)
       throw new ValidationError(`${what} matches query parameter '${query.name}' twice; combine the conditions into one`, scope);
     }
     queryNames.add(query.name);
-    assertValue(`${what} query parameter '${query.name}'`, query.type, query.value, scope);
+    assertValue(`${what} query parameter '${query.name}'`, query.type, query.value, QUERY_VALUE_MAX_LENGTH, scope);
   }
 }
 
@@ -151,11 +154,11 @@ export function isCatchAll(match: HttpMatch): boolean {
   return match.path === undefined && (match.headers ?? []).length === 0 && match.method === undefined && (match.queryParams ?? []).length === 0;
 }
 
-function assertValue(what: string, type: MatchType, value: string, scope: IConstruct): void {
+function assertValue(what: string, type: MatchType, value: string, maxLength: number, scope: IConstruct): void {
   if (type === MatchType.REGEX) {
     assertRe2(what, value, scope);
-  } else if (value.length === 0 || value.length > 4096 || /[\r\n\0]/.test(value)) {
-    throw new ValidationError(`${what} must be 1-4096 characters without CR, LF or NUL, got '${value}'`, scope);
+  } else if (value.length === 0 || value.length > maxLength || /[\r\n\0]/.test(value)) {
+    throw new ValidationError(`${what} must be 1-${maxLength} characters without CR, LF or NUL, got '${value}'`, scope);
   }
 }
 

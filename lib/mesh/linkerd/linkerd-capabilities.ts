@@ -73,14 +73,6 @@ function schemaLimitErrors(route: Route, where: string, at: string): string[] {
     if (match.path !== undefined && match.path.value.length > HttpRouteLimits.PATH_LENGTH) {
       errors.push(`${where} match ${index + 1} path is ${match.path.value.length} characters, more than the ${HttpRouteLimits.PATH_LENGTH} linkerd allows ${at}`);
     }
-    for (const query of match.queryParams ?? []) {
-      if (query.value.length > HttpRouteLimits.QUERY_VALUE_LENGTH) {
-        errors.push(
-          `${where} match ${index + 1} query parameter '${query.name}' value is ${query.value.length} characters, ` +
-            `more than the ${HttpRouteLimits.QUERY_VALUE_LENGTH} linkerd allows ${at}`,
-        );
-      }
-    }
   });
   for (const [direction, modifier] of [['request', route.headers?.request], ['response', route.headers?.response]] as const) {
     if (modifier !== undefined) {
@@ -99,14 +91,6 @@ function modifierErrors(what: string, modifier: HeaderModifier, at: string): str
   ] as const) {
     if (count > HttpRouteLimits.HEADER_MODIFIER_ENTRIES) {
       errors.push(`${what} ${part} ${count} headers, more than the ${HttpRouteLimits.HEADER_MODIFIER_ENTRIES} linkerd allows ${at}`);
-    }
-  }
-  for (const [name, value] of [...Object.entries(modifier.set ?? {}), ...Object.entries(modifier.add ?? {})]) {
-    if (value.length === 0 || value.length > HttpRouteLimits.HEADER_VALUE_LENGTH) {
-      errors.push(
-        `${what} give header '${name}' a value of ${value.length} characters; linkerd's HTTPRoute needs 1-${HttpRouteLimits.HEADER_VALUE_LENGTH} ` +
-          `(to clear a header, remove it) ${at}`,
-      );
     }
   }
   return errors;

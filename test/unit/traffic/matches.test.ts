@@ -135,8 +135,9 @@ describe('validateMatch', () => {
       match: { queryParams: [QueryParamMatch.exact('v', '1'), QueryParamMatch.regex('v', '[0-9]')] },
       parts: ["match 1 matches query parameter 'v' twice; combine the conditions into one"],
     },
-    { when: 'a query parameter value is empty', match: { queryParams: [QueryParamMatch.exact('v', '')] }, parts: ["match 1 query parameter 'v' must be 1-4096 characters without CR, LF or NUL, got ''"] },
-    { when: 'a query parameter value holds NUL', match: { queryParams: [QueryParamMatch.exact('v', 'a\0')] }, parts: ["query parameter 'v' must be 1-4096 characters without CR, LF or NUL"] },
+    { when: 'a query parameter value is empty', match: { queryParams: [QueryParamMatch.exact('v', '')] }, parts: ["match 1 query parameter 'v' must be 1-1024 characters without CR, LF or NUL, got ''"] },
+    { when: 'a query parameter value is longer than 1024', match: { queryParams: [QueryParamMatch.exact('v', 'v'.repeat(1025))] }, parts: ["query parameter 'v' must be 1-1024 characters"] },
+    { when: 'a query parameter value holds NUL', match: { queryParams: [QueryParamMatch.exact('v', 'a\0')] }, parts: ["query parameter 'v' must be 1-1024 characters without CR, LF or NUL"] },
   ])('fails when $when', ({ match, parts }) => {
     const error = validationErrorOf(() => routeWith(match));
     expect(error.path).toBe('test/routes');

@@ -260,7 +260,12 @@ describe('ServiceRoutes', () => {
     {
       when: 'a header value holds a line break',
       build: route({ headers: { request: { set: { 'x-a': 'one\ntwo' } } } }),
-      parts: ["route 'r' request headers set 'x-a' value must not hold CR, LF or NUL, got \"one\\ntwo\""],
+      parts: ["route 'r' request headers set 'x-a' value must be 1-4096 characters without CR, LF or NUL, got \"one\\ntwo\"; use remove to drop a header"],
+    },
+    {
+      when: 'a set header value is empty',
+      build: route({ headers: { request: { set: { 'x-a': '' } } } }),
+      parts: ["route 'r' request headers set 'x-a' value must be 1-4096 characters without CR, LF or NUL, got \"\"; use remove to drop a header"],
     },
   ])('fails when $when', ({ build, parts }) => {
     const shop = reviewsRoutes();

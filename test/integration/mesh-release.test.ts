@@ -1,0 +1,116 @@
+import { App } from 'cdk8s';
+import { MESH_SCENARIOS, MeshScenario, MeshTrafficChart, MeshTrafficChartProps } from '../../examples/mesh-traffic';
+import { Manifest, objectIdentity } from '../../lib';
+import { synthObjects } from '../../lib/testing';
+import { deleteNamespace, getLive, kubectlOk, liveResourceVersion, resourceType } from './kubectl';
+import { runRelease } from './release-runner';
+
+type MeshName = MeshTrafficChartProps['mesh'];
+
+/** The scenarios each mesh can express, in the order a team would go through them. */
+const SEQUENCES: Record<MeshName, readonly MeshScenario[]> = {
+  istio: MESH_SCENARIOS,
+  linkerd: ['all-v1', 'user-v2', 'split-v1-v3', 'all-v3'],
+};
+
+const namespaceOf = (mesh: MeshName) => `mesh-${mesh}`;
+const synth = (mesh: MeshName, scenario: MeshScenario) =>
+  synthObjects(new MeshTrafficChart(new App(), `${mesh}-${scenario}`, { mesh, scenario, namespace: namespaceOf(mesh) }));
+
+const ROUTING_KINDS = new Set(['VirtualService', 'DestinationRule', 'HTTPRoute']);
+const isRevisionObject = (o: Manifest) => (o.metadata.labels as Record<string, string> | undefined)?.['immutable-infra.dev/revision'] !== undefined;
+
+/** What the live routing objects of the reviews service send where: route name → backend:weight. */
+function liveReviewsWeights(mesh: MeshName, objects: readonly Manifest[]): Record<string, string[]> {
+  const namespace = namespaceOf(mesh);
+  const weights: Record<string, string[]> = {};
+  if (mesh === 'istio') {
+    const vs = getLive('virtualservices.networking.istio.io', 'reviews', namespace)!;
+    for (const route of vs.spec.http) {
+      weights[route.name] = route.route.map((d: any) => `${d.destination.subset}:${d.weight}`);
+    }
+    return weights;
+  }
+  for (const object of objects.filter((o) => o.kind === 'HTTPRoute' && (o.spec as any).parentRefs[0].name === 'reviews')) {
+    const live = getLive(resourceType(object), object.metadata.name!, namespace)!;
+    live.spec.rules.forEach((rule: any, index: number) => {
+      weights[`${object.metadata.name}/${index}`] = rule.backendRefs.map((b: any) => `${b.name}:${b.weight ?? 1}`);
+    });
+  }
+  return weights;
+}
+
+/** The same, read from the synthesized objects. */
+function expectedReviewsWeights(mesh: MeshName, objects: readonly Manifest[]): Record<string, string[]> {
+  const weights: Record<string, string[]> = {};
+  if (mesh === 'istio') {
+    const vs = objects.find((o) => o.kind === 'VirtualService' && o.metadata.name === 'reviews')!;
+    for (const route of (vs.spec as any).http) {
+      weights[route.name] = route.route.map((d: any) => `${d.destination.subset}:${d.weight}`);
+    }
+    return weights;
+  }
+  for (const object of objects.filter((o) => o.kind === 'HTTPRoute' && (o.spec as any).parentRefs[0].name === 'reviews')) {
+    (object.spec as any).rules.forEach((rule: any, index: number) => {
+      weights[`${object.metadata.name}/${index}`] = rule.backendRefs.map((b: any) => `${b.name}:${b.weight ?? 1}`);
+    });
+  }
+  return weights;
+}
+
+afterAll(() => {
+  for (const mesh of Object.keys(SEQUENCES) as MeshName[]) {
+    deleteNamespace(namespaceOf(mesh));
+  }
+});
+
+describe.each(Object.keys(SEQUENCES) as MeshName[])('%s: the example app through its scenarios, each a release', (mesh) => {
+  test('every step moves only routing objects; no revision object is ever written again; the live weights are the declared ones', () => {
+    kubectlOk(['create', 'namespace', namespaceOf(mesh)]);
+    let before: Manifest[] = [];
+    const firstVersions = new Map<string, string | undefined>();
+    for (const scenario of SEQUENCES[mesh]) {
+      const after = synth(mesh, scenario);
+      const outcome = runRelease(before, after);
+      expect({ scenario, outcome }).toEqual({ scenario, outcome: { completed: ['prepare', 'create', 'route', 'retire'] } });
+
+      for (const object of after.filter(isRevisionObject)) {
+        const id = objectIdentity(object);
+        if (!firstVersions.has(id)) {
+          firstVersions.set(id, liveResourceVersion(object));
+        }
+        expect({ scenario, id, resourceVersion: liveResourceVersion(object) }).toEqual({ scenario, id, resourceVersion: firstVersions.get(id) });
+      }
+      if (before.length > 0) {
+        const changed = after.filter((o) => {
+          const old = before.find((b) => objectIdentity(b) === objectIdentity(o));
+          return old === undefined || JSON.stringify(old.spec) !== JSON.stringify(o.spec);
+        });
+        expect({ scenario, changedKinds: [...new Set(changed.map((o) => o.kind))].filter((k) => !ROUTING_KINDS.has(k)) }).toEqual({
+          scenario,
+          changedKinds: [],
+        });
+      }
+      expect({ scenario, weights: liveReviewsWeights(mesh, after) }).toEqual({ scenario, weights: expectedReviewsWeights(mesh, after) });
+      before = after;
+    }
+  });
+});
+
+test('istio: every subset a live VirtualService routes or mirrors to exists in its live DestinationRule', () => {
+  const namespace = namespaceOf('istio');
+  for (const service of ['reviews', 'ratings']) {
+    const subsets = new Set(getLive('destinationrules.networking.istio.io', service, namespace)!.spec.subsets.map((s: any) => s.name));
+    const vs = getLive('virtualservices.networking.istio.io', service, namespace)!;
+    const used = vs.spec.http.flatMap((r: any) => [...r.route.map((d: any) => d.destination.subset), ...(r.mirror ? [r.mirror.subset] : [])]);
+    expect({ service, missing: used.filter((s: string) => !subsets.has(s)) }).toEqual({ service, missing: [] });
+  }
+});
+
+test('istio: the live authorization of ratings admits reviews only; details, which declares no dependency on it, is denied', () => {
+  const policy = getLive('authorizationpolicies.security.istio.io', 'ratings', namespaceOf('istio'))!;
+  const principals = policy.spec.rules.flatMap((r: any) => r.from.flatMap((f: any) => f.source.principals ?? []));
+  expect(principals).toEqual([`cluster.local/ns/${namespaceOf('istio')}/sa/reviews`]);
+  expect(getLive('authorizationpolicies.security.istio.io', 'deny-by-default', namespaceOf('istio'))!.spec).toEqual({});
+  expect(getLive('peerauthentications.security.istio.io', 'default', namespaceOf('istio'))!.spec.mtls.mode).toBe('STRICT');
+});
