@@ -100,6 +100,7 @@ function replacePaths(manifest: Manifest): string[] {
 
 function dependencies(manifest: Manifest, entries: readonly NamedManifest[], byIdentity: Map<string, string>): string[] {
   const found = new Set<string>();
+  /** `apiVersion` only counts for its group: identities ignore the version. */
   const add = (apiVersion: string, kind: string, name: string | undefined, namespace: string | undefined) => {
     const target = byIdentity.get(objectIdentity({ apiVersion, kind, metadata: { name, namespace } }));
     if (target !== undefined) {
@@ -119,13 +120,48 @@ function dependencies(manifest: Manifest, entries: readonly NamedManifest[], byI
   if (manifest.kind === 'HorizontalPodAutoscaler' && spec.scaleTargetRef) {
     add(spec.scaleTargetRef.apiVersion, spec.scaleTargetRef.kind, spec.scaleTargetRef.name, namespace);
   }
-  if (manifest.kind === 'PodDisruptionBudget' || (manifest.kind === 'Service' && spec.selector)) {
-    const selector: Record<string, string> = manifest.kind === 'Service' ? spec.selector : spec.selector?.matchLabels ?? {};
+  const selectedDeployments = (selector: Record<string, string>) => {
     for (const entry of entries) {
       const target = entry.manifest;
       const podLabels = target.kind === 'Deployment' ? (target.spec as any)?.template?.metadata?.labels ?? {} : undefined;
       if (podLabels && target.metadata.namespace === namespace && Object.entries(selector).every(([k, v]) => podLabels[k] === v)) {
         found.add(entry.logicalName);
+      }
+    }
+  };
+  if (manifest.kind === 'PodDisruptionBudget' || (manifest.kind === 'Service' && spec.selector)) {
+    selectedDeployments(manifest.kind === 'Service' ? spec.selector : spec.selector?.matchLabels ?? {});
+  }
+  const group = manifest.apiVersion.split('/')[0];
+  if (group === 'networking.istio.io' && manifest.kind === 'DestinationRule') {
+    for (const subset of spec.subsets ?? []) {
+      selectedDeployments(subset.labels ?? {});
+    }
+  }
+  if (group === 'networking.istio.io' && manifest.kind === 'VirtualService') {
+    const hosts = new Set<string>(
+      (spec.http ?? []).flatMap((r: any) => [...(r.route ?? []).map((d: any) => d.destination.host), ...(r.mirror ? [r.mirror.host] : [])]),
+    );
+    for (const entry of entries) {
+      const rule = entry.manifest;
+      if (rule.kind === 'DestinationRule' && rule.metadata.namespace === namespace && hosts.has((rule.spec as any)?.host)) {
+        found.add(entry.logicalName);
+      }
+    }
+  }
+  if (manifest.kind === 'HTTPRoute' || manifest.kind === 'GRPCRoute') {
+    for (const rule of spec.rules ?? []) {
+      for (const ref of rule.backendRefs ?? []) {
+        if ((ref.kind ?? 'Service') === 'Service' && (ref.group ?? '') === '') {
+          add('v1', 'Service', ref.name, ref.namespace ?? namespace);
+        }
+      }
+    }
+  }
+  if (group === 'policy.linkerd.io' && manifest.kind === 'AuthorizationPolicy') {
+    for (const ref of [spec.targetRef, ...(spec.requiredAuthenticationRefs ?? [])]) {
+      if (ref?.group === 'policy.linkerd.io') {
+        add(`${ref.group}/any`, ref.kind, ref.name, ref.namespace ?? namespace);
       }
     }
   }

@@ -25,6 +25,9 @@ const PREREQUISITE_KINDS = new Set([
   'AuthorizationPolicy',
   'Sidecar',
   'ServiceEntry',
+  'Server',
+  'MeshTLSAuthentication',
+  'NetworkAuthentication',
 ]);
 
 /**

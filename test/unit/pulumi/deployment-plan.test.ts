@@ -1,12 +1,15 @@
 import { App } from 'cdk8s';
 import { Microservice } from '../../../lib';
 import { planDeployment, PlannedResource } from '../../../lib/pulumi/deployment-plan';
+import { MeshTrafficChart } from '../../../examples/mesh-traffic';
 import { ShopChart } from '../../../stacks/shop/shop-chart';
 import { digestImage, newChart } from '../../fixtures';
 
 const shop = (settings = {}) => new ShopChart(new App(), 'shop-prod', { environment: 'prod', settings });
 const find = (plan: PlannedResource[], kind: string, name: RegExp | string) =>
   plan.find((p) => p.manifest.kind === kind && (typeof name === 'string' ? p.manifest.metadata.name === name : name.test(p.manifest.metadata.name!)))!;
+
+const bookinfo = (mesh: 'istio' | 'linkerd') => new MeshTrafficChart(new App(), 'bookinfo', { mesh, scenario: 'split-v1-v3' });
 
 describe('planDeployment', () => {
   test('one resource per object, named by construct path', () => {
@@ -83,5 +86,24 @@ describe('planDeployment', () => {
     expect(find(planDeployment([chart]), 'Secret', /^orders-db-/).secretFields).toEqual(['data']);
     expect(planDeployment([chart]).every((p) => (p.manifest.metadata.annotations as Record<string, string> | undefined)?.['pulumi.com/skipAwait'] === undefined)).toBe(true);
     expect(planDeployment([chart], { skipAwait: true }).every((p) => (p.manifest.metadata.annotations as any)['pulumi.com/skipAwait'] === 'true')).toBe(true);
+  });
+
+  test('routing edges, Istio: DestinationRule → the Deployments of its subsets, VirtualService → its DestinationRule', () => {
+    const plan = planDeployment([bookinfo('istio')]);
+    const deployments = plan.filter((p) => p.manifest.kind === 'Deployment' && p.manifest.metadata.name!.startsWith('reviews-'));
+    expect(deployments).toHaveLength(3);
+    expect(find(plan, 'DestinationRule', 'reviews').dependsOn.slice().sort()).toEqual(deployments.map((d) => d.logicalName).sort());
+    expect(find(plan, 'VirtualService', 'reviews').dependsOn).toEqual([find(plan, 'DestinationRule', 'reviews').logicalName]);
+  });
+
+  test('routing edges, Linkerd: HTTPRoute → its backend Services; AuthorizationPolicy → its Server and authentication', () => {
+    const plan = planDeployment([bookinfo('linkerd')]);
+    const route = find(plan, 'HTTPRoute', 'reviews-http');
+    const backends = (route.manifest.spec as any).rules.flatMap((r: any) => r.backendRefs.map((b: any) => find(plan, 'Service', b.name).logicalName));
+    expect(backends).toHaveLength(2);
+    expect(route.dependsOn.slice().sort()).toEqual([...new Set(backends)].sort());
+    expect(find(plan, 'AuthorizationPolicy', 'reviews-http').dependsOn.slice().sort()).toEqual(
+      [find(plan, 'Server', 'reviews-http').logicalName, find(plan, 'MeshTLSAuthentication', 'reviews').logicalName].sort(),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { releaseSteps } from '../../../lib';
 import { synthObjects } from '../../../lib/testing';
+import { MeshTrafficChart } from '../../../examples/mesh-traffic';
 import { ShopChart } from '../../../stacks/shop/shop-chart';
 
 const shop = (settings = {}) => synthObjects(new ShopChart(new App(), 'shop-dev', { environment: 'dev', settings }));
@@ -30,5 +31,14 @@ describe('releaseSteps', () => {
     const [, create, , retire] = releaseSteps(shop(), shop());
     expect(create.objects).toEqual([]);
     expect(retire.objects).toEqual([]);
+  });
+
+  test('Linkerd: its policies come first, the per-revision Services with their revisions, the HTTPRoutes with the pointers', () => {
+    const after = synthObjects(new MeshTrafficChart(new App(), 'bookinfo', { mesh: 'linkerd', scenario: 'split-v1-v3' }));
+    const [prepare, create, route] = releaseSteps([], after);
+    const kinds = (objects: readonly { kind: string }[]) => [...new Set(objects.map((o) => o.kind))].sort();
+    expect(kinds(prepare.objects)).toEqual(['AuthorizationPolicy', 'MeshTLSAuthentication', 'NetworkAuthentication', 'NetworkPolicy', 'Server', 'ServiceAccount']);
+    expect(kinds(create.objects)).toEqual(['Deployment', 'Service']);
+    expect(kinds(route.objects)).toEqual(['HTTPRoute', 'Service']);
   });
 });
