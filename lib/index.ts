@@ -34,7 +34,6 @@ export * from './mesh/linkerd/linkerd-api';
 export * from './mesh/linkerd/linkerd-identity-authorization';
 export * from './mesh/linkerd/linkerd-network-authorization';
 export * from './mesh/linkerd/linkerd-provider';
-export * from './mesh/linkerd/linkerd-revision-service';
 export * from './mesh/linkerd/linkerd-service-routes';
 export * from './mesh/linkerd/linkerd-service-security';
 export * from './mesh/mesh';

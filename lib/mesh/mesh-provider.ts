@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import type { Route } from '../traffic/route';
 import type { ServiceRoutes } from '../traffic/service-routes';
 import type { Microservice } from '../workload/microservice';
 import { IstioProvider, IstioProviderProps } from './istio/istio-provider';
@@ -28,11 +29,16 @@ export interface IMeshProvider {
    */
   bindService(scope: Construct, id: string, service: Microservice): IMeshServiceBinding;
   /**
-   * Compiles a service's routing table into the mesh's routing objects.
-   *
-   * @throws ValidationError for a feature the mesh cannot express, naming it
+   * Compiles a service's routing table into the mesh's routing objects and
+   * returns what must hear of its routes as they are added.
    */
-  bindRoutes(scope: Construct, id: string, routes: ServiceRoutes): void;
+  bindRoutes(scope: Construct, id: string, routes: ServiceRoutes): IMeshRoutesBinding;
+}
+
+/** A routing table's place in the mesh. */
+export interface IMeshRoutesBinding {
+  /** Called once for every route added to the table, in order, after it is validated. */
+  addRoute(route: Route): void;
 }
 
 /** A service's place in the mesh. */

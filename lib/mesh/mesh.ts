@@ -3,7 +3,7 @@ import { validateManifestsAtSynth } from '../core/synth-validation';
 import { ValidationError } from '../core/validation-error';
 import type { ServiceRoutes } from '../traffic/service-routes';
 import type { Microservice } from '../workload/microservice';
-import { IMeshProvider, IMeshServiceBinding, MeshPodMetadata } from './mesh-provider';
+import { IMeshProvider, IMeshRoutesBinding, IMeshServiceBinding, MeshPodMetadata } from './mesh-provider';
 
 /** Props of {@link Mesh}. */
 export interface MeshProps {
@@ -84,11 +84,12 @@ export class Mesh extends Construct {
   }
 
   /**
-   * Compiles a service's routing table; `ServiceRoutes` calls this.
+   * Compiles a service's routing table; `ServiceRoutes` calls this and
+   * reports its routes to the binding returned.
    *
    * @throws ValidationError when the service is not in this mesh or already has a routing table
    */
-  public addRoutes(routes: ServiceRoutes): void {
+  public addRoutes(routes: ServiceRoutes): IMeshRoutesBinding {
     const { service } = routes;
     if (!this.bindings.has(service)) {
       throw new ValidationError(`${service.serviceName} is not in mesh '${this.node.id}'; give it the mesh prop`, routes);
@@ -97,6 +98,6 @@ export class Mesh extends Construct {
       throw new ValidationError(`${service.serviceName} already has a routing table; add all its routes to one ServiceRoutes`, routes);
     }
     this.routedServices.add(service);
-    this.provider.bindRoutes(routes, 'Mesh', routes);
+    return this.provider.bindRoutes(routes, 'Mesh', routes);
   }
 }

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { canonicalJson } from '../core/content-hash';
 import { assertDnsLabel } from '../core/names';
 import { ValidationError } from '../core/validation-error';
+import type { IMeshRoutesBinding } from '../mesh/mesh-provider';
 import type { Microservice } from '../workload/microservice';
 import { CircuitBreaker } from './circuit-breaker';
 import { formatDuration } from './durations';
@@ -43,6 +44,7 @@ export class ServiceRoutes extends Construct {
   /** The service's circuit breaker, if any. */
   public readonly circuitBreaker: CircuitBreaker | undefined;
   private readonly declaredRoutes: Route[] = [];
+  private readonly meshBinding: IMeshRoutesBinding;
 
   constructor(scope: Construct, id: string, props: ServiceRoutesProps) {
     super(scope, id);
@@ -65,7 +67,7 @@ export class ServiceRoutes extends Construct {
     }
     this.circuitBreaker = props.circuitBreaker;
     this.node.addValidation({ validate: () => this.crossRouteErrors() });
-    mesh.addRoutes(this);
+    this.meshBinding = mesh.addRoutes(this);
   }
 
   /** The routes, in the order they are tried. */
@@ -86,6 +88,7 @@ export class ServiceRoutes extends Construct {
     }
     const route = resolveRoute(name, props, this.service, this);
     this.declaredRoutes.push(route);
+    this.meshBinding.addRoute(route);
     return route;
   }
 

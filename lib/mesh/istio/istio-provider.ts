@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { ServiceRoutes } from '../../traffic/service-routes';
 import type { Microservice } from '../../workload/microservice';
-import { IMeshProvider, IMeshServiceBinding, MeshPodMetadata } from '../mesh-provider';
+import { IMeshProvider, IMeshRoutesBinding, IMeshServiceBinding, MeshPodMetadata } from '../mesh-provider';
 import { IstioNamespaceSecurity } from './istio-namespace-security';
 import { IstioServiceRoutes } from './istio-service-routes';
 import { IstioServiceSecurity } from './istio-service-security';
@@ -37,7 +37,7 @@ export class IstioProvider implements IMeshProvider {
     return new IstioServiceSecurity(scope, id, { service, trustDomain: this.props.trustDomain });
   }
 
-  public bindRoutes(scope: Construct, id: string, routes: ServiceRoutes): void {
-    new IstioServiceRoutes(scope, id, routes);
+  public bindRoutes(scope: Construct, id: string, routes: ServiceRoutes): IMeshRoutesBinding {
+    return new IstioServiceRoutes(scope, id, routes);
   }
 }

@@ -9,6 +9,7 @@ import { HeaderModifier } from '../../traffic/header-rewrite';
 import { HttpMatch, MatchType } from '../../traffic/http-match';
 import { Route } from '../../traffic/route';
 import type { ServiceRoutes } from '../../traffic/service-routes';
+import { IMeshRoutesBinding } from '../mesh-provider';
 import { toPercentages } from '../../traffic/weights';
 
 /**
@@ -23,7 +24,7 @@ import { toPercentages } from '../../traffic/weights';
  * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/
  */
-export class IstioServiceRoutes extends Construct {
+export class IstioServiceRoutes extends Construct implements IMeshRoutesBinding {
   constructor(scope: Construct, id: string, routes: ServiceRoutes) {
     super(scope, id);
     const { service } = routes;
@@ -55,6 +56,9 @@ export class IstioServiceRoutes extends Construct {
       },
     });
   }
+
+  /** Nothing to do: the objects read the routes at synth. */
+  public addRoute(): void {}
 }
 
 /**

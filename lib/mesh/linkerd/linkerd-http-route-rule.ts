@@ -1,7 +1,6 @@
 import { HeaderModifier } from '../../traffic/header-rewrite';
 import { HttpMatch } from '../../traffic/http-match';
 import type { Route } from '../../traffic/route';
-import type { Revision } from '../../workload/revision';
 import type { ServicePort } from '../../workload/service-port';
 
 /**
@@ -11,12 +10,12 @@ import type { ServicePort } from '../../workload/service-port';
  * - request header changes as a rule filter, response header changes as a
  *   filter of every backend (the only place the schema allows them);
  * - the weighted revisions as backend Services, by the per-revision Service
- *   (`backendName`) and the port (weights are proportional, as in Linkerd);
+ *   (named like the revision) and the port (weights are proportional, as in Linkerd);
  * - the timeout as `timeouts.request` (the whole request, retries included).
  *
  * @see https://linkerd.io/2/reference/httproute/
  */
-export function linkerdRule(route: Route, port: ServicePort, backendName: (revision: Revision) => string): Record<string, unknown> {
+export function linkerdRule(route: Route, port: ServicePort): Record<string, unknown> {
   const request = route.headers?.request;
   const response = route.headers?.response;
   return {
@@ -24,7 +23,7 @@ export function linkerdRule(route: Route, port: ServicePort, backendName: (revis
     filters: request === undefined ? undefined : [{ type: 'RequestHeaderModifier', requestHeaderModifier: headerModifier(request) }],
     backendRefs: route.backends.map((backend) => ({
       kind: 'Service',
-      name: backendName(backend.target),
+      name: backend.target.name,
       port: port.port,
       weight: backend.weight,
       filters: response === undefined ? undefined : [{ type: 'ResponseHeaderModifier', responseHeaderModifier: headerModifier(response) }],

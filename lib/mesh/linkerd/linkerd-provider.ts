@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { ServiceRoutes } from '../../traffic/service-routes';
 import type { Microservice } from '../../workload/microservice';
-import { IMeshProvider, IMeshServiceBinding, MeshPodMetadata } from '../mesh-provider';
+import { IMeshProvider, IMeshRoutesBinding, IMeshServiceBinding, MeshPodMetadata } from '../mesh-provider';
 import { LinkerdAnnotations } from './linkerd-api';
 import { LinkerdServiceRoutes } from './linkerd-service-routes';
 import { LinkerdServiceSecurity } from './linkerd-service-security';
@@ -66,7 +66,7 @@ export class LinkerdProvider implements IMeshProvider {
     return new LinkerdServiceSecurity(scope, id, { service });
   }
 
-  public bindRoutes(scope: Construct, id: string, routes: ServiceRoutes): void {
-    new LinkerdServiceRoutes(scope, id, routes);
+  public bindRoutes(scope: Construct, id: string, routes: ServiceRoutes): IMeshRoutesBinding {
+    return new LinkerdServiceRoutes(scope, id, routes);
   }
 }

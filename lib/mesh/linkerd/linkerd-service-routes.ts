@@ -4,18 +4,19 @@ import { emitObject } from '../../core/emit-object';
 import { CircuitBreaker } from '../../traffic/circuit-breaker';
 import { formatDuration, millisOf } from '../../traffic/durations';
 import type { ServiceRoutes } from '../../traffic/service-routes';
-import type { Revision } from '../../workload/revision';
+import { Route } from '../../traffic/route';
+import { revisionService } from '../../workload/revision-service';
+import { IMeshRoutesBinding } from '../mesh-provider';
 import { DEFAULT_MAX_PENALTY_MILLIS, HttpRouteLimits, LinkerdAnnotations, LinkerdApi, proxiedPorts } from './linkerd-api';
 import { linkerdRetryStatuses, sharedRetries, unsupportedCircuitBreaker, unsupportedRouteFeatures } from './linkerd-capabilities';
 import { linkerdRule } from './linkerd-http-route-rule';
-import { LinkerdRevisionService } from './linkerd-revision-service';
 import { precedenceConflicts } from './linkerd-route-precedence';
 
 /**
  * Linkerd's form of a service's routing table:
- * - a Service per revision live when the table is made
- *   (`<service>-<revision id>`, a revision object selecting that revision's
- *   pods): Linkerd splits traffic between Services;
+ * - a Service per revision a route sends to (`<service>-<revision id>`, a
+ *   revision object selecting that revision's pods, shared with any other
+ *   user of it): Linkerd splits traffic between Services;
  * - an HTTPRoute per TCP port of the service (`<service>-<port name>`,
  *   policy.linkerd.io/v1beta3), attached to the stable Service and port,
  *   with one rule per route in the declared order: matches, weighted
@@ -29,29 +30,23 @@ import { precedenceConflicts } from './linkerd-route-precedence';
  * mirrors, retries on something other than a response status, routes that
  * retry differently, connection pool limits, an ejection interval or cap,
  * routes whose declared order Linkerd would not follow (it prefers the most
- * specific match), a route to a revision added after the table was made,
- * and what the HTTPRoute schema would reject.
+ * specific match), and what the HTTPRoute schema would reject.
  *
  * @see https://linkerd.io/2/reference/httproute/
  * @see https://linkerd.io/2/reference/retries/
  * @see https://linkerd.io/2/reference/timeouts/
  * @see https://linkerd.io/2/reference/circuit-breaking/
  */
-export class LinkerdServiceRoutes extends Construct {
+export class LinkerdServiceRoutes extends Construct implements IMeshRoutesBinding {
   /** The HTTPRoutes, one per TCP port of the service. */
   public readonly httpRoutes: readonly ApiObject[];
-  /** The per-revision Services, by revision. */
-  public readonly revisionServices: ReadonlyMap<Revision, LinkerdRevisionService>;
-  private readonly backends = new Map<Revision, LinkerdRevisionService>();
+  private readonly routes: ServiceRoutes;
 
   constructor(scope: Construct, id: string, routes: ServiceRoutes) {
     super(scope, id);
+    this.routes = routes;
     const { service } = routes;
     const namespace = service.namespace!;
-    for (const revision of service.revisions) {
-      this.backends.set(revision, new LinkerdRevisionService(this, `Backend-${revision.track}`, { service, revision }));
-    }
-    this.revisionServices = this.backends;
     if (routes.circuitBreaker !== undefined && service.service !== undefined) {
       for (const [key, value] of Object.entries(failureAccrual(routes.circuitBreaker, routes))) {
         service.service.metadata.addAnnotation(key, value);
@@ -79,7 +74,7 @@ export class LinkerdServiceRoutes extends Construct {
         },
         spec: {
           parentRefs: [{ group: 'core', kind: 'Service', name: service.serviceName, port: port.port }],
-          rules: Lazy.any({ produce: () => routes.routes.map((route) => linkerdRule(route, port, (r) => this.backendName(r))) }),
+          rules: Lazy.any({ produce: () => routes.routes.map((route) => linkerdRule(route, port)) }),
         },
       }),
     );
@@ -87,9 +82,14 @@ export class LinkerdServiceRoutes extends Construct {
     this.node.addValidation({ validate: () => this.errors(routes, ports.length) });
   }
 
-  /** The per-revision Service of a revision (its name; a missing one is a synth error). */
-  private backendName(revision: Revision): string {
-    return this.backends.get(revision)?.resource.name ?? revision.name;
+  /** Makes sure every revision the route sends to has its Service. */
+  public addRoute(route: Route): void {
+    if (proxiedPorts(this.routes.service.ports).length === 0) {
+      return;
+    }
+    for (const { target } of route.backends) {
+      revisionService(this.routes.service, target);
+    }
   }
 
   private errors(routes: ServiceRoutes, portCount: number): string[] {
@@ -107,15 +107,6 @@ export class LinkerdServiceRoutes extends Construct {
     }
     for (const route of routes.routes) {
       errors.push(...unsupportedRouteFeatures(route, routes));
-      for (const { target } of route.backends) {
-        if (!this.backends.has(target)) {
-          errors.push(
-            `route '${route.name}' of ${service.serviceName} sends to revision '${target.track}', which was added after the routing table; ` +
-              'linkerd routes to a per-revision Service, made for the revisions live when the ServiceRoutes is created, so add every ' +
-              `revision (addRevision) before creating the ServiceRoutes ${at}`,
-          );
-        }
-      }
     }
     const retryError = sharedRetries(routes).error;
     if (retryError !== undefined) {
