@@ -5,7 +5,7 @@ import type { Microservice } from '../workload/microservice';
 import { IstioProvider, IstioProviderProps } from './istio/istio-provider';
 import { LinkerdProvider, LinkerdProviderProps } from './linkerd/linkerd-provider';
 
-/** Pod labels and annotations a mesh needs on every pod of its services. */
+/** Labels and annotations a mesh needs on an object (a pod, a namespace). */
 export interface MeshPodMetadata {
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
@@ -21,6 +21,8 @@ export interface IMeshProvider {
   readonly name: string;
   /** Labels and annotations for every pod of a service in the mesh. */
   readonly podMetadata: MeshPodMetadata;
+  /** Labels and annotations for the namespaces of the mesh (injection, default policy). */
+  readonly namespaceMetadata: MeshPodMetadata;
   /** Emits the objects one namespace of the mesh needs (mTLS, default deny). */
   bindNamespace(scope: Construct, id: string, namespace: string): void;
   /**

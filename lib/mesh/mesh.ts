@@ -40,6 +40,16 @@ export class Mesh extends Construct {
   }
 
   /**
+   * What the mesh's namespaces should carry (Istio: `istio-injection:
+   * enabled`; Linkerd: injection and the deny default). Put it on the
+   * Namespace objects you declare; pods carry their own injection metadata
+   * either way, for namespaces the stack does not own.
+   */
+  public get namespaceMetadata(): MeshPodMetadata {
+    return this.provider.namespaceMetadata;
+  }
+
+  /**
    * Adds a service; `Microservice` calls this for its `mesh` prop.
    *
    * @throws ValidationError when the service is in the mesh already or has no namespace

@@ -26,6 +26,10 @@ export class IstioProvider implements IMeshProvider {
     labels: { 'sidecar.istio.io/inject': 'true' },
     annotations: {},
   };
+  public readonly namespaceMetadata: MeshPodMetadata = {
+    labels: { 'istio-injection': 'enabled' },
+    annotations: {},
+  };
 
   constructor(private readonly props: IstioProviderProps = {}) {}
 

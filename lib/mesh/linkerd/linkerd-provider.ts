@@ -38,9 +38,9 @@ export interface LinkerdProviderProps {}
  *   `externalHosts` need no object (outbound traffic to outside the cluster
  *   passes the proxy unchanged). The services' NetworkPolicies still guard
  *   ingress.
- * - **Namespaces:** nothing per namespace: the policies are per pod and
- *   per Server (the namespace annotation is left to whoever owns the
- *   Namespace).
+ * - **Namespaces:** no objects per namespace: the policies are per pod and
+ *   per Server; `Mesh.namespaceMetadata` gives the annotations for the
+ *   Namespace objects the stack owns.
  * - **UDP and SCTP ports:** the proxy handles TCP only, so they get no
  *   Server or route; their NetworkPolicy still applies.
  *
@@ -56,6 +56,7 @@ export class LinkerdProvider implements IMeshProvider {
       [LinkerdAnnotations.DEFAULT_INBOUND_POLICY]: 'deny',
     },
   };
+  public readonly namespaceMetadata: MeshPodMetadata = this.podMetadata;
 
   constructor(_props: LinkerdProviderProps = {}) {}
 

@@ -152,3 +152,17 @@ describe('Mesh with the Istio provider', () => {
     expect(validationErrorOf(() => mesh.addService(payments)).message).toMatch(/payments joined mesh 'mesh' twice/);
   });
 });
+
+describe('namespace metadata of each mesh', () => {
+  test('Istio asks for sidecar injection on the namespace; Linkerd for injection and the deny default', () => {
+    const chart = newChart();
+    expect(new Mesh(chart, 'istio', { provider: MeshProvider.istio() }).namespaceMetadata).toEqual({
+      labels: { 'istio-injection': 'enabled' },
+      annotations: {},
+    });
+    expect(new Mesh(chart, 'linkerd', { provider: MeshProvider.linkerd() }).namespaceMetadata).toEqual({
+      labels: {},
+      annotations: { 'linkerd.io/inject': 'enabled', 'config.linkerd.io/default-inbound-policy': 'deny' },
+    });
+  });
+});
