@@ -25,6 +25,12 @@ export interface ShopChartProps extends ChartProps {
    * @default MeshProvider.istio()
    */
   readonly meshProvider?: IMeshProvider | false;
+  /**
+   * The namespace of an edge gateway that routes to the shop (frontend,
+   * orders and cart): those services admit the gateway's proxies.
+   * @default - no gateway: only frontend is reachable from outside the shop
+   */
+  readonly gatewayNamespace?: string;
 }
 
 /**
@@ -58,6 +64,7 @@ export class ShopChart extends Chart {
       ? { secrets: [{ name: 'credentials', literals: values, mountPath: '/var/run/secrets/shop' }] }
       : { existingSecrets: [{ secretName: `${service}-credentials`, mountPath: '/var/run/secrets/shop' }] as ExistingSecretReference[] });
     const scaled = env.autoscaling ? { autoscaling: env.autoscaling } : { replicas: env.replicas };
+    const fromGateway = props.gatewayNamespace === undefined ? [] : [IngressPeer.namespace(props.gatewayNamespace)];
 
     const catalog = new Microservice(this, 'catalog', {
       ...common,
@@ -74,6 +81,7 @@ export class ShopChart extends Chart {
       image: images.cart,
       configs: [settings('cart', { SESSION_TTL_MINUTES: '120' })],
       ...credentials('cart', { 'redis-password': 'dev-only-redis-password' }),
+      allowIngressFrom: fromGateway,
     });
     const payments = new Microservice(this, 'payments', {
       ...common,
@@ -98,6 +106,7 @@ export class ShopChart extends Chart {
       ...credentials('orders', { 'database-url': 'postgres://orders:dev-only@orders-db:5432/orders' }),
       startup: Probe.http({ path: '/healthz', period: Duration.seconds(5), failureThreshold: 30 }),
       dependencies: [cart, payments, shipping],
+      allowIngressFrom: fromGateway,
     });
     const frontend = new Microservice(this, 'frontend', {
       ...common,
@@ -105,7 +114,7 @@ export class ShopChart extends Chart {
       image: images.frontend,
       configs: [settings('frontend', { PUBLIC_URL: `https://${props.environment === 'prod' ? '' : 'dev.'}shop.example.com` })],
       dependencies: [catalog, cart, orders],
-      // The public entry point (until a gateway fronts it).
+      // The public entry point, with or without a gateway in front.
       allowIngressFrom: [IngressPeer.anywhere()],
     });
     this.services = { frontend, catalog, cart, orders, payments, shipping };

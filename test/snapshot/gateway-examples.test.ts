@@ -1,0 +1,77 @@
+import { App } from 'cdk8s';
+import { GatewayCanaryChart } from '../../examples/gateway-canary';
+import { GatewayRoutingChart, InventoryChart } from '../../examples/gateway-routing';
+import { SHOP_EDGE_NAMESPACE, ShopGatewayChart } from '../../examples/gateway-shop';
+import { GatewayRendering } from '../../lib';
+import { snapshotOf, synthObjects } from '../../lib/testing';
+import { ShopChart } from '../../stacks/shop/shop-chart';
+
+const RENDERINGS = [GatewayRendering.GATEWAY_API, GatewayRendering.ISTIO];
+
+function shopBehindGateway(rendering: GatewayRendering) {
+  const app = new App();
+  const shop = new ShopChart(app, 'shop-prod', { environment: 'prod', gatewayNamespace: SHOP_EDGE_NAMESPACE });
+  const edge = new ShopGatewayChart(app, 'shop-edge', { shop, rendering });
+  return { shop, edge };
+}
+
+function routing(rendering: GatewayRendering) {
+  const app = new App();
+  const inventory = new InventoryChart(app, 'inventory');
+  const edge = new GatewayRoutingChart(app, 'gateway-routing', { inventory: inventory.inventory, rendering });
+  return { inventory, edge };
+}
+
+describe.each(RENDERINGS)('gateway examples rendered for %s', (rendering) => {
+  test('gateway-shop: the shop behind one HTTPS gateway', () => {
+    const { shop, edge } = shopBehindGateway(rendering);
+    expect(snapshotOf(edge)).toMatchSnapshot('edge');
+    const shopObjects = synthObjects(shop);
+    expect(shopObjects.filter((o) => o.kind === 'ReferenceGrant')).toMatchSnapshot('grants in the shop namespace');
+  });
+
+  test('gateway-canary: 90/10 between two revisions at the edge', () => {
+    expect(snapshotOf(new GatewayCanaryChart(new App(), 'gateway-canary', { rendering }))).toMatchSnapshot();
+  });
+
+  test('gateway-routing: headers, rewrites, redirect, external, cross-namespace and gRPC routes', () => {
+    const { inventory, edge } = routing(rendering);
+    expect(snapshotOf(edge)).toMatchSnapshot('edge');
+    expect(snapshotOf(inventory)).toMatchSnapshot('inventory');
+  });
+});
+
+describe('the gateway in front of the shop', () => {
+  test('changes the shop only where the gateway needs it: orders and cart admit its namespace; with the Gateway API, a ReferenceGrant', () => {
+    const plain = synthObjects(new ShopChart(new App(), 'shop-prod', { environment: 'prod' }));
+    for (const rendering of RENDERINGS) {
+      const fronted = synthObjects(shopBehindGateway(rendering).shop);
+      const key = (o: (typeof plain)[number]) => `${o.kind}/${o.metadata.name}`;
+      const changed = fronted.filter((o) => !plain.some((p) => key(p) === key(o) && JSON.stringify(p) === JSON.stringify(o))).map(key).sort();
+      expect({ rendering, changed }).toEqual({
+        rendering,
+        changed: [
+          'AuthorizationPolicy/cart',
+          'AuthorizationPolicy/orders',
+          'NetworkPolicy/cart',
+          'NetworkPolicy/orders',
+          ...(rendering === GatewayRendering.GATEWAY_API ? ['ReferenceGrant/shop-edge-gateway-routes'] : []),
+        ],
+      });
+      expect(fronted.length - plain.length).toBe(rendering === GatewayRendering.GATEWAY_API ? 1 : 0);
+    }
+  });
+
+  test('the routes reach the three services and nothing else: frontend for the rest, orders and cart by path prefix', () => {
+    const edge = synthObjects(shopBehindGateway(GatewayRendering.GATEWAY_API).edge);
+    const backends = edge
+      .filter((o) => o.kind === 'HTTPRoute')
+      .map((o) => [o.metadata.name, (o.spec as any).rules[0].matches?.[0]?.path?.value, (o.spec as any).rules[0].backendRefs?.[0]?.name]);
+    expect(backends).toEqual([
+      ['shop-http-redirect', undefined, undefined],
+      ['shop-orders', '/api/orders', 'orders'],
+      ['shop-cart', '/api/cart', 'cart'],
+      ['shop-frontend', undefined, 'frontend'],
+    ]);
+  });
+});
