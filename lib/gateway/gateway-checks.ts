@@ -70,7 +70,13 @@ function hostnameProblems(route: GatewayRoute, listeners: readonly Listener[]): 
     `route '${route.name}' serves hostname '${h}', which no ${kind} listener takes (${taken}); add '${h}' to a listener's hostnames or drop it from the route`);
 }
 
-/** Two routes that claim the same request on one host: the second is never used. */
+/**
+ * Two routes that claim the same request on one host: the second is never
+ * used. And a regular-expression path on a host with a catch-all route:
+ * regular expressions rank after every path prefix (Exact > PathPrefix >
+ * RegularExpression, the order Istio gives Gateway API routes), so the
+ * catch-all takes their requests first.
+ */
 function duplicateMatches(routes: readonly GatewayRoute[], listeners: readonly Listener[]): string[] {
   const claimed = new Map<string, string>();
   const problems: string[] = [];
@@ -90,6 +96,20 @@ function duplicateMatches(routes: readonly GatewayRoute[], listeners: readonly L
         }
         claimed.set(slot, owner ?? route.name);
       }
+    }
+  }
+  const catchAllKey = `HTTPRoute %s ${httpMatchKeys([])[0]}`;
+  for (const route of routes) {
+    if (route.kind !== 'HTTPRoute' || !route.matches.some((m) => m.path?.type === MatchType.REGEX)) {
+      continue;
+    }
+    const host = servedHosts(route, listeners).find((h) => claimed.has(catchAllKey.replace('%s', h)));
+    if (host !== undefined) {
+      problems.push(
+        `route '${route.name}' matches a regular-expression path, which ranks after every path prefix (Exact > PathPrefix > RegularExpression), ` +
+          `so the catch-all route '${claimed.get(catchAllKey.replace('%s', host))}' on host '${host}' takes its requests first; ` +
+          'match a path prefix instead, or give the catch-all route a narrower match',
+      );
     }
   }
   return problems;

@@ -7,7 +7,6 @@ import { mirrorShare } from './gateway-api-rules';
 const MAX_MATCHES = 8;
 /** Most hostnames, backends and header changes of one kind per route. */
 const MAX_ITEMS = 16;
-const MAX_QUERY_VALUE_LENGTH = 1024;
 /** What the Gateway API allows in an exact or prefix path: RFC 3986 characters, `%` only in an escape. */
 const GATEWAY_PATH = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/;
 const FIX = 'or render the gateway with GatewayRendering.ISTIO';
@@ -36,10 +35,6 @@ export function gatewayApiProblems(routes: readonly GatewayRoute[]): string[] {
             `${what} match ${index + 1} path '${path.value}' has a '%' that does not start a %XX escape or an encoded '/' (%2F), ` +
               "which the Gateway API refuses (gateway-api); write the path with plain '/' and %XX escapes",
           );
-        }
-        const long = match.queryParams?.find((q) => q.value.length > MAX_QUERY_VALUE_LENGTH);
-        if (long !== undefined) {
-          problems.push(`${what} match ${index + 1} query parameter '${long.name}' value is longer than ${MAX_QUERY_VALUE_LENGTH} characters (gateway-api); shorten it`);
         }
       });
     }
