@@ -18,8 +18,6 @@ export interface GatewayModel {
 
 /** Compiles a gateway into the objects of one API. */
 export interface IGatewayRenderer {
-  /** The API's name, as messages name it, e.g. 'gateway-api'. */
-  readonly name: string;
   /** The gateway object: a Gateway API Gateway or an Istio Gateway. */
   readonly resource: ApiObject;
   /** Emits what a new listener needs. */

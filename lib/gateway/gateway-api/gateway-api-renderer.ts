@@ -26,7 +26,6 @@ const GROUP = 'gateway.networking.k8s.io';
  * @see https://gateway-api.sigs.k8s.io/reference/spec/
  */
 export class GatewayApiRenderer implements IGatewayRenderer {
-  public readonly name = 'gateway-api';
   public readonly resource: ApiObject;
 
   constructor(private readonly gateway: Construct & GatewayModel, gatewayClassName: string) {

@@ -27,7 +27,6 @@ import { istioHttpRoutes } from './istio-http-routes';
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/
  */
 export class IstioGatewayRenderer implements IGatewayRenderer {
-  public readonly name = 'istio';
   public readonly resource: ApiObject;
   private readonly virtualServices = new Set<string>();
 

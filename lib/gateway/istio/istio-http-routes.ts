@@ -93,7 +93,7 @@ function destinations(route: GatewayRoute, scope: IConstruct): Record<string, un
 }
 
 /** The cluster-local DNS name of a target's Service. */
-export function hostOf(target: BackendTarget): string {
+function hostOf(target: BackendTarget): string {
   return `${target.serviceName}.${target.namespace}.svc.cluster.local`;
 }
 
