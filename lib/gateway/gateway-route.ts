@@ -54,7 +54,9 @@ export interface GatewayRouteProps extends GatewayRouteCommonProps {
    * conditions all hold). Where several routes match a request, the most
    * specific wins, as the Gateway API defines it: an exact path, then the
    * longest prefix, then a method, then the most headers, then the most
-   * query parameters; ties go to the route added first.
+   * query parameters; regular-expression paths rank after every prefix;
+   * ties go to the route whose name sorts first (the Gateway API's rule for
+   * routes created together).
    * @default - every request
    */
   readonly matches?: readonly HttpMatch[];

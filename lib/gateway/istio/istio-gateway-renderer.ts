@@ -4,14 +4,13 @@ import { contentHash } from '../../core/content-hash';
 import { emitObject } from '../../core/emit-object';
 import { contentAddressedName } from '../../core/names';
 import { ValidationError } from '../../core/validation-error';
-import { toPercentages } from '../../traffic/weights';
 import { httpsRedirectPort } from '../gateway-checks';
 import { GatewayModel, IGatewayRenderer } from '../gateway-renderer';
 import { GatewayRoute } from '../gateway-route';
 import { ANY_HOSTNAME, hostnamesIntersect } from '../hostnames';
 import { Listener, ListenerProtocol, listenerHosts } from '../listener';
 import { servedHosts } from '../route-attachment';
-import { istioHttpRoutes } from './istio-http-routes';
+import { istioHttpRoutes, percentages } from './istio-http-routes';
 
 /**
  * Istio's form of a gateway:
@@ -135,7 +134,7 @@ function weightProblems(route: GatewayRoute, scope: Construct): string[] {
     return [];
   }
   try {
-    toPercentages(route.targets.map((t) => ({ target: t, weight: t.weight })), (t) => t.description, `route '${route.name}'`, scope);
+    percentages(route, scope);
     return [];
   } catch (error) {
     if (!(error instanceof ValidationError)) {

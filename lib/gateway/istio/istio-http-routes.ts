@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { HeaderModifier } from '../../traffic/header-rewrite';
 import { HeaderMatch, HttpMatch, MatchType, QueryParamMatch } from '../../traffic/http-match';
-import { toPercentages } from '../../traffic/weights';
+import { toPercentages, Weighted } from '../../traffic/weights';
 import { BackendTarget } from '../backend-target';
 import { GatewayModel } from '../gateway-renderer';
 import { GatewayRoute, GrpcMatch, HttpGatewayRoute } from '../gateway-route';
@@ -18,12 +18,14 @@ interface Entry {
  * The http routes of the VirtualService for one host: every route serving a
  * hostname that covers it, one entry per match, most specific first as the
  * Gateway API orders them (hostname, then path kind and length, method,
- * header count, query count; ties in the order added), because Istio takes
- * the first entry that matches.
+ * header count, query count; ties to the route whose name sorts first, as
+ * for Gateway API routes created together), because Istio takes the first
+ * entry that matches.
  */
 export function istioHttpRoutes(host: string, gateway: GatewayModel, scope: IConstruct): Record<string, unknown>[] {
   const entries: Entry[] = [];
-  gateway.routes.forEach((route, routeIndex) => {
+  const byName = gateway.routes.map((r) => r.name).sort();
+  gateway.routes.forEach((route) => {
     const covering = servedHosts(route, gateway.listeners).filter((served) => hostnameCovers(served, host));
     if (covering.length === 0) {
       return;
@@ -33,7 +35,7 @@ export function istioHttpRoutes(host: string, gateway: GatewayModel, scope: ICon
     const matches: ReadonlyArray<HttpMatch | GrpcMatch | undefined> = route.matches.length > 0 ? route.matches : [undefined];
     matches.forEach((match, matchIndex) => {
       const name = matches.length > 1 ? `${route.name}-${matchIndex + 1}` : route.name;
-      const rank = [...hostRank.map((n) => -n), ...matchRank(route, match), routeIndex, matchIndex];
+      const rank = [...hostRank.map((n) => -n), ...matchRank(route, match), byName.indexOf(route.name), matchIndex];
       const bodies = route.kind === 'HTTPRoute' ? httpBodies(route, match as HttpMatch | undefined, name, base) : [grpcBody(match as GrpcMatch | undefined, name, base)];
       entries.push(...bodies.map((body) => ({ rank, body })));
     });
@@ -88,8 +90,17 @@ function destinations(route: GatewayRoute, scope: IConstruct): Record<string, un
   if (route.targets.length === 1) {
     return [{ destination: destination(route.targets[0]) }];
   }
+  return percentages(route, scope).map((w) => ({ destination: destination(w.target), weight: w.weight }));
+}
+
+/**
+ * A route's targets with their weights as whole percentages summing to 100.
+ *
+ * @throws ValidationError when a non-zero weight would round to 0%
+ */
+export function percentages(route: GatewayRoute, scope: IConstruct): Weighted<BackendTarget>[] {
   const weighted = route.targets.map((t) => ({ target: t, weight: t.weight }));
-  return toPercentages(weighted, (t) => t.description, `route '${route.name}'`, scope).map((w) => ({ destination: destination(w.target), weight: w.weight }));
+  return toPercentages(weighted, (t) => t.description.replace(/'/g, ''), `route '${route.name}'`, scope);
 }
 
 /** The cluster-local DNS name of a target's Service. */

@@ -74,7 +74,7 @@ describe('Istio VirtualServices', () => {
     expect((services[3].spec as any).http.map((h: any) => h.name)).toEqual(['shop', 'frontend']);
   });
 
-  test('routes ordered by Gateway API precedence: exact, longest prefix, method, most headers, most query parameters, then as added', () => {
+  test('routes ordered by Gateway API precedence: exact, longest prefix, method, most headers, most query parameters, then by name', () => {
     const { chart, gateway, frontend } = shopEdge(ISTIO);
     const backend = GatewayBackend.service(frontend);
     gateway.addRoute('catch-all', { backend });
@@ -85,7 +85,8 @@ describe('Istio VirtualServices', () => {
     gateway.addRoute('long', { matches: [{ path: PathMatch.prefix('/api/orders') }], backend });
     gateway.addRoute('exact', { matches: [{ path: PathMatch.exact('/api') }], backend });
     gateway.addRoute('tie', { matches: [{ path: PathMatch.prefix('/api/orderz') }], backend });
-    expect(httpOf(chart).map((h) => h.name)).toEqual(['exact', 'long', 'tie', 'method', 'headers', 'query', 'short', 'catch-all']);
+    gateway.addRoute('a-tie', { matches: [{ path: PathMatch.prefix('/api/orderx') }], backend });
+    expect(httpOf(chart).map((h) => h.name)).toEqual(['exact', 'a-tie', 'long', 'tie', 'method', 'headers', 'query', 'short', 'catch-all']);
   });
 
   test('a regular-expression path ranks after every path prefix, longest first', () => {
@@ -269,7 +270,7 @@ describe('what the Istio rendering refuses, at synth', () => {
       gateway.addRoute('orders', { backend: GatewayBackend.revisions(orders, [{ revision: stable, weight: 1000 }, { revision: canary, weight: 1 }]) });
       if (rendering === ISTIO) {
         expect(synthProblems(chart)).toEqual([
-          "[test/edge] route 'orders': weight 1 of 'orders revision 'canary'' is below 1% of the total 1001 and would round to 0%; " +
+          "[test/edge] route 'orders': weight 1 of 'orders revision canary' is below 1% of the total 1001 and would round to 0%; " +
             'raise it or set it to 0 (istio weights are whole percentages) (at test/edge)',
         ]);
       } else {
