@@ -55,6 +55,12 @@ export class ShopChart extends Chart {
     const health = Probe.http({ path: '/healthz', period: Duration.seconds(10) });
     const meshProvider = props.meshProvider ?? MeshProvider.istio();
     const mesh = meshProvider === false ? undefined : new Mesh(this, 'Mesh', { provider: meshProvider });
+    for (const [key, value] of Object.entries(mesh?.namespaceMetadata.labels ?? {})) {
+      namespace.metadata.addLabel(key, value);
+    }
+    for (const [key, value] of Object.entries(mesh?.namespaceMetadata.annotations ?? {})) {
+      namespace.metadata.addAnnotation(key, value);
+    }
     const common = { ports: http, readiness: health, resources: env.resources, partOf: 'shop', mesh };
     const settings = (service: ShopService, defaults: Record<string, string>): ConfigSource => ({
       name: 'settings',

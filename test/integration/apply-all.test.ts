@@ -2,7 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { ConfigRolloutChart } from '../../examples/config-rollout';
 import { HelloServiceChart } from '../../examples/hello-service';
 import { TwoRevisionsChart } from '../../examples/two-revisions';
-import { Manifest } from '../../lib';
+import { Manifest, MeshProvider } from '../../lib';
 import { synthObjects } from '../../lib/testing';
 import { ShopChart } from '../../stacks/shop/shop-chart';
 import { applyServerSide, deleteNamespace, getLive, kubectlOk, pollFor, resourceType } from './kubectl';
@@ -11,6 +11,7 @@ import { applyServerSide, deleteNamespace, getLive, kubectlOk, pollFor, resource
 const charts: Array<[string, () => Chart]> = [
   ['stack shop-dev', () => new ShopChart(new App(), 'shop-dev', { environment: 'dev' })],
   ['stack shop-prod', () => new ShopChart(new App(), 'shop-prod', { environment: 'prod' })],
+  ['stack shop-prod in Linkerd', () => new ShopChart(new App(), 'shop-linkerd', { environment: 'prod', meshProvider: MeshProvider.linkerd() })],
   ['example hello-service', () => new HelloServiceChart(new App(), 'hello-service')],
   ['example config-rollout v1', () => new ConfigRolloutChart(new App(), 'config-rollout-v1', { release: 'v1' })],
   ['example config-rollout v2', () => new ConfigRolloutChart(new App(), 'config-rollout-v2', { release: 'v2' })],
