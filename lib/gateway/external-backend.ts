@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { emitObject } from '../core/emit-object';
 import { assertServiceName } from '../core/names';
 import { ValidationError } from '../core/validation-error';
@@ -18,16 +18,18 @@ export interface ExternalBackendProps {
   readonly port?: number;
 }
 
+/** The ExternalName Services made per gateway, by name, with what they point to. */
+const MADE = new WeakMap<IConstruct, Map<string, string>>();
+
 /**
  * A service reached by DNS name: the gateway makes an `ExternalName` Service
- * in its namespace, once, and routes send to it over plain HTTP (set
+ * in its namespace, once per name (backends with the same name, hostname and
+ * port share it), and routes send to it over plain HTTP (set
  * `rewrite.hostname` when the service expects its own Host header).
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/service/#externalname
  */
 export class ExternalBackend implements IGatewayBackend {
-  private readonly made = new WeakMap<object, ApiObject>();
-
   constructor(private readonly props: ExternalBackendProps) {}
 
   public bind(binding: GatewayBackendBinding): BackendTarget[] {
@@ -40,22 +42,28 @@ export class ExternalBackend implements IGatewayBackend {
         gateway,
       );
     }
-    if (!this.made.has(gateway)) {
+    const made = MADE.get(gateway) ?? new Map<string, string>();
+    MADE.set(gateway, made);
+    const destination = `${hostname}:${port}`;
+    const existing = made.get(name);
+    if (existing === undefined) {
       assertServiceName(name, 63, gateway);
       assertHostname(`external backend '${name}' hostname`, hostname, false, gateway);
       if (!Number.isInteger(port) || port < 1 || port > 65535) {
         throw new ValidationError(`external backend '${name}' port must be 1-65535, got ${port}`, gateway);
       }
-      const id = `ExternalService-${name}`;
-      if (gateway.node.tryFindChild(id) !== undefined) {
-        throw new ValidationError(`external backend name '${name}' is used by two backends of one gateway; give each its own name`, gateway);
-      }
-      this.made.set(gateway, emitObject(gateway, id, {
+      emitObject(gateway, `ExternalService-${name}`, {
         apiVersion: 'v1',
         kind: 'Service',
         metadata: { name, namespace: binding.gatewayNamespace, labels: { ...binding.labels } },
         spec: { type: 'ExternalName', externalName: hostname, ports: [{ name: 'http', port, protocol: 'TCP' }] },
-      }));
+      });
+      made.set(name, destination);
+    } else if (existing !== destination) {
+      throw new ValidationError(
+        `external backend name '${name}' already points to ${existing} on this gateway, not ${destination}; give each external service its own name`,
+        gateway,
+      );
     }
     return [{
       serviceName: name,

@@ -175,11 +175,18 @@ describe('external backends', () => {
     }
   });
 
-  test('fails when two external backends of one gateway share a name', () => {
+  test('backends with the same name, hostname and port share one Service', () => {
+    const { chart, gateway } = shopEdge();
+    gateway.addRoute('a', { matches: [{ path: PathMatch.prefix('/a') }], backend: GatewayBackend.external({ name: 'partner', hostname: 'a.example.net' }) });
+    gateway.addRoute('b', { backend: GatewayBackend.external({ name: 'partner', hostname: 'a.example.net', port: 80 }) });
+    expect(findObjects(synthObjects(chart), { kind: 'Service', name: 'partner' })).toHaveLength(1);
+  });
+
+  test('fails when two external backends of one gateway share a name but not the destination', () => {
     const { gateway } = shopEdge();
     gateway.addRoute('a', { matches: [{ path: PathMatch.prefix('/a') }], backend: GatewayBackend.external({ name: 'partner', hostname: 'a.example.net' }) });
     expect(validationErrorOf(() => gateway.addRoute('b', { backend: GatewayBackend.external({ name: 'partner', hostname: 'b.example.net' }) })).detail).toBe(
-      "external backend name 'partner' is used by two backends of one gateway; give each its own name",
+      "external backend name 'partner' already points to a.example.net:80 on this gateway, not b.example.net:80; give each external service its own name",
     );
   });
 
