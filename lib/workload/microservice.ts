@@ -240,6 +240,7 @@ export class Microservice extends Construct implements IMicroservice {
       image: toContainerImage(merged.image ?? this.baseProps.image),
       props: merged,
       ports: this.ports,
+      servicePorts: this.ports,
       serviceAccountName: this.serviceAccountName,
       podMetadata: this.baseProps.mesh?.podMetadata,
       mounts,

@@ -9,6 +9,7 @@ import { claimObjectName } from '../core/synth-validation';
 import { ValidationError } from '../core/validation-error';
 import { buildPodTemplate, PodTemplateInput } from './pod-template';
 import { AutoscalingProps } from './revision-props';
+import { ServicePort } from './service-port';
 
 /** Props of {@link Revision}; made by `Microservice.addRevision`. */
 export interface RevisionConstructProps extends PodTemplateInput {
@@ -18,6 +19,8 @@ export interface RevisionConstructProps extends PodTemplateInput {
   readonly externalSecretNames: readonly string[];
   /** The service's other live revisions. */
   readonly liveRevisions: readonly Revision[];
+  /** The ports of the service's stable Service, which the revision's own Service copies. */
+  readonly servicePorts: readonly ServicePort[];
 }
 
 /**
@@ -46,6 +49,7 @@ export class Revision extends Construct {
       podTemplate: k8s.toJson_PodTemplateSpec(template),
       configContents: props.configContents,
       externalSecretNames: props.externalSecretNames,
+      servicePorts: props.servicePorts.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),
     });
     this.name = revisionObjectName(props.serviceName, this.revisionId);
     const namespace = Chart.of(this).namespace;

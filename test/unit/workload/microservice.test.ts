@@ -121,6 +121,13 @@ describe('Microservice', () => {
     expect(pod.containers[0].envFrom).toEqual([{ secretRef: { name: 'platform-tls' } }]);
   });
 
+  test('changing only the Service port (not the container port) makes a new revision: its own Service copies the ports', () => {
+    const revision = (port: number) =>
+      new Microservice(newChart(), 'orders', { image: digestImage(), ports: [{ port, containerPort: 8080 }] }).revisions[0].revisionId;
+    expect(revision(80)).toBe(revision(80));
+    expect(revision(81)).not.toBe(revision(80));
+  });
+
   test('changing one byte of config makes a new revision and new names; the old objects stay as they were', () => {
     const before = synthService({ configs: [{ name: 'settings', literals: { LOG_LEVEL: 'info' } }] });
     const after = synthService({ configs: [{ name: 'settings', literals: { LOG_LEVEL: 'infO' } }] });
