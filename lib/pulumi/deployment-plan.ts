@@ -147,11 +147,17 @@ function dependencies(manifest: Manifest, entries: readonly NamedManifest[], byI
       if (rule.kind === 'DestinationRule' && rule.metadata.namespace === namespace && hosts.has((rule.spec as any)?.host)) {
         found.add(entry.logicalName);
       }
+    }    for (const host of hosts) {
+      const service = CLUSTER_SERVICE_HOST.exec(host);
+      if (service !== null) {
+        add('v1', 'Service', service[1], service[2]);
+      }
     }
   }
   if (manifest.kind === 'HTTPRoute' || manifest.kind === 'GRPCRoute') {
     for (const rule of spec.rules ?? []) {
-      for (const ref of rule.backendRefs ?? []) {
+      const mirrors = (rule.filters ?? []).flatMap((f: any) => (f.requestMirror?.backendRef ? [f.requestMirror.backendRef] : []));
+      for (const ref of [...(rule.backendRefs ?? []), ...mirrors]) {
         if ((ref.kind ?? 'Service') === 'Service' && (ref.group ?? '') === '') {
           add('v1', 'Service', ref.name, ref.namespace ?? namespace);
         }
@@ -210,3 +216,6 @@ function dependencyOrder(planned: readonly PlannedResource[]): PlannedResource[]
   }
   return ordered;
 }
+
+/** A Service's cluster-local host name: `<name>.<namespace>.svc.cluster.local`. */
+const CLUSTER_SERVICE_HOST = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.cluster\.local$/;

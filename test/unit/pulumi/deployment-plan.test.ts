@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { Microservice } from '../../../lib';
 import { planDeployment, PlannedResource } from '../../../lib/pulumi/deployment-plan';
+import { GatewayRoutingChart, InventoryChart } from '../../../examples/gateway-routing';
 import { MeshTrafficChart } from '../../../examples/mesh-traffic';
 import { ShopChart } from '../../../stacks/shop/shop-chart';
 import { digestImage, newChart } from '../../fixtures';
@@ -88,12 +89,14 @@ describe('planDeployment', () => {
     expect(planDeployment([chart], { skipAwait: true }).every((p) => (p.manifest.metadata.annotations as any)['pulumi.com/skipAwait'] === 'true')).toBe(true);
   });
 
-  test('routing edges, Istio: DestinationRule → the Deployments of its subsets, VirtualService → its DestinationRule', () => {
+  test('routing edges, Istio: DestinationRule → the Deployments of its subsets, VirtualService → its DestinationRule and Service', () => {
     const plan = planDeployment([bookinfo('istio')]);
     const deployments = plan.filter((p) => p.manifest.kind === 'Deployment' && p.manifest.metadata.name!.startsWith('reviews-'));
     expect(deployments).toHaveLength(3);
     expect(find(plan, 'DestinationRule', 'reviews').dependsOn.slice().sort()).toEqual(deployments.map((d) => d.logicalName).sort());
-    expect(find(plan, 'VirtualService', 'reviews').dependsOn).toEqual([find(plan, 'DestinationRule', 'reviews').logicalName]);
+    expect(find(plan, 'VirtualService', 'reviews').dependsOn.slice().sort()).toEqual(
+      [find(plan, 'DestinationRule', 'reviews').logicalName, find(plan, 'Service', 'reviews').logicalName].sort(),
+    );
   });
 
   test('routing edges, Linkerd: HTTPRoute → its backend Services; AuthorizationPolicy → its Server and authentication', () => {
@@ -105,5 +108,21 @@ describe('planDeployment', () => {
     expect(find(plan, 'AuthorizationPolicy', 'reviews-http').dependsOn.slice().sort()).toEqual(
       [find(plan, 'Server', 'reviews-http').logicalName, find(plan, 'MeshTLSAuthentication', 'reviews').logicalName].sort(),
     );
+  });
+
+  test('routing edges, Gateway API: an HTTPRoute waits for the Services it mirrors to, as for its backends', () => {
+    const app = new App();
+    const inventory = new InventoryChart(app, 'inventory');
+    const plan = planDeployment([inventory, new GatewayRoutingChart(app, 'gateway-routing', { inventory: inventory.inventory })]);
+    const mirroring = plan.filter((p) => p.manifest.kind === 'HTTPRoute' && JSON.stringify(p.manifest.spec).includes('requestMirror'));
+    expect(mirroring.length).toBeGreaterThan(0);
+    for (const route of mirroring) {
+      const mirrored = (route.manifest.spec as any).rules.flatMap((r: any) =>
+        (r.filters ?? []).flatMap((f: any) => (f.requestMirror ? [f.requestMirror.backendRef] : [])));
+      for (const ref of mirrored) {
+        const target = plan.find((p) => p.manifest.kind === 'Service' && p.manifest.metadata.name === ref.name)!;
+        expect(route.dependsOn).toContain(target.logicalName);
+      }
+    }
   });
 });
