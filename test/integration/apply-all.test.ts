@@ -2,10 +2,11 @@ import { App, Chart } from 'cdk8s';
 import { ConfigRolloutChart } from '../../examples/config-rollout';
 import { HelloServiceChart } from '../../examples/hello-service';
 import { TwoRevisionsChart } from '../../examples/two-revisions';
-import { Manifest, MeshProvider } from '../../lib';
+import { MeshProvider } from '../../lib';
 import { synthObjects } from '../../lib/testing';
 import { ShopChart } from '../../stacks/shop/shop-chart';
-import { applyServerSide, deleteNamespace, getLive, kubectlOk, pollFor, resourceType } from './kubectl';
+import { ensureNamespaces, expectAcceptedAndLive } from './apply-checked';
+import { deleteNamespace, kubectlOk, pollFor } from './kubectl';
 
 /** Every stack and example, as the charts a user would apply. */
 const charts: Array<[string, () => Chart]> = [
@@ -20,17 +21,6 @@ const charts: Array<[string, () => Chart]> = [
 
 const namespaces = new Set<string>();
 
-/** Examples deploy into a namespace the user has; create it as they would. */
-function ensureNamespaces(objects: readonly Manifest[]): void {
-  for (const namespace of new Set(objects.map((o) => o.metadata.namespace).filter((n): n is string => n !== undefined))) {
-    namespaces.add(namespace);
-    const declared = objects.some((o) => o.kind === 'Namespace' && o.metadata.name === namespace);
-    if (!declared && getLive('namespace', namespace) === undefined) {
-      kubectlOk(['create', 'namespace', namespace]);
-    }
-  }
-}
-
 afterAll(() => {
   for (const namespace of namespaces) {
     deleteNamespace(namespace);
@@ -40,20 +30,8 @@ afterAll(() => {
 describe('every stack and example is accepted by the real API server', () => {
   test.each(charts)('%s: server-side dry run, then applied, 0 errors', (_, makeChart) => {
     const objects = synthObjects(makeChart());
-    ensureNamespaces(objects.filter((o) => o.kind !== 'Namespace'));
-
-    const dryRun = applyServerSide(objects, { dryRun: true });
-    expect(dryRun.stderr).toBe('');
-    expect(dryRun.status).toBe(0);
-
-    const applied = applyServerSide(objects);
-    expect(applied.stderr).toBe('');
-    expect(applied.status).toBe(0);
-
-    for (const object of objects) {
-      const live = getLive(resourceType(object), object.metadata.name!, object.metadata.namespace);
-      expect(live?.metadata.name).toBe(object.metadata.name);
-    }
+    ensureNamespaces(objects.filter((o) => o.kind !== 'Namespace'), namespaces);
+    expectAcceptedAndLive(objects);
   });
 
   test('the controller manager turns a revision Deployment into its ReplicaSet', () => {

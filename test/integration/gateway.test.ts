@@ -5,7 +5,8 @@ import { SHOP_EDGE_NAMESPACE, ShopGatewayChart } from '../../examples/gateway-sh
 import { GatewayRendering, Manifest } from '../../lib';
 import { synthObjects } from '../../lib/testing';
 import { ShopChart } from '../../stacks/shop/shop-chart';
-import { applyServerSide, deleteNamespace, getLive, kubectlOk, liveResourceVersion, resourceType } from './kubectl';
+import { ensureNamespaces, expectAcceptedAndLive } from './apply-checked';
+import { applyServerSide, deleteNamespace, getLive, liveResourceVersion, resourceType } from './kubectl';
 
 /** Every gateway example as the charts a user would apply, backends first. */
 function exampleCharts(rendering: GatewayRendering): Array<[string, () => Chart[]]> {
@@ -34,17 +35,6 @@ function objectsOf(charts: readonly Chart[]): Manifest[] {
   return charts.flatMap((chart) => synthObjects(chart));
 }
 
-/** Examples deploy into namespaces the user has; create them as they would. */
-function ensureNamespaces(objects: readonly Manifest[]): void {
-  for (const namespace of new Set(objects.map((o) => o.metadata.namespace).filter((n): n is string => n !== undefined))) {
-    namespaces.add(namespace);
-    const declared = objects.some((o) => o.kind === 'Namespace' && o.metadata.name === namespace);
-    if (!declared && getLive('namespace', namespace) === undefined) {
-      kubectlOk(['create', 'namespace', namespace]);
-    }
-  }
-}
-
 afterAll(() => {
   for (const namespace of namespaces) {
     deleteNamespace(namespace);
@@ -71,19 +61,11 @@ describe('every gateway example is accepted by the real API server (Gateway API,
 
   test.each(cases)('%s: %s: server-side dry run (strict field validation), then applied, every field kept', (_, __, makeCharts) => {
     const objects = objectsOf(makeCharts());
-    ensureNamespaces(objects.filter((o) => o.kind !== 'Namespace'));
-
-    const dryRun = applyServerSide(objects, { dryRun: true });
-    expect(dryRun.stderr).toBe('');
-    expect(dryRun.status).toBe(0);
-
-    const applied = applyServerSide(objects);
-    expect(applied.stderr).toBe('');
-    expect(applied.status).toBe(0);
+    ensureNamespaces(objects.filter((o) => o.kind !== 'Namespace'), namespaces);
+    expectAcceptedAndLive(objects);
 
     for (const object of objects) {
       const live = getLive(resourceType(object), object.metadata.name!, object.metadata.namespace);
-      expect(live?.metadata.name).toBe(object.metadata.name);
       if (CRD_GROUPS.some((group) => object.apiVersion.startsWith(group))) {
         expect({ object: `${object.kind}/${object.metadata.name}`, spec: live!.spec }).toMatchObject({
           object: `${object.kind}/${object.metadata.name}`,

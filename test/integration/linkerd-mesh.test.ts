@@ -11,6 +11,7 @@ import {
   ServiceRoutes,
 } from '../../lib';
 import { synthObjects } from '../../lib/testing';
+import { expectAcceptedAndLive } from './apply-checked';
 import { applyServerSide, deleteNamespace, getLive, kubectlOk, liveResourceVersion, resourceType } from './kubectl';
 
 const NAMESPACE = 'linkerd-mesh';
@@ -90,16 +91,7 @@ describe('the Linkerd mesh provider against the real API server (Linkerd CRDs in
   });
 
   test('every object passes a server-side dry run with strict field validation, then is applied and live', () => {
-    const dryRun = applyServerSide(objects, { dryRun: true });
-    expect(dryRun.stderr).toBe('');
-    expect(dryRun.status).toBe(0);
-
-    const applied = applyServerSide(objects);
-    expect(applied.stderr).toBe('');
-    expect(applied.status).toBe(0);
-    for (const object of objects) {
-      expect(getLive(resourceType(object), object.metadata.name!, NAMESPACE)?.metadata.name).toBe(object.metadata.name);
-    }
+    expectAcceptedAndLive(objects);
   });
 
   test('the live Linkerd objects keep every field the provider wrote (nothing pruned as unknown)', () => {
