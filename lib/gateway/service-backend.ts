@@ -75,7 +75,7 @@ export function microserviceTarget(
  *   unknown port, an ambiguous default, or a gRPC route to a port not named
  *   for HTTP/2
  */
-export function backendPort(
+function backendPort(
   service: Microservice,
   port: string | number | undefined,
   what: string,

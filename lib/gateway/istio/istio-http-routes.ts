@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { HeaderModifier } from '../../traffic/header-rewrite';
-import { HeaderMatch, HttpMatch, MatchType, QueryParamMatch } from '../../traffic/http-match';
+import { istioConditions, istioHeaderOperations, istioStringMatches, istioUriMatches, segmentPrefix } from '../../mesh/istio/istio-http-match';
+import { HttpMatch, MatchType } from '../../traffic/http-match';
 import { toPercentages, Weighted } from '../../traffic/weights';
 import { BackendTarget } from '../backend-target';
 import { GatewayModel } from '../gateway-renderer';
@@ -79,8 +79,8 @@ function routeBody(route: GatewayRoute, scope: IConstruct): Record<string, unkno
     mirror: route.mirror && { host: hostOf(route.mirror.target), port: { number: route.mirror.target.port } },
     mirrorPercentage: route.mirror && { value: route.mirror.percentage },
     headers: route.headers && {
-      request: route.headers.request && istioHeaders(route.headers.request),
-      response: route.headers.response && istioHeaders(route.headers.response),
+      request: route.headers.request && istioHeaderOperations(route.headers.request),
+      response: route.headers.response && istioHeaderOperations(route.headers.response),
     },
   };
 }
@@ -116,17 +116,13 @@ function hostOf(target: BackendTarget): string {
  * its own entry, because the replacement differs (`/v2` and `/v2/`).
  */
 function httpBodies(route: HttpGatewayRoute, match: HttpMatch | undefined, name: string, base: Record<string, unknown>): Record<string, unknown>[] {
-  const conditions = match && {
-    headers: stringMatches(match.headers),
-    method: match.method && { exact: match.method },
-    queryParams: stringMatches(match.queryParams),
-  };
+  const conditions = match && istioConditions(match);
   const rewritePath = route.rewrite?.path;
   const redirectPath = route.redirect?.path;
   const replacesPrefix = rewritePath?.type === 'ReplacePrefixMatch' || redirectPath?.type === 'ReplacePrefixMatch';
   const path = match?.path;
   if (replacesPrefix && path !== undefined) {
-    const prefix = path.value.replace(/\/+$/, '');
+    const prefix = segmentPrefix(path);
     const replacement = (rewritePath ?? redirectPath)!.value;
     const withSlash = replacement.endsWith('/') ? replacement : `${replacement}/`;
     return [
@@ -134,14 +130,7 @@ function httpBodies(route: HttpGatewayRoute, match: HttpMatch | undefined, name:
       { name: `${name}-subpaths`, match: [{ uri: { prefix: `${prefix}/` }, ...conditions }], ...base, ...pathChange(route, withSlash) },
     ];
   }
-  const uris = path === undefined
-    ? [undefined]
-    : path.type !== MatchType.PREFIX
-      ? [stringMatch(path.type, path.value)]
-      : path.value.replace(/\/+$/, '') === ''
-        ? [{ prefix: '/' }]
-        : [{ exact: path.value.replace(/\/+$/, '') }, { prefix: `${path.value.replace(/\/+$/, '')}/` }];
-  const istioMatch = match === undefined ? undefined : uris.map((uri) => ({ uri, ...conditions }));
+  const istioMatch = match === undefined ? undefined : istioUriMatches(path).map((uri) => ({ uri, ...conditions }));
   return [{ name, match: istioMatch, ...base, ...pathChange(route, undefined) }];
 }
 
@@ -193,17 +182,5 @@ function grpcBody(match: GrpcMatch | undefined, name: string, base: Record<strin
       : method !== undefined
         ? { regex: `/[^/]+/${method}` }
         : undefined;
-  return { name, match: [{ uri, headers: stringMatches(match.headers) }], ...base };
-}
-
-function stringMatches(conditions: readonly (HeaderMatch | QueryParamMatch)[] | undefined): Record<string, unknown> | undefined {
-  return conditions?.length ? Object.fromEntries(conditions.map((c) => [c.name, stringMatch(c.type, c.value)])) : undefined;
-}
-
-function stringMatch(type: MatchType, value: string): Record<string, string> {
-  return type === MatchType.REGEX ? { regex: value } : { exact: value };
-}
-
-function istioHeaders(modifier: HeaderModifier): Record<string, unknown> {
-  return { set: modifier.set, add: modifier.add, remove: modifier.remove };
+  return { name, match: [{ uri, headers: istioStringMatches(match.headers) }], ...base };
 }

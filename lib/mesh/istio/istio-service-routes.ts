@@ -5,11 +5,10 @@ import { ValidationError } from '../../core/validation-error';
 import { LabelKeys } from '../../core/labels';
 import { CircuitBreaker } from '../../traffic/circuit-breaker';
 import { formatDuration } from '../../traffic/durations';
-import { HeaderModifier } from '../../traffic/header-rewrite';
-import { HttpMatch, MatchType } from '../../traffic/http-match';
 import { Route } from '../../traffic/route';
 import type { ServiceRoutes } from '../../traffic/service-routes';
 import { IMeshRoutesBinding } from '../mesh-provider';
+import { istioConditions, istioHeaderOperations, istioUriMatches } from './istio-http-match';
 import { toPercentages } from '../../traffic/weights';
 
 /**
@@ -89,7 +88,7 @@ function httpRoute(route: Route, host: string, routes: ServiceRoutes): Record<st
   const percentages = toPercentages(route.backends, (r) => r.track, `route '${route.name}'`, routes);
   return {
     name: route.name,
-    match: route.isCatchAll ? undefined : route.matches.flatMap(istioMatches),
+    match: route.isCatchAll ? undefined : route.matches.flatMap((m) => istioUriMatches(m.path).map((uri) => ({ uri, ...istioConditions(m) }))),
     route: percentages.map((b) => ({ destination: { host, subset: b.target.track }, weight: b.weight })),
     timeout: route.timeout,
     retries: route.fault !== undefined
@@ -104,45 +103,10 @@ function httpRoute(route: Route, host: string, routes: ServiceRoutes): Record<st
     mirror: route.mirror && { host, subset: route.mirror.revision.track },
     mirrorPercentage: route.mirror && { value: route.mirror.percentage },
     headers: route.headers && {
-      request: route.headers.request && istioHeaders(route.headers.request),
-      response: route.headers.response && istioHeaders(route.headers.response),
+      request: route.headers.request && istioHeaderOperations(route.headers.request),
+      response: route.headers.response && istioHeaderOperations(route.headers.response),
     },
   };
-}
-
-/**
- * One neutral match as Istio matches. A path prefix matches whole segments
- * (`/api` takes `/api` and `/api/x`, not `/apix`), which Istio's string
- * prefix does not, so it becomes an exact match plus a prefix with `/`.
- */
-function istioMatches(match: HttpMatch): Record<string, unknown>[] {
-  const rest = {
-    headers: match.headers?.length ? Object.fromEntries(match.headers.map((h) => [h.name, stringMatch(h.type, h.value)])) : undefined,
-    method: match.method && { exact: match.method },
-    queryParams: match.queryParams?.length
-      ? Object.fromEntries(match.queryParams.map((q) => [q.name, stringMatch(q.type, q.value)]))
-      : undefined,
-  };
-  const path = match.path;
-  if (path === undefined) {
-    return [rest];
-  }
-  if (path.type !== MatchType.PREFIX) {
-    return [{ uri: stringMatch(path.type, path.value), ...rest }];
-  }
-  const base = path.value.replace(/\/+$/, '');
-  if (base === '') {
-    return [{ uri: { prefix: '/' }, ...rest }];
-  }
-  return [{ uri: { exact: base }, ...rest }, { uri: { prefix: `${base}/` }, ...rest }];
-}
-
-function stringMatch(type: MatchType, value: string): Record<string, string> {
-  return type === MatchType.REGEX ? { regex: value } : { exact: value };
-}
-
-function istioHeaders(modifier: HeaderModifier): Record<string, unknown> {
-  return { set: modifier.set, add: modifier.add, remove: modifier.remove };
 }
 
 function circuitBreakerPolicy(breaker: CircuitBreaker | undefined, scope: Construct): Record<string, unknown> {

@@ -133,7 +133,7 @@ function laterCanWin(earlier: HttpMatch, later: HttpMatch): boolean {
 }
 
 /** Whether one request can meet both matches (false only when provably not). */
-export function mayOverlap(a: HttpMatch, b: HttpMatch): boolean {
+function mayOverlap(a: HttpMatch, b: HttpMatch): boolean {
   if (a.method !== undefined && b.method !== undefined && a.method !== b.method) {
     return false;
   }
