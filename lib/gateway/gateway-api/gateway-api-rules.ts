@@ -1,5 +1,5 @@
-import { HeaderModifier, HeaderRewrite } from '../../traffic/header-rewrite';
-import { HeaderMatch, HttpMatch, QueryParamMatch } from '../../traffic/http-match';
+import { gatewayApiConditions, gatewayApiHeaderFilter, gatewayApiMatch } from '../../traffic/gateway-api-form';
+import { HeaderRewrite } from '../../traffic/header-rewrite';
 import { BackendTarget } from '../backend-target';
 import { GatewayRoute, GrpcGatewayRoute, GrpcMatch, HttpGatewayRoute, ResolvedGatewayMirror } from '../gateway-route';
 
@@ -30,7 +30,7 @@ export function httpRouteRule(route: HttpGatewayRoute, namespace: string): Recor
   ];
   return {
     name: route.name,
-    matches: route.matches.length > 0 ? route.matches.map(httpMatch) : undefined,
+    matches: route.matches.length > 0 ? route.matches.map(gatewayApiMatch) : undefined,
     filters: filters.length > 0 ? filters : undefined,
     backendRefs: backendRefs(route, namespace),
     timeouts: route.timeout === undefined ? undefined : { request: route.timeout },
@@ -72,24 +72,11 @@ export function mirrorShare(percentage: number): Record<string, unknown> | undef
   return undefined;
 }
 
-function httpMatch(match: HttpMatch): Record<string, unknown> {
-  return {
-    path: match.path && { type: match.path.type, value: match.path.value },
-    headers: conditions(match.headers),
-    queryParams: conditions(match.queryParams),
-    method: match.method,
-  };
-}
-
 function grpcMatch(match: GrpcMatch): Record<string, unknown> {
   const method = match.service === undefined && match.method === undefined
     ? undefined
     : { type: 'Exact', service: match.service, method: match.method };
-  return { method, headers: conditions(match.headers) };
-}
-
-function conditions(matches: readonly (HeaderMatch | QueryParamMatch)[] | undefined): unknown[] | undefined {
-  return matches?.length ? matches.map((m) => ({ type: m.type, name: m.name, value: m.value })) : undefined;
+  return { method, headers: gatewayApiConditions(match.headers) };
 }
 
 function pathModifier(path: { type: string; value: string }): Record<string, string> {
@@ -98,15 +85,9 @@ function pathModifier(path: { type: string; value: string }): Record<string, str
 
 function headerFilters(headers: HeaderRewrite | undefined): Record<string, unknown>[] {
   return [
-    ...(headers?.request ? [{ type: 'RequestHeaderModifier', requestHeaderModifier: headerModifier(headers.request) }] : []),
-    ...(headers?.response ? [{ type: 'ResponseHeaderModifier', responseHeaderModifier: headerModifier(headers.response) }] : []),
+    ...(headers?.request ? [{ type: 'RequestHeaderModifier', requestHeaderModifier: gatewayApiHeaderFilter(headers.request) }] : []),
+    ...(headers?.response ? [{ type: 'ResponseHeaderModifier', responseHeaderModifier: gatewayApiHeaderFilter(headers.response) }] : []),
   ];
-}
-
-function headerModifier(modifier: HeaderModifier): Record<string, unknown> {
-  const pairs = (record: Readonly<Record<string, string>> | undefined) =>
-    record && Object.keys(record).length > 0 ? Object.entries(record).map(([name, value]) => ({ name, value })) : undefined;
-  return { set: pairs(modifier.set), add: pairs(modifier.add), remove: modifier.remove?.length ? [...modifier.remove] : undefined };
 }
 
 function mirrorFilters(mirror: ResolvedGatewayMirror | undefined, namespace: string): Record<string, unknown>[] {

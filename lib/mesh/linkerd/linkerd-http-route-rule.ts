@@ -1,5 +1,4 @@
-import { HeaderModifier } from '../../traffic/header-rewrite';
-import { HttpMatch } from '../../traffic/http-match';
+import { gatewayApiHeaderFilter, gatewayApiMatch } from '../../traffic/gateway-api-form';
 import type { Route } from '../../traffic/route';
 import type { ServicePort } from '../../workload/service-port';
 
@@ -19,34 +18,15 @@ export function linkerdRule(route: Route, port: ServicePort): Record<string, unk
   const request = route.headers?.request;
   const response = route.headers?.response;
   return {
-    matches: route.isCatchAll ? [{ path: { type: 'PathPrefix', value: '/' } }] : route.matches.map(linkerdMatch),
-    filters: request === undefined ? undefined : [{ type: 'RequestHeaderModifier', requestHeaderModifier: headerModifier(request) }],
+    matches: route.isCatchAll ? [{ path: { type: 'PathPrefix', value: '/' } }] : route.matches.map(gatewayApiMatch),
+    filters: request === undefined ? undefined : [{ type: 'RequestHeaderModifier', requestHeaderModifier: gatewayApiHeaderFilter(request) }],
     backendRefs: route.backends.map((backend) => ({
       kind: 'Service',
       name: backend.target.name,
       port: port.port,
       weight: backend.weight,
-      filters: response === undefined ? undefined : [{ type: 'ResponseHeaderModifier', responseHeaderModifier: headerModifier(response) }],
+      filters: response === undefined ? undefined : [{ type: 'ResponseHeaderModifier', responseHeaderModifier: gatewayApiHeaderFilter(response) }],
     })),
     timeouts: route.timeout === undefined ? undefined : { request: route.timeout },
-  };
-}
-
-function linkerdMatch(match: HttpMatch): Record<string, unknown> {
-  return {
-    path: match.path && { type: match.path.type, value: match.path.value },
-    headers: match.headers?.length ? match.headers.map((h) => ({ name: h.name, type: h.type, value: h.value })) : undefined,
-    method: match.method,
-    queryParams: match.queryParams?.length ? match.queryParams.map((q) => ({ name: q.name, type: q.type, value: q.value })) : undefined,
-  };
-}
-
-function headerModifier(modifier: HeaderModifier): Record<string, unknown> {
-  const entries = (record: Readonly<Record<string, string>> | undefined) =>
-    record === undefined || Object.keys(record).length === 0 ? undefined : Object.entries(record).map(([name, value]) => ({ name, value }));
-  return {
-    set: entries(modifier.set),
-    add: entries(modifier.add),
-    remove: modifier.remove?.length ? [...modifier.remove] : undefined,
   };
 }
