@@ -53,20 +53,36 @@ export interface RouteProps {
 
 /** A validated retry policy. */
 export interface ResolvedRetries {
+  /** Retries after the first try. */
   readonly attempts: number;
+  /**
+   * Time allowed for each try, formatted.
+   * @default - the route's timeout
+   */
   readonly perTryTimeout?: string;
+  /** What counts as failed, without duplicates. */
   readonly retryOn: readonly RetryOn[];
 }
 
 /** A validated mirror. */
 export interface ResolvedMirror {
+  /** The revision receiving the copies. */
   readonly revision: Revision;
+  /** The share of requests copied, in (0, 100]. */
   readonly percentage: number;
 }
 
 /** A validated fault. */
 export interface ResolvedFault {
+  /**
+   * The delay (formatted) and the share of requests delayed.
+   * @default - no delay
+   */
   readonly delay?: { readonly delay: string; readonly percentage: number };
+  /**
+   * The status returned and the share of requests aborted.
+   * @default - no abort
+   */
   readonly abort?: { readonly httpStatus: number; readonly percentage: number };
 }
 
@@ -81,10 +97,30 @@ export interface Route {
   readonly matches: readonly HttpMatch[];
   /** The revisions and their proportional weights. */
   readonly backends: readonly Weighted<Revision>[];
+  /**
+   * The time allowed for the whole request, formatted.
+   * @default - no timeout
+   */
   readonly timeout?: string;
+  /**
+   * How failed requests are retried.
+   * @default - no retries
+   */
   readonly retries?: ResolvedRetries;
+  /**
+   * Faults injected.
+   * @default - none
+   */
   readonly fault?: ResolvedFault;
+  /**
+   * The revision receiving copies of the requests.
+   * @default - none
+   */
   readonly mirror?: ResolvedMirror;
+  /**
+   * Header changes, names lower-cased.
+   * @default - none
+   */
   readonly headers?: HeaderRewrite;
   /** True when the route takes every request. */
   readonly isCatchAll: boolean;
