@@ -126,9 +126,25 @@ interface GatewayRouteBase {
   readonly hostnames: readonly string[];
   /** Where requests go, weighted; empty for a redirect. */
   readonly targets: readonly BackendTarget[];
+  /**
+   * Header changes, names lower-cased.
+   * @default - none
+   */
   readonly headers?: HeaderRewrite;
+  /**
+   * The time allowed for the whole request, formatted.
+   * @default - no timeout
+   */
   readonly timeout?: string;
+  /**
+   * How failed requests are retried.
+   * @default - no retries
+   */
   readonly retries?: ResolvedRetries;
+  /**
+   * Where copies of the requests go.
+   * @default - none
+   */
   readonly mirror?: ResolvedGatewayMirror;
 }
 
@@ -137,7 +153,15 @@ export interface HttpGatewayRoute extends GatewayRouteBase {
   readonly kind: 'HTTPRoute';
   /** Any one of these matches; empty for every request. */
   readonly matches: readonly HttpMatch[];
+  /**
+   * The redirect answered instead of forwarding.
+   * @default - none
+   */
   readonly redirect?: ResolvedRedirect;
+  /**
+   * Changes to the URL before forwarding.
+   * @default - none
+   */
   readonly rewrite?: UrlRewrite;
 }
 
