@@ -1,9 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { AnnotationKeys, LabelKeys } from '../core/labels';
-import { assertDnsLabel, DNS_LABEL_MAX_LENGTH } from '../core/names';
-import { ValidationError } from '../core/validation-error';
 import { ContainerImage } from './container-image';
+import { renderContainerData } from './container-data';
 import { ProbePortTarget } from './probe';
 import { renderResources } from './resources';
 import { RevisionProps } from './revision-props';
@@ -49,9 +48,6 @@ export interface PodTemplateInput {
   };
 }
 
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const TMP_VOLUME = 'tmp';
-
 /**
  * The pod template of a revision, without the revision label (which is the
  * hash of this template and of the config it uses).
@@ -60,51 +56,7 @@ export function buildPodTemplate(input: PodTemplateInput, scope: IConstruct): k8
   const { props } = input;
   input.image.validate(scope);
   const security = renderSecurityContext(props.security ?? {}, scope);
-  const volumes: k8s.Volume[] = [];
-  const volumeMounts: k8s.VolumeMount[] = [];
-  const envFrom: k8s.EnvFromSource[] = [];
-  const mountPaths = new Map<string, string>();
-  const mountAt = (path: string, volume: k8s.Volume, what: string) => {
-    if (!path.startsWith('/') || path === '/' || path.includes('..') || path.includes(':')) {
-      throw new ValidationError(`${what} mountPath must be an absolute directory other than '/', without '..' or ':', got '${path}'`, scope);
-    }
-    const normalized = path.replace(/\/+$/, '');
-    const taken = mountPaths.get(normalized);
-    if (taken !== undefined) {
-      throw new ValidationError(`${what} mountPath '${path}' is already used by ${taken}; mount each source in its own directory`, scope);
-    }
-    mountPaths.set(normalized, what);
-    volumes.push(volume);
-    volumeMounts.push({ name: volume.name, mountPath: normalized, readOnly: volume.emptyDir === undefined });
-  };
-
-  if (security.readOnlyRootFilesystem) {
-    mountAt('/tmp', { name: TMP_VOLUME, emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }, 'the writable /tmp');
-  }
-  for (const mount of input.mounts) {
-    const what = `${mount.kind === 'ConfigMap' ? 'config' : 'secret'} '${mount.logicalName}'`;
-    if (mount.mountPath === undefined) {
-      envFrom.push(
-        mount.kind === 'ConfigMap'
-          ? { configMapRef: { name: mount.objectName } }
-          : { secretRef: { name: mount.objectName } },
-      );
-      continue;
-    }
-    const volumeName = `${mount.kind === 'ConfigMap' ? 'config' : 'secret'}-${mount.logicalName}`;
-    assertDnsLabel(`volume name '${volumeName}' (from ${what})`, volumeName, DNS_LABEL_MAX_LENGTH, scope);
-    const source = mount.kind === 'ConfigMap'
-      ? { configMap: { name: mount.objectName } }
-      : { secret: { secretName: mount.objectName } };
-    mountAt(mount.mountPath, { name: volumeName, ...source }, what);
-  }
-
-  const env: k8s.EnvVar[] = Object.keys(props.env ?? {}).sort().map((name) => {
-    if (!ENV_NAME.test(name)) {
-      throw new ValidationError(`env name '${name}' is invalid: use letters, digits, '_', '-' or '.', not starting with a digit`, scope);
-    }
-    return { name, value: props.env![name] };
-  });
+  const { env, envFrom, volumes, volumeMounts } = renderContainerData(input.mounts, props.env ?? {}, security.readOnlyRootFilesystem === true, scope);
 
   const probe = (role: string, p: RevisionProps['readiness']) => p?.render(role, input.ports, scope);
   const defaultReadiness = input.ports.length > 0 && props.readiness === undefined
