@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { ValidationError } from '../core/validation-error';
 import { resolveRevisionBackends } from '../traffic/route';
 import { RouteBackend } from '../traffic/route-backend';
+import { admissionProblem } from '../workload/ingress-admission';
 import type { Microservice } from '../workload/microservice';
 import { revisionService } from '../workload/revision-service';
 import { ServicePort } from '../workload/service-port';
@@ -64,7 +65,7 @@ export function microserviceTarget(
     weight,
     description,
     home: service,
-    admissionProblem: (gatewayNamespace) => admissionProblem(service, gatewayNamespace),
+    admissionProblem: (gatewayNamespace) => admissionProblem(service, gatewayNamespace, "the gateway's proxies"),
   };
 }
 
@@ -115,21 +116,4 @@ function backendPort(
     );
   }
   return found;
-}
-
-/** What keeps the gateway's proxies out of `service`, with the fix. */
-function admissionProblem(service: Microservice, gatewayNamespace: string): string | undefined {
-  const guarded = service.node.tryFindChild('NetworkPolicy') !== undefined || service.mesh !== undefined;
-  const admitted = service.allowIngressFrom.some((peer) => peer.isAnywhere || peer.namespaceName === gatewayNamespace);
-  if (!guarded || admitted) {
-    return undefined;
-  }
-  const guards = [
-    ...(service.node.tryFindChild('NetworkPolicy') !== undefined ? ['NetworkPolicy'] : []),
-    ...(service.mesh !== undefined ? ['mesh authorization'] : []),
-  ].join(' and ');
-  return (
-    `${service.serviceName} admits only its declared callers (${guards}), so the gateway's proxies in namespace '${gatewayNamespace}' would be refused; ` +
-    `add allowIngressFrom: [IngressPeer.namespace('${gatewayNamespace}')] to ${service.serviceName}`
-  );
 }
