@@ -315,18 +315,21 @@ export class Microservice extends Construct implements IMicroservice {
   }
 }
 
+/** The props that choose how a revision scales; a revision sets at most one. */
+const SCALE_PROPS = ['replicas', 'autoscaling', 'eventScaling'] as const;
+
 /**
  * The service's revision props overridden by those given (an `undefined` prop
- * does not override). Scale is one choice: a revision that sets `replicas`
- * runs fixed replicas even if the service autoscales, and the other way round.
+ * does not override). Scale is one choice: a revision that sets `replicas`,
+ * `autoscaling` or `eventScaling` drops the service's other ones, e.g. it runs
+ * fixed replicas even if the service autoscales.
  */
 function mergeRevisionProps(base: RevisionProps, overrides: RevisionProps): RevisionProps {
   const merged: Record<string, unknown> = { ...base };
-  if (overrides.replicas !== undefined) {
-    delete merged.autoscaling;
-  }
-  if (overrides.autoscaling !== undefined) {
-    delete merged.replicas;
+  if (SCALE_PROPS.some((key) => overrides[key] !== undefined)) {
+    for (const key of SCALE_PROPS) {
+      delete merged[key];
+    }
   }
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) {
@@ -336,11 +339,23 @@ function mergeRevisionProps(base: RevisionProps, overrides: RevisionProps): Revi
   return merged as RevisionProps;
 }
 
-/** @throws ValidationError when props ask for fixed replicas and autoscaling at once */
+/** @throws ValidationError when props choose more than one of fixed replicas, autoscaling and event scaling */
 function assertOneScale(props: RevisionProps, what: string, scope: Construct): void {
   if (props.replicas !== undefined && props.autoscaling !== undefined) {
     throw new ValidationError(
       `${what} sets both replicas (${props.replicas}) and autoscaling, and the autoscaler would override the replicas; set one of them`,
+      scope,
+    );
+  }
+  if (props.eventScaling !== undefined && props.autoscaling !== undefined) {
+    throw new ValidationError(
+      `${what} sets both autoscaling and eventScaling, and KEDA refuses to scale a Deployment another HorizontalPodAutoscaler scales; set one of them`,
+      scope,
+    );
+  }
+  if (props.eventScaling !== undefined && props.replicas !== undefined) {
+    throw new ValidationError(
+      `${what} sets both replicas (${props.replicas}) and eventScaling, and KEDA would override the replicas; set one of them`,
       scope,
     );
   }

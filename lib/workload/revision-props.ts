@@ -1,3 +1,4 @@
+import type { EventScalingProps } from '../serverless/keda/event-scaling-props';
 import { ConfigSource, ExistingSecretReference } from './config-source';
 import { ContainerImage } from './container-image';
 import { Probe } from './probe';
@@ -27,9 +28,9 @@ export interface AutoscalingProps {
 }
 
 /**
- * What one revision of a service runs. Everything here except `replicas` and
- * `autoscaling` is part of the revision identity: change a byte and a new
- * revision (new object names) is made.
+ * What one revision of a service runs. Everything here except its scale
+ * (`replicas`, `autoscaling`, `eventScaling`) is part of the revision
+ * identity: change a byte and a new revision (new object names) is made.
  */
 export interface RevisionProps {
   /**
@@ -105,4 +106,11 @@ export interface RevisionProps {
    * @default - the service's autoscaling, else fixed replicas
    */
   readonly autoscaling?: AutoscalingProps;
+  /**
+   * Scale the revision on events (queues, streams, schedules) with a KEDA
+   * ScaledObject instead of fixed replicas or `autoscaling`; down to zero
+   * when idle. Not part of the revision identity.
+   * @default - the service's eventScaling, else fixed replicas
+   */
+  readonly eventScaling?: EventScalingProps;
 }

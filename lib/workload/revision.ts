@@ -7,6 +7,8 @@ import { revisionObjectName } from '../core/names';
 import { revisionId } from '../core/revision-id';
 import { claimObjectName } from '../core/synth-validation';
 import { ValidationError } from '../core/validation-error';
+import { EventScaler } from '../serverless/keda/event-scaler';
+import { RevisionSecret } from '../serverless/keda/trigger-auth';
 import { buildPodTemplate, PodTemplateInput } from './pod-template';
 import { AutoscalingProps } from './revision-props';
 import { ServicePort } from './service-port';
@@ -25,8 +27,8 @@ export interface RevisionConstructProps extends PodTemplateInput {
 
 /**
  * One immutable revision of a service: a Deployment `<service>-<revision id>`
- * (plus its autoscaler and disruption budget) whose pod template never
- * changes. Any change of image, command, env, config content, resources,
+ * (plus its autoscaler or KEDA ScaledObject, and disruption budget) whose pod
+ * template never changes. Any change of image, command, env, config content, resources,
  * probes or security makes a new revision with new names.
  */
 export class Revision extends Construct {
@@ -36,7 +38,7 @@ export class Revision extends Construct {
   public readonly name: string;
   /** The stack's name for this revision, e.g. 'stable' or 'canary'. */
   public readonly track: string;
-  /** Fixed replica count, or `undefined` when autoscaled. */
+  /** Fixed replica count, or `undefined` when autoscaled or scaled on events. */
   public readonly replicas: number | undefined;
   /** The revision's Deployment. */
   public readonly deployment: ApiObject;
@@ -55,8 +57,8 @@ export class Revision extends Construct {
     const namespace = Chart.of(this).namespace;
     const revisionLabels = { ...props.labels, [LabelKeys.REVISION]: this.revisionId };
     const selector = { [LabelKeys.NAME]: props.serviceName, [LabelKeys.REVISION]: this.revisionId };
-    const { autoscaling } = props.props;
-    this.replicas = autoscaling ? undefined : checkReplicas(props.props.replicas ?? 1, this);
+    const { autoscaling, eventScaling } = props.props;
+    this.replicas = autoscaling || eventScaling ? undefined : checkReplicas(props.props.replicas ?? 1, this);
 
     const twin = props.liveRevisions.find((r) => r.revisionId === this.revisionId);
     if (twin !== undefined) {
@@ -89,7 +91,15 @@ export class Revision extends Construct {
       });
     }
 
-    const fewestReplicas = autoscaling ? autoscaling.minReplicas : this.replicas!;
+    const eventScaler = eventScaling && new EventScaler(this, 'EventScaler', {
+      name: this.name,
+      labels: revisionLabels,
+      deploymentName: this.name,
+      scaling: eventScaling,
+      secrets: revisionSecrets(props),
+    });
+
+    const fewestReplicas = autoscaling ? autoscaling.minReplicas : eventScaler ? eventScaler.minReplicas : this.replicas!;
     if (fewestReplicas > 1) {
       new L1.PodDisruptionBudget(this, 'DisruptionBudget', {
         metadata: { name: this.name, labels: revisionLabels },
@@ -103,6 +113,16 @@ export class Revision extends Construct {
 function mutableImageAnnotation(template: k8s.PodTemplateSpec): Record<string, string> | undefined {
   const value = template.metadata?.annotations?.[AnnotationKeys.MUTABLE_IMAGES];
   return value === undefined ? undefined : { [AnnotationKeys.MUTABLE_IMAGES]: value };
+}
+
+/** The revision's content-hashed Secrets, by the logical names the service declares them under. */
+function revisionSecrets(props: RevisionConstructProps): RevisionSecret[] {
+  return (props.props.secrets ?? []).map((source) => ({
+    logicalName: source.name,
+    // a content-hashed name never equals the logical name, as an existing Secret's does
+    objectName: props.mounts.find((m) => m.kind === 'Secret' && m.logicalName === source.name && m.objectName !== source.name)!.objectName,
+    keys: [...Object.keys(source.literals ?? {}), ...Object.keys(source.files ?? {})].sort(),
+  }));
 }
 
 function checkReplicas(replicas: number, scope: Construct): number {

@@ -1,0 +1,13 @@
+export type { CronTriggerProps } from './cron-trigger';
+export { EventScaler } from './event-scaler';
+export type { EventScalerProps } from './event-scaler';
+export type { EventScalingProps } from './event-scaling-props';
+export type { KafkaSaslMode, KafkaTriggerProps } from './kafka-trigger';
+export type { RabbitMqScaleMode, RabbitMqTriggerProps } from './rabbitmq-trigger';
+export type { RedisConnectionProps } from './redis-connection';
+export type { RedisListTriggerProps } from './redis-list-trigger';
+export type { RedisStreamTriggerProps } from './redis-stream-trigger';
+export { ScaleTrigger } from './scale-trigger';
+export { TriggerAuth } from './trigger-auth';
+export type { ResolvedTriggerAuth, RevisionSecret, SecretTargetRef, TriggerAuthContext } from './trigger-auth';
+export type { RenderedTrigger, TriggerContext } from './trigger-rendering';
