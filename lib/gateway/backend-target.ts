@@ -25,6 +25,13 @@ export interface BackendTarget {
   readonly port: number;
   /** The share, proportional to the other targets' weights; 0 for none. */
   readonly weight: number;
+  /**
+   * The Host header requests must carry to reach the target, e.g. a Knative
+   * function's cluster-local domain, by which Knative's ingress routes; the
+   * route rewrites the Host to it.
+   * @default - the client's Host, unchanged
+   */
+  readonly hostname?: string;
   /** How messages name the target, e.g. `orders revision 'canary'`. */
   readonly description: string;
   /**

@@ -202,7 +202,38 @@ export function resolveHttpRoute(name: string, props: GatewayRouteProps, binding
       throw new ValidationError(`${what} rewrite changes nothing; give it path or hostname, or drop it`, scope);
     }
   }
-  return { kind: 'HTTPRoute', matches: matches.filter((m) => !isCatchAll(m)), redirect, rewrite: props.rewrite, ...resolveCommon(name, props, props.backend, binding) };
+  const common = resolveCommon(name, props, props.backend, binding);
+  const rewrite = withTargetHostname(what, props.rewrite, common.targets, scope);
+  return { kind: 'HTTPRoute', matches: matches.filter((m) => !isCatchAll(m)), redirect, rewrite, ...common };
+}
+
+/**
+ * The route's URL rewrite with the Host its targets need (a function behind
+ * Knative's ingress), which must be one for all of them.
+ *
+ * @throws ValidationError when targets need different Hosts, only some need
+ *   one, or the route rewrites the Host to something else
+ */
+function withTargetHostname(what: string, rewrite: UrlRewrite | undefined, targets: readonly BackendTarget[], scope: IConstruct): UrlRewrite | undefined {
+  const needed = [...new Set(targets.map((t) => t.hostname))];
+  const hostname = needed[0];
+  if (hostname === undefined && needed.length <= 1) {
+    return rewrite;
+  }
+  if (needed.length > 1) {
+    throw new ValidationError(
+      `${what} splits requests across ${targets.map((t) => t.description).join(', ')}, which need different Host headers; ` +
+        'give each its own route (split a function\'s traffic with its own traffic targets)',
+      scope,
+    );
+  }
+  if (rewrite?.hostname !== undefined && rewrite.hostname !== hostname) {
+    throw new ValidationError(
+      `${what} rewrites the Host to '${rewrite.hostname}', but ${targets[0].description} is reached only by Host '${hostname}'; drop rewrite.hostname`,
+      scope,
+    );
+  }
+  return { ...rewrite, hostname };
 }
 
 /**

@@ -35,6 +35,28 @@ export interface IMeshProvider {
    * returns what must hear of its routes as they are added.
    */
   bindRoutes(scope: Construct, id: string, routes: ServiceRoutes): IMeshRoutesBinding;
+  /**
+   * Emits what one serverless function in the mesh needs: admission of the
+   * workloads that deliver its requests (Knative's activator, autoscaler and
+   * ingress), everything else denied.
+   */
+  bindFunction(scope: Construct, id: string, fn: MeshFunction): void;
+}
+
+/** A serverless function in the mesh, as the mesh sees it. */
+export interface MeshFunction {
+  /** The function's name. */
+  readonly name: string;
+  /** Its namespace. */
+  readonly namespace: string;
+  /** Labels of the objects made for it. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Labels that select every pod of the function, all revisions. */
+  readonly podSelector: Readonly<Record<string, string>>;
+  /** The namespaces whose workloads call the pods: Knative's own and its ingress. */
+  readonly callerNamespaces: readonly string[];
+  /** The pod ports they call (Knative's queue-proxy). */
+  readonly ports: readonly number[];
 }
 
 /** A routing table's place in the mesh. */

@@ -1,9 +1,9 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { validateManifestsAtSynth } from '../core/synth-validation';
 import { ValidationError } from '../core/validation-error';
 import type { ServiceRoutes } from '../traffic/service-routes';
 import type { Microservice } from '../workload/microservice';
-import { IMeshProvider, IMeshRoutesBinding, IMeshServiceBinding, MeshPodMetadata } from './mesh-provider';
+import { IMeshProvider, IMeshRoutesBinding, IMeshServiceBinding, MeshFunction, MeshPodMetadata } from './mesh-provider';
 
 /** Props of {@link Mesh}. */
 export interface MeshProps {
@@ -65,11 +65,24 @@ export class Mesh extends Construct {
         service,
       );
     }
-    if (!this.namespaces.has(namespace)) {
-      this.namespaces.add(namespace);
-      this.provider.bindNamespace(this, `Namespace-${namespace}`, namespace);
-    }
+    this.joinNamespace(namespace);
     this.bindings.set(service, this.provider.bindService(this, `${namespace}-${service.serviceName}`, service));
+  }
+
+  /**
+   * Adds a serverless function; `ServerlessFunction` calls this for its
+   * `mesh` prop.
+   *
+   * @param scope the function, which errors name
+   * @throws ValidationError when a function of that name is in the namespace's mesh already
+   */
+  public addFunction(fn: MeshFunction, scope: IConstruct): void {
+    const id = `${fn.namespace}-function-${fn.name}`;
+    if (this.node.tryFindChild(id) !== undefined) {
+      throw new ValidationError(`function ${fn.name} joined mesh '${this.node.id}' twice; pass the mesh once`, scope);
+    }
+    this.joinNamespace(fn.namespace);
+    this.provider.bindFunction(this, id, fn);
   }
 
   /**
@@ -109,5 +122,13 @@ export class Mesh extends Construct {
     }
     this.routedServices.add(service);
     return this.provider.bindRoutes(routes, 'Mesh', routes);
+  }
+
+  /** Emits the namespace's baseline (mTLS, default deny) once. */
+  private joinNamespace(namespace: string): void {
+    if (!this.namespaces.has(namespace)) {
+      this.namespaces.add(namespace);
+      this.provider.bindNamespace(this, `Namespace-${namespace}`, namespace);
+    }
   }
 }

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import type { ServiceRoutes } from '../../traffic/service-routes';
 import type { Microservice } from '../../workload/microservice';
-import { IMeshProvider, IMeshRoutesBinding, IMeshServiceBinding, MeshPodMetadata } from '../mesh-provider';
+import { IMeshProvider, IMeshRoutesBinding, IMeshServiceBinding, MeshFunction, MeshPodMetadata } from '../mesh-provider';
+import { IstioFunctionSecurity } from './istio-function-security';
 import { IstioNamespaceSecurity } from './istio-namespace-security';
 import { IstioServiceRoutes } from './istio-service-routes';
 import { IstioServiceSecurity } from './istio-service-security';
@@ -43,5 +44,9 @@ export class IstioProvider implements IMeshProvider {
 
   public bindRoutes(scope: Construct, id: string, routes: ServiceRoutes): IMeshRoutesBinding {
     return new IstioServiceRoutes(scope, id, routes);
+  }
+
+  public bindFunction(scope: Construct, id: string, fn: MeshFunction): void {
+    new IstioFunctionSecurity(scope, id, fn);
   }
 }

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import type { ServiceRoutes } from '../../traffic/service-routes';
 import type { Microservice } from '../../workload/microservice';
-import { IMeshProvider, IMeshRoutesBinding, IMeshServiceBinding, MeshPodMetadata } from '../mesh-provider';
+import { IMeshProvider, IMeshRoutesBinding, IMeshServiceBinding, MeshFunction, MeshPodMetadata } from '../mesh-provider';
+import { LinkerdFunctionSecurity } from './linkerd-function-security';
 import { LinkerdAnnotations } from './linkerd-api';
 import { LinkerdServiceRoutes } from './linkerd-service-routes';
 import { LinkerdServiceSecurity } from './linkerd-service-security';
@@ -69,5 +70,9 @@ export class LinkerdProvider implements IMeshProvider {
 
   public bindRoutes(scope: Construct, id: string, routes: ServiceRoutes): IMeshRoutesBinding {
     return new LinkerdServiceRoutes(scope, id, routes);
+  }
+
+  public bindFunction(scope: Construct, id: string, fn: MeshFunction): void {
+    new LinkerdFunctionSecurity(scope, id, fn);
   }
 }
