@@ -42,9 +42,10 @@ const SKIP_AWAIT = 'pulumi.com/skipAwait';
  * - revision objects are replace-only: any change but scale (a Deployment's
  *   `spec.replicas`, an autoscaler's bounds and metrics) replaces them;
  * - a Deployment waits for the ConfigMaps and Secrets it mounts, an autoscaler
- *   or disruption budget for its Deployment, a Service for the Deployments it
- *   selects (traffic never moves to what does not exist yet), and everything
- *   for its Namespace;
+ *   or disruption budget for its Deployment, a KEDA ScaledObject for its
+ *   Deployment and TriggerAuthentications, a TriggerAuthentication for its
+ *   Secrets, a Service for the Deployments it selects (traffic never moves to
+ *   what does not exist yet), and everything for its Namespace;
  * - Secret data is marked secret.
  */
 export function planDeployment(charts: readonly Chart[], options: DeploymentPlanOptions = {}): PlannedResource[] {
@@ -119,6 +120,21 @@ function dependencies(manifest: Manifest, entries: readonly NamedManifest[], byI
   }
   if (manifest.kind === 'HorizontalPodAutoscaler' && spec.scaleTargetRef) {
     add(spec.scaleTargetRef.apiVersion, spec.scaleTargetRef.kind, spec.scaleTargetRef.name, namespace);
+  }
+  if (manifest.apiVersion.startsWith('keda.sh/') && manifest.kind === 'ScaledObject') {
+    const target = spec.scaleTargetRef ?? {};
+    add(target.apiVersion ?? 'apps/v1', target.kind ?? 'Deployment', target.name, namespace);
+    for (const trigger of spec.triggers ?? []) {
+      const auth = trigger.authenticationRef;
+      if (auth !== undefined && (auth.kind ?? 'TriggerAuthentication') === 'TriggerAuthentication') {
+        add(manifest.apiVersion, 'TriggerAuthentication', auth.name, namespace);
+      }
+    }
+  }
+  if (manifest.apiVersion.startsWith('keda.sh/') && manifest.kind === 'TriggerAuthentication') {
+    for (const ref of spec.secretTargetRef ?? []) {
+      add('v1', 'Secret', ref.name, namespace);
+    }
   }
   const selectedDeployments = (selector: Record<string, string>) => {
     for (const entry of entries) {

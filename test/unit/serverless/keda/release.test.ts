@@ -1,0 +1,51 @@
+import { Microservice, releaseSteps } from '../../../../lib';
+import { objectRole } from '../../../../lib/core/object-role';
+import { planDeployment } from '../../../../lib/pulumi/deployment-plan';
+import { ScaleTrigger, TriggerAuth } from '../../../../lib/serverless/keda';
+import { synthObjects } from '../../../../lib/testing';
+import { digestImage, newChart } from '../../../fixtures';
+
+/** A worker whose trigger authenticates with one of its own Secrets. */
+function worker(image = digestImage()) {
+  const chart = newChart();
+  new Microservice(chart, 'orders', {
+    image,
+    secrets: [{ name: 'amqp', literals: { url: 'amqp://orders:secret@rabbitmq:5672/' } }],
+    eventScaling: {
+      maxReplicas: 10,
+      triggers: [ScaleTrigger.rabbitMq({ queueName: 'orders', mode: 'QueueLength', value: 20, auth: TriggerAuth.fromServiceSecret('amqp', { host: 'url' }) })],
+    },
+  });
+  return chart;
+}
+
+const names = (objects: readonly { kind: string; metadata: { name?: string } }[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`.replace(/[0-9a-f]{10}/g, '#'));
+
+describe('KEDA objects in a release', () => {
+  test('the ScaledObject and TriggerAuthentication are revision objects, made with their Deployment after it', () => {
+    const objects = synthObjects(worker());
+    expect(objects.filter((o) => o.apiVersion === 'keda.sh/v1alpha1').map(objectRole)).toEqual(['revision', 'revision']);
+    const [, create] = releaseSteps([], objects);
+    expect(names(create.objects)).toEqual(['Secret/orders-amqp-#', 'Deployment/orders-#', 'TriggerAuthentication/orders-#', 'ScaledObject/orders-#']);
+  });
+
+  test('a new revision creates its own KEDA objects and retires the old ones, the ScaledObject before its Deployment', () => {
+    const before = synthObjects(worker());
+    const after = synthObjects(worker(digestImage('ghcr.io/acme/app', 'b')));
+    const [, create, , retire] = releaseSteps(before, after);
+    expect(names(create.objects)).toEqual(['Deployment/orders-#', 'TriggerAuthentication/orders-#', 'ScaledObject/orders-#']);
+    expect(names(retire.objects)).toEqual(['ScaledObject/orders-#', 'TriggerAuthentication/orders-#', 'Deployment/orders-#']);
+  });
+
+  test('Pulumi: the ScaledObject waits for its Deployment and TriggerAuthentication, which waits for its Secret', () => {
+    const plan = planDeployment([worker()]);
+    const logical = (kind: string) => plan.find((p) => p.manifest.kind === kind)!;
+    expect(logical('ScaledObject').logicalName).toBe('test/orders/stable/EventScaler/Resource');
+    expect(logical('ScaledObject').dependsOn.slice().sort()).toEqual([logical('Deployment').logicalName, logical('TriggerAuthentication').logicalName].sort());
+    expect(logical('TriggerAuthentication').dependsOn).toEqual([logical('Secret').logicalName]);
+    const position = (kind: string) => plan.indexOf(logical(kind));
+    expect(position('Secret')).toBeLessThan(position('TriggerAuthentication'));
+    expect(position('TriggerAuthentication')).toBeLessThan(position('ScaledObject'));
+    expect(position('Deployment')).toBeLessThan(position('ScaledObject'));
+  });
+});
