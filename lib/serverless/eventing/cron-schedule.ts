@@ -1,25 +1,5 @@
 import { timeZoneProblem } from './time-zone';
 
-/**
- * A cron schedule as Knative's PingSource reads it: robfig/cron v3's
- * `ParseStandard` (five fields or a descriptor, optionally after a
- * `CRON_TZ=<zone> ` or `TZ=<zone> ` prefix), minus the `@every` descriptor,
- * which the PingSource webhook refuses.
- *
- * Fields are minute (0-59), hour (0-23), day of month (1-31), month (1-12
- * or jan-dec) and day of week (0-6 or sun-sat, 0 is Sunday). A field is a
- * comma-separated list of items; an item is `*` or `?` (every value), a
- * value, or a range `a-b`, each optionally followed by a step `/n`
- * (`a/n` means `a-<max>/n`). Names are case-insensitive.
- *
- * Two forms robfig/cron accepts are refused because it silently ignores part
- * of them: empty list items (`1,,2`) and anything after `*` or `?` but
- * before the step (`*-5` means `*`). So is a schedule that can never fire
- * (`0 0 30 2 *`).
- *
- * @see https://pkg.go.dev/github.com/robfig/cron/v3#hdr-CRON_Expression_Format
- */
-
 /** Go's `unicode.IsSpace`, which robfig/cron splits fields on and trims. */
 const GO_SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const FIELD_SEPARATOR = new RegExp(`[${GO_SPACE}]+`);
@@ -27,6 +7,8 @@ const OUTER_SPACE = new RegExp(`^[${GO_SPACE}]+|[${GO_SPACE}]+$`, 'g');
 
 const DESCRIPTORS: readonly string[] = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
 const TIME_ZONE_PREFIXES: readonly string[] = ['TZ=', 'CRON_TZ='];
+/** A whole number as Go's `strconv.Atoi` reads it, of any size. */
+const DIGITS = /^[+-]?[0-9]+$/;
 /** The largest value Go's `strconv.Atoi` reads (a 64-bit int). */
 const GO_MAX_INT = 9_223_372_036_854_775_807n;
 
@@ -79,7 +61,24 @@ export function scheduleTimeZone(schedule: string): string | undefined {
  * What is wrong with a cron schedule for Knative's PingSource, as a phrase
  * that follows the schedule, or `undefined` when it is fine.
  *
+ * Knative reads the schedule with robfig/cron v3's `ParseStandard`: five
+ * fields or a descriptor, optionally after a `CRON_TZ=<zone> ` or
+ * `TZ=<zone> ` prefix; its webhook refuses the `@every` descriptor.
+ *
+ * Fields are minute (0-59), hour (0-23), day of month (1-31), month (1-12
+ * or jan-dec) and day of week (0-6 or sun-sat, 0 is Sunday). A field is a
+ * comma-separated list of items; an item is `*` or `?` (every value), a
+ * value, or a range `a-b`, each optionally followed by a step `/n`
+ * (`a/n` means `a-<max>/n`). Names are case-insensitive.
+ *
+ * Forms robfig/cron accepts but reads otherwise than they look are refused:
+ * empty list items (`1,,2`, which it drops), anything between `*` or `?`
+ * and the step (`*-5`, which it reads as `*`), an empty time zone (UTC to
+ * it) or `Local` (the adapter pod's zone). So is a schedule that can never
+ * fire (`0 0 30 2 *`).
+ *
  * @example cronScheduleProblem('0 25 * * *') // "has hour '25': 25 is above the maximum 23"
+ * @see https://pkg.go.dev/github.com/robfig/cron/v3#hdr-CRON_Expression_Format
  */
 export function cronScheduleProblem(schedule: string): string | undefined {
   if (schedule.includes('@every')) {
@@ -170,7 +169,7 @@ function parseItem(item: string, field: CronField): FieldValues | string {
   if (rangeAndStep.length === 2) {
     const parsed = goAtoi(rangeAndStep[1]);
     if (parsed === undefined) {
-      return `the step '${rangeAndStep[1]}' is not a whole number`;
+      return DIGITS.test(rangeAndStep[1]) ? `the step ${rangeAndStep[1]} is too large` : `the step '${rangeAndStep[1]}' is not a whole number`;
     }
     if (parsed < 0n) {
       return `the step ${parsed} is negative`;
@@ -207,6 +206,9 @@ function fieldValue(token: string, field: CronField): bigint | string {
     return BigInt(named);
   }
   const parsed = goAtoi(token);
+  if (parsed === undefined && DIGITS.test(token)) {
+    return `${token} is above the maximum ${field.max}`;
+  }
   if (parsed === undefined) {
     const names = field.nameRange === undefined ? '' : ` or a name (${field.nameRange})`;
     return `'${token}' is not a whole number${names}`;
@@ -216,7 +218,7 @@ function fieldValue(token: string, field: CronField): bigint | string {
 
 /** Go's `strconv.Atoi`: an optional sign and decimal digits, within a 64-bit int; `undefined` otherwise. */
 function goAtoi(token: string): bigint | undefined {
-  if (!/^[+-]?[0-9]+$/.test(token)) {
+  if (!DIGITS.test(token)) {
     return undefined;
   }
   const value = BigInt(token);

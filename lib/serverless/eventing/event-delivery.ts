@@ -40,9 +40,25 @@ export interface EventDelivery {
 
 /** The `delivery` block of a Knative Broker or Trigger. */
 export interface RenderedDelivery {
+  /**
+   * The bound dead-letter sink.
+   * @default - none
+   */
   readonly deadLetterSink?: EventDestination;
+  /**
+   * Retries after the first failed try.
+   * @default - none
+   */
   readonly retry?: number;
+  /**
+   * How the delay grows between retries.
+   * @default - none
+   */
   readonly backoffPolicy?: BackoffPolicy;
+  /**
+   * The base delay as an ISO 8601 duration, e.g. `PT0.5S`.
+   * @default - none
+   */
   readonly backoffDelay?: string;
 }
 
@@ -77,7 +93,7 @@ export function renderDelivery(delivery: EventDelivery, binding: EventSinkBindin
   }
   if (backoffPolicy !== undefined && (retry ?? 0) === 0) {
     throw new ValidationError(
-      `delivery sets a ${backoffPolicy} backoff but no retries (retry: ${retry ?? 'unset'}), so the backoff is never used; set retry to 1 or more, or drop the backoff`,
+      `delivery sets backoffPolicy '${backoffPolicy}' but no retries (retry: ${retry ?? 'unset'}), so the backoff is never used; set retry to 1 or more, or drop the backoff`,
       scope,
     );
   }

@@ -44,6 +44,7 @@ const URL_PATH = /^(\/(?!\.\.?(\/|$))([A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]
  * NetworkPolicy or mesh authorization guards it.
  */
 export class MicroserviceSink implements IEventSink {
+  /** Use `EventSink.service`. */
   constructor(
     private readonly service: Microservice,
     private readonly options: ServiceSinkOptions,

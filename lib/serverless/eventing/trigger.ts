@@ -39,6 +39,9 @@ export interface TriggerProps extends TriggerOptions {
   readonly broker: Broker;
 }
 
+/** The label Knative's webhook sets on a trigger to its broker's name; set here too, so the stored object is the one declared. */
+export const BROKER_LABEL = 'eventing.knative.dev/broker';
+
 /** Attribute names Knative's Trigger webhook accepts: CloudEvents' a-z and 0-9, starting with a letter. */
 const ATTRIBUTE_NAME = /^[a-z][a-z0-9]*$/;
 
@@ -78,7 +81,10 @@ export class Trigger extends Construct {
     this.resource = emitObject(this, 'Resource', {
       apiVersion: 'eventing.knative.dev/v1',
       kind: 'Trigger',
-      metadata: { name: this.triggerName, labels: { [LabelKeys.NAME]: this.triggerName, [LabelKeys.MANAGED_BY]: MANAGED_BY } },
+      metadata: {
+        name: this.triggerName,
+        labels: { [LabelKeys.NAME]: this.triggerName, [LabelKeys.MANAGED_BY]: MANAGED_BY, [BROKER_LABEL]: this.broker.brokerName },
+      },
       spec: {
         broker: this.broker.brokerName,
         filter: attributes === undefined ? undefined : { attributes },

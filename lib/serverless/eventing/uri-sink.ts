@@ -1,14 +1,15 @@
 import { ValidationError } from '../../core/validation-error';
 import { EventDestination, EventSinkBinding, IEventSink } from './event-sink';
 
-/** A scheme Knative can deliver to, followed by an authority ('//'), as Knative requires a host. */
-const HTTP_URL_START = /^https?:\/\//i;
+/** A scheme Knative can deliver to, then a non-empty authority, as Knative requires a host. */
+const HTTP_URL_START = /^https?:\/\/[^/?#]/i;
 
 /**
  * An absolute http or https URL as an event sink: anything reachable from
  * the cluster, inside or out.
  */
 export class UriSink implements IEventSink {
+  /** Use `EventSink.uri`. */
   constructor(private readonly uri: string) {}
 
   /** @throws ValidationError for anything but an absolute http or https URL with a host */
