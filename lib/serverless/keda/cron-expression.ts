@@ -26,12 +26,22 @@ const FIELDS: readonly CronField[] = [
  * @returns the problem, or `undefined` for a valid expression
  */
 export function cronExpressionProblem(expression: string): string | undefined {
-  const fields = expression.trim().split(/\s+/);
-  if (expression.trim() === '' || fields.length !== FIELDS.length) {
-    return `has ${expression.trim() === '' ? 0 : fields.length} fields, not 5 (minute hour day-of-month month day-of-week)`;
+  const trimmed = expression.trim();
+  if (trimmed.startsWith('@')) {
+    return "is a descriptor, not 5 fields (KEDA's cron scaler reads no descriptors)";
+  }
+  if (/^(CRON_)?TZ=/.test(trimmed)) {
+    return 'starts with a time zone (set timezone instead)';
+  }
+  const fields = trimmed === '' ? [] : trimmed.split(/\s+/);
+  if (fields.length !== FIELDS.length) {
+    return `has ${fields.length} field${fields.length === 1 ? '' : 's'}, not 5 (minute hour day-of-month month day-of-week)`;
   }
   for (let i = 0; i < FIELDS.length; i++) {
     for (const part of fields[i].split(',')) {
+      if (part === '') {
+        return `has ${FIELDS[i].name} '${fields[i]}' with an empty list item`;
+      }
       const problem = partProblem(part, FIELDS[i]);
       if (problem !== undefined) {
         return `has ${FIELDS[i].name} '${part}' ${problem}`;

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ValidationError } from '../../core/validation-error';
+import { timeZoneProblem } from '../eventing/time-zone';
 import { cronExpressionProblem } from './cron-expression';
 import { RenderedTrigger, TriggerContext, wholeNumber } from './trigger-rendering';
 
@@ -20,17 +21,12 @@ export interface CronTriggerProps {
   readonly desiredReplicas: number;
 }
 
-/** The shape of an IANA tz database name: `Area/Location[/Sublocation]`, or a single name such as `UTC`. */
-const IANA_TIME_ZONE = /^[A-Z][A-Za-z0-9_+-]*(\/[A-Za-z0-9][A-Za-z0-9_+-]*){0,2}$/;
-
 /** The `cron` trigger. */
 export function renderCron(props: CronTriggerProps, context: TriggerContext): RenderedTrigger {
   const { scope, what } = context;
-  if (!IANA_TIME_ZONE.test(props.timezone) || props.timezone === 'Local') {
-    throw new ValidationError(
-      `${what} timezone must be an IANA time zone name such as 'Europe/Berlin', 'America/New_York' or 'UTC', got '${props.timezone}'`,
-      scope,
-    );
+  const zoneProblem = timeZoneProblem(props.timezone);
+  if (zoneProblem !== undefined) {
+    throw new ValidationError(`${what} timezone '${props.timezone}' ${zoneProblem}`, scope);
   }
   const start = schedule(`${what} start`, props.start, scope);
   const end = schedule(`${what} end`, props.end, scope);

@@ -57,8 +57,8 @@ export class EventScaler extends Construct {
       throw new ValidationError('eventScaling.idleToZero needs minReplicas ≥ 1 (minReplicas 0 already scales to zero); drop it or raise minReplicas', scope);
     }
     const idlesToZero = this.minReplicas === 0 || scaling.idleToZero === true;
-    const pollingInterval = scaling.pollingInterval && seconds('eventScaling.pollingInterval', scaling.pollingInterval, 1, scope);
-    const cooldownPeriod = scaling.cooldownPeriod && seconds('eventScaling.cooldownPeriod', scaling.cooldownPeriod, 0, scope);
+    const pollingInterval = scaling.pollingInterval === undefined ? undefined : seconds('eventScaling.pollingInterval', scaling.pollingInterval, 1, scope);
+    const cooldownPeriod = scaling.cooldownPeriod === undefined ? undefined : seconds('eventScaling.cooldownPeriod', scaling.cooldownPeriod, 0, scope);
     if (cooldownPeriod !== undefined && !idlesToZero) {
       throw new ValidationError(
         `eventScaling.cooldownPeriod only applies to a revision that scales to zero, and minReplicas is ${this.minReplicas}; ` +
@@ -142,7 +142,8 @@ function seconds(what: string, duration: Duration, min: number, scope: IConstruc
   return value;
 }
 
-function fallbackOf(scaling: EventScalingProps, minReplicas: number, maxReplicas: number, scope: IConstruct) {
+/** KEDA's `fallback`, or `undefined` without `fallbackReplicas`. */
+function fallbackOf(scaling: EventScalingProps, minReplicas: number, maxReplicas: number, scope: IConstruct): { failureThreshold: number; replicas: number } | undefined {
   if (scaling.fallbackReplicas === undefined) {
     if (scaling.fallbackFailureThreshold !== undefined) {
       throw new ValidationError('eventScaling.fallbackFailureThreshold is set without fallbackReplicas, so there is no fallback; set fallbackReplicas or drop it', scope);

@@ -64,9 +64,9 @@ export class TriggerAuth {
   }
 
   /**
-   * Parameters from one of the service's own `secrets`, by logical name. Its
-   * object name changes with its content, so the TriggerAuthentication is
-   * made per revision and follows the revision's Secret.
+   * Parameters from one of the service's own `secrets`, by logical name (the
+   * Secret the pods get too). Its object name changes with its content, so
+   * the revision's TriggerAuthentication follows the revision's Secret.
    *
    * @param name the logical name of a source in the revision's `secrets`
    * @param parameters scaler parameter → key in the Secret, e.g. `{ host: 'amqp-url' }`

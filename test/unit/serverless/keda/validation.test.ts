@@ -221,12 +221,17 @@ describe('ScaleTrigger bad input', () => {
     [
       'a time zone is not an IANA name',
       cron({ timezone: 'Berlin time' }),
-      `${T0} (cron) timezone must be an IANA time zone name such as 'Europe/Berlin', 'America/New_York' or 'UTC', got 'Berlin time'`,
+      `${T0} (cron) timezone 'Berlin time' is not an IANA time zone name; use one such as 'Europe/Berlin', 'America/New_York' or 'UTC'`,
+    ],
+    [
+      'a time zone is spelled in the wrong case',
+      cron({ timezone: 'europe/berlin' }),
+      `${T0} (cron) timezone 'europe/berlin' must be written 'Europe/Berlin' (time zone names are case-sensitive)`,
     ],
     [
       'the time zone is Local',
       cron({ timezone: 'Local' }),
-      `${T0} (cron) timezone must be an IANA time zone name such as 'Europe/Berlin', 'America/New_York' or 'UTC', got 'Local'`,
+      `${T0} (cron) timezone 'Local' means the zone of the pod that runs the schedule, which the stack does not control; name the zone, e.g. 'UTC' or 'Europe/Berlin'`,
     ],
     [
       'a cron start has seconds',
