@@ -68,3 +68,16 @@ export function contentAddressedName(prefix: string, hash: string): string {
   const cut = prefix.slice(0, room).replace(/-+$/, '');
   return `${cut}-${hash}`;
 }
+
+const HASH_SUFFIX = new RegExp(`^(.+)-[0-9a-f]{${HASH_LENGTH}}$`);
+
+/**
+ * The readable part of a content-addressed or revision name (`orders-settings`
+ * for `orders-settings-89af217ecf`, `orders` for `orders-5e40e772f6`): what
+ * stays the same when the content changes.
+ *
+ * @returns `undefined` when the name does not end in a content hash
+ */
+export function contentAddressedPrefix(name: string): string | undefined {
+  return HASH_SUFFIX.exec(name)?.[1];
+}

@@ -1,8 +1,10 @@
 import { ApiObject, Chart } from 'cdk8s';
+import { configReferences } from '../core/config-references';
 import { chartManifests } from '../core/synth-app';
 import { Manifest } from '../core/manifest-schema';
 import { objectIdentity } from '../core/object-identity';
 import { ObjectRole, objectRole } from '../core/object-role';
+import { hasScaleFields, isScaleField } from '../core/scale-fields';
 
 /** Options of {@link planDeployment}. */
 export interface DeploymentPlanOptions {
@@ -88,15 +90,11 @@ function namedManifests(chart: Chart, options: DeploymentPlanOptions): NamedMani
 
 /** Replace on any change, except the scale fields that autoscaling and scaling change in place. */
 function replacePaths(manifest: Manifest): string[] {
-  const spec = (manifest.spec ?? {}) as Record<string, unknown>;
-  switch (manifest.kind) {
-    case 'Deployment':
-      return ['metadata', ...Object.keys(spec).filter((k) => k !== 'replicas').map((k) => `spec.${k}`)];
-    case 'HorizontalPodAutoscaler':
-      return ['metadata', 'spec.scaleTargetRef'];
-    default:
-      return ['*'];
+  if (!hasScaleFields(manifest.kind)) {
+    return ['*'];
   }
+  const spec = (manifest.spec ?? {}) as Record<string, unknown>;
+  return ['metadata', ...Object.keys(spec).filter((k) => !isScaleField(manifest.kind, k)).map((k) => `spec.${k}`)];
 }
 
 function dependencies(manifest: Manifest, entries: readonly NamedManifest[], byIdentity: Map<string, string>): string[] {
@@ -188,25 +186,6 @@ function dependencies(manifest: Manifest, entries: readonly NamedManifest[], byI
     }
   }
   return [...found];
-}
-
-function configReferences(podSpec: Record<string, any>): Array<{ kind: 'ConfigMap' | 'Secret'; name: string }> {
-  const refs: Array<{ kind: 'ConfigMap' | 'Secret'; name: string }> = [];
-  for (const container of [...(podSpec.initContainers ?? []), ...(podSpec.containers ?? [])]) {
-    for (const source of container.envFrom ?? []) {
-      if (source.configMapRef) refs.push({ kind: 'ConfigMap', name: source.configMapRef.name });
-      if (source.secretRef) refs.push({ kind: 'Secret', name: source.secretRef.name });
-    }
-    for (const variable of container.env ?? []) {
-      if (variable.valueFrom?.configMapKeyRef) refs.push({ kind: 'ConfigMap', name: variable.valueFrom.configMapKeyRef.name });
-      if (variable.valueFrom?.secretKeyRef) refs.push({ kind: 'Secret', name: variable.valueFrom.secretKeyRef.name });
-    }
-  }
-  for (const volume of podSpec.volumes ?? []) {
-    if (volume.configMap) refs.push({ kind: 'ConfigMap', name: volume.configMap.name });
-    if (volume.secret) refs.push({ kind: 'Secret', name: volume.secret.secretName });
-  }
-  return refs;
 }
 
 /** A stable topological order: synthesis order, each resource after its dependencies. */

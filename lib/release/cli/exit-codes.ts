@@ -1,0 +1,17 @@
+/** Exit codes of `immutable-infra` (documented in its `--help`). */
+export const ExitCode = {
+  /** Done; for `plan`, no guard violation. */
+  OK: 0,
+  /** A guard violation, a failed deploy, or an error while running (unreadable dist, kubectl missing or failing). */
+  FAILED: 1,
+  /** The command line is wrong: unknown command or flag, missing or extra arguments, a bad value. */
+  USAGE: 2,
+} as const;
+
+/** A wrong command line (exit code 2). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

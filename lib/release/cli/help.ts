@@ -1,0 +1,50 @@
+/** The text of `immutable-infra --help`. */
+export const HELP = `immutable-infra: plan and deploy releases of immutable Kubernetes objects
+
+Usage:
+  immutable-infra plan <before-dist> <after-dist> [--json]
+  immutable-infra plan <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--keep <n>] [--json]
+  immutable-infra deploy <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--keep <n>] [--force-conflicts]
+  immutable-infra --help
+
+A dist is a folder of *.yaml files, as cdk8s synth writes them (npm run synth).
+
+plan    Compares two syntheses, or the cluster against a synthesis: revision
+        objects and pointers created, pointers updated (weights and selectors
+        shown), objects retired, workloads that restart and why. Fails when an
+        immutable object (immutable: true, or carrying the revision label
+        immutable-infra.dev/revision) keeps its name but changes content;
+        scale (replicas, autoscaler bounds) may change.
+deploy  Applies a synthesis in release order with server-side apply (field
+        manager immutable-infra), one object at a time: prerequisites, new
+        revision objects, pointers. Then deletes the app's live objects the
+        synthesis no longer has: pointers first, Namespaces last. Refuses to
+        start on a guard violation; stops at the first error, before deleting
+        anything; running it again converges.
+
+Options:
+  --json               plan: print the plan as JSON, for CI
+  --kubeconfig <file>  the cluster; plan compares it with <dist>; deploy needs it
+  --context <name>     the kubeconfig context (default: its current context)
+  --kubectl <path>     the kubectl binary (default: $KUBECTL, else kubectl on the PATH)
+  --keep <n>           keep the n most recent retired revisions of each workload
+                       (by their Deployment's creation time), with their
+                       ConfigMaps, Secrets and per-revision objects (default: 0)
+  --force-conflicts    deploy: take over fields another field manager owns
+                       (default: such a conflict stops the deploy, naming the
+                       field and its manager: someone changed a pointer by hand)
+  -h, --help           show this help
+
+The app's live objects are those labelled
+app.kubernetes.io/managed-by=immutable-infra and app.kubernetes.io/part-of=<a
+value the synthesis uses>, in the synthesis's namespaces, that deploy applied.
+Only those are ever deleted.
+
+Human output is coloured only when stdout is a terminal and NO_COLOR is unset.
+
+Exit codes:
+  0  done (plan: no guard violation)
+  1  a guard violation, a failed deploy, or an error while running
+     (unreadable dist, kubectl missing or failing)
+  2  usage error: unknown command or option, missing or extra arguments, a bad value
+`;

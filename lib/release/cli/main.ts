@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+/**
+ * The `immutable-infra` command (the package's `bin`): `plan` and `deploy`.
+ * Without a build: `npm run -s cli -- plan dist-a dist-b`.
+ */
+import { runCli } from './run-cli';
+
+process.exitCode = runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });

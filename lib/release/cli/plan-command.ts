@@ -1,0 +1,63 @@
+import { planClusterRelease } from '../cluster/cluster-plan';
+import { findKubectl, Kubectl } from '../cluster/kubectl';
+import { readDist } from '../plan/read-dist';
+import { planRelease, ReleasePlan } from '../plan/release-plan';
+import { FlagType, ParsedArgs } from './args';
+import { CliIo } from './cli-io';
+import { ExitCode, UsageError } from './exit-codes';
+import { guardErrors, planSummary, renderPlan } from './render-plan';
+import { colorsEnabled, textStyle } from './style';
+
+/** The flags of `plan`. */
+export const PLAN_FLAGS: Readonly<Record<string, FlagType>> = {
+  json: 'boolean',
+  kubeconfig: 'string',
+  context: 'string',
+  kubectl: 'string',
+  keep: 'count',
+};
+
+const CLUSTER_ONLY = ['context', 'kubectl', 'keep'];
+
+/**
+ * `plan <before> <after>` or `plan <dist> --kubeconfig <file>`: prints the
+ * plan (text, or JSON with `--json`).
+ *
+ * @returns 1 when the guard finds violations, else 0
+ * @throws UsageError for a wrong command line
+ */
+export function planCommand(args: ParsedArgs, io: CliIo): number {
+  const { positionals, flags } = args;
+  const kubeconfig = flags.kubeconfig as string | undefined;
+  let plan: ReleasePlan;
+  let labels: [string, string];
+  if (kubeconfig === undefined) {
+    const clusterFlag = CLUSTER_ONLY.find((f) => f in flags);
+    if (clusterFlag !== undefined) {
+      throw new UsageError(`--${clusterFlag} needs --kubeconfig (it applies to the cluster side of a plan)`);
+    }
+    if (positionals.length !== 2) {
+      throw new UsageError(`plan takes two dist folders (before and after), or one with --kubeconfig; got ${positionals.length} argument(s)`);
+    }
+    labels = [positionals[0], positionals[1]];
+    plan = planRelease(readDist(positionals[0]), readDist(positionals[1]));
+  } else {
+    if (positionals.length !== 1) {
+      throw new UsageError(`plan with --kubeconfig takes one dist folder (compared with the cluster); got ${positionals.length} argument(s)`);
+    }
+    const dist = readDist(positionals[0]);
+    const kubectl = new Kubectl({ binary: findKubectl(flags.kubectl as string | undefined, io.env), kubeconfig, context: flags.context as string | undefined });
+    labels = [`cluster (${flags.context ?? kubeconfig})`, positionals[0]];
+    plan = planClusterRelease(kubectl, dist, (flags.keep as number | undefined) ?? 0).plan;
+  }
+  if (flags.json === true) {
+    io.stdout.write(`${JSON.stringify({ before: labels[0], after: labels[1], summary: planSummary(plan), ...plan }, null, 2)}\n`);
+  } else {
+    io.stdout.write(renderPlan(plan, `Plan: ${labels[0]} → ${labels[1]}`, textStyle(colorsEnabled(io.stdout, io.env))));
+  }
+  if (plan.violations.length > 0) {
+    io.stderr.write(guardErrors(plan));
+    return ExitCode.FAILED;
+  }
+  return ExitCode.OK;
+}
