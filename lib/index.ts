@@ -42,4 +42,4 @@ export * from './release';
 export * from './traffic';
 export * from './workload/revision-service';
 export * from './gateway';
-export * from './serverless/function';
+export * from './serverless';

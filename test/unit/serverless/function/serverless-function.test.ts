@@ -13,7 +13,7 @@ import {
 import { findObject, findObjects, synthObjects } from '../../../../lib/testing';
 import { digestImage, newChart, validationErrorOf } from '../../../fixtures';
 
-const knativeService = (objects: ReturnType<typeof synthObjects>) => findObject(objects, { kind: 'Service', apiVersion: 'serving.knative.dev/v1' }) as any;
+const knativeService = (objects: ReturnType<typeof synthObjects>) => findObjects(objects, { kind: 'Service' }).find((o) => o.apiVersion === 'serving.knative.dev/v1') as any;
 
 describe('ServerlessFunction', () => {
   test('a Knative Service whose revision is named by content and scales to zero by default', () => {

@@ -1,0 +1,3 @@
+export * from './eventing';
+export * from './function';
+export * from './keda';
