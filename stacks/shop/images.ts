@@ -21,3 +21,6 @@ export const DEFAULT_SHOP_IMAGES: ShopImages = {
   payments: `ghcr.io/immutable-infra/shop-payments@${digest('4d5e6f70')}`,
   shipping: `ghcr.io/immutable-infra/shop-shipping@${digest('5e6f7081')}`,
 };
+
+/** The image of the order-confirmation function, pinned by digest. */
+export const ORDER_CONFIRMATION_IMAGE = `ghcr.io/immutable-infra/shop-order-confirmation@${digest('6f708192')}`;

@@ -1,9 +1,9 @@
 import { join } from 'path';
 import { Chart, ChartProps, Duration, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ConfigSource, ExistingSecretReference, IMeshProvider, IngressPeer, L1, Mesh, MeshProvider, Microservice, Probe } from '../../lib';
+import { Broker, ConfigSource, ExistingSecretReference, IMeshProvider, IngressPeer, L1, Mesh, MeshProvider, Microservice, Probe, ServerlessFunction } from '../../lib';
 import { ENVIRONMENTS, ShopEnvironment } from './environments';
-import { DEFAULT_SHOP_IMAGES, ShopImages, ShopService } from './images';
+import { DEFAULT_SHOP_IMAGES, ORDER_CONFIRMATION_IMAGE, ShopImages, ShopService } from './images';
 
 /** Props of {@link ShopChart}. */
 export interface ShopChartProps extends ChartProps {
@@ -36,14 +36,18 @@ export interface ShopChartProps extends ChartProps {
 /**
  * The reference shop: six microservices with config, secrets and declared
  * dependencies, sized per environment, in an Istio mesh (strict mTLS, only
- * the declared calls allowed).
+ * the declared calls allowed), and one serverless function: orders posts an
+ * `order.placed` event to the `shop-events` broker, whose trigger wakes
+ * `order-confirmation` (scaled to zero between orders) to send the email.
  *
  *   frontend → catalog, cart, orders
- *   orders   → cart, payments, shipping
+ *   orders   → cart, payments, shipping, shop-events → order-confirmation
  */
 export class ShopChart extends Chart {
   /** The shop's services by name. */
   public readonly services: Readonly<Record<ShopService, Microservice>>;
+  /** The function that emails the order confirmation. */
+  public readonly orderConfirmation: ServerlessFunction;
 
   constructor(scope: Construct, id: string, props: ShopChartProps) {
     super(scope, id, { namespace: id, ...props });
@@ -124,5 +128,22 @@ export class ShopChart extends Chart {
       allowIngressFrom: [IngressPeer.anywhere()],
     });
     this.services = { frontend, catalog, cart, orders, payments, shipping };
+
+    const events = new Broker(this, 'shop-events');
+    events.addPublisher(orders);
+    this.orderConfirmation = new ServerlessFunction(this, 'order-confirmation', {
+      image: ORDER_CONFIRMATION_IMAGE,
+      partOf: 'shop',
+      mesh,
+      configs: [{ name: 'settings', literals: { LOG_LEVEL: env.logLevel, FROM_ADDRESS: 'orders@shop.example.com' } }],
+      ...credentials('order-confirmation', { 'smtp-url': 'smtp://shop:dev-only@mail:587' }),
+      scaling: { maxScale: props.environment === 'prod' ? 10 : 2, containerConcurrency: 10 },
+      timeout: Duration.seconds(30),
+    });
+    events.addTrigger('order-placed', {
+      filter: { type: 'order.placed' },
+      subscriber: this.orderConfirmation,
+      delivery: { retry: 5, backoffPolicy: 'exponential', backoffDelay: Duration.seconds(1) },
+    });
   }
 }

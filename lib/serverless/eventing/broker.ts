@@ -5,9 +5,12 @@ import { LabelKeys, MANAGED_BY } from '../../core/labels';
 import { assertDnsLabel, DNS_LABEL_MAX_LENGTH } from '../../core/names';
 import { validateManifestsAtSynth } from '../../core/synth-validation';
 import { ValidationError } from '../../core/validation-error';
+import type { Microservice } from '../../workload/microservice';
+import { BrokerIngress } from './broker-ingress';
 import { EventDelivery, renderDelivery } from './event-delivery';
 import { EventDestination, EventSinkBinding, IEventSink } from './event-sink';
 import { eventingNamespace } from './eventing-namespace';
+import { KNATIVE_EVENTING_NAMESPACE } from './microservice-sink';
 import { Trigger, TriggerOptions } from './trigger';
 
 /** Props of {@link Broker}. */
@@ -80,6 +83,19 @@ export class Broker extends Construct implements IEventSink {
   /** Events sent to the broker enter its pool (its ingress, at the address Knative gives it). */
   public bindSink(_binding: EventSinkBinding): EventDestination {
     return { ref: { apiVersion: EVENTING_API_VERSION, kind: 'Broker', name: this.brokerName, namespace: this.namespace } };
+  }
+
+  /**
+   * Declares that `service` posts events to the broker: it depends on the
+   * brokers' ingress, so in a mesh its egress reaches it.
+   *
+   * @param eventingNamespace the namespace of Knative Eventing's broker ingress
+   * @throws ValidationError when the service declares it twice
+   */
+  public addPublisher(service: Microservice, eventingNamespace: string = KNATIVE_EVENTING_NAMESPACE): void {
+    const id = `Ingress-${eventingNamespace}`;
+    const ingress = (this.node.tryFindChild(id) as BrokerIngress | undefined) ?? new BrokerIngress(this, id, eventingNamespace);
+    service.addDependency(ingress);
   }
 
   /**

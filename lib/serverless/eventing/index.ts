@@ -1,4 +1,5 @@
 export * from './broker';
+export * from './broker-ingress';
 export * from './event-delivery';
 export * from './event-sink';
 export * from './event-sinks';
