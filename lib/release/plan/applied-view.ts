@@ -20,6 +20,8 @@ interface ManagedFieldsEntry {
  *   that manager owns, so a field the synthesis dropped since shows as a change;
  * - otherwise the live object read in the shape of `desired`: only the fields
  *   the synthesis sets (lists of another length whole).
+ * A field `desired` sets to `false`, `0` or `''` that the live object lacks
+ * counts as set: the API server does not store such zero values.
  *
  * @param desired the object as the synthesis has it; `undefined` when the synthesis does not have it
  */
@@ -27,7 +29,7 @@ export function appliedView(live: Manifest, fieldManager: string, desired: Manif
   const entries = ((live.metadata.managedFields ?? []) as ManagedFieldsEntry[])
     .filter((e) => e.manager === fieldManager && e.operation === 'Apply' && e.fieldsType === 'FieldsV1' && isMap(e.fieldsV1));
   const view = entries.length > 0
-    ? owned(live, entries.map((e) => e.fieldsV1!).reduce(mergeFields)) as Json
+    ? owned(live, entries.map((e) => e.fieldsV1!).reduce(mergeFields), desired) as Json
     : projected(live, desired ?? { metadata: {} }) as Json;
   return {
     ...view,
@@ -50,9 +52,10 @@ export function appliedBy(live: Manifest, fieldManager: string): boolean {
  * The part of `value` a FieldsV1 set covers: `f:<key>` a map member,
  * `k:<json>` the list item with those key fields, `v:<json>` the list item
  * with that value, `i:<n>` the n-th item; an entry with no members (or only
- * `.`) covers the whole value.
+ * `.`) covers the whole value. An owned member the value lacks takes the zero
+ * value `desired` gives it, if it gives one.
  */
-function owned(value: unknown, fields: Json): unknown {
+function owned(value: unknown, fields: Json, desired: unknown): unknown {
   const keys = Object.keys(fields).filter((key) => key !== '.');
   if (keys.length === 0) {
     return value;
@@ -62,22 +65,31 @@ function owned(value: unknown, fields: Json): unknown {
     value.forEach((item, index) => {
       const key = keys.find((k) => listKeyMatches(k, item, index));
       if (key !== undefined) {
-        items.push(owned(item, fields[key]));
+        const wanted = Array.isArray(desired) ? desired.find((d, i) => listKeyMatches(key, d, i)) : undefined;
+        items.push(owned(item, fields[key], wanted));
       }
     });
     return items;
   }
   if (isMap(value)) {
+    const wanted = isMap(desired) ? desired : {};
     const members: Json = {};
     for (const key of keys.filter((k) => k.startsWith('f:'))) {
       const name = key.slice(2);
       if (name in value) {
-        members[name] = owned(value[name], fields[key]);
+        members[name] = owned(value[name], fields[key], wanted[name]);
+      } else if (isZero(wanted[name])) {
+        members[name] = wanted[name];
       }
     }
     return members;
   }
   return value;
+}
+
+/** A value Kubernetes does not store when a field is optional. */
+function isZero(value: unknown): boolean {
+  return value === false || value === 0 || value === '';
 }
 
 function listKeyMatches(key: string, item: unknown, index: number): boolean {
@@ -102,12 +114,16 @@ function mergeFields(a: Json, b: Json): Json {
   return merged;
 }
 
-/** `live` with only the members `shape` has; lists of the same length item by item. */
+/** `live` with only the members `shape` has (its zero values where `live` lacks them); lists of the same length item by item. */
 function projected(live: unknown, shape: unknown): unknown {
   if (isMap(live) && isMap(shape)) {
     const members: Json = {};
-    for (const key of Object.keys(shape).filter((k) => k in live)) {
-      members[key] = projected(live[key], shape[key]);
+    for (const key of Object.keys(shape)) {
+      if (key in live) {
+        members[key] = projected(live[key], shape[key]);
+      } else if (isZero(shape[key])) {
+        members[key] = shape[key];
+      }
     }
     return members;
   }

@@ -48,21 +48,27 @@ const MESH_KEY = /^([^/]*\.)?(istio\.io|linkerd\.io)\//;
  * content-hashed name changed, named by its logical name), command, args,
  * resources, probes, security, ports, volumes, mesh injection, containers
  * added or removed. The revision label is not a reason (it follows from the
- * rest).
+ * rest). Zero values (`false`, `0`, `''`) count as unset: the API server does
+ * not store most of them, so a template read back from a cluster lacks them.
  *
  * @param workload the service name, stripped from config names to give their logical names
  */
 export function restartReasons(before: Json, after: Json, workload: string): RestartReason[] {
   const reasons: RestartReason[] = [];
-  const was = comparable(before) as Json | undefined ?? {};
-  const is = comparable(after) as Json | undefined ?? {};
+  const was = comparable(withoutZeros(before)) as Json | undefined ?? {};
+  const is = comparable(withoutZeros(after)) as Json | undefined ?? {};
   reasons.push(...metadataReasons(was.metadata ?? {}, is.metadata ?? {}));
   const refsBefore = configReferences(was.spec ?? {});
   const refsAfter = configReferences(is.spec ?? {});
   reasons.push(...configReasons(refsBefore, refsAfter, workload));
+  // What the config reasons explain is no other reason: a config whose content
+  // changed keeps its logical name, one added or removed leaves with its uses.
+  const logicalKeys = (refs: readonly ConfigReference[]) => new Set(refs.map(logicalKey));
+  const [keysBefore, keysAfter] = [logicalKeys(refsBefore), logicalKeys(refsAfter)];
+  const oneSided = new Set([...refsBefore.filter((r) => !keysAfter.has(logicalKey(r))), ...refsAfter.filter((r) => !keysBefore.has(logicalKey(r)))].map((r) => r.name));
   const renames = new Map([...refsBefore, ...refsAfter].map((ref) => [ref.name, contentAddressedPrefix(ref.name) ?? ref.name]));
-  const specBefore = renamed(was.spec ?? {}, renames) as Json;
-  const specAfter = renamed(is.spec ?? {}, renames) as Json;
+  const specBefore = renamed(withoutConfigs(was.spec ?? {}, oneSided), renames) as Json;
+  const specAfter = renamed(withoutConfigs(is.spec ?? {}, oneSided), renames) as Json;
   for (const [list, what] of CONTAINER_LISTS) {
     reasons.push(...containerListReasons(specBefore[list] ?? [], specAfter[list] ?? [], what));
   }
@@ -92,9 +98,13 @@ function metadataReasons(before: Json, after: Json): RestartReason[] {
   return reasons;
 }
 
+/** A config's kind and the part of its name that stays when its content changes. */
+function logicalKey(ref: ConfigReference): string {
+  return `${ref.kind}/${contentAddressedPrefix(ref.name) ?? ref.name}`;
+}
+
 function configReasons(before: readonly ConfigReference[], after: readonly ConfigReference[], workload: string): RestartReason[] {
-  const byLogicalName = (refs: readonly ConfigReference[]) =>
-    new Map(refs.map((ref) => [`${ref.kind}/${contentAddressedPrefix(ref.name) ?? ref.name}`, ref]));
+  const byLogicalName = (refs: readonly ConfigReference[]) => new Map(refs.map((ref) => [logicalKey(ref), ref]));
   const was = byLogicalName(before);
   const is = byLogicalName(after);
   const reasons: RestartReason[] = [];
@@ -212,6 +222,46 @@ function podSpecReasons(before: Json, after: Json): RestartReason[] {
 /** Keys whose values differ, sorted. */
 function changedKeys(before: Json, after: Json): string[] {
   return [...new Set([...Object.keys(before), ...Object.keys(after)])].sort().filter((key) => !sameValue(before[key], after[key]));
+}
+
+/** A copy without map members that are `false`, `0` or `''`. */
+function withoutZeros(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(withoutZeros);
+  }
+  if (isMap(value)) {
+    return Object.fromEntries(Object.entries(value)
+      .filter(([, member]) => member !== false && member !== 0 && member !== '')
+      .map(([key, member]) => [key, withoutZeros(member)]));
+  }
+  return value;
+}
+
+/** The pod spec without its uses of the named configs: `envFrom` entries, volumes and their mounts. */
+function withoutConfigs(spec: Json, names: ReadonlySet<string>): Json {
+  if (names.size === 0) {
+    return spec;
+  }
+  const dropped = new Set<string>();
+  const volumes = (spec.volumes ?? []).filter((v: Json) => {
+    const config = v.configMap?.name ?? v.secret?.secretName;
+    if (names.has(config)) {
+      dropped.add(v.name);
+      return false;
+    }
+    return true;
+  });
+  const container = (c: Json) => ({
+    ...c,
+    envFrom: (c.envFrom ?? []).filter((e: Json) => !names.has(e.configMapRef?.name ?? e.secretRef?.name)),
+    volumeMounts: (c.volumeMounts ?? []).filter((m: Json) => !dropped.has(m.name)),
+  });
+  return comparable({
+    ...spec,
+    volumes,
+    containers: (spec.containers ?? []).map(container),
+    initContainers: (spec.initContainers ?? []).map(container),
+  }) as Json;
 }
 
 /** A copy with every string that is a key of `renames` replaced by its value. */
