@@ -47,7 +47,10 @@ const SKIP_AWAIT = 'pulumi.com/skipAwait';
  *   or disruption budget for its Deployment, a KEDA ScaledObject for its
  *   Deployment and TriggerAuthentications, a TriggerAuthentication for its
  *   Secrets, a Service for the Deployments it selects (traffic never moves to
- *   what does not exist yet), and everything for its Namespace;
+ *   what does not exist yet), a Knative Service for the ConfigMaps, Secrets
+ *   and ServiceAccount of its template, a Trigger for its Broker, and a
+ *   Trigger, PingSource or Broker for the sinks it delivers to, and
+ *   everything for its Namespace;
  * - Secret data is marked secret.
  */
 export function planDeployment(charts: readonly Chart[], options: DeploymentPlanOptions = {}): PlannedResource[] {
@@ -132,6 +135,22 @@ function dependencies(manifest: Manifest, entries: readonly NamedManifest[], byI
   if (manifest.apiVersion.startsWith('keda.sh/') && manifest.kind === 'TriggerAuthentication') {
     for (const ref of spec.secretTargetRef ?? []) {
       add('v1', 'Secret', ref.name, namespace);
+    }
+  }
+  if (manifest.apiVersion.startsWith('serving.knative.dev/') && manifest.kind === 'Service') {
+    for (const ref of configReferences(spec.template?.spec ?? {})) {
+      add('v1', ref.kind, ref.name, namespace);
+    }
+    add('v1', 'ServiceAccount', spec.template?.spec?.serviceAccountName, namespace);
+  }
+  if (manifest.apiVersion.startsWith('eventing.knative.dev/') || manifest.apiVersion.startsWith('sources.knative.dev/')) {
+    if (manifest.kind === 'Trigger') {
+      add(manifest.apiVersion, 'Broker', spec.broker, namespace);
+    }
+    for (const destination of [spec.subscriber, spec.sink, spec.delivery?.deadLetterSink]) {
+      if (destination?.ref !== undefined) {
+        add(destination.ref.apiVersion, destination.ref.kind, destination.ref.name, destination.ref.namespace ?? namespace);
+      }
     }
   }
   const selectedDeployments = (selector: Record<string, string>) => {

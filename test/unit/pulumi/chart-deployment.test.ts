@@ -57,6 +57,9 @@ describe('ChartDeployment (Pulumi mocks)', () => {
       'kubernetes:security.istio.io/v1beta1:AuthorizationPolicy',
       'kubernetes:networking.istio.io/v1beta1:Sidecar',
       'kubernetes:networking.istio.io/v1beta1:ServiceEntry',
+      'kubernetes:serving.knative.dev/v1:Service',
+      'kubernetes:eventing.knative.dev/v1:Broker',
+      'kubernetes:eventing.knative.dev/v1:Trigger',
     ]));
     expect(registered.filter((r) => r.type !== 'immutable-infra:index:ChartDeployment')).toHaveLength(chart.toJson().length);
     expect(Object.keys(deployment.resources)).toContain('shop-dev/orders/Resource');

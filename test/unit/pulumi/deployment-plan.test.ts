@@ -3,6 +3,8 @@ import { Microservice } from '../../../lib';
 import { planDeployment, PlannedResource } from '../../../lib/pulumi/deployment-plan';
 import { GatewayRoutingChart, InventoryChart } from '../../../examples/gateway-routing';
 import { MeshTrafficChart } from '../../../examples/mesh-traffic';
+import { NightlyCronChart } from '../../../examples/nightly-cron';
+import { ThumbnailEventsChart } from '../../../examples/thumbnail-events';
 import { ShopChart } from '../../../stacks/shop/shop-chart';
 import { digestImage, newChart } from '../../fixtures';
 
@@ -124,5 +126,28 @@ describe('planDeployment', () => {
         expect(route.dependsOn).toContain(target.logicalName);
       }
     }
+  });
+});
+
+describe('planDeployment of serverless objects', () => {
+  test('a Knative Service waits for its config, Secrets and ServiceAccount; a Trigger for its Broker and subscriber', () => {
+    const plan = planDeployment([shop()]);
+    const ksvc = plan.find((p) => p.manifest.apiVersion === 'serving.knative.dev/v1')!;
+    expect(ksvc.role).toBe('pointer');
+    expect(ksvc.dependsOn).toEqual(expect.arrayContaining([
+      find(plan, 'ConfigMap', /^order-confirmation-settings-/).logicalName,
+      find(plan, 'ServiceAccount', 'order-confirmation').logicalName,
+    ]));
+    const trigger = find(plan, 'Trigger', 'order-placed');
+    expect(trigger.dependsOn).toEqual(expect.arrayContaining([find(plan, 'Broker', 'shop-events').logicalName, ksvc.logicalName]));
+    expect(plan.indexOf(trigger)).toBeGreaterThan(plan.indexOf(ksvc));
+  });
+
+  test('a PingSource and a dead-letter delivery wait for their sinks', () => {
+    const cron = planDeployment([new NightlyCronChart(new App(), 'cron')]);
+    expect(find(cron, 'PingSource', 'every-night').dependsOn).toContain(cron.find((p) => p.manifest.apiVersion === 'serving.knative.dev/v1')!.logicalName);
+    const thumbs = planDeployment([new ThumbnailEventsChart(new App(), 'thumbs')]);
+    const deadLetters = thumbs.find((p) => p.manifest.apiVersion === 'serving.knative.dev/v1' && p.manifest.metadata.name === 'failed-events')!;
+    expect(find(thumbs, 'Trigger', 'thumbnails').dependsOn).toContain(deadLetters.logicalName);
   });
 });
