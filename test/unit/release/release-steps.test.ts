@@ -1,8 +1,9 @@
 import { App } from 'cdk8s';
-import { releaseSteps } from '../../../lib';
+import { Manifest, releaseSteps } from '../../../lib';
 import { synthObjects } from '../../../lib/testing';
 import { MeshTrafficChart } from '../../../examples/mesh-traffic';
 import { ShopChart } from '../../../stacks/shop/shop-chart';
+import { apiService, edited } from './plan-fixtures';
 
 const shop = (settings = {}) => synthObjects(new ShopChart(new App(), 'shop-dev', { environment: 'dev', settings }));
 const names = (objects: readonly { kind: string; metadata: { name?: string } }[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`);
@@ -13,7 +14,7 @@ describe('releaseSteps', () => {
     const [prepare, create, route, retire] = releaseSteps([], after);
     expect(names(prepare.objects).every((n) => /^(Namespace|ServiceAccount|NetworkPolicy|PeerAuthentication|AuthorizationPolicy|Sidecar|ServiceEntry)\//.test(n))).toBe(true);
     expect(names(create.objects).every((n) => /^(ConfigMap|Secret|Deployment)\//.test(n))).toBe(true);
-    expect(names(route.objects).every((n) => n.startsWith('Service/'))).toBe(true);
+    expect(names(route.objects).every((n) => /^(Service|Broker|Trigger)\//.test(n))).toBe(true);
     expect(prepare.objects.length + create.objects.length + route.objects.length).toBe(after.length);
     expect(retire.objects).toEqual([]);
   });
@@ -40,5 +41,32 @@ describe('releaseSteps', () => {
     expect(kinds(prepare.objects)).toEqual(['AuthorizationPolicy', 'MeshTLSAuthentication', 'NetworkAuthentication', 'NetworkPolicy', 'Server', 'ServiceAccount']);
     expect(kinds(create.objects)).toEqual(['Deployment', 'Service']);
     expect(kinds(route.objects)).toEqual(['HTTPRoute', 'Service']);
+  });
+
+  test('a live revision that only grows is scaled with the new revisions, before traffic moves', () => {
+    const [, create, route] = releaseSteps(apiService({ replicas: 2 }), apiService({ replicas: 4 }));
+    expect(names(create.objects).map((n) => n.replace(/[0-9a-f]{10}$/, '#'))).toEqual(['Deployment/api-#']);
+    expect(names(route.objects)).toEqual(['Service/api']);
+  });
+
+  test('a live revision that shrinks is scaled after the pointers', () => {
+    const [, create, route] = releaseSteps(apiService({ autoscaling: { minReplicas: 3, maxReplicas: 9 } }), apiService({ autoscaling: { minReplicas: 2, maxReplicas: 9 } }));
+    expect(create.objects).toEqual([]);
+    expect(names(route.objects).map((n) => n.replace(/[0-9a-f]{10}$/, '#'))).toEqual(['Service/api', 'HorizontalPodAutoscaler/api-#']);
+  });
+
+  test('Namespaces are prepared first, whatever the synthesis order', () => {
+    const objects: Manifest[] = [
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'a', namespace: 'n' } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' } },
+    ];
+    expect(names(releaseSteps([], objects)[0].objects)).toEqual(['Namespace/n', 'ServiceAccount/a']);
+  });
+
+  test('a revision object whose content changed under its name is not applied (the guard refuses it)', () => {
+    const before = apiService();
+    const after = edited(before, 'ConfigMap', /^api-settings-/, (c) => { c.data.LOG_LEVEL = 'debug'; });
+    const [, create, route] = releaseSteps(before, after);
+    expect([create.objects, names(route.objects)]).toEqual([[], ['Service/api']]);
   });
 });

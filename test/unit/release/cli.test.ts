@@ -1,0 +1,195 @@
+import { spawnSync } from 'child_process';
+import { chmodSync, readFileSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { App } from 'cdk8s';
+import { Manifest, planRelease, toYaml } from '../../../lib';
+import { runCli } from '../../../lib/release/cli/run-cli';
+import { MeshTrafficChart } from '../../../examples/mesh-traffic';
+import { apiService, edited, objectOf, TempDists } from './plan-fixtures';
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the command line tool in-process, capturing its output. */
+function cli(args: string[], options: { isTTY?: boolean; env?: Record<string, string | undefined> } = {}): Run {
+  let stdout = '';
+  let stderr = '';
+  const code = runCli(args, {
+    stdout: { write: (text: string) => (stdout += text), isTTY: options.isTTY },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: options.env ?? { PATH: '' },
+  });
+  return { code, stdout, stderr };
+}
+
+const dists = new TempDists();
+afterAll(() => dists.cleanUp());
+
+/** A dist folder holding these objects. */
+function distOf(objects: readonly Manifest[]): string {
+  const dir = dists.empty();
+  writeFileSync(join(dir, 'app.k8s.yaml'), toYaml(objects));
+  return dir;
+}
+
+const ESC = '\u001b[';
+const before = apiService();
+const after = apiService({ env: { FEATURE: 'on' } });
+const [beforeDist, afterDist] = [distOf(before), distOf(after)];
+const oldDeployment = objectOf(before, 'Deployment', /^api-/).metadata.name;
+const newDeployment = objectOf(after, 'Deployment', /^api-/).metadata.name;
+
+describe('immutable-infra plan <before> <after>', () => {
+  test('prints the plan: a summary, then one section per kind of change', () => {
+    const run = cli(['plan', beforeDist, afterDist]);
+    expect(run).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: [
+        `Plan: ${beforeDist} → ${afterDist}`,
+        '  1 created, 0 updated, 5 unchanged, 1 retired, 0 kept; restarts: api; guard: ok',
+        '',
+        'Revision objects created (1)',
+        `  + Deployment app/${newDeployment}`,
+        '',
+        'Retired (1)',
+        `  - Deployment app/${oldDeployment}`,
+        '',
+        'Restarts (1)',
+        `  api (app): ${oldDeployment} → ${newDeployment}`,
+        '      env changed: api: FEATURE (added)',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  test('weights and selectors are shown as such, other fields as path: before → after', () => {
+    const split = synthDist('split-v1-v3');
+    const moved = distOf(edited(synthObjects('all-v3'), 'Service', 'reviews', (s) => { s.spec.selector = { app: 'reviews' }; s.spec.sessionAffinity = 'ClientIP'; }));
+    const { stdout } = cli(['plan', split, moved]);
+    expect(stdout).toContain([
+      'Pointers updated (2)',
+      '  ~ Service bookinfo/reviews',
+      '      selector spec.selector: app.kubernetes.io/managed-by=immutable-infra, app.kubernetes.io/name=reviews, app.kubernetes.io/part-of=bookinfo → app=reviews',
+      '      spec.sessionAffinity: (none) → "ClientIP"',
+      '  ~ VirtualService bookinfo/reviews',
+      '      traffic spec.http[name=canary].route: v1 50 → 0, v3 50 → 100',
+    ].join('\n'));
+  });
+
+  test('no changes says so', () => {
+    expect(cli(['plan', beforeDist, beforeDist]).stdout).toMatch(/\n\nNo changes\.\n$/);
+  });
+
+  test('colours only on a terminal, and not with NO_COLOR', () => {
+    expect(cli(['plan', beforeDist, afterDist]).stdout).not.toContain(ESC);
+    expect(cli(['plan', beforeDist, afterDist], { isTTY: true, env: {} }).stdout).toContain(`${ESC}32m+${ESC}39m`);
+    expect(cli(['plan', beforeDist, afterDist], { isTTY: true, env: { NO_COLOR: '1' } }).stdout).not.toContain(ESC);
+  });
+
+  test('--json prints the plan with its summary, nothing else, and never colours', () => {
+    const run = cli(['plan', beforeDist, afterDist, '--json'], { isTTY: true, env: {} });
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(Object.keys(json)).toEqual(['before', 'after', 'summary', 'created', 'updated', 'unchanged', 'retired', 'kept', 'restarts', 'violations']);
+    expect(json.summary).toEqual({ created: 1, updated: 0, unchanged: 5, retired: 1, kept: 0, restarts: 1, violations: 0 });
+    expect(json.created).toEqual([{ identity: `apps/Deployment/app/${newDeployment}`, apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'app', name: newDeployment, role: 'revision' }]);
+    expect(json).toEqual(JSON.parse(JSON.stringify({ before: beforeDist, after: afterDist, summary: json.summary, ...planRelease(before, after) })));
+    expect(run.stdout).not.toContain(ESC);
+  });
+
+  test('the same input prints the same bytes', () => {
+    expect(cli(['plan', beforeDist, afterDist, '--json']).stdout).toBe(cli(['plan', beforeDist, afterDist, '--json']).stdout);
+  });
+});
+
+describe('the guard', () => {
+  const changed = distOf(edited(before, 'ConfigMap', /^api-settings-/, (c) => { c.data.LOG_LEVEL = 'debug'; }));
+  const config = objectOf(before, 'ConfigMap', /^api-settings-/).metadata.name;
+
+  test('exits 1 and says which object, why, and how to fix it', () => {
+    const run = cli(['plan', beforeDist, changed]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `error: ConfigMap app/${config} is immutable (immutable: true) but its content changes under the same name (data.LOG_LEVEL); ` +
+        'new content needs a new name: derive the name from the content (as ImmutableConfigMap, ImmutableSecret and revisions do) or restore the old content\n',
+    );
+    expect(run.stdout).toContain(['Guard violations (1)', `  ! ConfigMap app/${config} is immutable`].join('\n'));
+    expect(run.stdout).toContain('      data.LOG_LEVEL: "info" → "debug"\n');
+  });
+
+  test('exits 1 with --json too, the violation in the JSON', () => {
+    const run = cli(['plan', beforeDist, changed, '--json']);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).violations.map((v: { name: string }) => v.name)).toEqual([config]);
+  });
+});
+
+describe('usage', () => {
+  test.each([
+    [[], 'no command given'],
+    [['apply', 'dist'], "unknown command 'apply'"],
+    [['plan', 'a', 'b', '--colour'], "unknown option '--colour'"],
+    [['plan', 'a'], 'plan takes two dist folders (before and after), or one with --kubeconfig; got 1 argument(s)'],
+    [['plan', 'a', 'b', '--keep', '1'], '--keep needs --kubeconfig (it applies to the cluster side of a plan)'],
+    [['plan', 'a', 'b', '--kubeconfig', 'k'], 'plan with --kubeconfig takes one dist folder (compared with the cluster); got 2 argument(s)'],
+    [['deploy', 'a'], 'deploy needs --kubeconfig <file>: the cluster to deploy to'],
+    [['deploy', 'a', 'b', '--kubeconfig', 'k'], 'deploy takes one dist folder; got 2 argument(s)'],
+    [['deploy', 'a', '--kubeconfig', 'k', '--keep', 'all'], "--keep must be a whole number ≥ 0, got 'all'"],
+    [['deploy', 'a', '--kubeconfig', 'k', '--json'], "unknown option '--json'"],
+  ])('%j exits 2: %s', (args, message) => {
+    expect(cli(args)).toEqual({ code: 2, stdout: '', stderr: `error: ${message}\nUsage: immutable-infra plan|deploy …; see immutable-infra --help\n` });
+  });
+
+  test('--help lists the commands, the options and the exit codes, and exits 0', () => {
+    for (const args of [['--help'], ['plan', '-h'], ['help']]) {
+      const run = cli(args);
+      expect(run.code).toBe(0);
+      for (const text of ['immutable-infra plan <before-dist> <after-dist> [--json]', 'immutable-infra deploy <dist> --kubeconfig <file>', '--force-conflicts', 'NO_COLOR', 'Exit codes:', '  2  usage error']) {
+        expect(run.stdout).toContain(text);
+      }
+    }
+  });
+});
+
+describe('errors while running exit 1', () => {
+  test('a dist that is not there', () => {
+    const missing = join(dists.empty(), 'dist');
+    expect(cli(['plan', missing, afterDist])).toEqual({ code: 1, stdout: '', stderr: `error: ${missing} is not a directory; pass the folder cdk8s synth wrote (e.g. dist/)\n` });
+  });
+
+  test('no kubectl: --kubectl, then $KUBECTL, then the PATH, each said clearly', () => {
+    const notExecutable = join(dists.empty(), 'kubectl');
+    writeFileSync(notExecutable, '');
+    chmodSync(notExecutable, 0o644);
+    const deploy = (env: Record<string, string>, extra: string[] = []) => cli(['deploy', afterDist, '--kubeconfig', 'k', ...extra], { env });
+    expect(deploy({}, ['--kubectl', notExecutable]).stderr).toBe(`error: kubectl not found: --kubectl is '${notExecutable}', which is not an executable file\n`);
+    expect(deploy({ KUBECTL: notExecutable }).stderr).toBe(`error: kubectl not found: KUBECTL is '${notExecutable}', which is not an executable file\n`);
+    const run = cli(['plan', afterDist, '--kubeconfig', 'k'], { env: { PATH: dists.empty() } });
+    expect(run).toEqual({ code: 1, stdout: '', stderr: 'error: kubectl not found: pass --kubectl <path>, set KUBECTL, or put kubectl on the PATH\n' });
+  });
+});
+
+describe('the bin', () => {
+  const main = join(__dirname, '..', '..', '..', 'lib', 'release', 'cli', 'main.ts');
+
+  test('is a node script that runs the tool with the process\'s arguments and exit code', () => {
+    expect(readFileSync(main, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+    const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', main, 'plan', beforeDist], { encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^error: plan takes two dist folders/);
+  });
+});
+
+function synthObjects(scenario: 'split-v1-v3' | 'all-v3'): Manifest[] {
+  const app = new App();
+  const chart = new MeshTrafficChart(app, 'bookinfo', { mesh: 'istio', scenario });
+  return chart.toJson() as Manifest[];
+}
+
+function synthDist(scenario: 'split-v1-v3' | 'all-v3'): string {
+  return distOf(synthObjects(scenario));
+}
