@@ -4,14 +4,19 @@ import { Manifest } from './manifest-schema';
  * Whether a top-level spec field sets a revision object's scale rather than
  * its content. Scaling is not a new revision: these fields change in place
  * (a Deployment's `spec.replicas`; an autoscaler's bounds and metrics, all of
- * its spec but the Deployment it scales).
+ * its spec but the Deployment it scales; a KEDA ScaledObject's bounds and
+ * triggers, likewise; which Secret keys a KEDA TriggerAuthentication hands
+ * its scaler, all of its spec).
  */
 export function isScaleField(kind: string, specField: string): boolean {
   switch (kind) {
     case 'Deployment':
       return specField === 'replicas';
     case 'HorizontalPodAutoscaler':
+    case 'ScaledObject':
       return specField !== 'scaleTargetRef';
+    case 'TriggerAuthentication':
+      return true;
     default:
       return false;
   }
@@ -19,7 +24,7 @@ export function isScaleField(kind: string, specField: string): boolean {
 
 /** Whether objects of this kind have scale fields at all. */
 export function hasScaleFields(kind: string): boolean {
-  return kind === 'Deployment' || kind === 'HorizontalPodAutoscaler';
+  return ['Deployment', 'HorizontalPodAutoscaler', 'ScaledObject', 'TriggerAuthentication'].includes(kind);
 }
 
 /** The scale fields of an object's spec (empty for kinds without any). */

@@ -42,7 +42,8 @@ const SKIP_AWAIT = 'pulumi.com/skipAwait';
  *   of the same slot (service + track, config + track) is a *replacement*, done
  *   create-before-delete;
  * - revision objects are replace-only: any change but scale (a Deployment's
- *   `spec.replicas`, an autoscaler's bounds and metrics) replaces them;
+ *   `spec.replicas`, an autoscaler's bounds and metrics, a KEDA ScaledObject's
+ *   bounds and triggers, a TriggerAuthentication's Secret keys) replaces them;
  * - a Deployment waits for the ConfigMaps and Secrets it mounts, an autoscaler
  *   or disruption budget for its Deployment, a KEDA ScaledObject for its
  *   Deployment and TriggerAuthentications, a TriggerAuthentication for its

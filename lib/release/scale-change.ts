@@ -2,7 +2,8 @@ import { Manifest } from '../core/manifest-schema';
 import { scaleOf } from '../core/scale-fields';
 import { sameValue } from './plan/manifest-diff';
 
-const COUNTS = ['replicas', 'minReplicas', 'maxReplicas'];
+/** Replica counts: of a Deployment, an autoscaler, a KEDA ScaledObject. */
+const COUNTS = ['replicas', 'minReplicas', 'maxReplicas', 'minReplicaCount', 'maxReplicaCount'];
 
 /**
  * How the scale of a live revision object changes: `none`; `up` when only

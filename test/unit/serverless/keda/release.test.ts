@@ -1,20 +1,20 @@
-import { Microservice, releaseSteps } from '../../../../lib';
+import { Microservice, planRelease, releaseSteps } from '../../../../lib';
 import { objectRole } from '../../../../lib/core/object-role';
 import { planDeployment } from '../../../../lib/pulumi/deployment-plan';
-import { ScaleTrigger, TriggerAuth } from '../../../../lib/serverless/keda';
+import { EventScalingProps, ScaleTrigger, TriggerAuth } from '../../../../lib/serverless/keda';
 import { synthObjects } from '../../../../lib/testing';
 import { digestImage, newChart } from '../../../fixtures';
 
+const queue = (value = 20, parameters: Record<string, string> = { host: 'url' }) =>
+  ScaleTrigger.rabbitMq({ queueName: 'orders', mode: 'QueueLength', value, auth: TriggerAuth.fromServiceSecret('amqp', parameters) });
+
 /** A worker whose trigger authenticates with one of its own Secrets. */
-function worker(image = digestImage()) {
+function worker(image = digestImage(), scaling: Partial<EventScalingProps> = {}) {
   const chart = newChart();
   new Microservice(chart, 'orders', {
     image,
-    secrets: [{ name: 'amqp', literals: { url: 'amqp://orders:secret@rabbitmq:5672/' } }],
-    eventScaling: {
-      maxReplicas: 10,
-      triggers: [ScaleTrigger.rabbitMq({ queueName: 'orders', mode: 'QueueLength', value: 20, auth: TriggerAuth.fromServiceSecret('amqp', { host: 'url' }) })],
-    },
+    secrets: [{ name: 'amqp', literals: { url: 'amqp://orders:secret@rabbitmq:5672/', user: 'orders' } }],
+    eventScaling: { maxReplicas: 10, triggers: [queue()], ...scaling },
   });
   return chart;
 }
@@ -47,5 +47,31 @@ describe('KEDA objects in a release', () => {
     expect(position('Secret')).toBeLessThan(position('TriggerAuthentication'));
     expect(position('TriggerAuthentication')).toBeLessThan(position('ScaledObject'));
     expect(position('Deployment')).toBeLessThan(position('ScaledObject'));
+  });
+
+  test('rescaling a live revision changes its KEDA objects in place: more replicas before traffic moves, the rest after', () => {
+    const before = synthObjects(worker());
+    const grown = synthObjects(worker(digestImage(), { minReplicas: 1, maxReplicas: 20 }));
+    const retuned = synthObjects(worker(digestImage(), { triggers: [queue(50, { host: 'url', username: 'user' })] }));
+    const [, grow, growRoute, growRetire] = releaseSteps(before, grown);
+    expect(names(grow.objects)).toEqual(['ScaledObject/orders-#']);
+    expect(names(growRoute.objects)).toEqual([]);
+    expect(growRetire.objects).toEqual([]);
+    const [, tune, tuneRoute] = releaseSteps(before, retuned);
+    expect(names(tune.objects)).toEqual([]);
+    expect(names(tuneRoute.objects)).toEqual(['TriggerAuthentication/orders-#', 'ScaledObject/orders-#']);
+    for (const after of [grown, retuned]) {
+      const plan = planRelease(before, after);
+      expect(plan.violations).toEqual([]);
+      expect(plan.created).toEqual([]);
+      expect(plan.updated.map((u) => u.kind)).toEqual(after === grown ? ['ScaledObject'] : ['TriggerAuthentication', 'ScaledObject']);
+    }
+  });
+
+  test('Pulumi: KEDA objects are replaced only when what they scale changes; their settings update in place', () => {
+    const plan = planDeployment([worker()]);
+    const resource = (kind: string) => plan.find((p) => p.manifest.kind === kind)!;
+    expect(resource('ScaledObject').replaceOnChanges).toEqual(['metadata', 'spec.scaleTargetRef']);
+    expect(resource('TriggerAuthentication').replaceOnChanges).toEqual(['metadata']);
   });
 });
