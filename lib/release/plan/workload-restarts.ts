@@ -31,7 +31,8 @@ type Json = Record<string, any>;
 /**
  * The workloads (objects with a pod template, grouped by service) that run
  * new pods after the release, each new revision compared with the previous
- * revision of the workload it differs least from (ties: the first one).
+ * revision of the workload it differs least from (ties: a retired one, the
+ * one it replaces, before one that stays; then the first).
  */
 export function workloadRestarts(before: readonly Manifest[], after: readonly Manifest[]): WorkloadRestart[] {
   const previous = groupByWorkload(before);
@@ -56,7 +57,7 @@ export function workloadRestarts(before: readonly Manifest[], after: readonly Ma
       workload,
       ...(objects[0].metadata.namespace === undefined ? {} : { namespace: objects[0].metadata.namespace }),
       retired: old.filter((m) => !kept.has(objectIdentity(m))).map((m) => m.metadata.name!),
-      started: started.map((m) => closestComparison(m, old, workload)),
+      started: started.map((m) => closestComparison(m, [...old.filter((o) => !kept.has(objectIdentity(o))), ...old.filter((o) => kept.has(objectIdentity(o)))], workload)),
     });
   }
   return restarts;
