@@ -36,7 +36,8 @@ export interface RevisionConfig {
   readonly externalSecretNames: readonly string[];
 }
 
-const LOGICAL_NAME_MAX_LENGTH = 40;
+/** Longest logical name (a config source, a revision track): part of object names. */
+export const LOGICAL_NAME_MAX_LENGTH = 40;
 
 /**
  * The content-hashed immutable ConfigMaps and Secrets of one workload, made

@@ -2,18 +2,14 @@ import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { L1 } from '../core/checked-objects';
-import { contentHash } from '../core/content-hash';
 import { serviceLabels } from '../core/labels';
-import { assertDnsLabel, assertObjectName, assertServiceName, SERVICE_NAME_MAX_LENGTH } from '../core/names';
+import { assertDnsLabel, assertServiceName, SERVICE_NAME_MAX_LENGTH } from '../core/names';
 import { claimObjectName, validateManifestsAtSynth } from '../core/synth-validation';
 import { ValidationError } from '../core/validation-error';
-import { ConfigSource, readConfigSource } from './config-source';
+import { ConfigObjects, LOGICAL_NAME_MAX_LENGTH } from './config-objects';
 import { ContainerImage, toContainerImage } from './container-image';
 import { ExternalHost, ExternalHostProps, resolveExternalHosts } from './external-host';
-import { ImmutableConfigMap } from './immutable-config-map';
-import { ImmutableSecret } from './immutable-secret';
 import { IngressPeer } from './ingress-peer';
-import { MountedConfig } from './pod-template';
 import { Revision } from './revision';
 import { RevisionProps } from './revision-props';
 import { resolvePorts, ServicePort, ServicePortProps } from './service-port';
@@ -87,7 +83,6 @@ export interface MicroserviceProps extends RevisionProps {
 }
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const LOGICAL_NAME_MAX_LENGTH = 40;
 
 /**
  * A microservice: one immutable Deployment per live revision, a stable Service
@@ -127,7 +122,7 @@ export class Microservice extends Construct implements IMicroservice {
   private readonly liveRevisions: Revision[] = [];
   private readonly declaredDependencies: IMicroservice[] = [];
   private readonly declaredDependents: Microservice[] = [];
-  private readonly configObjects = new Map<string, ImmutableConfigMap | ImmutableSecret>();
+  private readonly configObjects: ConfigObjects;
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, id);
@@ -147,6 +142,7 @@ export class Microservice extends Construct implements IMicroservice {
     this.allowIngressFrom = [...(props.allowIngressFrom ?? [])];
     this.externalHosts = resolveExternalHosts(props.externalHosts ?? [], this);
     this.mesh = props.mesh;
+    this.configObjects = new ConfigObjects(this, this.serviceName, this.labels);
     validateManifestsAtSynth(this);
 
     claimObjectName(this, 'ServiceAccount', this.namespace, this.serviceName);
@@ -217,22 +213,7 @@ export class Microservice extends Construct implements IMicroservice {
     }
     assertOneScale(props, `revision '${track}'`, this);
     const merged = mergeRevisionProps(this.baseProps, props);
-    const mounts: MountedConfig[] = [];
-    const configContents: Record<string, unknown> = {};
-    const logicalNames = new Set<string>();
-    for (const [kind, sources] of [['ConfigMap', merged.configs], ['Secret', merged.secrets]] as const) {
-      for (const source of sources ?? []) {
-        const object = this.configObject(kind, source, track, logicalNames);
-        mounts.push({ kind, logicalName: source.name, objectName: object.name, mountPath: source.mountPath });
-        configContents[object.name] = object.contentHash;
-      }
-    }
-    const externalSecretNames: string[] = [];
-    for (const ref of merged.existingSecrets ?? []) {
-      assertObjectName('existingSecrets secretName', ref.secretName, this);
-      externalSecretNames.push(ref.secretName);
-      mounts.push({ kind: 'Secret', logicalName: ref.secretName, objectName: ref.secretName, mountPath: ref.mountPath });
-    }
+    const config = this.configObjects.resolve(merged, track);
 
     const revision = new Revision(this, track, {
       serviceName: this.serviceName,
@@ -243,10 +224,10 @@ export class Microservice extends Construct implements IMicroservice {
       servicePorts: this.ports,
       serviceAccountName: this.serviceAccountName,
       podMetadata: this.baseProps.mesh?.podMetadata,
-      mounts,
+      mounts: config.mounts,
       labels: this.labels,
-      configContents,
-      externalSecretNames: externalSecretNames.sort(),
+      configContents: config.configContents,
+      externalSecretNames: config.externalSecretNames,
       liveRevisions: this.liveRevisions,
     });
     this.liveRevisions.push(revision);
@@ -277,41 +258,6 @@ export class Microservice extends Construct implements IMicroservice {
       target.declaredDependents.push(this);
     }
     this.declaredDependencies.push(target);
-  }
-
-  /**
-   * The config object for a source, shared by every revision with the same
-   * content. Its construct id names the slot, not the content (`ConfigMap-<name>`,
-   * or `ConfigMap-<name>-<track>` for a revision with different content), so
-   * a content change keeps the id: deploy tools see a replacement.
-   */
-  private configObject(
-    kind: 'ConfigMap' | 'Secret',
-    source: ConfigSource,
-    track: string,
-    logicalNames: Set<string>,
-  ): ImmutableConfigMap | ImmutableSecret {
-    const what = `${kind === 'ConfigMap' ? 'config' : 'secret'} '${source.name}'`;
-    assertDnsLabel(`${kind === 'ConfigMap' ? 'config' : 'secret'} name`, source.name, LOGICAL_NAME_MAX_LENGTH, this);
-    const logicalKey = `${kind}/${source.name}`;
-    if (logicalNames.has(logicalKey)) {
-      throw new ValidationError(`${what} is declared twice in one revision; give each source its own name`, this);
-    }
-    logicalNames.add(logicalKey);
-    const data = readConfigSource(what, source, this);
-    const key = contentHash({ kind, name: source.name, data });
-    const existing = this.configObjects.get(key);
-    if (existing !== undefined) {
-      return existing;
-    }
-    const props = { namePrefix: `${this.serviceName}-${source.name}`, labels: this.labels };
-    const slot = `${kind}-${source.name}`;
-    const id = this.node.tryFindChild(slot) === undefined ? slot : `${slot}-${track}`;
-    const object = kind === 'ConfigMap'
-      ? new ImmutableConfigMap(this, id, { ...props, data })
-      : new ImmutableSecret(this, id, { ...props, stringData: data });
-    this.configObjects.set(key, object);
-    return object;
   }
 }
 

@@ -8,7 +8,7 @@ import { claimObjectName, validateManifestsAtSynth } from '../../core/synth-vali
 import { ValidationError } from '../../core/validation-error';
 import { BackendTarget, GatewayBackendBinding, IGatewayBackend } from '../../gateway/backend-target';
 import type { Mesh } from '../../mesh/mesh';
-import { ConfigObjects } from '../../workload/config-objects';
+import { ConfigObjects, LOGICAL_NAME_MAX_LENGTH } from '../../workload/config-objects';
 import { ContainerImage, toContainerImage } from '../../workload/container-image';
 import { EventDestination, EventSinkBinding, IEventSink } from '../eventing/event-sink';
 import { FunctionNetworkPolicy } from './function-network-policy';
@@ -218,7 +218,7 @@ export class ServerlessFunction extends Construct implements IGatewayBackend, IE
    * @throws ValidationError for a duplicate track or a revision identical to a live one
    */
   public addRevision(track: string, props: FunctionRevisionProps): FunctionRevision {
-    assertDnsLabel('revision track', track, 40, this);
+    assertDnsLabel('revision track', track, LOGICAL_NAME_MAX_LENGTH, this);
     if (this.liveRevisions.some((r) => r.track === track)) {
       throw new ValidationError(`revision track '${track}' already exists; give each live revision its own track name`, this);
     }
