@@ -2,8 +2,8 @@ import { Construct } from 'constructs';
 import type { ServiceRoutes } from '../../traffic/service-routes';
 import type { Microservice } from '../../workload/microservice';
 import { IMeshProvider, IMeshRoutesBinding, IMeshServiceBinding, MeshFunction, MeshPodMetadata } from '../mesh-provider';
-import { LinkerdFunctionSecurity } from './linkerd-function-security';
 import { LinkerdAnnotations } from './linkerd-api';
+import { LinkerdFunctionSecurity } from './linkerd-function-security';
 import { LinkerdServiceRoutes } from './linkerd-service-routes';
 import { LinkerdServiceSecurity } from './linkerd-service-security';
 
