@@ -84,10 +84,11 @@ function renderUpdate(update: ObjectUpdate, style: Style): string[] {
 function renderRestart(restart: WorkloadRestart, style: Style): string[] {
   const where = restart.namespace === undefined ? restart.workload : `${restart.workload} (${restart.namespace})`;
   return restart.started.flatMap((started) => {
-    const replaces = started.comparedWith === started.name || restart.retired.includes(started.comparedWith);
-    const head = replaces
-      ? `${started.comparedWith} → ${started.name}`
-      : `new revision ${started.name} beside ${started.comparedWith}`;
+    const head = started.comparedWith === started.name
+      ? `${started.name}, new pod template under the same name`
+      : restart.retired.includes(started.comparedWith)
+        ? `${started.comparedWith} → ${started.name}`
+        : `new revision ${started.name} beside ${started.comparedWith}`;
     return [`  ${style.cyan(where)}: ${head}`, ...started.reasons.map((r) => `      ${r.message}`)];
   });
 }

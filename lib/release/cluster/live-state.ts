@@ -26,17 +26,14 @@ export interface LiveState {
  * @throws KubectlError when kubectl fails
  */
 export function readLiveState(kubectl: Kubectl, resources: ApiResources, dist: readonly Manifest[]): LiveState {
-  const scope = appScope(dist);
-  const appObjects = listAppObjects(kubectl, resources, scope);
+  const appObjects = sortedByIdentity(listAppObjects(kubectl, resources, appScope(dist)));
   const live = new Map<string, Manifest>();
   for (const object of [...appObjects, ...getObjects(kubectl, resources, dist)]) {
     live.set(objectIdentity(object), object);
   }
   const desired = new Map(dist.map((m) => [objectIdentity(m), m]));
-  const before = [...live.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([identity, object]) => appliedView(object, FIELD_MANAGER, desired.get(identity)));
-  return { appObjects: sortedByIdentity(appObjects), before };
+  const before = sortedByIdentity([...live.values()]).map((object) => appliedView(object, FIELD_MANAGER, desired.get(objectIdentity(object))));
+  return { appObjects, before };
 }
 
 function listAppObjects(kubectl: Kubectl, resources: ApiResources, scope: AppScope): Manifest[] {

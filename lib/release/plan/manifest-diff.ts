@@ -65,8 +65,7 @@ export function sameValue(a: unknown, b: unknown): boolean {
  * compared key by key, lists of named items name by name, other lists of the
  * same length item by item; a list whose length changed is one change.
  *
- * @param at the path of the two values
- * @default at - the root
+ * @param at the path of the two values (the root when not given)
  */
 export function diffValues(before: unknown, after: unknown, at: readonly PathSegment[] = []): FieldChange[] {
   const changes: FieldChange[] = [];

@@ -193,3 +193,20 @@ function synthObjects(scenario: 'split-v1-v3' | 'all-v3'): Manifest[] {
 function synthDist(scenario: 'split-v1-v3' | 'all-v3'): string {
   return distOf(synthObjects(scenario));
 }
+
+describe('restarts of a workload that keeps its name', () => {
+  test('read as a new pod template under the same name', () => {
+    const knative = (image: string): Manifest[] => [{
+      apiVersion: 'serving.knative.dev/v1',
+      kind: 'Service',
+      metadata: { name: 'thumbnails', namespace: 'fn' },
+      spec: { template: { spec: { containers: [{ name: 'user-container', image }] } } },
+    }];
+    const run = cli(['plan', distOf(knative('ghcr.io/acme/t@sha256:' + 'a'.repeat(64))), distOf(knative('ghcr.io/acme/t@sha256:' + 'b'.repeat(64)))]);
+    expect(run.stdout).toContain([
+      'Restarts (1)',
+      '  thumbnails (fn): thumbnails, new pod template under the same name',
+      '      image digest changed: user-container sha256:aaaaaaaaaaaa → sha256:bbbbbbbbbbbb',
+    ].join('\n'));
+  });
+});
