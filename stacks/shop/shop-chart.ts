@@ -129,7 +129,7 @@ export class ShopChart extends Chart {
     });
     this.services = { frontend, catalog, cart, orders, payments, shipping };
 
-    const events = new Broker(this, 'shop-events');
+    const events = new Broker(this, 'shop-events', { partOf: 'shop' });
     events.addPublisher(orders);
     this.orderConfirmation = new ServerlessFunction(this, 'order-confirmation', {
       image: ORDER_CONFIRMATION_IMAGE,

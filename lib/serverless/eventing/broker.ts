@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { emitObject } from '../../core/emit-object';
-import { LabelKeys, MANAGED_BY } from '../../core/labels';
+import { serviceLabels } from '../../core/labels';
 import { assertDnsLabel, DNS_LABEL_MAX_LENGTH } from '../../core/names';
 import { validateManifestsAtSynth } from '../../core/synth-validation';
 import { ValidationError } from '../../core/validation-error';
@@ -9,7 +9,7 @@ import type { Microservice } from '../../workload/microservice';
 import { BrokerIngress } from './broker-ingress';
 import { EventDelivery, renderDelivery } from './event-delivery';
 import { EventDestination, EventSinkBinding, IEventSink } from './event-sink';
-import { eventingNamespace } from './eventing-namespace';
+import { appOf, eventingNamespace } from './eventing-namespace';
 import { KNATIVE_EVENTING_NAMESPACE } from './microservice-sink';
 import { Trigger, TriggerOptions } from './trigger';
 
@@ -20,6 +20,11 @@ export interface BrokerProps {
    * @default - the construct id
    */
   readonly name?: string;
+  /**
+   * The application the broker belongs to (`app.kubernetes.io/part-of`), also given to its triggers.
+   * @default - the id of the enclosing chart
+   */
+  readonly partOf?: string;
   /**
    * The broker implementation (annotation `eventing.knative.dev/broker.class`),
    * e.g. 'MTChannelBasedBroker' or 'Kafka'.
@@ -69,7 +74,7 @@ export class Broker extends Construct implements IEventSink {
     if (!/^\S+$/.test(brokerClass)) {
       throw new ValidationError(`class must be a broker class without spaces, such as 'MTChannelBasedBroker' or 'Kafka', got '${brokerClass}'`, this);
     }
-    this.labels = { [LabelKeys.NAME]: this.brokerName, [LabelKeys.MANAGED_BY]: MANAGED_BY };
+    this.labels = serviceLabels(this.brokerName, appOf(this, props.partOf));
     validateManifestsAtSynth(this);
     const delivery = props.delivery === undefined ? undefined : renderDelivery(props.delivery, { scope: this, what, namespace: this.namespace });
     this.resource = emitObject(this, 'Resource', {

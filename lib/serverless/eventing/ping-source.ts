@@ -1,13 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { emitObject } from '../../core/emit-object';
-import { LabelKeys, MANAGED_BY } from '../../core/labels';
+import { serviceLabels } from '../../core/labels';
 import { assertDnsLabel, DNS_LABEL_MAX_LENGTH } from '../../core/names';
 import { validateManifestsAtSynth } from '../../core/synth-validation';
 import { ValidationError } from '../../core/validation-error';
 import { cronScheduleProblem, scheduleTimeZone } from './cron-schedule';
 import { IEventSink } from './event-sink';
-import { eventingNamespace } from './eventing-namespace';
+import { appOf, eventingNamespace } from './eventing-namespace';
 import { timeZoneProblem } from './time-zone';
 
 /** Props of {@link PingSource}. */
@@ -17,6 +17,11 @@ export interface PingSourceProps {
    * @default - the construct id
    */
   readonly name?: string;
+  /**
+   * The application the source belongs to (`app.kubernetes.io/part-of`).
+   * @default - the id of the enclosing chart
+   */
+  readonly partOf?: string;
   /**
    * When to send an event: a cron schedule of five fields (minute hour
    * day-of-month month day-of-week), e.g. `'*\/10 * * * *'` or
@@ -83,7 +88,7 @@ export class PingSource extends Construct {
     this.resource = emitObject(this, 'Resource', {
       apiVersion: 'sources.knative.dev/v1',
       kind: 'PingSource',
-      metadata: { name: this.sourceName, labels: { [LabelKeys.NAME]: this.sourceName, [LabelKeys.MANAGED_BY]: MANAGED_BY } },
+      metadata: { name: this.sourceName, labels: serviceLabels(this.sourceName, appOf(this, props.partOf)) },
       spec: {
         schedule: props.schedule,
         timezone: props.timezone,

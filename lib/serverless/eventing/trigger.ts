@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { emitObject } from '../../core/emit-object';
-import { LabelKeys, MANAGED_BY } from '../../core/labels';
+import { LabelKeys } from '../../core/labels';
 import { assertDnsLabel, DNS_LABEL_MAX_LENGTH } from '../../core/names';
 import { validateManifestsAtSynth } from '../../core/synth-validation';
 import { ValidationError } from '../../core/validation-error';
@@ -83,7 +83,7 @@ export class Trigger extends Construct {
       kind: 'Trigger',
       metadata: {
         name: this.triggerName,
-        labels: { [LabelKeys.NAME]: this.triggerName, [LabelKeys.MANAGED_BY]: MANAGED_BY, [BROKER_LABEL]: this.broker.brokerName },
+        labels: { ...this.broker.labels, [LabelKeys.NAME]: this.triggerName, [BROKER_LABEL]: this.broker.brokerName },
       },
       spec: {
         broker: this.broker.brokerName,

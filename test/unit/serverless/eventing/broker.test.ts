@@ -16,7 +16,7 @@ describe('Broker', () => {
         name: 'default',
         namespace: 'test',
         annotations: { 'eventing.knative.dev/broker.class': 'MTChannelBasedBroker' },
-        labels: { 'app.kubernetes.io/name': 'default', 'app.kubernetes.io/managed-by': 'immutable-infra' },
+        labels: { 'app.kubernetes.io/name': 'default', 'app.kubernetes.io/managed-by': 'immutable-infra', 'app.kubernetes.io/part-of': 'test' },
       },
     });
   });

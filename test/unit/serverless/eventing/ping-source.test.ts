@@ -23,7 +23,7 @@ describe('PingSource', () => {
       metadata: {
         name: 'nightly',
         namespace: 'test',
-        labels: { 'app.kubernetes.io/name': 'nightly', 'app.kubernetes.io/managed-by': 'immutable-infra' },
+        labels: { 'app.kubernetes.io/name': 'nightly', 'app.kubernetes.io/managed-by': 'immutable-infra', 'app.kubernetes.io/part-of': 'test' },
       },
       spec: { schedule: '0 2 * * *', sink: { uri: 'https://hooks.example.com/ping' } },
     });

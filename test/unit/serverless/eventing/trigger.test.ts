@@ -26,7 +26,7 @@ describe('Trigger', () => {
       metadata: {
         name: 'thumbnails',
         namespace: 'test',
-        labels: { 'app.kubernetes.io/name': 'thumbnails', 'app.kubernetes.io/managed-by': 'immutable-infra', 'eventing.knative.dev/broker': 'default' },
+        labels: { 'app.kubernetes.io/name': 'thumbnails', 'app.kubernetes.io/managed-by': 'immutable-infra', 'app.kubernetes.io/part-of': 'test', 'eventing.knative.dev/broker': 'default' },
       },
       spec: {
         broker: 'default',
