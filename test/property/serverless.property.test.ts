@@ -1,13 +1,9 @@
 import { Duration } from 'cdk8s';
 import fc from 'fast-check';
-import { Broker, FunctionProtocol, FunctionVisibility, PingSource, schemaErrors, ServerlessFunction, ValidationError } from '../../lib';
+import { Broker, FunctionProtocol, FunctionVisibility, PingSource, ServerlessFunction, ValidationError } from '../../lib';
 import { synthObjects, synthYaml } from '../../lib/testing';
 import { digestImage, newChart } from '../fixtures';
-
-/** Mostly valid values, sometimes invalid ones, so both paths are exercised. */
-function mostly<T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>): fc.Arbitrary<T> {
-  return fc.oneof({ arbitrary: valid, weight: 10 }, { arbitrary: invalid, weight: 1 });
-}
+import { expectSchemaValid, mostly } from './generators';
 
 const optional = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
 const scaling = fc.record({
@@ -75,12 +71,7 @@ describe('ServerlessFunction and its events under generated props', () => {
           return;
         }
         accepted++;
-        for (const object of result.objects) {
-          expect({ object: `${object.kind}/${object.metadata.name}`, problem: schemaErrors(object) }).toEqual({
-            object: `${object.kind}/${object.metadata.name}`,
-            problem: undefined,
-          });
-        }
+        expectSchemaValid(result.objects);
         expect(synthYaml(build(s).chart!)).toBe(synthYaml(result.chart));
       }),
       { numRuns: 300, seed: 11 },
