@@ -236,7 +236,7 @@ describe('ScaleTrigger bad input', () => {
     [
       'a cron start has seconds',
       cron({ start: '0 0 8 * * 1-5' }),
-      `${T0} (cron) start must be a 5-field cron expression, got '0 0 8 * * 1-5', which has 6 fields, not 5 (minute hour day-of-month month day-of-week); e.g. '0 8 * * 1-5'`,
+      `${T0} (cron) start must be a 5-field cron expression, got '0 0 8 * * 1-5', which has 6 fields, and KEDA reads exactly 5 (minute hour day-of-month month day-of-week); e.g. '0 8 * * 1-5'`,
     ],
     [
       'a cron end is a descriptor',
@@ -246,32 +246,37 @@ describe('ScaleTrigger bad input', () => {
     [
       'a cron minute is out of range',
       cron({ start: '75 8 * * *' }),
-      `${T0} (cron) start must be a 5-field cron expression, got '75 8 * * *', which has minute '75' out of range 0-59; e.g. '0 8 * * 1-5'`,
+      `${T0} (cron) start must be a 5-field cron expression, got '75 8 * * *', which has minute '75': 75 is above the maximum 59; e.g. '0 8 * * 1-5'`,
     ],
     [
       'a cron weekday is 7',
       cron({ start: '0 8 * * 1-7' }),
-      `${T0} (cron) start must be a 5-field cron expression, got '0 8 * * 1-7', which has day of week '1-7' out of range 0-6; e.g. '0 8 * * 1-5'`,
+      `${T0} (cron) start must be a 5-field cron expression, got '0 8 * * 1-7', which has day-of-week '1-7': 7 is above the maximum 6 (Sunday is 0 or sun); e.g. '0 8 * * 1-5'`,
     ],
     [
       'a cron month name is misspelled',
       cron({ start: '0 8 1 janu *' }),
-      `${T0} (cron) start must be a 5-field cron expression, got '0 8 1 janu *', which has month 'janu' that is not a number or JAN-DEC; e.g. '0 8 * * 1-5'`,
+      `${T0} (cron) start must be a 5-field cron expression, got '0 8 1 janu *', which has month 'janu': 'janu' is not a whole number or a name (jan-dec); e.g. '0 8 * * 1-5'`,
     ],
     [
       'a cron step is 0',
       cron({ start: '*/0 8 * * *' }),
-      `${T0} (cron) start must be a 5-field cron expression, got '*/0 8 * * *', which has minute '*/0' with a step that is not a whole number ≥ 1; e.g. '0 8 * * 1-5'`,
+      `${T0} (cron) start must be a 5-field cron expression, got '*/0 8 * * *', which has minute '*/0': the step is 0; a step must be 1 or more; e.g. '0 8 * * 1-5'`,
     ],
     [
       'a cron range runs backwards',
       cron({ start: '0 20-8 * * *' }),
-      `${T0} (cron) start must be a 5-field cron expression, got '0 20-8 * * *', which has hour '20-8' whose range starts after it ends; e.g. '0 8 * * 1-5'`,
+      `${T0} (cron) start must be a 5-field cron expression, got '0 20-8 * * *', which has hour '20-8': the range '20-8' runs backwards (20 is after 8); e.g. '0 8 * * 1-5'`,
     ],
     [
       'a cron list has an empty item',
       cron({ start: '0 8,,9 * * *' }),
-      `${T0} (cron) start must be a 5-field cron expression, got '0 8,,9 * * *', which has hour '8,,9' with an empty list item; e.g. '0 8 * * 1-5'`,
+      `${T0} (cron) start must be a 5-field cron expression, got '0 8,,9 * * *', which has hour '8,,9': a list item is empty; e.g. '0 8 * * 1-5'`,
+    ],
+    [
+      'a cron start never fires',
+      cron({ start: '0 8 30 2 *' }),
+      `${T0} (cron) start must be a 5-field cron expression, got '0 8 30 2 *', which never fires: day-of-month '30' does not occur in month '2'; e.g. '0 8 * * 1-5'`,
     ],
     [
       'a cron start names a time zone',
@@ -281,7 +286,7 @@ describe('ScaleTrigger bad input', () => {
     [
       'a cron start is empty',
       cron({ start: '' }),
-      `${T0} (cron) start must be a 5-field cron expression, got '', which has 0 fields, not 5 (minute hour day-of-month month day-of-week); e.g. '0 8 * * 1-5'`,
+      `${T0} (cron) start must be a 5-field cron expression, got '', which has 0 fields, and KEDA reads exactly 5 (minute hour day-of-month month day-of-week); e.g. '0 8 * * 1-5'`,
     ],
     [
       'cron start and end are the same',
