@@ -28,11 +28,20 @@ interface CronField {
   readonly name: string;
   readonly min: number;
   readonly max: number;
-  /** Names of values, lower-case, each with its value. */
+  /**
+   * Names of values, lower-case, each with its value.
+   * @default - numbers only
+   */
   readonly names?: Readonly<Record<string, number>>;
-  /** How a message lists the names, e.g. 'jan-dec'. */
+  /**
+   * How a message lists the names, e.g. 'jan-dec'.
+   * @default - no names to list
+   */
   readonly nameRange?: string;
-  /** What a message adds to a value above the maximum. */
+  /**
+   * What a message adds to a value above the maximum.
+   * @default - nothing
+   */
   readonly maxHint?: string;
 }
 

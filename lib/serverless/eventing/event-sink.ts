@@ -15,6 +15,10 @@ export interface EventDestination {
     readonly apiVersion: string;
     readonly kind: string;
     readonly name: string;
+    /**
+     * The object's namespace.
+     * @default - the namespace of the trigger or source that delivers
+     */
     readonly namespace?: string;
   };
   /**

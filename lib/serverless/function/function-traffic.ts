@@ -26,9 +26,19 @@ export interface FunctionTrafficTarget {
 
 /** One entry of a Knative Service's `spec.traffic`. */
 export interface KnativeTrafficEntry {
+  /**
+   * The pinned revision.
+   * @default - none: the entry follows the latest revision
+   */
   readonly revisionName?: string;
+  /** Whether the entry follows the latest revision instead of a pinned one. */
   readonly latestRevision: boolean;
+  /** The whole percentage of requests. */
   readonly percent: number;
+  /**
+   * The tag that gives the entry its own URL.
+   * @default - no URL of its own
+   */
   readonly tag?: string;
 }
 
