@@ -27,3 +27,31 @@ export function serviceLabels(name: string, partOf: string): Record<string, stri
     [LabelKeys.MANAGED_BY]: MANAGED_BY,
   };
 }
+
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/**
+ * What the API server refuses in a label, or `undefined` for a valid one: the
+ * key is a name of ≤ 63 letters, digits, '-', '_' and '.' (starting and ending
+ * with a letter or digit) with an optional DNS subdomain prefix and '/'; the
+ * value is empty or a name of that form.
+ *
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
+ */
+export function labelProblem(key: string, value: string): string | undefined {
+  const slash = key.indexOf('/');
+  const prefix = slash < 0 ? undefined : key.slice(0, slash);
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  if (prefix !== undefined && (!DNS_1123_SUBDOMAIN.test(prefix) || prefix.length > 253)) {
+    return `label key '${key}' has a prefix that is not a DNS subdomain (lower-case letters, digits, '-' and '.')`;
+  }
+  if (!QUALIFIED_NAME.test(name) || name.length > 63) {
+    return `label key '${key}' is not ≤ 63 letters, digits, '-', '_' or '.' starting and ending with a letter or digit`;
+  }
+  if (typeof value !== 'string' || !LABEL_VALUE.test(value) || value.length > 63) {
+    return `label '${key}' has value '${value}', which is not empty or ≤ 63 letters, digits, '-', '_' or '.' starting and ending with a letter or digit`;
+  }
+  return undefined;
+}

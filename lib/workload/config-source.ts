@@ -2,6 +2,7 @@ import { readFileSync } from 'fs';
 import { isAbsolute } from 'path';
 import { IConstruct } from 'constructs';
 import { ValidationError } from '../core/validation-error';
+import { CONFIG_KEY, MAX_CONFIG_BYTES } from './immutable-data';
 
 /**
  * Configuration (or secret) data of a service: literals and files, exposed to
@@ -44,9 +45,7 @@ export interface ExistingSecretReference {
   readonly mountPath?: string;
 }
 
-const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /**
  * The data of a config source, literals and files merged, keys validated.

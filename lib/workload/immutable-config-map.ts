@@ -4,12 +4,17 @@ import { L1 } from '../core/checked-objects';
 import { contentHash } from '../core/content-hash';
 import { contentAddressedName } from '../core/names';
 import { claimObjectName, validateManifestsAtSynth } from '../core/synth-validation';
+import { checkImmutableData } from './immutable-data';
 
 /** Props of {@link ImmutableConfigMap}. */
 export interface ImmutableConfigMapProps {
-  /** The readable part of the name; the content hash is appended. */
+  /**
+   * The readable part of the name: lower-case letters, digits and '-',
+   * starting and ending with a letter or digit. The content hash is
+   * appended, and the prefix cut so that the name fits a DNS label.
+   */
   readonly namePrefix: string;
-  /** The key/value data. */
+  /** The key/value data: keys of 1-253 letters, digits, '-', '_' or '.', at most 1 MiB in all. */
   readonly data: Readonly<Record<string, string>>;
   /**
    * Labels of the ConfigMap.
@@ -31,6 +36,7 @@ export class ImmutableConfigMap extends Construct {
 
   constructor(scope: Construct, id: string, props: ImmutableConfigMapProps) {
     super(scope, id);
+    checkImmutableData('data', { namePrefix: props.namePrefix, data: props.data, labels: props.labels }, this);
     this.contentHash = contentHash({ kind: 'ConfigMap', data: props.data });
     this.name = contentAddressedName(props.namePrefix, this.contentHash);
     claimObjectName(this, 'ConfigMap', Chart.of(this).namespace, this.name);

@@ -4,12 +4,17 @@ import { L1 } from '../core/checked-objects';
 import { contentHash } from '../core/content-hash';
 import { contentAddressedName } from '../core/names';
 import { claimObjectName, validateManifestsAtSynth } from '../core/synth-validation';
+import { checkImmutableData } from './immutable-data';
 
 /** Props of {@link ImmutableSecret}. */
 export interface ImmutableSecretProps {
-  /** The readable part of the name; the content hash is appended. */
+  /**
+   * The readable part of the name: lower-case letters, digits and '-',
+   * starting and ending with a letter or digit. The content hash is
+   * appended, and the prefix cut so that the name fits a DNS label.
+   */
   readonly namePrefix: string;
-  /** The key/value data, as plain strings (written base64-encoded). */
+  /** The key/value data, as plain strings (written base64-encoded): keys of 1-253 letters, digits, '-', '_' or '.', at most 1 MiB in all. */
   readonly stringData: Readonly<Record<string, string>>;
   /**
    * Labels of the Secret.
@@ -31,6 +36,7 @@ export class ImmutableSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: ImmutableSecretProps) {
     super(scope, id);
+    checkImmutableData('stringData', { namePrefix: props.namePrefix, data: props.stringData, labels: props.labels }, this);
     this.contentHash = contentHash({ kind: 'Secret', data: props.stringData });
     this.name = contentAddressedName(props.namePrefix, this.contentHash);
     claimObjectName(this, 'Secret', Chart.of(this).namespace, this.name);

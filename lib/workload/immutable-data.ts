@@ -1,0 +1,50 @@
+import { IConstruct } from 'constructs';
+import { labelProblem } from '../core/labels';
+import { ValidationError } from '../core/validation-error';
+
+/** What a ConfigMap or Secret key may be (the API server's rule). */
+export const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
+/** The most a ConfigMap or Secret holds, keys and values together. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+const NAME_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** The props ImmutableConfigMap and ImmutableSecret share. */
+export interface ImmutableDataProps {
+  readonly namePrefix: string;
+  readonly data: Readonly<Record<string, string>>;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Checks the name prefix, data and labels of an immutable ConfigMap or
+ * Secret, so that the object is one the API server accepts.
+ *
+ * @param field names the data in errors: 'data' or 'stringData'
+ * @throws ValidationError for a prefix that would not make a DNS label, a bad key, more than 1 MiB, or a bad label
+ */
+export function checkImmutableData(field: string, props: ImmutableDataProps, scope: IConstruct): void {
+  if (!NAME_PREFIX.test(props.namePrefix)) {
+    throw new ValidationError(
+      `namePrefix must be lower-case letters, digits or '-', starting and ending with a letter or digit, got '${props.namePrefix}'; ` +
+        "the content hash is appended (the prefix cut to fit a DNS label), e.g. 'orders-settings'",
+      scope,
+    );
+  }
+  let bytes = 0;
+  for (const [key, value] of Object.entries(props.data)) {
+    if (!CONFIG_KEY.test(key) || key.length > 253) {
+      throw new ValidationError(`${field} key '${key}' is invalid: keys are 1-253 letters, digits, '-', '_' or '.'`, scope);
+    }
+    bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
+  }
+  if (bytes > MAX_CONFIG_BYTES) {
+    throw new ValidationError(`${field} holds ${bytes} bytes, above the 1 MiB limit of a ConfigMap or Secret; split it`, scope);
+  }
+  for (const [key, value] of Object.entries(props.labels ?? {})) {
+    const problem = labelProblem(key, value);
+    if (problem !== undefined) {
+      throw new ValidationError(`labels: ${problem}; fix the label or drop it`, scope);
+    }
+  }
+}
