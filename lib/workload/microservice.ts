@@ -88,7 +88,8 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
  * A microservice: one immutable Deployment per live revision, a stable Service
  * (the pointer that moves traffic), a ServiceAccount without token automount,
  * a deny-by-default NetworkPolicy derived from the declared dependencies, an
- * autoscaler and disruption budget per revision where asked, and
+ * autoscaler per revision where asked, a disruption budget per revision that
+ * can run more than one pod, and
  * content-hashed immutable ConfigMaps and Secrets.
  *
  * @example

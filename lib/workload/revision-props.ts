@@ -97,19 +97,23 @@ export interface RevisionProps {
   /**
    * Pods of this revision. Without a mesh the Service spreads traffic over the
    * pods of all live revisions, so replicas are the traffic split. Not part of
-   * the revision identity: changing it scales the revision in place.
+   * the revision identity: changing it scales the revision in place. Above 1,
+   * the revision gets a PodDisruptionBudget (`maxUnavailable: 1`).
    * @default - the service's replicas, else 1
    */
   readonly replicas?: number;
   /**
    * Scale the revision with a HorizontalPodAutoscaler instead of fixed replicas.
+   * With `maxReplicas` above 1 the revision gets a PodDisruptionBudget
+   * (`maxUnavailable: 1`), so a node drain never takes several of its pods at once.
    * @default - the service's autoscaling, else fixed replicas
    */
   readonly autoscaling?: AutoscalingProps;
   /**
    * Scale the revision on events (queues, streams, schedules) with a KEDA
    * ScaledObject instead of fixed replicas or `autoscaling`; down to zero
-   * when idle. Not part of the revision identity.
+   * when idle. Not part of the revision identity. With `maxReplicas` above 1
+   * the revision gets a PodDisruptionBudget (`maxUnavailable: 1`).
    * @default - the service's eventScaling, else fixed replicas
    */
   readonly eventScaling?: EventScalingProps;

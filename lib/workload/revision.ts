@@ -27,9 +27,10 @@ export interface RevisionConstructProps extends PodTemplateInput {
 
 /**
  * One immutable revision of a service: a Deployment `<service>-<revision id>`
- * (plus its autoscaler or KEDA ScaledObject, and disruption budget) whose pod
- * template never changes. Any change of image, command, env, config content, resources,
- * probes or security makes a new revision with new names.
+ * (plus its autoscaler or KEDA ScaledObject, and its disruption budget when it
+ * can run more than one pod) whose pod template never changes. Any change of
+ * image, command, env, config content, resources, probes or security makes a
+ * new revision with new names.
  */
 export class Revision extends Construct {
   /** The revision id: a hash of the pod template and the config it uses. */
@@ -99,8 +100,11 @@ export class Revision extends Construct {
       secrets: revisionSecrets(props),
     });
 
-    const fewestReplicas = autoscaling ? autoscaling.minReplicas : eventScaler ? eventScaler.minReplicas : this.replicas!;
-    if (fewestReplicas > 1) {
+    // The budget keeps a node drain from evicting more than one pod of the revision at a time. It
+    // matters wherever the revision can run more than one pod: a fixed count above one, or an
+    // autoscaler or KEDA that may scale it out (at one pod or none it allows that one eviction).
+    const mostReplicas = autoscaling ? autoscaling.maxReplicas : eventScaler ? eventScaler.maxReplicas : this.replicas!;
+    if (mostReplicas > 1) {
       new L1.PodDisruptionBudget(this, 'DisruptionBudget', {
         metadata: { name: this.name, labels: revisionLabels },
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },

@@ -38,12 +38,15 @@ export class EventScaler extends Construct {
   public readonly scaledObject: ApiObject;
   /** The fewest replicas while a trigger is active. */
   public readonly minReplicas: number;
+  /** The most replicas KEDA scales the Deployment to. */
+  public readonly maxReplicas: number;
 
   constructor(scope: Construct, id: string, props: EventScalerProps) {
     super(scope, id);
     const { scaling } = props;
     this.minReplicas = whole('eventScaling.minReplicas', scaling.minReplicas ?? 0, 0, scope);
     const maxReplicas = whole('eventScaling.maxReplicas', scaling.maxReplicas, 1, scope);
+    this.maxReplicas = maxReplicas;
     if (this.minReplicas > maxReplicas) {
       throw new ValidationError(
         `eventScaling.minReplicas (${this.minReplicas}) is greater than maxReplicas (${maxReplicas}); set maxReplicas ≥ minReplicas`,

@@ -181,6 +181,15 @@ describe('Microservice', () => {
     expect(findObjects(objects, { kind: 'PodDisruptionBudget' })).toHaveLength(1);
   });
 
+  test('an autoscaled revision that may scale out gets a PodDisruptionBudget even when it may shrink to one pod; one capped at one pod gets none', () => {
+    const { service, objects } = synthService({ autoscaling: { minReplicas: 1, maxReplicas: 3 } });
+    expect(spec(findObject(objects, { kind: 'PodDisruptionBudget' }))).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'orders', 'immutable-infra.dev/revision': service.revisions[0].revisionId } },
+    });
+    expect(findObjects(synthService({ autoscaling: { minReplicas: 1, maxReplicas: 1 } }).objects, { kind: 'PodDisruptionBudget' })).toHaveLength(0);
+  });
+
   test('autoscaling defaults to a 70% CPU target', () => {
     const { objects } = synthService({ autoscaling: { minReplicas: 1, maxReplicas: 3 } });
     expect(spec(findObject(objects, { kind: 'HorizontalPodAutoscaler' })).metrics).toEqual([

@@ -25,16 +25,28 @@ describe('Microservice eventScaling', () => {
     expect(spec(findObject(objects, { kind: 'Deployment' })).replicas).toBeUndefined();
   });
 
-  test('scale to zero: no PodDisruptionBudget, no HorizontalPodAutoscaler (KEDA makes its own)', () => {
+  test('scale to zero: no HorizontalPodAutoscaler of ours (KEDA makes its own)', () => {
     const { objects } = synthWorker({ maxReplicas: 10, triggers: [queueTrigger] });
-    expect(findObjects(objects, { kind: 'PodDisruptionBudget' })).toEqual([]);
     expect(findObjects(objects, { kind: 'HorizontalPodAutoscaler' })).toEqual([]);
   });
 
-  test('a PodDisruptionBudget guards a revision that keeps at least two replicas; one replica gets none', () => {
-    const two = synthWorker({ minReplicas: 2, maxReplicas: 10, triggers: [queueTrigger] });
-    expect(findObject(two.objects, { kind: 'PodDisruptionBudget' }).metadata.name).toBe(two.service.revisions[0].name);
-    expect(findObjects(synthWorker({ minReplicas: 1, maxReplicas: 10, triggers: [queueTrigger] }).objects, { kind: 'PodDisruptionBudget' })).toEqual([]);
+  test('a PodDisruptionBudget (one pod at a time) guards a revision KEDA may scale out, from zero too', () => {
+    for (const minReplicas of [0, 1, 2]) {
+      const { service, objects } = synthWorker({ minReplicas, maxReplicas: 10, triggers: [queueTrigger] });
+      const revision = service.revisions[0];
+      const pdb = findObject(objects, { kind: 'PodDisruptionBudget' });
+      expect({ minReplicas, name: pdb.metadata.name, spec: spec(pdb) }).toEqual({
+        minReplicas,
+        name: revision.name,
+        spec: { maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'orders', 'immutable-infra.dev/revision': revision.revisionId } } },
+      });
+    }
+  });
+
+  test('a revision KEDA scales to one pod at most gets no PodDisruptionBudget (it would allow that one eviction anyway)', () => {
+    for (const minReplicas of [0, 1]) {
+      expect(findObjects(synthWorker({ minReplicas, maxReplicas: 1, triggers: [queueTrigger] }).objects, { kind: 'PodDisruptionBudget' })).toEqual([]);
+    }
   });
 
   test('polling interval, cooldown, idle replicas and fallback in KEDA\'s units', () => {

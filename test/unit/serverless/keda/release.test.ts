@@ -26,15 +26,21 @@ describe('KEDA objects in a release', () => {
     const objects = synthObjects(worker());
     expect(objects.filter((o) => o.apiVersion === 'keda.sh/v1alpha1').map(objectRole)).toEqual(['revision', 'revision']);
     const [, create] = releaseSteps([], objects);
-    expect(names(create.objects)).toEqual(['Secret/orders-amqp-#', 'Deployment/orders-#', 'TriggerAuthentication/orders-#', 'ScaledObject/orders-#']);
+    expect(names(create.objects)).toEqual([
+      'Secret/orders-amqp-#',
+      'Deployment/orders-#',
+      'TriggerAuthentication/orders-#',
+      'ScaledObject/orders-#',
+      'PodDisruptionBudget/orders-#',
+    ]);
   });
 
   test('a new revision creates its own KEDA objects and retires the old ones, the ScaledObject before its Deployment', () => {
     const before = synthObjects(worker());
     const after = synthObjects(worker(digestImage('ghcr.io/acme/app', 'b')));
     const [, create, , retire] = releaseSteps(before, after);
-    expect(names(create.objects)).toEqual(['Deployment/orders-#', 'TriggerAuthentication/orders-#', 'ScaledObject/orders-#']);
-    expect(names(retire.objects)).toEqual(['ScaledObject/orders-#', 'TriggerAuthentication/orders-#', 'Deployment/orders-#']);
+    expect(names(create.objects)).toEqual(['Deployment/orders-#', 'TriggerAuthentication/orders-#', 'ScaledObject/orders-#', 'PodDisruptionBudget/orders-#']);
+    expect(names(retire.objects)).toEqual(['PodDisruptionBudget/orders-#', 'ScaledObject/orders-#', 'TriggerAuthentication/orders-#', 'Deployment/orders-#']);
   });
 
   test('Pulumi: the ScaledObject waits for its Deployment and TriggerAuthentication, which waits for its Secret', () => {
