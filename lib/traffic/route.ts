@@ -303,6 +303,11 @@ function resolveModifier(what: string, modifier: HeaderModifier, scope: IConstru
     assertHeaderName(`${what} remove`, name, scope);
     return name.toLowerCase();
   });
+  const twice = remove?.find((name, index) => remove.indexOf(name) !== index);
+  if (twice !== undefined) {
+    // the Gateway API keeps removed headers as a set (x-kubernetes-list-type: set): the API server refuses a repeat
+    throw new ValidationError(`${what} remove names header '${twice}' twice (header names ignore case); keep one`, scope);
+  }
   const touched = [...Object.keys(set ?? {}), ...Object.keys(add ?? {})];
   const clash = remove?.find((name) => touched.includes(name));
   if (clash !== undefined) {

@@ -12,7 +12,7 @@ import {
   RetryOn,
 } from '../../../lib';
 import { findObjects, synthObjects } from '../../../lib/testing';
-import { newChart } from '../../fixtures';
+import { newChart, validationErrorOf } from '../../fixtures';
 import { objectOf, shopEdge, specOf, synthProblems, web } from './fixtures';
 
 /** The one rule of the HTTPRoute of route `name` on gateway 'edge'. */
@@ -264,6 +264,18 @@ describe('cross-namespace backends', () => {
       "[shop/ReferenceGrant-shop-from-edge] routes in namespace 'edge' send to 18 Services in namespace 'shop', more than the 16 one ReferenceGrant can list; " +
         'route to fewer Services there (e.g. fewer revisions at once)',
     );
+  });
+});
+
+describe('what the Gateway API cannot store', () => {
+  test('fails when a route removes a header twice (names ignore case), which the API server refuses in the set of removed headers', () => {
+    const { gateway, frontend } = shopEdge();
+    const error = validationErrorOf(() => gateway.addRoute('frontend', {
+      backend: GatewayBackend.service(frontend),
+      headers: { response: { remove: ['Cookie', 'server', 'cookie'] } },
+    }));
+    expect(error.path).toBe('test/edge');
+    expect(error.detail).toBe("route 'frontend' response headers remove names header 'cookie' twice (header names ignore case); keep one");
   });
 });
 
