@@ -22,7 +22,8 @@ export class ContainerImage {
   /**
    * An image by mutable tag, e.g. `nginx:1.27`: the tag can move under a running
    * revision, so the revision id no longer identifies what runs. Use only where
-   * no digest can be had; it is annotated on the Deployment.
+   * no digest can be had; it is annotated on the Deployment, and the kubelet
+   * pulls it on every container start (`imagePullPolicy: Always`).
    */
   public static fromMutableTag(reference: string): ContainerImage {
     return new ContainerImage(reference, true);
@@ -34,6 +35,20 @@ export class ContainerImage {
     /** Whether this image is a deliberate mutable-tag opt-out. */
     public readonly isMutable: boolean,
   ) {}
+
+  /**
+   * The container's `imagePullPolicy`. A digest names one content forever, so
+   * a node that has it starts the pod without asking the registry
+   * (`IfNotPresent`; Kubernetes ≥ 1.35 still re-checks the pod's pull
+   * credentials for an image another pod pulled). A mutable tag is pulled on
+   * every container start (`Always`): otherwise each node would keep running
+   * whatever the tag named when that node first pulled it.
+   *
+   * @see https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy
+   */
+  public get pullPolicy(): 'Always' | 'IfNotPresent' {
+    return this.isMutable ? 'Always' : 'IfNotPresent';
+  }
 
   /**
    * Checks the reference.

@@ -66,7 +66,7 @@ export function buildPodTemplate(input: PodTemplateInput, scope: IConstruct): k8
   const container: k8s.Container = {
     name: input.containerName,
     image: input.image.reference,
-    imagePullPolicy: 'IfNotPresent',
+    imagePullPolicy: input.image.pullPolicy,
     command: props.command ? [...props.command] : undefined,
     args: props.args ? [...props.args] : undefined,
     env: env.length > 0 ? env : undefined,

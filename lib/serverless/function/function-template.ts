@@ -70,7 +70,7 @@ export function buildFunctionTemplate(input: FunctionTemplateInput, scope: ICons
   const container = k8s.toJson_Container({
     name: input.functionName,
     image: input.image.reference,
-    imagePullPolicy: 'IfNotPresent',
+    imagePullPolicy: input.image.pullPolicy,
     command: props.command ? [...props.command] : undefined,
     args: props.args ? [...props.args] : undefined,
     env: data.env.length > 0 ? data.env : undefined,

@@ -221,6 +221,12 @@ describe('Microservice', () => {
     expect(spec(deployment).template.metadata.annotations).toEqual({ 'immutable-infra.dev/mutable-images': 'orders=nginx:1.27' });
   });
 
+  test('a digest is pulled only if the node lacks it; a mutable tag on every container start, so no node keeps a stale build of the tag', () => {
+    const pullPolicy = (image: MicroserviceProps['image']) => podSpec(findObject(synthService({ image }).objects, { kind: 'Deployment' })).containers[0].imagePullPolicy;
+    expect(pullPolicy(digestImage())).toBe('IfNotPresent');
+    expect(pullPolicy(ContainerImage.fromMutableTag('nginx:1.27'))).toBe('Always');
+  });
+
   test('env vars are sorted by name so output is stable', () => {
     const { objects } = synthService({ env: { ZED: '1', ALPHA: '2' } });
     expect(podSpec(findObject(objects, { kind: 'Deployment' })).containers[0].env).toEqual([

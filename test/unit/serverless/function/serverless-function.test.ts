@@ -162,6 +162,16 @@ describe('ServerlessFunction', () => {
     new ServerlessFunction(chart, 'f', { image: ContainerImage.fromMutableTag('nginx:1.27') });
     expect(knativeService(synthObjects(chart)).spec.template.metadata.annotations['immutable-infra.dev/mutable-images']).toBe('f=nginx:1.27');
   });
+
+  test('a digest is pulled only if the node lacks it; a mutable tag on every container start', () => {
+    const pullPolicy = (image: ContainerImage | string) => {
+      const chart = newChart();
+      new ServerlessFunction(chart, 'f', { image });
+      return knativeService(synthObjects(chart)).spec.template.spec.containers[0].imagePullPolicy;
+    };
+    expect(pullPolicy(digestImage())).toBe('IfNotPresent');
+    expect(pullPolicy(ContainerImage.fromMutableTag('nginx:1.27'))).toBe('Always');
+  });
 });
 
 describe('ServerlessFunction in a mesh', () => {
