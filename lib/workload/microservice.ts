@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { L1 } from '../core/checked-objects';
 import { serviceLabels } from '../core/labels';
-import { assertDnsLabel, assertServiceName, SERVICE_NAME_MAX_LENGTH } from '../core/names';
+import { assertDnsLabel, assertServiceName, DNS_LABEL_MAX_LENGTH, SERVICE_NAME_MAX_LENGTH } from '../core/names';
 import { claimObjectName, validateManifestsAtSynth } from '../core/synth-validation';
 import { ValidationError } from '../core/validation-error';
 import { ConfigObjects, LOGICAL_NAME_MAX_LENGTH } from './config-objects';
@@ -141,6 +141,11 @@ export class Microservice extends Construct implements IMicroservice {
     this.baseProps = props;
     this.serviceAccountName = this.serviceName;
     this.allowIngressFrom = [...(props.allowIngressFrom ?? [])];
+    for (const peer of this.allowIngressFrom) {
+      if (!peer.isAnywhere) {
+        assertDnsLabel('allowIngressFrom namespace', peer.namespaceName!, DNS_LABEL_MAX_LENGTH, this);
+      }
+    }
     this.externalHosts = resolveExternalHosts(props.externalHosts ?? [], this);
     this.mesh = props.mesh;
     this.configObjects = new ConfigObjects(this, this.serviceName, this.labels);

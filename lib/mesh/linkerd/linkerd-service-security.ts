@@ -1,7 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { emitObject } from '../../core/emit-object';
-import { assertDnsLabel, DNS_LABEL_MAX_LENGTH } from '../../core/names';
 import type { Microservice } from '../../workload/microservice';
 import { IMeshServiceBinding } from '../mesh-provider';
 import { LinkerdApi, proxiedPorts } from './linkerd-api';
@@ -63,7 +62,7 @@ export class LinkerdServiceSecurity extends Construct implements IMeshServiceBin
     const namespaces = new Set<string>();
     for (const peer of service.allowIngressFrom) {
       if (!peer.isAnywhere) {
-        assertDnsLabel('allowIngressFrom namespace', peer.namespaceName!, DNS_LABEL_MAX_LENGTH, this);
+        // a DNS label: Microservice checks its allowIngressFrom
         namespaces.add(peer.namespaceName!);
       }
     }

@@ -374,7 +374,7 @@ describe('Mesh with the Linkerd provider: security', () => {
     const mesh = new Mesh(chart, 'mesh', { provider: linkerd() });
     const error = validationErrorOf(() => new Microservice(chart, 'api', { ...web, mesh, networkPolicy: false, allowIngressFrom: [IngressPeer.namespace('Bad_NS')] }));
     expect(error.message).toMatch(/allowIngressFrom namespace must be .* got 'Bad_NS'/);
-    expect(error.path).toBe('test/mesh/test-api');
+    expect(error.path).toBe('test/api');
   });
 
   test('the same stack code synthesizes with Istio and with Linkerd, deterministically', () => {

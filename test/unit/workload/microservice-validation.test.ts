@@ -1,4 +1,4 @@
-import { ContainerImage, Microservice, MicroserviceProps, Probe, ValidationError } from '../../../lib';
+import { ContainerImage, IngressPeer, Mesh, MeshProvider, Microservice, MicroserviceProps, Probe, ValidationError } from '../../../lib';
 import { digestImage, newChart, validationErrorOf } from '../../fixtures';
 
 const base: MicroserviceProps = { image: digestImage(), ports: [{ port: 8080 }] };
@@ -159,4 +159,18 @@ describe('Microservice bad input', () => {
     expect(validationErrorOf(() => orders.addDependency(payments)).message).toMatch(/'payments' is declared twice/);
     expect(validationErrorOf(() => orders.addDependency(worker)).message).toMatch(/'worker' exposes no ports/);
   });
+});
+
+describe('Microservice allowIngressFrom', () => {
+  test.each([['no mesh', undefined], ['Istio', 'istio'], ['Linkerd', 'linkerd']] as const)(
+    'fails when a namespace is not a DNS label, with %s and no NetworkPolicy to render it: the service is named, not a policy under the mesh',
+    (_, provider) => {
+      const chart = newChart();
+      const mesh = provider && new Mesh(chart, 'mesh', { provider: provider === 'istio' ? MeshProvider.istio() : MeshProvider.linkerd() });
+      const error = validationErrorOf(() => new Microservice(chart, 'orders', { ...base, mesh, networkPolicy: false, allowIngressFrom: [IngressPeer.namespace('Bad_NS')] }));
+      expect(error.message).toBe(
+        "allowIngressFrom namespace must be 1-63 lower-case letters, digits or '-' and start and end with a letter or digit, got 'Bad_NS' (at test/orders)",
+      );
+    },
+  );
 });

@@ -69,6 +69,6 @@ describe('ServiceNetworkPolicy (deny by default, derived from declared dependenc
   test('fails when an allowed namespace is not a DNS label', () => {
     const error = validationErrorOf(() => new Microservice(newChart(), 'api', { ...web, allowIngressFrom: [IngressPeer.namespace('Istio_Ingress')] }));
     expect(error.message).toMatch(/allowIngressFrom namespace must be .* got 'Istio_Ingress'/);
-    expect(error.path).toBe('test/api/NetworkPolicy');
+    expect(error.path).toBe('test/api');
   });
 });
