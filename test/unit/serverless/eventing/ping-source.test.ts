@@ -90,11 +90,17 @@ describe('PingSource', () => {
     ['utc', "must be written 'UTC' (time zone names are case-sensitive)"],
     ['america/new_york', "must be written 'America/New_York' (time zone names are case-sensitive)"],
     ['Local', "means the zone of the pod that runs the schedule, which the stack does not control; name the zone, e.g. 'UTC' or 'Europe/Berlin'"],
+    // names Node's ICU takes but the IANA database (Go's time.LoadLocation, in Knative) does not
+    ['PST', "is not an IANA time zone name; use one such as 'Europe/Berlin', 'America/New_York' or 'UTC'"],
+    ['IST', "is not an IANA time zone name; use one such as 'Europe/Berlin', 'America/New_York' or 'UTC'"],
+    ['SystemV/EST5', "is not an IANA time zone name; use one such as 'Europe/Berlin', 'America/New_York' or 'UTC'"],
+    ['us/pacific', "must be written 'US/Pacific' (time zone names are case-sensitive)"],
+    ['zulu', "must be written 'Zulu' (time zone names are case-sensitive)"],
   ])('fails when the time zone is %p', (timezone, problem) => {
     expect(pingError({ timezone })).toBe(`timezone '${timezone}' ${problem} (at test/nightly)`);
   });
 
-  test.each(['UTC', 'Etc/GMT+5', 'America/Argentina/Buenos_Aires', 'Asia/Kolkata'])('the time zone %p is accepted', (timezone) => {
+  test.each(['UTC', 'Etc/GMT+5', 'America/Argentina/Buenos_Aires', 'Asia/Kolkata', 'Asia/Calcutta', 'US/Pacific', 'EST5EDT', 'Europe/Kyiv'])('the time zone %p is accepted', (timezone) => {
     const chart = newChart();
     new PingSource(chart, 'nightly', { schedule: '0 2 * * *', timezone, sink: HOOK });
     expect(specOf(chart, 'PingSource', 'nightly').timezone).toBe(timezone);

@@ -229,6 +229,11 @@ describe('ScaleTrigger bad input', () => {
       `${T0} (cron) timezone 'europe/berlin' must be written 'Europe/Berlin' (time zone names are case-sensitive)`,
     ],
     [
+      "the time zone is a name Node's ICU takes but the IANA database, which KEDA loads it from, does not have",
+      cron({ timezone: 'PST' }),
+      `${T0} (cron) timezone 'PST' is not an IANA time zone name; use one such as 'Europe/Berlin', 'America/New_York' or 'UTC'`,
+    ],
+    [
       'the time zone is Local',
       cron({ timezone: 'Local' }),
       `${T0} (cron) timezone 'Local' means the zone of the pod that runs the schedule, which the stack does not control; name the zone, e.g. 'UTC' or 'Europe/Berlin'`,
