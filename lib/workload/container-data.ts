@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { assertDnsLabel, DNS_LABEL_MAX_LENGTH } from '../core/names';
+import { contentHash } from '../core/content-hash';
+import { assertDnsLabel, contentAddressedName, DNS_LABEL_MAX_LENGTH } from '../core/names';
 import { ValidationError } from '../core/validation-error';
 import type { MountedConfig } from './pod-template';
 
@@ -17,6 +18,7 @@ export interface ContainerData {
 }
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const TMP_VOLUME = 'tmp';
 
 /**
@@ -63,7 +65,7 @@ export function renderContainerData(
       );
       continue;
     }
-    const volumeName = `${mount.kind === 'ConfigMap' ? 'config' : 'secret'}-${mount.logicalName}`;
+    const volumeName = volumeNameOf(mount);
     assertDnsLabel(`volume name '${volumeName}' (from ${what})`, volumeName, DNS_LABEL_MAX_LENGTH, scope);
     const source = mount.kind === 'ConfigMap'
       ? { configMap: { name: mount.objectName } }
@@ -78,4 +80,18 @@ export function renderContainerData(
     return { name, value: env[name] };
   });
   return { env: variables, envFrom, volumes, volumeMounts };
+}
+
+/**
+ * The volume of a mounted source: `config-<name>` or `secret-<name>`. An
+ * existing Secret's name is a DNS subdomain ('tls.v2', up to 253
+ * characters) where a volume name must be a DNS label, so such a name gets
+ * a content-addressed volume name instead.
+ */
+function volumeNameOf(mount: MountedConfig): string {
+  const plain = `${mount.kind === 'ConfigMap' ? 'config' : 'secret'}-${mount.logicalName}`;
+  if (DNS_LABEL.test(plain) && plain.length <= DNS_LABEL_MAX_LENGTH) {
+    return plain;
+  }
+  return contentAddressedName(plain.replace(/[^-a-z0-9]/g, '-'), contentHash(mount.logicalName));
 }

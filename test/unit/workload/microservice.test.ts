@@ -121,6 +121,21 @@ describe('Microservice', () => {
     expect(pod.containers[0].envFrom).toEqual([{ secretRef: { name: 'platform-tls' } }]);
   });
 
+  test('an existing Secret whose name is a DNS subdomain (dots, over 63 characters) mounts under a DNS-label volume name', () => {
+    const long = `${'x'.repeat(60)}.example.com`;
+    const { objects } = synthService({
+      existingSecrets: [{ secretName: 'api-key.v2', mountPath: '/etc/api-key' }, { secretName: long, mountPath: '/etc/long' }, { secretName: 'platform-tls', mountPath: '/etc/tls' }],
+    });
+    const pod = podSpec(findObject(objects, { kind: 'Deployment' }));
+    const volumes = pod.volumes.filter((v: any) => v.secret !== undefined);
+    expect(volumes.map((v: any) => v.secret.secretName)).toEqual(['api-key.v2', long, 'platform-tls']);
+    expect(volumes.map((v: any) => v.name)).toEqual([expect.stringMatching(/^secret-api-key-v2-[0-9a-f]{10}$/), expect.stringMatching(/^secret-x+-[0-9a-f]{10}$/), 'secret-platform-tls']);
+    for (const volume of volumes) {
+      expect(volume.name.length).toBeLessThanOrEqual(63);
+    }
+    expect(pod.containers[0].volumeMounts.map((m: any) => m.name)).toEqual(['tmp', ...volumes.map((v: any) => v.name)]);
+  });
+
   test('changing only the Service port (not the container port) makes a new revision: its own Service copies the ports', () => {
     const revision = (port: number) =>
       new Microservice(newChart(), 'orders', { image: digestImage(), ports: [{ port, containerPort: 8080 }] }).revisions[0].revisionId;
