@@ -95,9 +95,10 @@ export class Broker extends Construct implements IEventSink {
    * brokers' ingress, so in a mesh its egress reaches it.
    *
    * @param eventingNamespace the namespace of Knative Eventing's broker ingress
-   * @throws ValidationError when the service declares it twice
+   * @throws ValidationError for an eventing namespace that is not a DNS label, or when the service declares it twice
    */
   public addPublisher(service: Microservice, eventingNamespace: string = KNATIVE_EVENTING_NAMESPACE): void {
+    assertDnsLabel('eventingNamespace', eventingNamespace, DNS_LABEL_MAX_LENGTH, this);
     const id = `Ingress-${eventingNamespace}`;
     const ingress = (this.node.tryFindChild(id) as BrokerIngress | undefined) ?? new BrokerIngress(this, id, eventingNamespace);
     service.addDependency(ingress);

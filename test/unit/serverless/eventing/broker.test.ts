@@ -97,6 +97,21 @@ describe('Broker', () => {
     );
   });
 
+  test("a publisher depends on the brokers' ingress in the eventing namespace", () => {
+    const chart = newChart();
+    const orders = new Microservice(chart, 'orders', receiver('a'));
+    new Broker(chart, 'default').addPublisher(orders, 'eventing');
+    expect(orders.dependencies.map((d) => `${d.namespace}/${d.serviceName}`)).toEqual(['eventing/broker-ingress']);
+  });
+
+  test.each(['Bad NS', '', 'x'.repeat(64)])("fails when a publisher's eventing namespace is %p, not a DNS label (an Istio Sidecar would get the host '<it>/broker-ingress.<it>.svc.cluster.local')", (namespace) => {
+    const chart = newChart();
+    const orders = new Microservice(chart, 'orders', receiver('a'));
+    const error = validationErrorOf(() => new Broker(chart, 'default').addPublisher(orders, namespace));
+    expect(error.path).toBe('test/default');
+    expect(error.detail).toBe(`eventingNamespace must be 1-63 lower-case letters, digits or '-' and start and end with a letter or digit, got '${namespace}'`);
+  });
+
   test('fails when its delivery is invalid, naming the broker', () => {
     expect(validationErrorOf(() => new Broker(newChart(), 'default', { delivery: { retry: -1 } })).message).toBe(
       'delivery retry must be a whole number from 0 to 2147483647, got -1; pass e.g. retry: 3 (at test/default)',
