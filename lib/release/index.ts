@@ -17,3 +17,6 @@ export type { ClusterRelease } from './cluster/cluster-plan';
 export { deployRelease } from './deploy/deploy';
 export type { DeployOptions, DeployOutcome } from './deploy/deploy';
 export type { DeployEvent, ObjectOutcome } from './deploy/deploy-events';
+export { readTopology } from './graph/read-topology';
+export type { TopologyOptions } from './graph/read-topology';
+export type { Topology, TopologyEdge, TopologyEdgeKind, TopologyNode, TopologyNodeKind } from './graph/topology';

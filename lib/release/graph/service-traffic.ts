@@ -1,0 +1,136 @@
+import { DistObjects, Fields, formatPercent, listOf, nameOf, shares, specOf } from './dist-objects';
+import { gatewayApiMatchLabel, istioMatchLabel } from './route-labels';
+import { TopologyBuilder } from './topology-builder';
+import { StableService, Workloads } from './workloads';
+
+/** One rule of a mesh route of a service: what it matches and how it splits. */
+interface MeshRule {
+  /** The rule's name or match, shown when the service has several rules. */
+  readonly label: string;
+  /** Each revision's share of the rule's requests. */
+  readonly shares: ReadonlyMap<string, number>;
+  /** Revisions that get a copy of the requests, with the percentage copied. */
+  readonly mirrors: ReadonlyMap<string, number>;
+}
+
+/**
+ * Adds the traffic edges from each microservice's stable Service to its live
+ * revisions, with their shares as the mesh routes them: Istio VirtualService
+ * routes to DestinationRule subsets (whose names the revisions get as a
+ * detail line), or Linkerd (and Gateway API mesh)
+ * HTTPRoute rules to revision Services. Without a mesh route the Service
+ * spreads requests over the pods: one revision gets 100%, several a share by
+ * their replicas. A revision no rule sends to gets 0%.
+ */
+export function addServiceTraffic(objects: DistObjects, workloads: Workloads, builder: TopologyBuilder): void {
+  for (const service of workloads.stableServices) {
+    for (const subset of workloads.subsets(service)) {
+      subset.revisions.forEach((revision) => builder.addDetails(revision, [`subset ${subset.name}`]));
+    }
+    const rules = [...istioRules(objects, workloads, service), ...meshRouteRules(objects, workloads, service)];
+    if (rules.length === 0) {
+      addReplicaShares(workloads, builder, service);
+      continue;
+    }
+    for (const revision of service.revisions) {
+      const labels: string[] = [];
+      let percent = 0;
+      for (const rule of rules) {
+        const share = rule.shares.get(revision);
+        if (share !== undefined) {
+          labels.push(rules.length > 1 ? `${rule.label}: ${formatPercent(share)}` : formatPercent(share));
+          percent = Math.max(percent, share);
+        }
+        const mirror = rule.mirrors.get(revision);
+        if (mirror !== undefined) {
+          labels.push(`mirror ${formatPercent(mirror)}`);
+        }
+      }
+      builder.edge({ from: service.node, to: revision, kind: 'traffic', label: labels.length === 0 ? '0%' : labels.join(', '), percent });
+    }
+  }
+}
+
+function addReplicaShares(workloads: Workloads, builder: TopologyBuilder, service: StableService): void {
+  if (service.revisions.length === 1) {
+    builder.edge({ from: service.node, to: service.revisions[0], kind: 'traffic', label: '100%', percent: 100 });
+    return;
+  }
+  const replicas = service.revisions.map((r) => workloads.replicas(r));
+  const known = replicas.every((r) => r !== undefined);
+  const byReplicas = shares(replicas.map((r) => r ?? 1));
+  service.revisions.forEach((revision, i) => {
+    builder.edge(known
+      ? { from: service.node, to: revision, kind: 'traffic', label: `${formatPercent(byReplicas[i])} by replicas`, percent: byReplicas[i] }
+      : { from: service.node, to: revision, kind: 'traffic', label: 'by pods' });
+  });
+}
+
+/** The rules of the Istio VirtualServices of the mesh (not bound to a gateway) that route the service's host to its subsets. */
+function istioRules(objects: DistObjects, workloads: Workloads, service: StableService): MeshRule[] {
+  const rules: MeshRule[] = [];
+  for (const vs of objects.of('networking.istio.io', 'VirtualService')) {
+    const spec = specOf(vs);
+    const namespace = vs.metadata.namespace;
+    const gateways = (spec.gateways ?? ['mesh']) as string[];
+    const hosts = (spec.hosts ?? []) as string[];
+    if (!gateways.includes('mesh') || !hosts.some((h) => workloads.stableServiceOf(h, namespace) === service)) {
+      continue;
+    }
+    for (const route of [...listOf(spec.http), ...listOf(spec.tls), ...listOf(spec.tcp)]) {
+      const destinations = listOf(route.route);
+      const weights = shares(destinations.map((d) => d.weight ?? (destinations.length === 1 ? 100 : 0)));
+      const ruleShares = new Map<string, number>();
+      destinations.forEach((d, i) => {
+        for (const revision of subsetRevisions(workloads, service, d.destination, namespace)) {
+          ruleShares.set(revision, (ruleShares.get(revision) ?? 0) + weights[i]);
+        }
+      });
+      const mirrors = new Map<string, number>();
+      for (const revision of subsetRevisions(workloads, service, route.mirror, namespace)) {
+        mirrors.set(revision, route.mirrorPercentage?.value ?? 100);
+      }
+      if (ruleShares.size > 0 || mirrors.size > 0) {
+        rules.push({ label: route.name ?? (istioMatchLabel(route) || 'otherwise'), shares: ruleShares, mirrors });
+      }
+    }
+  }
+  return rules;
+}
+
+/** The revisions of an Istio destination (host and subset) of the service. */
+function subsetRevisions(workloads: Workloads, service: StableService, destination: Fields | undefined, namespace: string | undefined): string[] {
+  if (typeof destination?.host !== 'string' || typeof destination.subset !== 'string' || workloads.stableServiceOf(destination.host, namespace) !== service) {
+    return [];
+  }
+  return workloads.subsetRevisions(service, destination.subset);
+}
+
+/** The rules of the routes attached to the service itself (Linkerd's HTTPRoute, the Gateway API's mesh routes), to its revision Services. */
+function meshRouteRules(objects: DistObjects, workloads: Workloads, service: StableService): MeshRule[] {
+  const routes = ['policy.linkerd.io', 'gateway.networking.k8s.io'].flatMap((group) => ['HTTPRoute', 'GRPCRoute'].flatMap((kind) => objects.of(group, kind)));
+  const rules: MeshRule[] = [];
+  for (const route of routes) {
+    const namespace = route.metadata.namespace;
+    const attached = listOf(specOf(route).parentRefs).some((p) => p.kind === 'Service' && (p.group ?? 'core') === 'core'
+      && (p.namespace ?? namespace) === service.manifest.metadata.namespace && p.name === nameOf(service.manifest));
+    if (!attached) {
+      continue;
+    }
+    for (const rule of listOf(specOf(route).rules)) {
+      const backends = listOf(rule.backendRefs);
+      const weights = shares(backends.map((b) => b.weight ?? 1));
+      const ruleShares = new Map<string, number>();
+      backends.forEach((b, i) => {
+        for (const revision of workloads.revisionServiceTargets(b.namespace ?? namespace, b.name).filter((n) => service.revisions.includes(n))) {
+          ruleShares.set(revision, (ruleShares.get(revision) ?? 0) + weights[i]);
+        }
+      });
+      if (ruleShares.size > 0) {
+        rules.push({ label: rule.name ?? (gatewayApiMatchLabel(rule) || 'otherwise'), shares: ruleShares, mirrors: new Map() });
+      }
+    }
+  }
+  return rules;
+}
+
