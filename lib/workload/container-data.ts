@@ -65,7 +65,7 @@ export function renderContainerData(
       );
       continue;
     }
-    const volumeName = volumeNameOf(mount);
+    const volumeName = volumeNameOf(mount, volumes.map((v) => v.name));
     assertDnsLabel(`volume name '${volumeName}' (from ${what})`, volumeName, DNS_LABEL_MAX_LENGTH, scope);
     const source = mount.kind === 'ConfigMap'
       ? { configMap: { name: mount.objectName } }
@@ -85,13 +85,16 @@ export function renderContainerData(
 /**
  * The volume of a mounted source: `config-<name>` or `secret-<name>`. An
  * existing Secret's name is a DNS subdomain ('tls.v2', up to 253
- * characters) where a volume name must be a DNS label, so such a name gets
- * a content-addressed volume name instead.
+ * characters) where a volume name must be a DNS label, and may be the name
+ * of a secret source too (an existing Secret 'db' beside the source 'db'),
+ * so such a name gets a content-addressed volume name instead.
+ *
+ * @param taken the names of the volumes made before
  */
-function volumeNameOf(mount: MountedConfig): string {
+function volumeNameOf(mount: MountedConfig, taken: readonly string[]): string {
   const plain = `${mount.kind === 'ConfigMap' ? 'config' : 'secret'}-${mount.logicalName}`;
-  if (DNS_LABEL.test(plain) && plain.length <= DNS_LABEL_MAX_LENGTH) {
+  if (DNS_LABEL.test(plain) && plain.length <= DNS_LABEL_MAX_LENGTH && !taken.includes(plain)) {
     return plain;
   }
-  return contentAddressedName(plain.replace(/[^-a-z0-9]/g, '-'), contentHash(mount.logicalName));
+  return contentAddressedName(plain.replace(/[^-a-z0-9]/g, '-'), contentHash({ logicalName: mount.logicalName, objectName: mount.objectName }));
 }

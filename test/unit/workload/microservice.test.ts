@@ -136,6 +136,20 @@ describe('Microservice', () => {
     expect(pod.containers[0].volumeMounts.map((m: any) => m.name)).toEqual(['tmp', ...volumes.map((v: any) => v.name)]);
   });
 
+  test('a secret source and an existing Secret of the same name both mount, under volumes of distinct names', () => {
+    const { objects } = synthService({
+      secrets: [{ name: 'db', literals: { password: 's3cret' }, mountPath: '/etc/db' }],
+      existingSecrets: [{ secretName: 'db', mountPath: '/etc/db-existing' }],
+    });
+    const pod = podSpec(findObject(objects, { kind: 'Deployment' }));
+    const secret = findObject(objects, { kind: 'Secret' });
+    expect(pod.volumes.filter((v: any) => v.secret !== undefined)).toEqual([
+      { name: 'secret-db', secret: { secretName: secret.metadata.name } },
+      { name: expect.stringMatching(/^secret-db-[0-9a-f]{10}$/), secret: { secretName: 'db' } },
+    ]);
+    expect(pod.containers[0].volumeMounts.map((m: any) => m.name)).toEqual(pod.volumes.map((v: any) => v.name));
+  });
+
   test('changing only the Service port (not the container port) makes a new revision: its own Service copies the ports', () => {
     const revision = (port: number) =>
       new Microservice(newChart(), 'orders', { image: digestImage(), ports: [{ port, containerPort: 8080 }] }).revisions[0].revisionId;
