@@ -2,7 +2,7 @@
 export const ExitCode = {
   /** Done; for `plan`, no guard violation. */
   OK: 0,
-  /** A guard violation, a failed deploy, or an error while running (unreadable dist, kubectl missing or failing). */
+  /** A guard violation, a failed deploy, or an error while running (unreadable dist, kubectl missing or failing, an output file that cannot be written). */
   FAILED: 1,
   /** The command line is wrong: unknown command or flag, missing or extra arguments, a bad value. */
   USAGE: 2,

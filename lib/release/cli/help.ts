@@ -1,10 +1,11 @@
 /** The text of `immutable-infra --help`. */
-export const HELP = `immutable-infra: plan and deploy releases of immutable Kubernetes objects
+export const HELP = `immutable-infra: plan, deploy and draw releases of immutable Kubernetes objects
 
 Usage:
   immutable-infra plan <before-dist> <after-dist> [--json]
   immutable-infra plan <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--keep <n>] [--json]
   immutable-infra deploy <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--keep <n>] [--force-conflicts]
+  immutable-infra graph <dist> [--format svg|mermaid] [--output <file>] [--namespace <name>]
   immutable-infra --help
 
 A dist is a folder of *.yaml files, as cdk8s synth writes them (npm run synth).
@@ -21,6 +22,11 @@ deploy  Applies a synthesis in release order with server-side apply (field
         synthesis no longer has: pointers first, Namespaces last. Refuses to
         start on a guard violation; stops at the first error, before deleting
         anything; running it again converges.
+graph   Draws the synthesis's topology, read from its objects: gateways →
+        routes → services and functions → live revisions with their traffic
+        shares; declared dependencies (dashed); event triggers and sources;
+        KEDA scalers. Each namespace in a frame. SVG (laid out with dagre) or
+        Mermaid text; the same dist always gives the same bytes.
 
 Options:
   --json               plan: print the plan as JSON, for CI
@@ -33,6 +39,11 @@ Options:
   --force-conflicts    deploy: take over fields another field manager owns
                        (default: such a conflict stops the deploy, naming the
                        field and its manager: someone changed a pointer by hand)
+  --format <format>    graph: svg or mermaid (default: the one --output's
+                       extension names, .svg, .mmd or .mermaid; else svg)
+  --output <file>      graph: write the drawing to <file> (default: stdout)
+  --namespace <name>   graph: draw only the objects of this namespace
+                       (default: every namespace)
   -h, --help           show this help
 
 The app's live objects are those labelled
@@ -45,6 +56,7 @@ Human output is coloured only when stdout is a terminal and NO_COLOR is unset.
 Exit codes:
   0  done (plan: no guard violation)
   1  a guard violation, a failed deploy, or an error while running
-     (unreadable dist, kubectl missing or failing)
+     (unreadable dist, kubectl missing or failing, an output file that
+     cannot be written)
   2  usage error: unknown command or option, missing or extra arguments, a bad value
 `;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `immutable-infra` command (the package's `bin`): `plan` and `deploy`.
+ * The `immutable-infra` command (the package's `bin`): `plan`, `deploy` and `graph`.
  * Without a build: `npm run -s cli -- plan dist-a dist-b`.
  */
 import { runCli } from './run-cli';

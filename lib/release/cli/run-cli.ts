@@ -4,6 +4,7 @@ import { parseArgs } from './args';
 import { CliIo } from './cli-io';
 import { DEPLOY_FLAGS, deployCommand } from './deploy-command';
 import { ExitCode, UsageError } from './exit-codes';
+import { GRAPH_FLAGS, graphCommand } from './graph-command';
 import { HELP } from './help';
 import { PLAN_FLAGS, planCommand } from './plan-command';
 
@@ -24,6 +25,8 @@ export function runCli(argv: readonly string[], io: CliIo): number {
         return planCommand(parseArgs(rest, PLAN_FLAGS), io);
       case 'deploy':
         return deployCommand(parseArgs(rest, DEPLOY_FLAGS), io);
+      case 'graph':
+        return graphCommand(parseArgs(rest, GRAPH_FLAGS), io);
       case undefined:
         throw new UsageError('no command given');
       default:
@@ -31,7 +34,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`error: ${error.message}\nUsage: immutable-infra plan|deploy …; see immutable-infra --help\n`);
+      io.stderr.write(`error: ${error.message}\nUsage: immutable-infra plan|deploy|graph …; see immutable-infra --help\n`);
       return ExitCode.USAGE;
     }
     if (error instanceof DistError || error instanceof KubectlError) {

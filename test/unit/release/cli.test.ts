@@ -141,7 +141,7 @@ describe('usage', () => {
     [['deploy', 'a', '--kubeconfig', 'k', '--keep', 'all'], "--keep must be a whole number ≥ 0, got 'all'"],
     [['deploy', 'a', '--kubeconfig', 'k', '--json'], "unknown option '--json'"],
   ])('%j exits 2: %s', (args, message) => {
-    expect(cli(args)).toEqual({ code: 2, stdout: '', stderr: `error: ${message}\nUsage: immutable-infra plan|deploy …; see immutable-infra --help\n` });
+    expect(cli(args)).toEqual({ code: 2, stdout: '', stderr: `error: ${message}\nUsage: immutable-infra plan|deploy|graph …; see immutable-infra --help\n` });
   });
 
   test('--help lists the commands, the options and the exit codes, and exits 0', () => {
