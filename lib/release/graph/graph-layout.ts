@@ -59,6 +59,9 @@ const MARGIN = 16;
  * @see https://github.com/dagrejs/dagre/wiki
  */
 export function layoutTopology(topology: Topology): TopologyLayout {
+  if (topology.nodes.length === 0) {
+    return { width: 2 * MARGIN, height: 2 * MARGIN, clusters: [], nodes: [], edges: [] };
+  }
   const graph = new graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>({ multigraph: true, compound: true });
   graph.setGraph({ rankdir: 'LR', nodesep: 18, edgesep: 24, ranksep: 56, marginx: MARGIN, marginy: MARGIN });
   const namespaces = [...new Set(topology.nodes.flatMap((n) => (n.namespace === undefined ? [] : [n.namespace])))];

@@ -29,7 +29,7 @@ export function readTopology(manifests: readonly Manifest[], options: TopologyOp
   const selected = options.namespace === undefined ? manifests : manifests.filter((m) => m.metadata.namespace === options.namespace);
   const objects = new DistObjects(selected);
   const builder = new TopologyBuilder();
-  const workloads = Workloads.read(objects, builder);
+  const workloads = new Workloads(objects, builder);
   addServiceTraffic(objects, workloads, builder);
   addGatewayRoutes(objects, workloads, builder);
   addEventFlows(objects, workloads, builder);

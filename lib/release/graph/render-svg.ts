@@ -13,6 +13,7 @@ export interface SvgOptions {
 }
 
 const LEGEND_GAP = 18;
+const EMPTY = 'Nothing to draw: no gateway, service, function or event flow';
 const LEGEND_ROW = 20;
 const SWATCH = 22;
 
@@ -22,14 +23,15 @@ const SWATCH = 22;
  * coloured by kind (type, name, details); edges as smoothed paths with
  * arrowheads, styled by kind (dependencies dashed), traffic shares as line
  * width (a 0% share grey and dashed); edge labels on a white ground; a
- * legend of the kinds drawn. Text is XML-escaped. No ids or numbers depend on
- * anything but the layout, so the same layout gives the same bytes.
+ * legend of the kinds drawn; for an empty topology, a line saying so. Text
+ * is XML-escaped. No ids or numbers depend on anything but the layout, so
+ * the same layout gives the same bytes.
  */
 export function renderSvg(layout: TopologyLayout, options: SvgOptions = {}): string {
   const nodeKinds = NODE_KIND_ORDER.filter((kind) => layout.nodes.some((n) => n.node.kind === kind));
   const edgeKinds = EDGE_KIND_ORDER.filter((kind) => layout.edges.some((e) => e.edge.kind === kind));
   const legendWidth = Math.max(rowWidth(nodeKinds.map((k) => NODE_STYLES[k].legend)), rowWidth(edgeKinds.map((k) => EDGE_STYLES[k].legend)));
-  const width = Math.ceil(Math.max(layout.width, legendWidth + 32));
+  const width = Math.ceil(Math.max(layout.width, legendWidth + 32, layout.nodes.length === 0 ? textWidth(EMPTY, TEXT.smallSize) + 32 : 0));
   const legendTop = layout.height + LEGEND_GAP / 2;
   const height = Math.ceil(legendTop + 2 * LEGEND_ROW + LEGEND_GAP / 2);
   const lines = [
@@ -47,6 +49,7 @@ export function renderSvg(layout: TopologyLayout, options: SvgOptions = {}): str
     ...layout.edges.map(edgePath),
     ...layout.edges.flatMap(edgeLabel),
     ...layout.nodes.map(nodeBox),
+    ...(layout.nodes.length === 0 ? [text(16, 16 + TEXT.smallSize, EMPTY, 'fill="#757575"')] : []),
     ...legend(nodeKinds, edgeKinds, legendTop),
     '</svg>',
   ];

@@ -35,29 +35,29 @@ export interface StableService {
  * pods a selector picks or a service account runs.
  */
 export class Workloads {
-  /** Reads the workloads of `objects` into `builder`. */
-  public static read(objects: DistObjects, builder: TopologyBuilder): Workloads {
-    return new Workloads(objects, builder);
-  }
-
-  /** The microservices' stable Services, sorted by namespace and name. */
-  public readonly stableServices: StableService[] = [];
+  private readonly stable: StableService[] = [];
   private readonly pods: PodTemplate[] = [];
   /** Revision Services (`<service>-<revision>`, one revision's pods) by `namespace/name`, to the Deployments they select. */
   private readonly revisionServices = new Map<string, string[]>();
   /** Function nodes by `namespace/name`. */
   private readonly functions = new Map<string, string>();
 
-  private constructor(private readonly objects: DistObjects, private readonly builder: TopologyBuilder) {
+  /** Reads the workloads of `objects` into `builder`. */
+  constructor(private readonly objects: DistObjects, private readonly builder: TopologyBuilder) {
     this.readDeployments();
     this.readFunctions();
     this.readServices();
   }
 
+  /** The microservices' stable Services, sorted by namespace and name. */
+  public get stableServices(): readonly StableService[] {
+    return this.stable;
+  }
+
   /**
-   * The node a Service name stands for: a function (Knative makes a Service
-   * of its name), a revision (a revision Service), a service; a service node
-   * is made for a name the synthesis does not have.
+   * The nodes a Service name stands for: a function (Knative makes a Service
+   * of its name), the revisions a revision Service selects, a service; a
+   * service node is made for a name the synthesis does not have.
    */
   public serviceTarget(namespace: string | undefined, name: string): string[] {
     const key = `${namespace}/${name}`;
@@ -96,7 +96,7 @@ export class Workloads {
   public stableServiceOf(host: string, namespace: string | undefined): StableService | undefined {
     const cluster = CLUSTER_HOST.exec(host);
     const [ns, name] = cluster === null ? [namespace, host] : [cluster[3], cluster[1]];
-    return this.stableServices.find((s) => s.manifest.metadata.namespace === ns && nameOf(s.manifest) === name);
+    return this.stable.find((s) => s.manifest.metadata.namespace === ns && nameOf(s.manifest) === name);
   }
 
   /** The Istio subsets of a stable Service (from its DestinationRule), each with the revisions whose pods carry the subset's labels. */
@@ -132,7 +132,7 @@ export class Workloads {
   }
 
   private owners(pods: readonly PodTemplate[]): string[] {
-    const owners = pods.map((p) => this.stableServices.find((s) => s.revisions.includes(p.workload))?.node ?? p.workload);
+    const owners = pods.map((p) => this.stable.find((s) => s.revisions.includes(p.workload))?.node ?? p.workload);
     return [...new Set(owners)].sort(compare);
   }
 
@@ -197,7 +197,7 @@ export class Workloads {
       const node = this.builder.node({ kind: 'service', namespace, name, type: spec.type === 'ExternalName' ? 'ExternalName Service' : 'Service', details });
       const revisions = [...new Set(selected)].filter((w) => !this.functionNodes().has(w)).sort(compare);
       if (revisions.length > 0) {
-        this.stableServices.push({ node, manifest: service, revisions });
+        this.stable.push({ node, manifest: service, revisions });
       }
     }
   }
