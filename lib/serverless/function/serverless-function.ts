@@ -144,6 +144,13 @@ export class ServerlessFunction extends Construct implements IGatewayBackend, IE
     }
     this.protocol = props.protocol ?? FunctionProtocol.HTTP1;
     this.visibility = props.visibility ?? FunctionVisibility.CLUSTER_LOCAL;
+    // from JavaScript any string gets here: Knative refuses other port names, and anything but cluster-local would be public
+    if (!Object.values(FunctionProtocol).includes(this.protocol)) {
+      throw new ValidationError(`protocol must be one of ${Object.values(FunctionProtocol).join(', ')} (FunctionProtocol), got '${this.protocol}'`, this);
+    }
+    if (!Object.values(FunctionVisibility).includes(this.visibility)) {
+      throw new ValidationError(`visibility must be one of ${Object.values(FunctionVisibility).join(', ')} (FunctionVisibility), got '${this.visibility}'`, this);
+    }
     this.mesh = props.mesh;
     this.baseProps = props;
     this.serviceAccountName = this.functionName;

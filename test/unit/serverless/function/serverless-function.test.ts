@@ -248,6 +248,18 @@ describe('ServerlessFunction validation', () => {
     expect(validationErrorOf(() => fn({ port: 8012 })).detail).toMatch(/^port must be 1-65535 and not one Knative's queue-proxy takes .* got 8012/);
   });
 
+  test("fails when the protocol is not a FunctionProtocol (from JavaScript), which Knative would refuse as the container port's name", () => {
+    const error = validationErrorOf(() => fn({ protocol: 'http3' }));
+    expect(error.path).toBe('test/f');
+    expect(error.detail).toBe("protocol must be one of http1, h2c (FunctionProtocol), got 'http3'");
+  });
+
+  test('fails when the visibility is not a FunctionVisibility (from JavaScript), which made the function public', () => {
+    const error = validationErrorOf(() => fn({ visibility: 'internal' }));
+    expect(error.path).toBe('test/f');
+    expect(error.detail).toBe("visibility must be one of cluster-local, public (FunctionVisibility), got 'internal'");
+  });
+
   test('fails when a capability other than NET_BIND_SERVICE is added', () => {
     expect(validationErrorOf(() => fn({ security: { capabilitiesAdd: ['SYS_ADMIN'] } })).detail).toMatch(/SYS_ADMIN, which Knative refuses/);
     expect(() => fn({ security: { capabilitiesAdd: ['NET_BIND_SERVICE'] } })).not.toThrow();
