@@ -69,7 +69,9 @@ export function parseQuantity(quantity: string): number | undefined {
  * @throws ValidationError for a malformed or zero quantity, or a request above its limit
  */
 export function renderResources(props: ResourceProps, scope: IConstruct): k8s.ResourceRequirements {
-  const merged = { ...DEFAULTS, ...props };
+  // a prop given as undefined takes its default, as every other optional prop does
+  const given = Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined));
+  const merged: Required<ResourceProps> = { ...DEFAULTS, ...given };
   const check = (field: keyof ResourceProps, example: string): number => {
     const value = merged[field];
     const parsed = parseQuantity(value);

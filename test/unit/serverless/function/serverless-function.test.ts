@@ -248,6 +248,13 @@ describe('ServerlessFunction validation', () => {
     expect(validationErrorOf(() => fn({ port: 8012 })).detail).toMatch(/^port must be 1-65535 and not one Knative's queue-proxy takes .* got 8012/);
   });
 
+  test("resources given as undefined take their defaults (they failed with got 'undefined')", () => {
+    const chart = newChart();
+    new ServerlessFunction(chart, 'f', { image: digestImage(), resources: { cpuRequest: undefined, cpuLimit: '1', memoryLimit: undefined } });
+    const resources = knativeService(synthObjects(chart)).spec.template.spec.containers[0].resources;
+    expect([resources.requests.cpu, resources.limits.cpu, resources.limits.memory]).toEqual(['100m', '1', '256Mi']);
+  });
+
   test("fails when the protocol is not a FunctionProtocol (from JavaScript), which Knative would refuse as the container port's name", () => {
     const error = validationErrorOf(() => fn({ protocol: 'http3' }));
     expect(error.path).toBe('test/f');
