@@ -63,9 +63,14 @@ export class ShopGatewayChart extends Chart {
   }
 }
 
+/** The prod shop and its edge gateway, as two charts of `app`. */
+export function shopBehindGateway(app: App, rendering?: GatewayRendering): [ShopChart, ShopGatewayChart] {
+  const shop = new ShopChart(app, 'shop-prod', { environment: 'prod', gatewayNamespace: SHOP_EDGE_NAMESPACE });
+  return [shop, new ShopGatewayChart(app, 'shop-edge', { shop, rendering })];
+}
+
 if (require.main === module) {
   const app = new App();
-  const shop = new ShopChart(app, 'shop-prod', { environment: 'prod', gatewayNamespace: SHOP_EDGE_NAMESPACE });
-  new ShopGatewayChart(app, 'shop-edge', { shop });
+  shopBehindGateway(app);
   synthApp(app);
 }

@@ -9,7 +9,7 @@ import { FunctionGatewayChart } from '../../examples/function-behind-gateway';
 import { FunctionSplitChart } from '../../examples/function-traffic-split';
 import { GatewayCanaryChart } from '../../examples/gateway-canary';
 import { GatewayRoutingChart, InventoryChart } from '../../examples/gateway-routing';
-import { SHOP_EDGE_NAMESPACE, ShopGatewayChart } from '../../examples/gateway-shop';
+import { shopBehindGateway } from '../../examples/gateway-shop';
 import { HelloServiceChart } from '../../examples/hello-service';
 import { MESH_SCENARIOS, MeshScenario, MeshTrafficChart } from '../../examples/mesh-traffic';
 import { NightlyCronChart } from '../../examples/nightly-cron';
@@ -183,11 +183,7 @@ const CASES: AuditCase[] = [
   ...MESH_SCENARIOS.filter((s) => !LINKERD_REFUSES.includes(s)).map((scenario): AuditCase =>
     [`example mesh-traffic in Linkerd: ${scenario}`, 'examples/mesh-traffic.ts', () => [new MeshTrafficChart(new App(), 'bookinfo', { mesh: 'linkerd', scenario })]]),
   ...RENDERINGS.flatMap((rendering): AuditCase[] => [
-    [`example gateway-shop (${rendering})`, 'examples/gateway-shop.ts', () => {
-      const app = new App();
-      const shop = new ShopChart(app, 'shop-prod', { environment: 'prod', gatewayNamespace: SHOP_EDGE_NAMESPACE });
-      return [shop, new ShopGatewayChart(app, 'shop-edge', { shop, rendering })];
-    }],
+    [`example gateway-shop (${rendering})`, 'examples/gateway-shop.ts', () => shopBehindGateway(new App(), rendering)],
     [`example gateway-canary (${rendering})`, 'examples/gateway-canary.ts', () => [new GatewayCanaryChart(new App(), 'gateway-canary', { rendering })]],
     [`example gateway-routing (${rendering})`, 'examples/gateway-routing.ts', () => {
       const app = new App();

@@ -1,19 +1,12 @@
 import { App } from 'cdk8s';
 import { GatewayCanaryChart } from '../../examples/gateway-canary';
 import { GatewayRoutingChart, InventoryChart } from '../../examples/gateway-routing';
-import { SHOP_EDGE_NAMESPACE, ShopGatewayChart } from '../../examples/gateway-shop';
+import { shopBehindGateway } from '../../examples/gateway-shop';
 import { GatewayRendering } from '../../lib';
 import { snapshotOf, synthObjects } from '../../lib/testing';
 import { ShopChart } from '../../stacks/shop/shop-chart';
 
 const RENDERINGS = [GatewayRendering.GATEWAY_API, GatewayRendering.ISTIO];
-
-function shopBehindGateway(rendering: GatewayRendering) {
-  const app = new App();
-  const shop = new ShopChart(app, 'shop-prod', { environment: 'prod', gatewayNamespace: SHOP_EDGE_NAMESPACE });
-  const edge = new ShopGatewayChart(app, 'shop-edge', { shop, rendering });
-  return { shop, edge };
-}
 
 function routing(rendering: GatewayRendering) {
   const app = new App();
@@ -24,7 +17,7 @@ function routing(rendering: GatewayRendering) {
 
 describe.each(RENDERINGS)('gateway examples rendered for %s', (rendering) => {
   test('gateway-shop: the shop behind one HTTPS gateway', () => {
-    const { shop, edge } = shopBehindGateway(rendering);
+    const [shop, edge] = shopBehindGateway(new App(), rendering);
     expect(snapshotOf(edge)).toMatchSnapshot('edge');
     const shopObjects = synthObjects(shop);
     expect(shopObjects.filter((o) => o.kind === 'ReferenceGrant')).toMatchSnapshot('grants in the shop namespace');
@@ -45,7 +38,7 @@ describe('the gateway in front of the shop', () => {
   test('changes the shop only where the gateway needs it: orders and cart admit its namespace; with the Gateway API, a ReferenceGrant', () => {
     const plain = synthObjects(new ShopChart(new App(), 'shop-prod', { environment: 'prod' }));
     for (const rendering of RENDERINGS) {
-      const fronted = synthObjects(shopBehindGateway(rendering).shop);
+      const fronted = synthObjects(shopBehindGateway(new App(), rendering)[0]);
       const key = (o: (typeof plain)[number]) => `${o.kind}/${o.metadata.name}`;
       const changed = fronted.filter((o) => !plain.some((p) => key(p) === key(o) && JSON.stringify(p) === JSON.stringify(o))).map(key).sort();
       expect({ rendering, changed }).toEqual({
@@ -63,7 +56,7 @@ describe('the gateway in front of the shop', () => {
   });
 
   test('the routes reach the three services and nothing else: frontend for the rest, orders and cart by path prefix', () => {
-    const edge = synthObjects(shopBehindGateway(GatewayRendering.GATEWAY_API).edge);
+    const edge = synthObjects(shopBehindGateway(new App(), GatewayRendering.GATEWAY_API)[1]);
     const backends = edge
       .filter((o) => o.kind === 'HTTPRoute')
       .map((o) => [o.metadata.name, (o.spec as any).rules[0].matches?.[0]?.path?.value, (o.spec as any).rules[0].backendRefs?.[0]?.name]);
