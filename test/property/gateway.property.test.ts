@@ -1,125 +1,204 @@
-import { Duration } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import fc from 'fast-check';
 import {
   Gateway,
   GatewayBackend,
   GatewayRendering,
-  GatewayRouteProps,
-  HeaderMatch,
-  HttpMatch,
+  IGatewayBackend,
   IngressPeer,
-  ListenerProtocol,
-  ListenerTls,
+  ListenerProps,
+  Manifest,
   Microservice,
-  PathMatch,
-  PathRewrite,
-  ValidationError,
+  ServerlessFunction,
 } from '../../lib';
-import { synthObjects } from '../../lib/testing';
-import { digestImage, newChart } from '../fixtures';
-import { expectSchemaValid, mostly } from './generators';
+import { digestImage } from '../fixtures';
+import { checkCase, checkDeterministic, ownedBy, Tally } from './checked-cases';
+import { BackendChoice, GATEWAY_PATH, GatewayScenario, gatewayScenarios, ListenerSpec, RouteSpec, Track } from './gateway-generators';
 
-const HOSTS = ['shop.example.com', '*.example.com', 'api.example.org'];
-const hostnames = mostly(fc.subarray(HOSTS), fc.subarray([...HOSTS, 'Bad.Host', '10.0.0.1', 'other.example.net'], { minLength: 1 }));
-const listenerHosts = mostly(fc.subarray(HOSTS, { minLength: 1 }), fc.constant<string[]>(['*.*.example.com']));
-const pathValue = mostly(fc.constantFrom('/', '/api', '/api/orders', '/v1/x', '/a%20b'), fc.constantFrom('api', '/a%zz', '/a//b'));
-const path = fc.oneof(
-  pathValue.map((v) => PathMatch.prefix(v)),
-  pathValue.map((v) => PathMatch.exact(v)),
-  mostly(fc.constantFrom('/r/[0-9]+', '/v[12]/.*'), fc.constantFrom('(?=x)', '[')).map((v) => PathMatch.regex(v)),
-);
-const match: fc.Arbitrary<HttpMatch> = fc.record(
-  {
-    path,
-    headers: fc.constantFrom([HeaderMatch.exact('x-beta', '1')], [HeaderMatch.regex('user-agent', '.*bot.*')]),
-    method: mostly(fc.constantFrom('GET' as const, 'POST' as const), fc.constant('FETCH' as never)),
-  },
-  { requiredKeys: [] },
-);
-const rewritePath = fc.oneof(
-  mostly(fc.constantFrom('/', '/v2'), fc.constant('v2')).map((v) => PathRewrite.prefix(v)),
-  mostly(fc.constantFrom('/index.html'), fc.constant('index')).map((v) => PathRewrite.full(v)),
-);
-const weight = mostly(fc.integer({ min: 0, max: 1000 }), fc.constantFrom(-1, 1.5));
-const route = fc.record({
-  name: mostly(fc.constantFrom('orders', 'cart', 'web', 'old', 'api'), fc.constantFrom('Bad', '')),
-  hostnames,
-  matches: fc.array(match, { maxLength: 3 }),
-  target: fc.constantFrom('service', 'revisions', 'external', 'redirect'),
-  weights: fc.tuple(weight, weight),
-  rewrite: fc.option(fc.record({ path: rewritePath }), { nil: undefined }),
-  timeoutSeconds: fc.option(mostly(fc.integer({ min: 1, max: 60 }), fc.constant(0)), { nil: undefined }),
-  retries: fc.boolean(),
-  mirrorPercent: fc.option(mostly(fc.constantFrom(10, 12.5, 100), fc.constantFrom(0, 150)), { nil: undefined }),
-});
-const scenario = fc.record({
-  rendering: fc.constantFrom(GatewayRendering.GATEWAY_API, GatewayRendering.ISTIO),
-  listenerHosts,
-  redirect: fc.boolean(),
-  routes: fc.array(route, { maxLength: 4 }),
-});
+/** Generated gateways per run of the default test suite: checked once each, and some built twice for determinism. */
+const GATEWAY_RUNS = 1000;
+const GATEWAY_DETERMINISM_RUNS = 250;
 
-type Scenario = typeof scenario extends fc.Arbitrary<infer S> ? S : never;
+/** The services a scenario routes to, made the first time a route names them. */
+class World {
+  private made = new Map<string, unknown>();
+  private appsChart: Chart | undefined;
 
-/** Builds and synthesizes the gateway; the objects, or the ValidationError it was refused with. */
-function synthesize(s: Scenario) {
-  const chart = newChart();
-  try {
-    const orders = new Microservice(chart, 'orders', {
-      image: digestImage(),
-      ports: [{ port: 80, containerPort: 8080 }],
-      allowIngressFrom: [IngressPeer.namespace('test')],
-    });
-    const canary = orders.addRevision('canary', { image: digestImage('ghcr.io/acme/app', 'b') });
-    const preview = orders.addRevision('preview', { image: digestImage('ghcr.io/acme/app', 'c') });
-    const gateway = new Gateway(chart, 'edge', {
-      rendering: s.rendering,
-      listeners: {
-        https: { protocol: ListenerProtocol.HTTPS, hostnames: s.listenerHosts, tls: ListenerTls.fromSecret('edge-tls') },
-        ...(s.redirect ? { http: { protocol: ListenerProtocol.HTTP, hostnames: s.listenerHosts, redirectToHttps: true } } : {}),
-      },
-    });
-    for (const r of s.routes) {
-      const props: GatewayRouteProps = {
-        hostnames: r.hostnames,
-        matches: r.matches,
-        rewrite: r.target === 'redirect' ? undefined : r.rewrite,
-        redirect: r.target === 'redirect' ? { path: r.rewrite?.path ?? PathRewrite.full('/moved') } : undefined,
-        backend: r.target === 'service'
-          ? GatewayBackend.service(orders)
-          : r.target === 'revisions'
-            ? GatewayBackend.revisions(orders, [{ revision: orders.revisions[0], weight: r.weights[0] }, { revision: canary, weight: r.weights[1] }])
-            : r.target === 'external' ? GatewayBackend.external({ name: 'partner', hostname: 'partner.example.net' }) : undefined,
-        timeout: r.timeoutSeconds === undefined || r.target === 'redirect' ? undefined : Duration.seconds(r.timeoutSeconds),
-        retries: r.retries && r.target !== 'redirect' ? { attempts: 2 } : undefined,
-        mirror: r.mirrorPercent === undefined || r.target === 'redirect' ? undefined : { revision: preview, percentage: r.mirrorPercent },
-      };
-      gateway.addRoute(r.name, props);
+  constructor(private readonly chart: Chart) {}
+
+  /** The charts to synthesize: the gateway's, and 'apps' when a route sends there. */
+  public get charts(): Chart[] {
+    return this.appsChart === undefined ? [this.chart] : [this.chart, this.appsChart];
+  }
+
+  public get orders(): Microservice {
+    return this.once('orders', () => new Microservice(this.chart, 'orders', web('a')));
+  }
+
+  public get rpc(): Microservice {
+    return this.once('rpc', () => new Microservice(this.chart, 'rpc', {
+      ...web('d'),
+      ports: [{ name: 'grpc', port: 9090, containerPort: 9090 }, { name: 'web', port: 80, containerPort: 8080 }],
+    }));
+  }
+
+  public get thumbs(): ServerlessFunction {
+    return this.once('thumbs', () => new ServerlessFunction(this.chart, 'thumbs', { image: digestImage('ghcr.io/acme/fn', 'e') }));
+  }
+
+  public catalog(admitted: boolean): Microservice {
+    return this.once(`catalog-${admitted}`, () => new Microservice(this.apps, admitted ? 'catalog' : 'closed', {
+      ...web('f'),
+      allowIngressFrom: admitted ? [IngressPeer.namespace('test')] : [],
+    }));
+  }
+
+  public get resize(): ServerlessFunction {
+    return this.once('resize', () => new ServerlessFunction(this.apps, 'resize', { image: digestImage('ghcr.io/acme/fn', '1') }));
+  }
+
+  /** A revision of `orders`: its first ('stable'), or one added when first named (a canary, a preview). */
+  public revision(track: Track) {
+    const orders = this.orders;
+    const seed = { stable: 'a', canary: 'b', preview: 'c' }[track];
+    return orders.revisions.find((r) => r.track === track) ?? orders.addRevision(track, { image: digestImage('ghcr.io/acme/app', seed) });
+  }
+
+  private get apps(): Chart {
+    this.appsChart ??= new Chart(this.chart.node.scope!, 'apps', { namespace: 'apps' });
+    return this.appsChart;
+  }
+
+  private once<T>(key: string, make: () => T): T {
+    if (!this.made.has(key)) {
+      this.made.set(key, make());
     }
-    return { objects: synthObjects(chart) };
-  } catch (error) {
-    if (error instanceof ValidationError) {
-      return { error };
-    }
-    throw error;
+    return this.made.get(key) as T;
   }
 }
 
-describe('Gateway under generated listeners and routes', () => {
-  test('accepted input gives schema-valid objects in both renderings; rejected input a ValidationError with the path; nothing else escapes', () => {
-    let accepted = 0;
+/** A web service on port 80 that admits the gateway's namespace. */
+function web(seed: string) {
+  return { image: digestImage('ghcr.io/acme/app', seed), ports: [{ port: 80, containerPort: 8080 }], allowIngressFrom: [IngressPeer.namespace('test')] };
+}
+
+function backendOf(choice: BackendChoice, world: World): IGatewayBackend {
+  switch (choice.kind) {
+    case 'service':
+      return GatewayBackend.service(world.orders, { port: choice.port });
+    case 'revisions': {
+      const backends = choice.tracks.map((track, i) => ({ revision: world.revision(track), weight: choice.weights[i] }));
+      const foreign = choice.foreign ? [{ revision: world.rpc.revisions[0], weight: 1 }] : [];
+      return GatewayBackend.revisions(world.orders, [...backends, ...foreign]);
+    }
+    case 'grpc-service':
+      return GatewayBackend.service(world.rpc, { port: choice.port });
+    case 'external':
+      return GatewayBackend.external({ name: choice.name, hostname: choice.hostname, port: choice.port });
+    case 'function':
+      return world.thumbs;
+    case 'remote-service':
+      return GatewayBackend.service(world.catalog(choice.admitted));
+    case 'remote-function':
+      return world.resize;
+  }
+}
+
+function listenerProps(l: ListenerSpec): ListenerProps {
+  return { protocol: l.protocol, port: l.port, hostnames: l.hostnames, tls: l.tls, redirectToHttps: l.redirectToHttps };
+}
+
+function addRoute(gateway: Gateway, route: RouteSpec, world: World): void {
+  const mirror = route.mirror && { revision: world.revision(route.mirror.track), percentage: route.mirror.percentage };
+  const common = { hostnames: route.hostnames, headers: route.headers, timeout: route.timeout, retries: route.retries, mirror };
+  if (route.kind === 'grpc') {
+    gateway.addGrpcRoute(route.name, { ...common, matches: route.matches, backend: backendOf(route.backend, world) });
+    return;
+  }
+  gateway.addRoute(route.name, {
+    ...common,
+    matches: route.matches,
+    backend: route.backend && backendOf(route.backend, world),
+    redirect: route.redirect,
+    rewrite: route.rewrite,
+  });
+}
+
+/** Builds the scenario in a fresh app: the gateway at test/edge, the services its routes name. */
+function build(s: GatewayScenario): Chart[] {
+  const chart = new Chart(new App(), 'test', { namespace: 'test' });
+  const world = new World(chart);
+  const gateway = new Gateway(chart, 'edge', {
+    ...s.gateway,
+    listeners: s.listenersInProps ? Object.fromEntries(s.listeners.map((l) => [l.name, listenerProps(l)])) : undefined,
+  });
+  if (!s.listenersInProps) {
+    s.listeners.forEach((l) => gateway.addListener(l.name, listenerProps(l)));
+  }
+  s.routes.forEach((route) => addRoute(gateway, route, world));
+  if (s.lateListener !== undefined) {
+    gateway.addListener(s.lateListener.name, listenerProps(s.lateListener));
+  }
+  return world.charts;
+}
+
+/** Lists the API server keeps as sets or maps (Gateway API `x-kubernetes-list-type`) hold each item once. */
+function expectUniqueListItems(objects: readonly Manifest[]): void {
+  const visit = (value: unknown, path: string): void => {
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => visit(item, `${path}[${i}]`));
+      return;
+    }
+    if (value === null || typeof value !== 'object') {
+      return;
+    }
+    for (const [key, child] of Object.entries(value)) {
+      const items = key === 'remove' ? child : key === 'set' || key === 'add' || key === 'listeners' ? child.map?.((x: { name?: string }) => x.name) : undefined;
+      if (Array.isArray(items) && new Set(items).size !== items.length) {
+        expect({ at: `${path}.${key}`, duplicates: items.filter((x, i) => items.indexOf(x) !== i) }).toEqual({ at: `${path}.${key}`, duplicates: [] });
+      }
+      visit(child, `${path}.${key}`);
+    }
+  };
+  for (const object of objects.filter((o) => o.apiVersion.startsWith('gateway.networking.k8s.io/'))) {
+    visit(object.spec, `${object.kind}/${object.metadata.name}.spec`);
+  }
+}
+
+/** What an accepted gateway must have made: one route object per route (Gateway API) and a grant per remote namespace. */
+function expectRendering(objects: readonly Manifest[], s: GatewayScenario): void {
+  expectUniqueListItems(objects);
+  const kinds = objects.map((o) => `${o.apiVersion.split('/')[0]}/${o.kind}`);
+  const remote = s.routes.some((r) => r.backend?.kind === 'remote-service' || r.backend?.kind === 'remote-function');
+  if (s.gateway.rendering === GatewayRendering.GATEWAY_API) {
+    const redirects = s.listeners.filter((l) => l.redirectToHttps).length;
+    expect(kinds.filter((k) => k.endsWith('Route')).length).toBe(s.routes.length + redirects);
+    expect(kinds.includes('gateway.networking.k8s.io/ReferenceGrant')).toBe(remote);
+  } else {
+    expect(kinds.filter((k) => k.startsWith('gateway.networking.k8s.io'))).toEqual([]);
+    expect(kinds.filter((k) => k === 'networking.istio.io/Gateway')).toHaveLength(1);
+  }
+}
+
+describe('Gateway under generated gateways, listeners and routes', () => {
+  test('accepted input gives schema-valid, DNS-safe objects in both renderings; rejected input a ValidationError at the gateway; nothing else escapes', () => {
+    const tally = new Tally();
     fc.assert(
-      fc.property(scenario, (s) => {
-        const result = synthesize(s);
-        if (result.error) {
-          expect(result.error.path.startsWith('test')).toBe(true);
-          return;
+      fc.property(gatewayScenarios, (c) => {
+        if (checkCase(ownedBy(GATEWAY_PATH, c), build, { owners: [GATEWAY_PATH], accepted: expectRendering }, tally) === 'accepted') {
+          tally.see(c.value.gateway.rendering, ...c.value.listeners.map((l) => l.protocol), ...c.value.routes.map((r) => `${r.kind} route`));
+          tally.see(...c.value.routes.map((r) => (r.kind === 'http' && r.redirect !== undefined ? 'redirect' : `to ${r.backend!.kind}`)));
+          tally.see(...c.value.listeners.map((l) => (l.tls === undefined ? 'no tls' : l.tls.issuer === undefined ? 'tls secret' : 'cert-manager')));
         }
-        accepted++;
-        expectSchemaValid(result.objects);
       }),
-      { numRuns: 300, seed: 5 },
+      { numRuns: GATEWAY_RUNS, seed: 5 },
     );
-    expect(accepted).toBeGreaterThan(20);
+    tally.expectBothWays();
+    tally.expectFeatures(['gateway-api', 'istio', 'HTTP', 'HTTPS', 'GRPC', 'http route', 'grpc route', 'redirect', 'tls secret', 'cert-manager'], 40);
+    tally.expectFeatures(['to service', 'to revisions', 'to grpc-service', 'to external', 'to function', 'to remote-service', 'to remote-function'], 20);
+  });
+
+  test('synthesis is deterministic: the same scenario in two fresh apps gives byte-identical YAML, or the same refusal', () => {
+    fc.assert(fc.property(gatewayScenarios, (c) => checkDeterministic(c, build)), { numRuns: GATEWAY_DETERMINISM_RUNS, seed: 6 });
   });
 });
