@@ -5,6 +5,9 @@ import type { ServiceRoutes } from '../traffic/service-routes';
 import type { Microservice } from '../workload/microservice';
 import { IMeshProvider, IMeshRoutesBinding, IMeshServiceBinding, MeshFunction, MeshPodMetadata } from './mesh-provider';
 
+/** The mesh that holds each namespace, per app (by the root of the construct tree). */
+const NAMESPACE_MESHES = new WeakMap<IConstruct, Map<string, Mesh>>();
+
 /** Props of {@link Mesh}. */
 export interface MeshProps {
   /** The mesh implementation, e.g. `MeshProvider.istio()`. */
@@ -65,7 +68,7 @@ export class Mesh extends Construct {
         service,
       );
     }
-    this.joinNamespace(namespace);
+    this.joinNamespace(namespace, service.serviceName, service);
     this.bindings.set(service, this.provider.bindService(this, `${namespace}-${service.serviceName}`, service));
   }
 
@@ -81,7 +84,7 @@ export class Mesh extends Construct {
     if (this.node.tryFindChild(id) !== undefined) {
       throw new ValidationError(`function ${fn.name} joined mesh '${this.node.id}' twice; pass the mesh once`, scope);
     }
-    this.joinNamespace(fn.namespace);
+    this.joinNamespace(fn.namespace, `function ${fn.name}`, scope);
     this.provider.bindFunction(this, id, fn);
   }
 
@@ -124,8 +127,28 @@ export class Mesh extends Construct {
     return this.provider.bindRoutes(routes, 'Mesh', routes);
   }
 
-  /** Emits the namespace's baseline (mTLS, default deny) once. */
-  private joinNamespace(namespace: string): void {
+  /**
+   * Emits the namespace's baseline (mTLS, default deny) once.
+   *
+   * @param member names what joins in errors, e.g. 'orders' or 'function resize'
+   * @param scope the construct that joins, which errors name
+   * @throws ValidationError when another mesh of the app holds the namespace
+   */
+  private joinNamespace(namespace: string, member: string, scope: IConstruct): void {
+    let holders = NAMESPACE_MESHES.get(this.node.root);
+    if (holders === undefined) {
+      holders = new Map();
+      NAMESPACE_MESHES.set(this.node.root, holders);
+    }
+    const holder = holders.get(namespace);
+    if (holder !== undefined && holder !== this) {
+      throw new ValidationError(
+        `${member} would put namespace '${namespace}' in mesh '${this.node.path}', but it is in mesh '${holder.node.path}' already, ` +
+          `and a namespace has one mesh (one mTLS mode and default policy); give ${member} the mesh '${holder.node.path}', or another namespace`,
+        scope,
+      );
+    }
+    holders.set(namespace, this);
     if (!this.namespaces.has(namespace)) {
       this.namespaces.add(namespace);
       this.provider.bindNamespace(this, `Namespace-${namespace}`, namespace);

@@ -147,6 +147,21 @@ describe('Mesh with the Istio provider', () => {
     expect(error.message).toMatch(/api has no namespace, and mesh policies are per namespace; give its chart a namespace/);
   });
 
+  test.each([
+    ['Istio', () => MeshProvider.istio()],
+    ['Linkerd', () => MeshProvider.linkerd()],
+  ])('fails when a service joins a second %s mesh in a namespace another mesh holds', (_, provider) => {
+    const chart = newChart();
+    const mesh = new Mesh(chart, 'mesh', { provider: provider() });
+    const other = new Mesh(chart, 'other', { provider: provider() });
+    new Microservice(chart, 'payments', { ...web, mesh });
+    const error = validationErrorOf(() => new Microservice(chart, 'orders', { ...web, mesh: other }));
+    expect(error.message).toBe(
+      "orders would put namespace 'test' in mesh 'test/other', but it is in mesh 'test/mesh' already, and a namespace has one mesh " +
+        "(one mTLS mode and default policy); give orders the mesh 'test/mesh', or another namespace (at test/orders)",
+    );
+  });
+
   test('fails when a service joins the same mesh twice', () => {
     const { mesh, payments } = meshedShop();
     expect(validationErrorOf(() => mesh.addService(payments)).message).toMatch(/payments joined mesh 'mesh' twice/);
