@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { unrenderableKeyProblem } from '../core/map-keys';
 import { ValidationError } from '../core/validation-error';
 
 /** How a path, header or query value is compared. */
@@ -127,6 +128,7 @@ export function validateMatch(what: string, match: HttpMatch, scope: IConstruct)
     if (!HEADER_NAME.test(header.name)) {
       throw new ValidationError(`${what} header name must be an HTTP token, got '${header.name}'`, scope);
     }
+    assertRenderableName(`${what} header name`, header.name, scope);
     if (headerNames.has(header.name)) {
       throw new ValidationError(`${what} matches header '${header.name}' twice; combine the conditions into one`, scope);
     }
@@ -141,11 +143,23 @@ export function validateMatch(what: string, match: HttpMatch, scope: IConstruct)
     if (!QUERY_NAME.test(query.name)) {
       throw new ValidationError(`${what} query parameter name must be a token, got '${query.name}'`, scope);
     }
+    assertRenderableName(`${what} query parameter name`, query.name, scope);
     if (queryNames.has(query.name)) {
       throw new ValidationError(`${what} matches query parameter '${query.name}' twice; combine the conditions into one`, scope);
     }
     queryNames.add(query.name);
     assertValue(`${what} query parameter '${query.name}'`, query.type, query.value, QUERY_VALUE_MAX_LENGTH, scope);
+  }
+}
+
+/**
+ * @throws ValidationError for a name that cannot be a key of the maps some
+ *   backends render conditions as (Istio: header and query name → value)
+ */
+function assertRenderableName(what: string, name: string, scope: IConstruct): void {
+  const problem = unrenderableKeyProblem(name);
+  if (problem !== undefined) {
+    throw new ValidationError(`${what} ${problem}; match another name`, scope);
   }
 }
 

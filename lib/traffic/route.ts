@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { unrenderableKeyProblem } from '../core/map-keys';
 import { ValidationError } from '../core/validation-error';
 import type { Microservice } from '../workload/microservice';
 import type { Revision } from '../workload/revision';
@@ -290,7 +291,7 @@ function resolveModifier(what: string, modifier: HeaderModifier, scope: IConstru
         );
       }
       const key = name.toLowerCase();
-      if (key in out) {
+      if (Object.hasOwn(out, key)) {
         throw new ValidationError(`${what} ${part} names header '${key}' twice (header names ignore case); keep one`, scope);
       }
       out[key] = value;
@@ -311,10 +312,10 @@ function resolveModifier(what: string, modifier: HeaderModifier, scope: IConstru
   const touched = [...Object.keys(set ?? {}), ...Object.keys(add ?? {})];
   const clash = remove?.find((name) => touched.includes(name));
   if (clash !== undefined) {
-    const verb = set !== undefined && clash in set ? 'sets' : 'adds';
+    const verb = set !== undefined && Object.hasOwn(set, clash) ? 'sets' : 'adds';
     throw new ValidationError(`${what} both ${verb} and removes header '${clash}'; keep one`, scope);
   }
-  const both = Object.keys(set ?? {}).find((name) => name in (add ?? {}));
+  const both = Object.keys(set ?? {}).find((name) => Object.hasOwn(add ?? {}, name));
   if (both !== undefined) {
     throw new ValidationError(`${what} both sets and adds header '${both}'; keep one`, scope);
   }
@@ -324,5 +325,10 @@ function resolveModifier(what: string, modifier: HeaderModifier, scope: IConstru
 function assertHeaderName(what: string, name: string, scope: IConstruct): void {
   if (!HEADER_NAME.test(name)) {
     throw new ValidationError(`${what} header name must be an HTTP token, got '${name}'`, scope);
+  }
+  // Istio writes header changes as maps from name to value
+  const unrenderable = unrenderableKeyProblem(name.toLowerCase());
+  if (unrenderable !== undefined) {
+    throw new ValidationError(`${what} header name ${unrenderable}; change another header`, scope);
   }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import { isAbsolute } from 'path';
 import { IConstruct } from 'constructs';
+import { unrenderableKeyProblem } from '../core/map-keys';
 import { ValidationError } from '../core/validation-error';
 import { CONFIG_KEY, MAX_CONFIG_BYTES } from './immutable-data';
 
@@ -55,11 +56,17 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export function readConfigSource(what: string, source: ConfigSource, scope: IConstruct): Record<string, string> {
   const data: Record<string, string> = {};
+  for (const key of [...Object.keys(source.literals ?? {}), ...Object.keys(source.files ?? {})]) {
+    const unrenderable = unrenderableKeyProblem(key);
+    if (unrenderable !== undefined) {
+      throw new ValidationError(`${what} key ${unrenderable}; rename the key`, scope);
+    }
+  }
   for (const [key, value] of Object.entries(source.literals ?? {})) {
     data[key] = value;
   }
   for (const [key, file] of Object.entries(source.files ?? {})) {
-    if (key in data) {
+    if (Object.hasOwn(data, key)) {
       throw new ValidationError(`${what} key '${key}' is both a literal and a file; keep one`, scope);
     }
     if (!isAbsolute(file)) {

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { labelProblem } from '../core/labels';
+import { unrenderableKeyProblem } from '../core/map-keys';
 import { ValidationError } from '../core/validation-error';
 
 /** What a ConfigMap or Secret key may be (the API server's rule). */
@@ -36,13 +37,17 @@ export function checkImmutableData(field: string, props: ImmutableDataProps, sco
     if (!CONFIG_KEY.test(key) || key.length > 253) {
       throw new ValidationError(`${field} key '${key}' is invalid: keys are 1-253 letters, digits, '-', '_' or '.'`, scope);
     }
+    const unrenderable = unrenderableKeyProblem(key);
+    if (unrenderable !== undefined) {
+      throw new ValidationError(`${field} key ${unrenderable}; rename the key`, scope);
+    }
     bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
   }
   if (bytes > MAX_CONFIG_BYTES) {
     throw new ValidationError(`${field} holds ${bytes} bytes, above the 1 MiB limit of a ConfigMap or Secret; split it`, scope);
   }
   for (const [key, value] of Object.entries(props.labels ?? {})) {
-    const problem = labelProblem(key, value);
+    const problem = labelProblem(key, value) ?? unrenderableKeyProblem(key);
     if (problem !== undefined) {
       throw new ValidationError(`labels: ${problem}; fix the label or drop it`, scope);
     }

@@ -7,6 +7,7 @@ import {
   Microservice,
   MicroserviceProps,
   PathMatch,
+  QueryParamMatch,
   Revision,
   RetryOn,
   RouteProps,
@@ -60,6 +61,15 @@ describe('ServiceRoutes', () => {
       { target: canary, weight: 10 },
     ]);
     expect(routes.routes[0].backends).toEqual([{ target: canary, weight: 1 }]);
+  });
+
+  test('header changes may name headers that are also members of every JavaScript object (toString, valueOf)', () => {
+    const { routes, stable } = reviewsRoutes();
+    const route = routes.addRoute('default', {
+      backends: [{ revision: stable }],
+      headers: { request: { set: { toString: 'a' }, add: { valueOf: 'b' } }, response: { remove: ['hasOwnProperty'] } },
+    });
+    expect(route.headers).toEqual({ request: { set: { tostring: 'a' }, add: { valueof: 'b' }, remove: undefined }, response: { set: undefined, add: undefined, remove: ['hasownproperty'] } });
   });
 
   test('addRoute returns the resolved route: durations formatted, retryOn defaulted and de-duplicated, mirror at 100%', () => {
@@ -179,6 +189,26 @@ describe('ServiceRoutes', () => {
       when: 'a fault delay percentage is 0',
       build: route({ fault: { delay: { delay: Duration.seconds(1), percentage: 0 } } }),
       parts: ["route 'r' fault delay percentage must be a percentage in (0, 100], got 0"],
+    },
+    {
+      when: "a header match is named 'constructor' (Istio writes header matches as a map, which cdk8s cannot render with that key)",
+      build: route({ matches: [{ headers: [HeaderMatch.exact('Constructor', 'x')] }] }),
+      parts: ["route 'r' match 1 header name 'constructor' cannot be written into a manifest (cdk8s, which renders it, reads a 'constructor' member as a class and JavaScript drops a '__proto__' member); match another name"],
+    },
+    {
+      when: "a query parameter match is named '__proto__'",
+      build: route({ matches: [{ queryParams: [QueryParamMatch.exact('__proto__', 'x')] }] }),
+      parts: ["route 'r' match 1 query parameter name '__proto__' cannot be written into a manifest (cdk8s, which renders it, reads a 'constructor' member as a class and JavaScript drops a '__proto__' member); match another name"],
+    },
+    {
+      when: "a header change names '__proto__' (JavaScript would drop it from the map)",
+      build: route({ headers: { request: { set: JSON.parse('{"__proto__": "x"}') } } }),
+      parts: ["route 'r' request headers set header name '__proto__' cannot be written into a manifest (cdk8s, which renders it, reads a 'constructor' member as a class and JavaScript drops a '__proto__' member); change another header"],
+    },
+    {
+      when: "a removed header is named 'constructor'",
+      build: route({ headers: { response: { remove: ['constructor'] } } }),
+      parts: ["route 'r' response headers remove header name 'constructor' cannot be written into a manifest (cdk8s, which renders it, reads a 'constructor' member as a class and JavaScript drops a '__proto__' member); change another header"],
     },
     {
       when: 'a fault delay is 0ms',

@@ -55,6 +55,11 @@ describe.each<Kind>(['ConfigMap', 'Secret'])('Immutable %s', (kind) => {
     expect(error.message).toBe(`${field(kind)} key '${key}' is invalid: keys are 1-253 letters, digits, '-', '_' or '.' (at test/config)`);
   });
 
+  test.each(['constructor', '__proto__'])('fails when a key is %p, which cdk8s cannot render or JavaScript drops', (key) => {
+    const error = validationErrorOf(() => make(kind, { namePrefix: 'settings', data: JSON.parse(`{"${key}": "v"}`) }));
+    expect(error.message).toBe(`${field(kind)} key '${key}' cannot be written into a manifest (cdk8s, which renders it, reads a 'constructor' member as a class and JavaScript drops a '__proto__' member); rename the key (at test/config)`);
+  });
+
   test('fails when the data holds more than 1 MiB', () => {
     const error = validationErrorOf(() => make(kind, { namePrefix: 'settings', data: { A: 'x'.repeat(1024 * 1024) } }));
     expect(error.message).toBe(`${field(kind)} holds 1048577 bytes, above the 1 MiB limit of a ConfigMap or Secret; split it (at test/config)`);
@@ -65,6 +70,7 @@ describe.each<Kind>(['ConfigMap', 'Secret'])('Immutable %s', (kind) => {
     ['a key with an upper-case prefix', { 'Example.com/tier': 'x' }, "label key 'Example.com/tier' has a prefix that is not a DNS subdomain (lower-case letters, digits, '-' and '.')"],
     ['a value of 64 characters', { tier: 'x'.repeat(64) }, `label 'tier' has value '${'x'.repeat(64)}', which is not empty or ≤ 63 letters, digits, '-', '_' or '.' starting and ending with a letter or digit`],
     ['a value with a space', { tier: 'front end' }, "label 'tier' has value 'front end', which is not empty or ≤ 63 letters, digits, '-', '_' or '.' starting and ending with a letter or digit"],
+    ["the key 'constructor'", { constructor: 'x' }, "'constructor' cannot be written into a manifest (cdk8s, which renders it, reads a 'constructor' member as a class and JavaScript drops a '__proto__' member)"],
   ])('fails when a label has %s', (_, labels, problem) => {
     const error = validationErrorOf(() => make(kind, { namePrefix: 'settings', data: { A: '1' }, labels }));
     expect(error.message).toBe(`labels: ${problem}; fix the label or drop it (at test/config)`);

@@ -107,6 +107,16 @@ const badInputs: Record<string, BadInput> = {
   'a capability is malformed': { props: { security: { capabilitiesAdd: ['cap_net_admin'] } }, value: "'cap_net_admin'", fix: /NET_BIND_SERVICE/ },
   'an existing secret name is not a DNS subdomain': { props: { existingSecrets: [{ secretName: 'Platform_TLS' }] }, value: "'Platform_TLS'", fix: /DNS subdomain/ },
   'partOf is not a label value': { props: { partOf: 'my shop' }, value: "'my shop'", fix: /label value/ },
+  "a config key is 'constructor', which cdk8s cannot render": {
+    props: { configs: [{ name: 'settings', literals: { constructor: 'x' } }] },
+    value: "config 'settings' key 'constructor'",
+    fix: /cannot be written into a manifest .*; rename the key/,
+  },
+  "a secret file key is '__proto__', which JavaScript drops": {
+    props: { secrets: [{ name: 'tls', files: JSON.parse(`{"__proto__": "${__filename}"}`), mountPath: '/etc/tls' }] },
+    value: "secret 'tls' key '__proto__'",
+    fix: /cannot be written into a manifest .*; rename the key/,
+  },
 };
 
 describe('Microservice bad input', () => {

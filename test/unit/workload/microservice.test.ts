@@ -106,6 +106,11 @@ describe('Microservice', () => {
     expect(pod.volumes).toContainEqual({ name: 'config-nginx', configMap: { name: maps[1].metadata.name } });
   });
 
+  test('a config file key named like a member of every JavaScript object (toString) is read, not taken for a literal', () => {
+    const { objects } = synthService({ configs: [{ name: 'settings', files: { toString: __filename }, mountPath: '/etc/settings' }] });
+    expect(Object.keys(findObject(objects, { kind: 'ConfigMap' }).data as object)).toEqual(['toString']);
+  });
+
   test('secrets become immutable, content-named Secrets; existing Secrets are referenced by name', () => {
     const { objects } = synthService({
       secrets: [{ name: 'db', literals: { password: 's3cret' }, mountPath: '/var/run/secrets/db' }],
