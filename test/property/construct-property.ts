@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import fc from 'fast-check';
 import { Manifest, schemaErrors, SynthValidationError, toYaml, ValidationError } from '../../lib';
 import { synthObjects } from '../../lib/testing';
-import { crdSchemaProblems } from './crd-schema';
+import { crdSchemaProblems } from '../crd-schema';
 import { expectSchemaValid } from './generators';
 
 // The properties every construct must have under generated props, checked the

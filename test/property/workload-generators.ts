@@ -232,7 +232,7 @@ export const env = gen(
 );
 
 /** A readable absolute file for config `files`. */
-const FILE = join(__dirname, 'crd-schema.ts');
+const FILE = join(__dirname, '..', 'crd-schema.ts');
 const SOURCE_NAMES = ['settings', 'flags', 'rabbit', 'db'];
 
 /**

@@ -1,7 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'fs';
-import { join } from 'path';
 import { App, Chart, Duration } from 'cdk8s';
-import { parseAllDocuments } from 'yaml';
 import {
   HeaderMatch,
   IngressPeer,
@@ -22,6 +19,7 @@ import {
   SynthValidationError,
 } from '../../../lib';
 import { findObject, findObjects, synthObjects, synthYaml } from '../../../lib/testing';
+import { crdProblems, CRD_ROOT, crdSchemas, crdSchemasAvailable } from '../../crd-schema';
 import { digestImage, newChart, validationErrorOf } from '../../fixtures';
 
 const web: MicroserviceProps = { image: digestImage(), ports: [{ port: 80, containerPort: 8080 }] };
@@ -62,131 +60,6 @@ function synthProblems(chart: Chart): string[] {
 
 const spec = (o: Manifest) => o.spec as any;
 
-// ---- CRD schema check of the Linkerd objects (the CRDs are read, never copied) ----
-
-const CRD_DIR = join(__dirname, '..', '..', '..', '..', 'shared', 'crds', 'linkerd');
-
-type Schema = Record<string, any>;
-
-/** The openAPIV3Schema of every served version, by `group/version/Kind`. */
-function loadCrdSchemas(dir: string): Map<string, Schema> {
-  const schemas = new Map<string, Schema>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
-    for (const doc of parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
-      const crd = doc.toJS();
-      if (crd?.kind !== 'CustomResourceDefinition') {
-        continue;
-      }
-      for (const version of crd.spec.versions) {
-        schemas.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, version.schema.openAPIV3Schema);
-      }
-    }
-  }
-  return schemas;
-}
-
-const DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
-
-/**
- * The problems of `value` against a structural CRD schema: types, required
- * fields, enums, lengths, item counts, patterns, bounds, oneOf, list-map
- * keys, and unknown fields (which the API server would drop).
- */
-function crdProblems(schema: Schema, value: unknown, path = ''): string[] {
-  const problems: string[] = [];
-  const at = path || '<root>';
-  if (schema['x-kubernetes-int-or-string']) {
-    return typeof value === 'string' || Number.isInteger(value) ? [] : [`${at}: expected int or string`];
-  }
-  switch (schema.type) {
-    case 'object': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        return [`${at}: expected object`];
-      }
-      const record = value as Record<string, unknown>;
-      for (const key of schema.required ?? []) {
-        if (!(key in record)) {
-          problems.push(`${at}: missing required field '${key}'`);
-        }
-      }
-      for (const [key, child] of Object.entries(record)) {
-        const childSchema = schema.properties?.[key];
-        if (childSchema !== undefined && !(path === '' && key === 'metadata')) {
-          problems.push(...crdProblems(childSchema, child, `${path}.${key}`));
-        } else if (path === '' && ['apiVersion', 'kind', 'metadata'].includes(key)) {
-          // ObjectMeta and the type fields are checked by the API server itself, not by the CRD schema
-        } else if (!schema['x-kubernetes-preserve-unknown-fields'] && schema.additionalProperties === undefined) {
-          problems.push(`${at}: unknown field '${key}'`);
-        }
-      }
-      for (const alternatives of [schema.oneOf].filter(Boolean)) {
-        const fits = alternatives.filter((alt: Schema) => (alt.required ?? []).every((k: string) => k in record));
-        if (fits.length !== 1) {
-          problems.push(`${at}: must satisfy exactly one of ${JSON.stringify(alternatives)}`);
-        }
-      }
-      break;
-    }
-    case 'array': {
-      if (!Array.isArray(value)) {
-        return [`${at}: expected array`];
-      }
-      if (schema.minItems !== undefined && value.length < schema.minItems) {
-        problems.push(`${at}: fewer than ${schema.minItems} items`);
-      }
-      if (schema.maxItems !== undefined && value.length > schema.maxItems) {
-        problems.push(`${at}: more than ${schema.maxItems} items`);
-      }
-      if (schema['x-kubernetes-list-type'] === 'map') {
-        const keys = value.map((item) => JSON.stringify((schema['x-kubernetes-list-map-keys'] ?? []).map((k: string) => item[k])));
-        if (new Set(keys).size !== keys.length) {
-          problems.push(`${at}: duplicate list-map keys`);
-        }
-      }
-      value.forEach((item, i) => problems.push(...crdProblems(schema.items ?? {}, item, `${path}[${i}]`)));
-      break;
-    }
-    case 'string':
-      if (typeof value !== 'string') {
-        return [`${at}: expected string, got ${JSON.stringify(value)}`];
-      }
-      if (schema.minLength !== undefined && value.length < schema.minLength) {
-        problems.push(`${at}: shorter than ${schema.minLength}`);
-      }
-      if (schema.maxLength !== undefined && value.length > schema.maxLength) {
-        problems.push(`${at}: longer than ${schema.maxLength}`);
-      }
-      if (schema.pattern !== undefined && !new RegExp(schema.pattern).test(value)) {
-        problems.push(`${at}: '${value}' does not match ${schema.pattern}`);
-      }
-      if (schema.format === 'duration' && !DURATION.test(value)) {
-        problems.push(`${at}: '${value}' is not a duration`);
-      }
-      break;
-    case 'integer':
-      if (!Number.isInteger(value)) {
-        return [`${at}: expected integer`];
-      }
-      if (schema.minimum !== undefined && (value as number) < schema.minimum) {
-        problems.push(`${at}: below ${schema.minimum}`);
-      }
-      if (schema.maximum !== undefined && (value as number) > schema.maximum) {
-        problems.push(`${at}: above ${schema.maximum}`);
-      }
-      break;
-    case 'boolean':
-      if (typeof value !== 'boolean') {
-        return [`${at}: expected boolean`];
-      }
-      break;
-    default:
-      break;
-  }
-  if (schema.enum !== undefined && !schema.enum.includes(value)) {
-    problems.push(`${at}: ${JSON.stringify(value)} not in ${JSON.stringify(schema.enum)}`);
-  }
-  return problems;
-}
 
 /** A stack using every Linkerd object and route feature the provider emits. */
 function everyFeature(): Chart {
@@ -238,9 +111,9 @@ describe('Mesh with the Linkerd provider: security', () => {
     }
   });
 
-  const crdTest = existsSync(CRD_DIR) ? test : test.skip;
-  crdTest(`every Linkerd object passes its CRD schema from ${CRD_DIR}`, () => {
-    const schemas = loadCrdSchemas(CRD_DIR);
+  const crdTest = crdSchemasAvailable ? test : test.skip;
+  crdTest(`every Linkerd object passes its CRD schema from ${CRD_ROOT}`, () => {
+    const schemas = crdSchemas();
     const linkerdObjects = [...synthObjects(everyFeature()), ...synthObjects(meshedShop().chart)].filter((o) => o.apiVersion.startsWith('policy.linkerd.io/'));
     expect(new Set(linkerdObjects.map((o) => o.kind))).toEqual(
       new Set(['Server', 'MeshTLSAuthentication', 'NetworkAuthentication', 'AuthorizationPolicy', 'HTTPRoute']),
@@ -256,7 +129,7 @@ describe('Mesh with the Linkerd provider: security', () => {
   });
 
   test('the CRD check itself catches a wrong field, a missing one and a too-long list', () => {
-    const schema: Schema = {
+    const schema: Record<string, unknown> = {
       type: 'object',
       properties: { spec: { type: 'object', required: ['port'], properties: { port: { 'x-kubernetes-int-or-string': true }, list: { type: 'array', maxItems: 1, items: { type: 'string' } } } } },
     };

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { parseAllDocuments } from 'yaml';
-import { Manifest } from '../../lib';
+import { Manifest } from '../lib';
 
 // The CRD schemas of the API groups the library has no schema package for
 // (Linkerd's policy.linkerd.io), read from the reference CRDs in ../shared,
@@ -10,7 +10,8 @@ import { Manifest } from '../../lib';
 
 type Schema = Record<string, any>;
 
-const CRD_ROOT = join(__dirname, '..', '..', '..', 'shared', 'crds');
+/** Where the reference CRDs are: `../shared/crds` beside the repository. */
+export const CRD_ROOT = join(__dirname, '..', '..', 'shared', 'crds');
 /** The reference CRD directories, by the API group whose objects they check. */
 const CRD_DIRS: Record<string, string> = { 'policy.linkerd.io': 'linkerd' };
 
@@ -20,7 +21,7 @@ let cache: Map<string, Schema> | undefined;
 export const crdSchemasAvailable = Object.values(CRD_DIRS).every((dir) => existsSync(join(CRD_ROOT, dir)));
 
 /** The openAPIV3Schema of every served version, by `group/version/Kind`. */
-function schemas(): Map<string, Schema> {
+export function crdSchemas(): Map<string, Schema> {
   if (cache !== undefined) {
     return cache;
   }
@@ -51,7 +52,7 @@ export function crdSchemaProblems(object: Manifest): string[] | undefined {
   if (!crdSchemasAvailable || !(group in CRD_DIRS)) {
     return undefined;
   }
-  const schema = schemas().get(`${object.apiVersion}/${object.kind}`);
+  const schema = crdSchemas().get(`${object.apiVersion}/${object.kind}`);
   return schema === undefined ? [`no CRD schema for ${object.apiVersion}/${object.kind}`] : crdProblems(schema, object);
 }
 
@@ -62,7 +63,7 @@ const DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
  * fields, enums, lengths, item counts, patterns, bounds, oneOf, list-map
  * keys, and unknown fields (which the API server would drop).
  */
-function crdProblems(schema: Schema, value: unknown, path = ''): string[] {
+export function crdProblems(schema: Schema, value: unknown, path = ''): string[] {
   const problems: string[] = [];
   const at = path || '<root>';
   if (schema['x-kubernetes-int-or-string']) {
