@@ -19,7 +19,7 @@ import {
   RetryPolicy,
   UrlRewrite,
 } from '../../lib';
-import { Case, caseArray, caseRecord, combine, Defect, optional, planted, Sites, sites, sound, valid } from './checked-cases';
+import { Case, caseArray, caseRecord, combine, Defect, optional, planted, Sites, sites, sound, valid } from './planted-defects';
 
 /**
  * Generators over every prop of a Gateway: the gateway itself, its

@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { EventScalingProps, Manifest, Microservice, ScaleTrigger, TriggerAuth } from '../../lib';
 import { CronTriggerProps, KafkaTriggerProps, RabbitMqTriggerProps, RedisListTriggerProps, RedisStreamTriggerProps } from '../../lib/serverless/keda';
 import { digestImage } from '../fixtures';
-import { Case, checkCase, checkDeterministic, combine, Defect, owned, Sites, strictOrLoose, Tally, valid } from './checked-cases';
+import { checkCases } from './harness/check-cases';
+import { checkDeterministic } from './harness/deterministic';
+import { Case, combine, Defect, owned, Sites, strictOrLoose, valid } from './planted-defects';
 import { AuthChoice, scaleTriggers, SERVICE_SECRET_KEYS, TriggerChoice } from './serverless-generators';
 
 /** Generated event-scaled services per run of the default test suite: checked once each, and some built twice for determinism. */
@@ -218,21 +220,16 @@ function expectScaledObjects(objects: readonly Manifest[]): void {
 }
 
 describe('KEDA event scaling under generated bounds, options and triggers', () => {
-  test("accepted exactly when the generated scaling breaks no rule of an independent model of KEDA's, with schema-valid, DNS-safe objects; refused with a ValidationError at the service or its revision; nothing else escapes", () => {
-    const tally = new Tally();
-    fc.assert(
-      fc.property(owned(SERVICE, scenarios), (c) => {
-        if (checkCase(c, build, { owners: [SERVICE], accepted: expectScaledObjects, exact: true }, tally) === 'accepted') {
-          tally.see(...[c.value.scaling, c.value.canary?.scaling].flatMap((v) => v?.triggers.map((t) => t.kind) ?? []));
-        }
-      }),
-      { numRuns: KEDA_RUNS, seed: 29 },
-    );
+  test("accepted exactly when the generated scaling breaks no rule of an independent model of KEDA's, with schema-valid objects the API server accepts; refused with a ValidationError at the service or its revision; nothing else escapes", () => {
+    const tally = checkCases(owned(SERVICE, scenarios), build, {
+      numRuns: KEDA_RUNS, seed: 29, owners: [SERVICE], exact: true, check: (_, objects) => expectScaledObjects(objects),
+      features: (s) => [s.scaling, s.canary?.scaling].flatMap((v) => v?.triggers.map((t) => t.kind) ?? []),
+    });
     tally.expectBothWays();
     tally.expectFeatures(['rabbitmq', 'kafka', 'redis-list', 'redis-stream', 'cron'], 50);
   });
 
   test('synthesis is deterministic: the same service in two fresh apps gives byte-identical YAML, or the same refusal', () => {
-    fc.assert(fc.property(scenarios, (c) => checkDeterministic(c, build)), { numRuns: KEDA_DETERMINISM_RUNS, seed: 30 });
+    checkDeterministic(scenarios, (c) => build(c.value), { numRuns: KEDA_DETERMINISM_RUNS, seed: 30 });
   });
 });

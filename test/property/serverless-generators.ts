@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import fc from 'fast-check';
 import { BackoffPolicy } from '../../lib';
-import { Case, Defect, planted, Sites, sound, valid } from './checked-cases';
+import { Case, Defect, planted, Sites, sound, valid } from './planted-defects';
 
 /**
  * Generators shared by the property tests of serverless functions, Knative

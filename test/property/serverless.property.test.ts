@@ -16,7 +16,9 @@ import {
   ServerlessFunctionProps,
 } from '../../lib';
 import { digestImage } from '../fixtures';
-import { Case, caseRecord, checkCase, checkDeterministic, Defect, optional, owned, planted, Sites, sound, strictOrLoose, Tally, valid } from './checked-cases';
+import { checkCases } from './harness/check-cases';
+import { checkDeterministic } from './harness/deterministic';
+import { Case, caseRecord, Defect, optional, owned, planted, Sites, sound, strictOrLoose, valid } from './planted-defects';
 import { envs, partOfs, ProbeChoice, probes, SourceChoice, sources } from './serverless-generators';
 
 /** Generated functions (with revisions and traffic) per run of the default test suite: checked once each, and some built twice for determinism. */
@@ -310,7 +312,7 @@ function build(s: FunctionScenario): Chart[] {
 }
 
 /** The Knative Service: the newest revision is the template, traffic sums to 100, tag hosts are DNS labels. */
-function expectKnativeService(objects: readonly Manifest[], s: FunctionScenario): void {
+function expectKnativeService(s: FunctionScenario, objects: readonly Manifest[]): void {
   const service = objects.find((o) => o.apiVersion === 'serving.knative.dev/v1')!;
   const spec = service.spec as { template: { metadata: { name: string; annotations: Record<string, string> } }; traffic: TrafficChoice[] };
   const name = s.props.name ?? 'fn';
@@ -336,24 +338,20 @@ function expectKnativeService(objects: readonly Manifest[], s: FunctionScenario)
 }
 
 describe('ServerlessFunction under generated props, revisions and traffic', () => {
-  test("accepted exactly when the generated props break no rule of an independent model of Knative's, with schema-valid, DNS-safe objects; refused with a ValidationError at the function; nothing else escapes", () => {
-    const tally = new Tally();
-    fc.assert(
-      fc.property(owned(FUNCTION, scenarios), (c) => {
-        if (checkCase(c, build, { owners: [FUNCTION], accepted: expectKnativeService, exact: true }, tally) === 'accepted') {
-          const p = c.value.props;
-          tally.see(...Object.keys(p), ...(p.mesh ? [`mesh ${p.mesh}`] : []), ...(c.value.revisions.length > 0 ? ['revisions'] : []), ...(c.value.traffic ? ['traffic'] : []));
-          tally.see(...[p.readiness, p.liveness].filter((x) => x !== undefined).map((x) => `probe ${x!.kind}`));
-        }
-      }),
-      { numRuns: FUNCTION_RUNS, seed: 11 },
-    );
+  test("accepted exactly when the generated props break no rule of an independent model of Knative's, with schema-valid objects the API server accepts; refused with a ValidationError at the function; nothing else escapes", () => {
+    const tally = checkCases(owned(FUNCTION, scenarios), build, {
+      numRuns: FUNCTION_RUNS, seed: 11, owners: [FUNCTION], exact: true, check: expectKnativeService,
+      features: ({ props: p, revisions, traffic: t }) => [
+        ...Object.keys(p), ...(p.mesh ? [`mesh ${p.mesh}`] : []), ...(revisions.length > 0 ? ['revisions'] : []), ...(t ? ['traffic'] : []),
+        ...[p.readiness, p.liveness].filter((x) => x !== undefined).map((x) => `probe ${x!.kind}`),
+      ],
+    });
     tally.expectBothWays();
     tally.expectFeatures(['name', 'port', 'protocol', 'visibility', 'track', 'knative', 'env', 'configs', 'secrets', 'existingSecrets', 'resources', 'security', 'scaling', 'timeout'], 50);
     tally.expectFeatures(['mesh istio', 'mesh linkerd', 'revisions', 'traffic', 'probe http', 'probe tcp', 'probe exec'], 30);
   });
 
   test('synthesis is deterministic: the same function in two fresh apps gives byte-identical YAML, or the same refusal', () => {
-    fc.assert(fc.property(scenarios, (c) => checkDeterministic(c, build)), { numRuns: FUNCTION_DETERMINISM_RUNS, seed: 12 });
+    checkDeterministic(scenarios, (c) => build(c.value), { numRuns: FUNCTION_DETERMINISM_RUNS, seed: 12 });
   });
 });

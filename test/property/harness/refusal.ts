@@ -1,0 +1,23 @@
+import { SynthValidationError, ValidationError } from '../../../lib';
+
+const under = (path: string, roots: readonly string[]) => roots.some((root) => path === root || path.startsWith(`${root}/`));
+
+/**
+ * Expects a refusal to say what is wrong, to end with its construct path,
+ * and to name one of `paths` or a construct below one; at synth, every
+ * problem it lists.
+ */
+export function expectWellFormedRefusal(error: ValidationError, paths: readonly string[]): void {
+  if (error.detail.trim() === '' || !error.message.endsWith(`(at ${error.path})`)) {
+    throw new Error(`a refusal must say what is wrong and end with its construct path, got ${JSON.stringify(error.message)}`);
+  }
+  const problems = error instanceof SynthValidationError ? error.problems.map((p) => ({ path: p.construct.node.path, message: p.message })) : [error];
+  for (const problem of problems) {
+    if (!under(problem.path, paths)) {
+      throw new Error(`the refusal names ${problem.path}, not one of ${paths.join(', ') || '(no construct call)'} or a construct below: ${error.message}`);
+    }
+    if (problem.message.trim() === '') {
+      throw new Error(`a synth problem at ${problem.path} has no message: ${error.message}`);
+    }
+  }
+}
