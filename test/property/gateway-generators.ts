@@ -38,7 +38,7 @@ import { Case, caseArray, caseRecord, combine, Defect, optional, planted, Sites,
 export const GATEWAY_PATH = 'test/edge';
 
 /** Hostnames that overlap in every way a listener and a route can: exact, wildcard, nested. */
-export const HOSTS = ['shop.example.com', '*.example.com', 'api.example.org', 'grpc.example.com', 'a.b.example.com', '*.b.example.com'] as const;
+const HOSTS = ['shop.example.com', '*.example.com', 'api.example.org', 'grpc.example.com', 'a.b.example.com', '*.b.example.com'] as const;
 const BAD_HOSTS = ['Shop.example.com', '10.0.0.1', '*', 'a.*.example.com', 'bad_host.example.com', '', `${'x'.repeat(250)}.com`];
 
 /** Which backend a route sends to; the scenario builder makes what it names. */

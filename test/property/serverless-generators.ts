@@ -12,7 +12,7 @@ import { Case, Defect, planted, Sites, sound, valid } from './planted-defects';
  */
 
 /** Zones Go's `time.LoadLocation` loads: canonical names, links, odd spellings the IANA database has. */
-export const VALID_TIME_ZONES = [
+const VALID_TIME_ZONES = [
   'UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Asia/Calcutta', 'America/Argentina/Buenos_Aires', 'Etc/GMT+5', 'Etc/GMT-14',
   'US/Pacific', 'EST5EDT', 'EST', 'Etc/UTC', 'GMT0', 'Zulu', 'ROC', 'America/Port-au-Prince', 'Europe/Kyiv', 'NZ-CHAT', 'Pacific/Chatham',
 ];
@@ -21,7 +21,7 @@ export const VALID_TIME_ZONES = [
  * Names Go refuses: Node's ICU takes some of them (three-letter Java ids,
  * SystemV zones, links in another case), so they test the library's own list.
  */
-export const INVALID_TIME_ZONES = [
+const INVALID_TIME_ZONES = [
   'PST', 'IST', 'CST', 'JST', 'SystemV/EST5', 'Canada/East-Saskatchewan', 'US/Pacific-New', 'us/pacific', 'europe/berlin', 'utc', 'zulu', 'est',
   'Berlin', 'Local', '', 'Europe/Berlin ', 'Mars/Phobos', '+05:00', 'GMT+5', 'Etc/GMT+13', 'Factory',
 ];
@@ -198,7 +198,7 @@ export function knativeSchedules(s: Sites): fc.Arbitrary<Case<string>> {
  * Cron expressions as KEDA's cron scaler reads them: five fields, no
  * descriptor, no time zone prefix (the trigger's `timezone` says the zone).
  */
-export function kedaCronExpressions(s: Sites): fc.Arbitrary<Case<string>> {
+function kedaCronExpressions(s: Sites): fc.Arbitrary<Case<string>> {
   const wrong = fc.oneof(
     wrongFieldCount,
     fc.constantFrom('@daily', 'CRON_TZ=UTC 0 8 * * *', 'TZ=UTC 0 8 * * *', '', '0 8 * * * *').map((text) => planted(text, `cron expression ${JSON.stringify(text)}`)),
@@ -301,7 +301,7 @@ export const eventingNames = (s: Sites) => s.validOr(fc.constantFrom('events', '
 export const partOfs = (s: Sites) => s.validOr(fc.constantFrom('shop', 'orders-app'), fc.constantFrom('Shop', 'a_b', ''), 'partOf');
 
 /** A probe's port: none (the function's), its number or name, or another one. */
-export type ProbePort = undefined | 'number' | 'name' | 'other-number' | 'other-name';
+type ProbePort = undefined | 'number' | 'name' | 'other-number' | 'other-name';
 
 /** A probe, built once the function's port and protocol are known. */
 export type ProbeChoice =
@@ -309,7 +309,7 @@ export type ProbeChoice =
   | { readonly kind: 'tcp'; readonly port: ProbePort; readonly timing: ProbeTiming }
   | { readonly kind: 'exec'; readonly command: string[]; readonly timing: ProbeTiming };
 
-export interface ProbeTiming {
+interface ProbeTiming {
   readonly initialDelay?: Duration;
   readonly period?: Duration;
   readonly timeout?: Duration;

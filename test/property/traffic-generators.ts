@@ -55,7 +55,7 @@ export const headerMatches: Gen<HeaderMatch[]> = gen<HeaderMatch[]>(
 );
 
 /** Query parameter conditions. */
-export const queryMatches: Gen<QueryParamMatch[]> = gen(
+const queryMatches: Gen<QueryParamMatch[]> = gen(
   fc.uniqueArray(
     fc.oneof(
       fc.tuple(fc.constantFrom('debug', 'v'), fc.constantFrom('1', 'true')).map(([n, v]) => QueryParamMatch.exact(n, v)),
@@ -79,7 +79,7 @@ export const match: Gen<HttpMatch> = recordGen<HttpMatch>({
 });
 
 /** The matches of a targeted route (not a catch-all): one or two, none empty. */
-export const targetedMatches: Gen<HttpMatch[]> = gen(
+const targetedMatches: Gen<HttpMatch[]> = gen(
   fc.array(match.valid.filter((m) => !isCatchAll(m)), { minLength: 1, maxLength: 2 }),
   fc.oneof(
     match.invalid!.map((m) => [m]),
