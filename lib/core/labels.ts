@@ -1,3 +1,5 @@
+import { isDnsSubdomain } from './names';
+
 /** Label and annotation keys the library writes. */
 export const LabelKeys = {
   /** The service (or function) name. */
@@ -29,8 +31,12 @@ export function serviceLabels(name: string, partOf: string): Record<string, stri
 }
 
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** Whether a value is a label value: empty, or ≤ 63 letters, digits, '-', '_' and '.' starting and ending with a letter or digit. */
+export function isLabelValue(value: string): boolean {
+  return typeof value === 'string' && LABEL_VALUE.test(value) && value.length <= 63;
+}
 
 /**
  * What the API server refuses in a label, or `undefined` for a valid one: the
@@ -44,13 +50,13 @@ export function labelProblem(key: string, value: string): string | undefined {
   const slash = key.indexOf('/');
   const prefix = slash < 0 ? undefined : key.slice(0, slash);
   const name = slash < 0 ? key : key.slice(slash + 1);
-  if (prefix !== undefined && (!DNS_1123_SUBDOMAIN.test(prefix) || prefix.length > 253)) {
+  if (prefix !== undefined && !isDnsSubdomain(prefix)) {
     return `label key '${key}' has a prefix that is not a DNS subdomain (lower-case letters, digits, '-' and '.')`;
   }
   if (!QUALIFIED_NAME.test(name) || name.length > 63) {
     return `label key '${key}' is not ≤ 63 letters, digits, '-', '_' or '.' starting and ending with a letter or digit`;
   }
-  if (typeof value !== 'string' || !LABEL_VALUE.test(value) || value.length > 63) {
+  if (!isLabelValue(value)) {
     return `label '${key}' has value '${value}', which is not empty or ≤ 63 letters, digits, '-', '_' or '.' starting and ending with a letter or digit`;
   }
   return undefined;

@@ -32,9 +32,17 @@ export function assertServiceName(value: string, maxLength: number, scope: ICons
   }
 }
 
+/**
+ * Whether a value is a DNS-1123 label: lower-case letters, digits and '-',
+ * starting and ending with a letter or digit, at most `maxLength` long.
+ */
+export function isDnsLabel(value: string, maxLength = DNS_LABEL_MAX_LENGTH): boolean {
+  return DNS_1123_LABEL.test(value) && value.length <= maxLength;
+}
+
 /** Checks a DNS-1123 label (lower-case alphanumerics and '-'), e.g. a port or volume name. */
 export function assertDnsLabel(what: string, value: string, maxLength: number, scope: IConstruct): void {
-  if (!DNS_1123_LABEL.test(value) || value.length > maxLength) {
+  if (!isDnsLabel(value, maxLength)) {
     throw new ValidationError(
       `${what} must be 1-${maxLength} lower-case letters, digits or '-' and start and end with a letter or digit, got '${value}'`,
       scope,
@@ -44,9 +52,14 @@ export function assertDnsLabel(what: string, value: string, maxLength: number, s
 
 const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/** Whether a value is a DNS-1123 subdomain (≤ 253, labels joined by '.'), the form of most object names. */
+export function isDnsSubdomain(value: string): boolean {
+  return DNS_1123_SUBDOMAIN.test(value) && value.length <= 253;
+}
+
 /** Checks a DNS-1123 subdomain (≤ 253, labels joined by '.'), the form of most object names. */
 export function assertObjectName(what: string, value: string, scope: IConstruct): void {
-  if (!DNS_1123_SUBDOMAIN.test(value) || value.length > 253) {
+  if (!isDnsSubdomain(value)) {
     throw new ValidationError(
       `${what} must be a DNS subdomain (≤ 253 lower-case letters, digits, '-' and '.'), got '${value}'`,
       scope,

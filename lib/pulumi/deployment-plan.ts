@@ -1,4 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
+import { clusterServiceOf } from '../core/cluster-host';
 import { configReferences } from '../core/config-references';
 import { chartManifests } from '../core/synth-app';
 import { Manifest } from '../core/manifest-schema';
@@ -182,9 +183,9 @@ function dependencies(manifest: Manifest, entries: readonly NamedManifest[], byI
         found.add(entry.logicalName);
       }
     }    for (const host of hosts) {
-      const service = CLUSTER_SERVICE_HOST.exec(host);
-      if (service !== null) {
-        add('v1', 'Service', service[1], service[2]);
+      const service = clusterServiceOf(host);
+      if (service !== undefined) {
+        add('v1', 'Service', service.name, service.namespace);
       }
     }
   }
@@ -233,4 +234,3 @@ function dependencyOrder(planned: readonly PlannedResource[]): PlannedResource[]
 }
 
 /** A Service's cluster-local host name: `<name>.<namespace>.svc.cluster.local`. */
-const CLUSTER_SERVICE_HOST = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.cluster\.local$/;

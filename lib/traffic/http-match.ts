@@ -95,7 +95,8 @@ export interface HttpMatch {
 }
 
 /** RFC 7230 token: what a header name may be. */
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,256}$/;
+/** An HTTP header name: a token of 1-256 characters (RFC 9110). */
+export const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,256}$/;
 /** Characters allowed in a path by the Gateway API (and accepted by Istio). */
 const PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
 const QUERY_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,256}$/;

@@ -7,7 +7,7 @@ import type { Revision } from '../workload/revision';
 import { formatDuration, millisOf } from './durations';
 import { FaultInjection } from './fault-injection';
 import { HeaderModifier, HeaderRewrite } from './header-rewrite';
-import { HttpMatch, isCatchAll, validateMatch } from './http-match';
+import { HEADER_NAME, HttpMatch, isCatchAll, validateMatch } from './http-match';
 import { assertPercentage } from './percentage';
 import { RetryOn, RetryPolicy } from './retry-policy';
 import { RouteBackend } from './route-backend';
@@ -127,7 +127,6 @@ export interface Route {
   readonly isCatchAll: boolean;
 }
 
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,256}$/;
 const RETRY_ON = new Set<string>(Object.values(RetryOn));
 
 /**

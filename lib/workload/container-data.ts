@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { contentHash } from '../core/content-hash';
-import { assertDnsLabel, contentAddressedName, DNS_LABEL_MAX_LENGTH } from '../core/names';
+import { assertDnsLabel, contentAddressedName, DNS_LABEL_MAX_LENGTH, isDnsLabel } from '../core/names';
 import { ValidationError } from '../core/validation-error';
 import type { MountedConfig } from './pod-template';
 
@@ -18,7 +18,6 @@ export interface ContainerData {
 }
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const TMP_VOLUME = 'tmp';
 
 /**
@@ -93,7 +92,7 @@ export function renderContainerData(
  */
 function volumeNameOf(mount: MountedConfig, taken: readonly string[]): string {
   const plain = `${mount.kind === 'ConfigMap' ? 'config' : 'secret'}-${mount.logicalName}`;
-  if (DNS_LABEL.test(plain) && plain.length <= DNS_LABEL_MAX_LENGTH && !taken.includes(plain)) {
+  if (isDnsLabel(plain) && !taken.includes(plain)) {
     return plain;
   }
   return contentAddressedName(plain.replace(/[^-a-z0-9]/g, '-'), contentHash({ logicalName: mount.logicalName, objectName: mount.objectName }));

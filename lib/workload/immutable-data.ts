@@ -1,14 +1,13 @@
 import { IConstruct } from 'constructs';
 import { labelProblem } from '../core/labels';
 import { unrenderableKeyProblem } from '../core/map-keys';
+import { isDnsLabel } from '../core/names';
 import { ValidationError } from '../core/validation-error';
 
 /** What a ConfigMap or Secret key may be (the API server's rule). */
 export const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 /** The most a ConfigMap or Secret holds, keys and values together. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
-
-const NAME_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** The props ImmutableConfigMap and ImmutableSecret share. */
 export interface ImmutableDataProps {
@@ -25,7 +24,8 @@ export interface ImmutableDataProps {
  * @throws ValidationError for a prefix that would not make a DNS label, a bad key, more than 1 MiB, or a bad label
  */
 export function checkImmutableData(field: string, props: ImmutableDataProps, scope: IConstruct): void {
-  if (!NAME_PREFIX.test(props.namePrefix)) {
+  // any length: the prefix is cut to fit a DNS label with the hash
+  if (!isDnsLabel(props.namePrefix, Number.POSITIVE_INFINITY)) {
     throw new ValidationError(
       `namePrefix must be lower-case letters, digits or '-', starting and ending with a letter or digit, got '${props.namePrefix}'; ` +
         "the content hash is appended (the prefix cut to fit a DNS label), e.g. 'orders-settings'",

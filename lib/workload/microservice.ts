@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { L1 } from '../core/checked-objects';
-import { serviceLabels } from '../core/labels';
+import { isLabelValue, serviceLabels } from '../core/labels';
 import { assertDnsLabel, assertServiceName, DNS_LABEL_MAX_LENGTH, SERVICE_NAME_MAX_LENGTH } from '../core/names';
 import { claimObjectName, validateManifestsAtSynth } from '../core/synth-validation';
 import { ValidationError } from '../core/validation-error';
@@ -82,7 +82,6 @@ export interface MicroserviceProps extends RevisionProps {
   readonly mesh?: Mesh;
 }
 
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /**
  * A microservice: one immutable Deployment per live revision, a stable Service
@@ -132,7 +131,7 @@ export class Microservice extends Construct implements IMicroservice {
     assertServiceName(this.serviceName, SERVICE_NAME_MAX_LENGTH, this);
     this.namespace = chart.namespace;
     const partOf = props.partOf ?? chart.node.id;
-    if (!LABEL_VALUE.test(partOf) || partOf.length > 63) {
+    if (!isLabelValue(partOf)) {
       throw new ValidationError(`partOf must be a label value (≤ 63 letters, digits, '-', '_', '.'), got '${partOf}'`, this);
     }
     this.labels = serviceLabels(this.serviceName, partOf);

@@ -1,5 +1,7 @@
+import { clusterServiceOf } from '../../core/cluster-host';
 import { LabelKeys } from '../../core/labels';
 import { Manifest } from '../../core/manifest-schema';
+import { isDnsLabel } from '../../core/names';
 import { DistObjects, Fields, formatPercent, labelsOf, listOf, nameOf, selects, specOf } from './dist-objects';
 import { compare, TopologyBuilder } from './topology-builder';
 import { topologyNodeId } from './topology';
@@ -7,8 +9,6 @@ import { topologyNodeId } from './topology';
 /** The label Knative puts on the pods of a Knative Service. */
 const KNATIVE_SERVICE_LABEL = 'serving.knative.dev/service';
 
-const CLUSTER_HOST = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(\.cluster\.local)?$/;
-const SHORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Pods a workload runs, and the node that stands for them. */
 interface PodTemplate {
@@ -82,11 +82,11 @@ export class Workloads {
     if (host.includes('*')) {
       return [];
     }
-    const cluster = CLUSTER_HOST.exec(host);
-    if (cluster !== null) {
-      return this.serviceTarget(cluster[3], cluster[1]);
+    const cluster = clusterServiceOf(host);
+    if (cluster !== undefined) {
+      return this.serviceTarget(cluster.namespace, cluster.name);
     }
-    if (SHORT_NAME.test(host)) {
+    if (isDnsLabel(host)) {
       return this.serviceTarget(namespace, host);
     }
     return [this.builder.node({ kind: 'external', name: host, type: 'external host' })];
@@ -94,8 +94,7 @@ export class Workloads {
 
   /** The stable Service a host names, if it names one. */
   public stableServiceOf(host: string, namespace: string | undefined): StableService | undefined {
-    const cluster = CLUSTER_HOST.exec(host);
-    const [ns, name] = cluster === null ? [namespace, host] : [cluster[3], cluster[1]];
+    const { namespace: ns, name } = clusterServiceOf(host) ?? { namespace, name: host };
     return this.stable.find((s) => s.manifest.metadata.namespace === ns && nameOf(s.manifest) === name);
   }
 

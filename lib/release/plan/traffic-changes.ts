@@ -1,3 +1,4 @@
+import { clusterServiceOf } from '../../core/cluster-host';
 import { Manifest } from '../../core/manifest-schema';
 import { formatPath, isMap, itemSegments, PathSegment } from './manifest-diff';
 
@@ -53,11 +54,9 @@ const SPLIT_FORMS: Readonly<Record<string, SplitForm>> = {
   },
 };
 
-const CLUSTER_HOST = /^([a-z0-9-]+)\.[a-z0-9-]+\.svc\.cluster\.local$/;
-
 /** `orders` for `orders.shop.svc.cluster.local`; other hosts as they are. */
 function shortHost(host: string): string {
-  return CLUSTER_HOST.exec(host)?.[1] ?? host;
+  return clusterServiceOf(host)?.name ?? host;
 }
 
 /** The traffic splits of an object whose weights differ between two versions of it. */

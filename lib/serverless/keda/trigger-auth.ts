@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { assertObjectName } from '../../core/names';
 import { ValidationError } from '../../core/validation-error';
+import { CONFIG_KEY } from '../../workload/immutable-data';
 
 /** A content-hashed Secret of the revision a scaler authenticates for. */
 export interface RevisionSecret {
@@ -42,7 +43,6 @@ export interface ResolvedTriggerAuth {
 
 type SecretSource = { readonly kind: 'existing' | 'service'; readonly name: string };
 
-const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 const PARAMETER = /^[A-Za-z][A-Za-z0-9]*$/;
 
 /**
@@ -105,7 +105,7 @@ export class TriggerAuth {
     const secretName = this.secretName(context);
     const keys = this.source.kind === 'service' ? context.secrets.find((s) => s.logicalName === this.source.name)!.keys : undefined;
     for (const [parameter, key] of entries) {
-      if (!SECRET_KEY.test(key) || key.length > 253) {
+      if (!CONFIG_KEY.test(key) || key.length > 253) {
         throw new ValidationError(
           `${what} auth parameter '${parameter}' names Secret key '${key}', which is not a valid key; ` +
             "use ≤ 253 letters, digits, '-', '_' or '.'",
