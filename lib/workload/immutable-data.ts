@@ -11,8 +11,14 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** The props ImmutableConfigMap and ImmutableSecret share. */
 export interface ImmutableDataProps {
+  /** The readable part of the name, to which the content hash is appended. */
   readonly namePrefix: string;
+  /** The key/value data. */
   readonly data: Readonly<Record<string, string>>;
+  /**
+   * Labels of the object.
+   * @default - none
+   */
   readonly labels?: Readonly<Record<string, string>>;
 }
 

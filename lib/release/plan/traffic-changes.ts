@@ -6,9 +6,15 @@ import { formatPath, isMap, itemSegments, PathSegment } from './manifest-diff';
 export interface WeightChange {
   /** The backend: an Istio subset or host, a Gateway API backend name, a Knative revision. */
   readonly backend: string;
-  /** Its weight before; absent when the backend is new in the split. */
+  /**
+   * Its weight before.
+   * @default - absent: the backend is new in the split
+   */
   readonly before?: number;
-  /** Its weight after; absent when the backend left the split. */
+  /**
+   * Its weight after.
+   * @default - absent: the backend left the split
+   */
   readonly after?: number;
 }
 
