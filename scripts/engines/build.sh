@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds (once) and caches the real engines used by the integration tests:
-#   etcd, kube-apiserver, kube-controller-manager, kubectl, pulumi, pulumi-language-nodejs,
+#   etcd, kube-apiserver, kube-controller-manager, kubectl, kube-scheduler, kwok, pulumi, pulumi-language-nodejs,
 #   pulumi-resource-kubernetes, kubeconform, kube-score, kube-linter
 # plus the CRD YAML of Istio, Gateway API, Knative, KEDA, cert-manager (and Linkerd if pinned).
 #
@@ -12,7 +12,7 @@
 # Idempotent: an existing binary / CRD directory is skipped, so a warm run takes seconds.
 #
 # Usage: scripts/engines/build.sh [component ...]
-#   components: etcd kube-apiserver kube-controller-manager kubectl pulumi
+#   components: etcd kube-apiserver kube-controller-manager kubectl kube-scheduler kwok pulumi
 #               pulumi-language-nodejs pulumi-resource-kubernetes kubeconform kube-score
 #               kube-linter crds        (default: all)
 # Exit status: 0 when every pinned component is in the cache (components whose version is empty
@@ -165,6 +165,23 @@ build_k8s_cmd() { # cmd
 build_kube_apiserver() { build_k8s_cmd kube-apiserver; }
 build_kube_controller_manager() { build_k8s_cmd kube-controller-manager; }
 build_kubectl() { build_k8s_cmd kubectl; }
+build_kube_scheduler() { build_k8s_cmd kube-scheduler; }
+
+# ---------------------------------------------------------------------------------- kwok ----
+# The binary, plus the pod and node stages the module ships (kustomize/stage/), which kwok
+# refuses to start without; cluster.sh passes them with --config.
+build_kwok() {
+  local d src
+  d="$(wrapper kwok)"
+  (cd "$d" && go get "sigs.k8s.io/kwok@$KWOK_VERSION")
+  gobuild "$d" kwok sigs.k8s.io/kwok/cmd/kwok -ldflags "-s -w"
+  src="$(mod_dir sigs.k8s.io/kwok "$KWOK_VERSION")"
+  rm -rf "$ENGINES_HOME/kwok-stages"
+  mkdir -p "$ENGINES_HOME/kwok-stages"
+  install -m 0644 "$src/kustomize/stage/node/fast/node-initialize.yaml" \
+    "$src/kustomize/stage/pod/fast/pod-ready.yaml" "$src/kustomize/stage/pod/fast/pod-complete.yaml" \
+    "$src/kustomize/stage/pod/fast/pod-delete.yaml" "$ENGINES_HOME/kwok-stages/"
+}
 
 # -------------------------------------------------------------------------------- pulumi ----
 PULUMI_VERSION_PKG="github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
@@ -331,7 +348,7 @@ build_crds() {
 }
 
 # ---------------------------------------------------------------------------------- main ----
-ALL=(etcd kube-apiserver kube-controller-manager kubectl kubeconform kube-score kube-linter
+ALL=(etcd kube-apiserver kube-controller-manager kubectl kube-scheduler kwok kubeconform kube-score kube-linter
   crds pulumi pulumi-language-nodejs pulumi-resource-kubernetes)
 WANT=("$@")
 ((${#WANT[@]})) || WANT=("${ALL[@]}")
@@ -343,6 +360,8 @@ for c in "${WANT[@]}"; do
   kube-apiserver) step kube-apiserver "$K8S_VERSION" build_kube_apiserver ;;
   kube-controller-manager) step kube-controller-manager "$K8S_VERSION" build_kube_controller_manager ;;
   kubectl) step kubectl "$K8S_VERSION" build_kubectl ;;
+  kube-scheduler) step kube-scheduler "$K8S_VERSION" build_kube_scheduler ;;
+  kwok) step kwok "$KWOK_VERSION" build_kwok ;;
   pulumi) step pulumi "$PULUMI_CLI_VERSION" build_pulumi ;;
   pulumi-language-nodejs)
     step pulumi-language-nodejs "$PULUMI_LANGUAGE_NODEJS_MODULE_VERSION" build_pulumi_language_nodejs \

@@ -1,7 +1,11 @@
 import { UsageError } from './exit-codes';
 
-/** A flag a command takes: `boolean` takes no value, `string` and `count` (a whole number ≥ 0) take one. */
-export type FlagType = 'boolean' | 'string' | 'count';
+/**
+ * A flag a command takes: `boolean` takes no value; `string`, `count` (a
+ * whole number ≥ 0) and `duration` (`90s`, `10m`, `1h`; read as seconds)
+ * take one.
+ */
+export type FlagType = 'boolean' | 'string' | 'count' | 'duration';
 
 /** A command line, read. */
 export interface ParsedArgs {
@@ -15,7 +19,7 @@ export interface ParsedArgs {
  * positional arguments (all of them after `--`).
  *
  * @param flags the flags the command takes, by name without dashes
- * @throws UsageError for an unknown or repeated flag, a missing or bad value, or a value given to a boolean flag
+ * @throws UsageError for an unknown or repeated flag, a missing, empty or bad value, or a value given to a boolean flag
  */
 export function parseArgs(args: readonly string[], flags: Readonly<Record<string, FlagType>>): ParsedArgs {
   const positionals: string[] = [];
@@ -54,7 +58,11 @@ export function parseArgs(args: readonly string[], flags: Readonly<Record<string
       }
       i++;
     }
-    values[name!] = type === 'count' ? count(name!, value) : value;
+    if (value.trim() === '') {
+      // An unset variable (`--kubeconfig "$KUBECONFIG"`) must never fall back to a default.
+      throw new UsageError(`--${name} needs a value, got an empty one`);
+    }
+    values[name!] = type === 'count' ? count(name!, value) : type === 'duration' ? duration(name!, value) : value;
   }
   return { positionals, flags: values };
 }
@@ -64,4 +72,14 @@ function count(name: string, value: string): number {
     throw new UsageError(`--${name} must be a whole number ≥ 0, got '${value}'`);
   }
   return Number(value);
+}
+
+const SECONDS_PER_UNIT: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600 };
+
+function duration(name: string, value: string): number {
+  const match = /^(\d+)(s|m|h)$/.exec(value);
+  if (match === null || Number(match[1]) === 0) {
+    throw new UsageError(`--${name} must be a duration such as 90s, 10m or 1h, got '${value}'`);
+  }
+  return Number(match[1]) * SECONDS_PER_UNIT[match[2]];
 }

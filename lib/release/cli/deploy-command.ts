@@ -14,40 +14,48 @@ export const DEPLOY_FLAGS: Readonly<Record<string, FlagType>> = {
   context: 'string',
   kubectl: 'string',
   keep: 'count',
+  timeout: 'duration',
+  'remove-failed': 'boolean',
+  'skip-function-gate': 'boolean',
   'force-conflicts': 'boolean',
 };
 
 /**
- * `deploy <dist> --kubeconfig <file>`: deploys in release order, printing
- * each step and object. `--kubeconfig` is required, so a deploy never goes
- * to whatever cluster the environment happens to point at.
+ * `deploy <dist> --kubeconfig <file>`: deploys in release order, gated on
+ * health, printing each step, object and gate. `--kubeconfig` is required,
+ * so a deploy never goes to whatever cluster the environment happens to
+ * point at.
  *
- * @returns 0 when every step completed, 1 on a guard violation or a failure
+ * @returns 0 when every step completed and every gate passed, else 1
  * @throws UsageError for a wrong command line
  */
-export function deployCommand(args: ParsedArgs, io: CliIo): number {
+export async function deployCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   const { positionals, flags } = args;
   if (positionals.length !== 1) {
     throw new UsageError(`deploy takes one dist folder; got ${positionals.length} argument(s)`);
   }
-  const kubeconfig = flags.kubeconfig as string | undefined;
-  if (kubeconfig === undefined) {
-    throw new UsageError('deploy needs --kubeconfig <file>: the cluster to deploy to');
-  }
+  const kubectl = clusterKubectl(args, io, 'deploy');
   const dist = readDist(positionals[0]);
-  const kubectl = new Kubectl({ binary: findKubectl(flags.kubectl as string | undefined, io.env), kubeconfig, context: flags.context as string | undefined });
-  io.stdout.write(`Deploying ${positionals[0]} to ${flags.context === undefined ? kubeconfig : `context ${flags.context} of ${kubeconfig}`}\n`);
-  const outcome = deployRelease({
+  io.stdout.write(`Deploying ${positionals[0]} to ${clusterName(args)}\n`);
+  const outcome = await deployRelease({
     kubectl,
     dist,
     keep: flags.keep as number | undefined,
+    timeoutSeconds: flags.timeout as number | undefined,
+    removeFailed: flags['remove-failed'] === true,
+    gateFunctions: flags['skip-function-gate'] !== true,
     forceConflicts: flags['force-conflicts'] === true,
     onEvent: deployReporter(io, textStyle(colorsEnabled(io.stdout, io.env))),
   });
   switch (outcome.result) {
     case 'refused':
-      io.stderr.write(guardErrors(outcome.plan));
-      io.stderr.write('error: deploy refused by the guard; nothing was applied\n');
+      if (outcome.plan.violations.length > 0) {
+        io.stderr.write(guardErrors(outcome.plan));
+        io.stderr.write('error: deploy refused by the guard; nothing was applied\n');
+      }
+      return ExitCode.FAILED;
+    case 'unhealthy':
+      io.stderr.write('error: the release is not healthy; traffic stays on the previous release\n');
       return ExitCode.FAILED;
     case 'failed':
       return ExitCode.FAILED;
@@ -55,4 +63,23 @@ export function deployCommand(args: ParsedArgs, io: CliIo): number {
       io.stdout.write('Done.\n');
       return ExitCode.OK;
   }
+}
+
+/**
+ * kubectl for the cluster `--kubeconfig` (required) and `--context` name.
+ *
+ * @throws UsageError without `--kubeconfig`
+ */
+export function clusterKubectl(args: ParsedArgs, io: CliIo, command: string): Kubectl {
+  const kubeconfig = args.flags.kubeconfig as string | undefined;
+  if (kubeconfig === undefined) {
+    throw new UsageError(`${command} needs --kubeconfig <file>: the cluster to ${command === 'deploy' ? 'deploy to' : 'roll back'}`);
+  }
+  return new Kubectl({ binary: findKubectl(args.flags.kubectl as string | undefined, io.env), kubeconfig, context: args.flags.context as string | undefined });
+}
+
+/** How the output names the cluster. */
+export function clusterName(args: ParsedArgs): string {
+  const { kubeconfig, context } = args.flags;
+  return context === undefined ? String(kubeconfig) : `context ${context} of ${kubeconfig}`;
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
- * The `immutable-infra` command (the package's `bin`): `plan`, `deploy` and `graph`.
+ * The `immutable-infra` command (the package's `bin`): `plan`, `deploy`, `rollback` and `graph`.
  * Without a build: `npm run -s cli -- plan dist-a dist-b`.
  */
 import { runCli } from './run-cli';
 
-process.exitCode = runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+void runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then((code) => {
+  process.exitCode = code;
+});

@@ -1,5 +1,6 @@
 import { planClusterRelease } from '../cluster/cluster-plan';
 import { findKubectl, Kubectl } from '../cluster/kubectl';
+import { currentRevisions, readHistories } from '../deploy/release-history';
 import { readDist } from '../plan/read-dist';
 import { planRelease, ReleasePlan } from '../plan/release-plan';
 import { FlagType, ParsedArgs } from './args';
@@ -48,7 +49,7 @@ export function planCommand(args: ParsedArgs, io: CliIo): number {
     const dist = readDist(positionals[0]);
     const kubectl = new Kubectl({ binary: findKubectl(flags.kubectl as string | undefined, io.env), kubeconfig, context: flags.context as string | undefined });
     labels = [`cluster (${flags.context ?? kubeconfig})`, positionals[0]];
-    plan = planClusterRelease(kubectl, dist, (flags.keep as number | undefined) ?? 0).plan;
+    plan = planClusterRelease(kubectl, dist, (flags.keep as number | undefined) ?? 1, (after) => currentRevisions(readHistories(kubectl, after))).plan;
   }
   if (flags.json === true) {
     io.stdout.write(`${JSON.stringify({ before: labels[0], after: labels[1], summary: planSummary(plan), ...plan }, null, 2)}\n`);

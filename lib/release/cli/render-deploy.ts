@@ -7,9 +7,10 @@ import { Style } from './style';
 const STEPS: ReadonlyArray<ReleaseStep['name']> = ['prepare', 'create', 'route', 'retire'];
 
 /**
- * Prints a deploy's progress as it happens: the plan's summary and
- * restarts, each step, each object applied, deleted or kept, and the
- * failure (on stderr).
+ * Prints a deploy's (or a rollback's) progress as it happens: the plan's
+ * summary and restarts, each step, each object applied, deleted or kept,
+ * each workload's readiness while a gate waits, the pointer check, and
+ * failures (on stderr) with what explains them.
  */
 export function deployReporter(io: CliIo, style: Style): (event: DeployEvent) => void {
   const out = (line: string) => io.stdout.write(`${line}\n`);
@@ -35,6 +36,41 @@ export function deployReporter(io: CliIo, style: Style): (event: DeployEvent) =>
         } else {
           out(`  ${style.dim('=')} ${objectName(event.object)} (kept: one of the --keep most recent retired revisions)`);
         }
+        return;
+      case 'gate':
+        out(`  gate: waiting for ${event.workloads} workload${event.workloads === 1 ? '' : 's'} to be healthy (timeout ${event.timeoutSeconds}s)`);
+        return;
+      case 'health': {
+        const { target, ready, expected, healthy, reason } = event.progress;
+        const name = `${target.kind === 'Deployment' ? 'Deployment' : 'Knative Service'} ${target.namespace}/${target.name}`;
+        const seconds = `${event.elapsedSeconds.toFixed(1)}s`;
+        out(healthy
+          ? `  ${style.green('✓')} ${name}: ${ready}/${expected} ready (${seconds})`
+          : `  ${style.dim('…')} ${name}: ${reason ?? `${ready}/${expected} ready`} (${seconds})`);
+        return;
+      }
+      case 'gate-failed':
+        for (const failure of event.failures) {
+          const { target } = failure;
+          io.stderr.write(`error: health gate: ${target.kind === 'Deployment' ? 'Deployment' : 'Knative Service'} ${target.namespace}/${target.name}: ${failure.reason}\n`);
+          for (const detail of failure.details) {
+            io.stderr.write(`  ${detail}\n`);
+          }
+        }
+        return;
+      case 'pointers-checked':
+        if (event.problems.length === 0) {
+          out(`  ${style.green('✓')} pointers hold: read back as applied; every Service has ready endpoints of each revision it selects`);
+        }
+        for (const problem of event.problems) {
+          io.stderr.write(`error: pointer check: ${problem}\n`);
+        }
+        return;
+      case 'restored':
+        out(`  ${style.yellow('↺')} ${event.count} pointer${event.count === 1 ? '' : 's'} put back as the previous release had them`);
+        return;
+      case 'removed-failed':
+        out(`  ${style.red('-')} ${event.count} object${event.count === 1 ? '' : 's'} of the failed revisions deleted (--remove-failed)`);
         return;
       case 'failed':
         out(`  ${style.red('!')} ${objectName(event.object)} (failed)`);

@@ -7,13 +7,14 @@ import { ExitCode, UsageError } from './exit-codes';
 import { GRAPH_FLAGS, graphCommand } from './graph-command';
 import { HELP } from './help';
 import { PLAN_FLAGS, planCommand } from './plan-command';
+import { ROLLBACK_FLAGS, rollbackCommand } from './rollback-command';
 
 /**
  * Runs `immutable-infra <argv>`.
  *
  * @returns the exit code (see {@link ExitCode})
  */
-export function runCli(argv: readonly string[], io: CliIo): number {
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   if (argv.some((arg) => arg === '--help' || arg === '-h') || command === 'help') {
     io.stdout.write(HELP);
@@ -24,7 +25,9 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       case 'plan':
         return planCommand(parseArgs(rest, PLAN_FLAGS), io);
       case 'deploy':
-        return deployCommand(parseArgs(rest, DEPLOY_FLAGS), io);
+        return await deployCommand(parseArgs(rest, DEPLOY_FLAGS), io);
+      case 'rollback':
+        return await rollbackCommand(parseArgs(rest, ROLLBACK_FLAGS), io);
       case 'graph':
         return graphCommand(parseArgs(rest, GRAPH_FLAGS), io);
       case undefined:
@@ -34,7 +37,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`error: ${error.message}\nUsage: immutable-infra plan|deploy|graph …; see immutable-infra --help\n`);
+      io.stderr.write(`error: ${error.message}\nUsage: immutable-infra plan|deploy|rollback|graph …; see immutable-infra --help\n`);
       return ExitCode.USAGE;
     }
     if (error instanceof DistError || error instanceof KubectlError) {

@@ -25,13 +25,19 @@ export interface ClusterRelease {
  * live objects of the app against the synthesis.
  *
  * @param keep how many retired revisions of each workload stay (the most recent ones)
+ * @param retainFirst the revision ids kept before the others (see `retainedObjects`), given the synthesis with namespaces filled in
  * @throws KubectlError when kubectl fails
  */
-export function planClusterRelease(kubectl: Kubectl, dist: readonly Manifest[], keep: number): ClusterRelease {
+export function planClusterRelease(
+  kubectl: Kubectl,
+  dist: readonly Manifest[],
+  keep: number,
+  retainFirst: (after: readonly Manifest[]) => ReadonlySet<string> = () => new Set(),
+): ClusterRelease {
   const resources = ApiResources.read(kubectl);
   const after = withNamespaces(dist, resources, contextNamespace(kubectl));
   const live = readLiveState(kubectl, resources, after);
   const wanted = new Set(after.map(objectIdentity));
-  const kept = retainedObjects(live.appObjects.filter((m) => !wanted.has(objectIdentity(m))), keep);
+  const kept = retainedObjects(live.appObjects.filter((m) => !wanted.has(objectIdentity(m))), keep, retainFirst(after));
   return { resources, after, before: live.before, kept, plan: planRelease(live.before, after, { kept }) };
 }

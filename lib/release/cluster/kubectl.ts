@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { accessSync, constants, statSync } from 'fs';
 import { delimiter, join } from 'path';
 
@@ -55,6 +55,38 @@ export class Kubectl {
       throw new KubectlError(`kubectl (${this.options.binary}) could not run: ${result.error.message}`);
     }
     return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  /** Runs `kubectl <args>` in the background, `input` on stdin; never rejects on a non-zero exit. */
+  public runAsync(args: readonly string[], input?: string): Promise<KubectlResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.options.binary, [...this.globalArgs, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+      child.on('error', (error) => reject(new KubectlError(`kubectl (${this.options.binary}) could not run: ${error.message}`)));
+      child.on('close', (status) => resolve({
+        status: status ?? -1,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      }));
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(input ?? '');
+    });
+  }
+
+  /**
+   * Runs `kubectl <args>` in the background and returns its stdout.
+   *
+   * @throws KubectlError with kubectl's stderr when it exits non-zero
+   */
+  public async outputAsync(args: readonly string[]): Promise<string> {
+    const result = await this.runAsync(args);
+    if (result.status !== 0) {
+      throw new KubectlError(`kubectl ${args.join(' ')} failed (exit ${result.status}): ${result.stderr.trim()}`);
+    }
+    return result.stdout;
   }
 
   /**

@@ -1,10 +1,11 @@
 import { ReleasePlan, PlannedObject } from '../plan/release-plan';
 import { ReleaseStep } from '../release-steps';
+import { GateFailure, GateProgress } from './health-gate';
 
 /** What happened to an object during a deploy. */
 export type ObjectOutcome = 'applied' | 'deleted' | 'kept';
 
-/** The progress of a deploy, in order. */
+/** The progress of a deploy (or a rollback), in order. */
 export type DeployEvent =
   /** The plan, before anything is applied. */
   | { readonly type: 'planned'; readonly plan: ReleasePlan }
@@ -19,5 +20,17 @@ export type DeployEvent =
     /** For an applied object, what the plan said of it. */
     readonly change?: 'created' | 'updated' | 'unchanged';
   }
-  /** An object failed: the deploy stops here. */
+  /** A health gate starts: traffic moves only once these workloads are healthy. */
+  | { readonly type: 'gate'; readonly workloads: number; readonly timeoutSeconds: number }
+  /** A workload of a gate changed readiness. */
+  | { readonly type: 'health'; readonly progress: GateProgress; readonly elapsedSeconds: number }
+  /** A gate failed: these workloads did not become healthy. */
+  | { readonly type: 'gate-failed'; readonly failures: readonly GateFailure[] }
+  /** The moved pointers were checked: `problems` is empty when they hold. */
+  | { readonly type: 'pointers-checked'; readonly problems: readonly string[] }
+  /** After a failed gate, the pointers were put back as they were (`count` objects). */
+  | { readonly type: 'restored'; readonly count: number }
+  /** After a failed gate, the failing release's new revision objects were removed (`removeFailed`). */
+  | { readonly type: 'removed-failed'; readonly count: number }
+  /** A write failed: the deploy stops here. */
   | { readonly type: 'failed'; readonly step: ReleaseStep['name']; readonly object: PlannedObject; readonly error: string };

@@ -1,12 +1,15 @@
 import { Manifest } from '../../core/manifest-schema';
-import { toYaml } from '../../core/yaml';
-import { ApiResources, resourceArgument } from '../cluster/api-resources';
+import { objectIdentity } from '../../core/object-identity';
+import { objectRole } from '../../core/object-role';
+import { appScope } from '../cluster/app-scope';
 import { planClusterRelease } from '../cluster/cluster-plan';
-import { FIELD_MANAGER } from '../cluster/field-manager';
-import { Kubectl, KubectlResult } from '../cluster/kubectl';
+import { Kubectl } from '../cluster/kubectl';
 import { plannedObject, ReleasePlan } from '../plan/release-plan';
 import { releaseSteps } from '../release-steps';
 import { DeployEvent } from './deploy-events';
+import { gateTargets } from './health-gate';
+import { advancedHistory, currentRevisions, historyName, readHistories, recordedRelease, ReleaseHistory, writeHistory } from './release-history';
+import { ReleaseWriter } from './release-writer';
 
 /** Options of {@link deployRelease}. */
 export interface DeployOptions {
@@ -15,9 +18,10 @@ export interface DeployOptions {
   /** The synthesis to deploy. */
   readonly dist: readonly Manifest[];
   /**
-   * How many retired revisions of each workload stay (the most recent ones),
-   * with their ConfigMaps, Secrets and per-revision objects.
-   * @default 0
+   * How many retired revisions of each workload stay live (those of the
+   * release being replaced first, then the most recent ones), with their
+   * ConfigMaps, Secrets and per-revision objects: what `rollback` returns to.
+   * @default 1 - the previous release stays live, so a rollback only moves pointers
    */
   readonly keep?: number;
   /**
@@ -29,6 +33,30 @@ export interface DeployOptions {
    */
   readonly forceConflicts?: boolean;
   /**
+   * How long each health gate may take: the new revisions becoming available
+   * before traffic moves, then the moved pointers holding.
+   * @default 600 - kubectl rollout's default progress deadline
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Wait for Knative Services to become Ready after traffic moved to their
+   * new revisions (Knative itself routes only to Ready revisions). Turn it
+   * off on a cluster without Knative Serving's controller.
+   * @default true
+   */
+  readonly gateFunctions?: boolean;
+  /**
+   * When a gate fails, delete the revision objects the failed release
+   * created, instead of leaving them for inspection.
+   * @default false
+   */
+  readonly removeFailed?: boolean;
+  /**
+   * How many kubectl processes write at once.
+   * @default 4
+   */
+  readonly parallelism?: number;
+  /**
    * Hears the progress.
    * @default - nothing is reported
    */
@@ -38,72 +66,109 @@ export interface DeployOptions {
 /** How a deploy ended. */
 export interface DeployOutcome {
   /**
-   * - `done`: every step completed;
-   * - `refused`: the guard found immutable objects whose content would change; nothing was applied;
-   * - `failed`: an object failed; the steps before it completed, nothing was deleted unless it failed while retiring.
+   * - `done`: every step completed and every gate passed;
+   * - `refused`: the guard found immutable objects whose content would change,
+   *   or the cluster does not serve a kind of the synthesis; nothing was applied;
+   * - `failed`: a write failed; the steps before it completed, nothing was deleted unless it failed while retiring;
+   * - `unhealthy`: a gate failed; no pointer moved to the failing revisions, or every moved one was put back.
    */
-  readonly result: 'done' | 'refused' | 'failed';
+  readonly result: 'done' | 'refused' | 'failed' | 'unhealthy';
   readonly plan: ReleasePlan;
 }
 
+const WORKLOAD_KINDS = new Set(['Deployment', 'HorizontalPodAutoscaler', 'ScaledObject']);
+
 /**
- * Deploys a synthesis in release order with server-side apply (field manager
- * `immutable-infra`): prerequisites, new revision objects, pointers, one
- * object at a time; then, once everything applied, deletes the app's live
- * objects the synthesis no longer has (pointers first, Namespaces last),
- * except the retired revisions `keep` retains. Refuses to start when the
- * guard finds an immutable object whose content would change under its name.
- * Stops at the first failure; running it again converges.
+ * Deploys a synthesis in release order, each step in bulk (server-side
+ * apply, field manager `immutable-infra`, batches per namespace in
+ * parallel):
+ * 1. prepare: Namespaces, then ServiceAccounts and security policies;
+ * 2. create: new ConfigMaps, Secrets and per-revision objects, then the new
+ *    revision workloads; then the health gate: every revision Deployment
+ *    available (at its autoscaler's minimum) before any pointer moves;
+ * 3. route: the pointers move; the gate checks they hold (each Service has
+ *    ready endpoints of every revision it selects, no other writer changed
+ *    them) and Knative Services are Ready; otherwise every moved pointer is
+ *    put back as it was; then live revisions that shrink are scaled down;
+ * 4. retire: the app's live objects the synthesis no longer has are deleted,
+ *    except the revisions `keep` retains (by default the replaced release,
+ *    which `rollback` returns to).
+ * Records the release for `rollback` once done. Refuses to start when the
+ * guard finds an immutable object whose content would change under its
+ * name, or when the cluster does not serve a kind of the synthesis. Running
+ * it again after any stop converges.
  *
  * @throws KubectlError when kubectl cannot run or cannot read the cluster
  */
-export function deployRelease(options: DeployOptions): DeployOutcome {
+export async function deployRelease(options: DeployOptions): Promise<DeployOutcome> {
+  const { kubectl } = options;
   const report = options.onEvent ?? (() => undefined);
-  const release = planClusterRelease(options.kubectl, options.dist, options.keep ?? 0);
-  const { plan } = release;
+  let histories = new Map<string, ReleaseHistory>();
+  const release = planClusterRelease(kubectl, options.dist, options.keep ?? 1, (after) => currentRevisions(histories = readHistories(kubectl, after)));
+  const { plan, after, resources } = release;
   report({ type: 'planned', plan });
+  const unserved = after.find((m) => resources.of(m.apiVersion, m.kind) === undefined);
+  if (unserved !== undefined) {
+    report({ type: 'failed', step: 'prepare', object: plannedObject(unserved), error: `the cluster does not serve ${unserved.apiVersion} ${unserved.kind}; install its CRD first. Nothing was applied` });
+    return { result: 'refused', plan };
+  }
   if (plan.violations.length > 0) {
     return { result: 'refused', plan };
   }
-  const change = new Map<string, 'created' | 'updated' | 'unchanged'>([
-    ...plan.created.map((o) => [o.identity, 'created'] as const),
-    ...plan.updated.map((o) => [o.identity, 'updated'] as const),
-    ...plan.unchanged.map((o) => [o.identity, 'unchanged'] as const),
-  ]);
-  for (const step of releaseSteps(release.before, release.after)) {
-    report({ type: 'step', step: step.name, count: step.objects.length });
-    for (const manifest of step.objects) {
-      const object = plannedObject(manifest);
-      if (step.action === 'delete' && release.kept.has(object.identity)) {
-        report({ type: 'object', step: step.name, outcome: 'kept', object });
-        continue;
-      }
-      const result = step.action === 'apply'
-        ? apply(options.kubectl, manifest, options.forceConflicts ?? false)
-        : remove(options.kubectl, release.resources, manifest);
-      if (result.status !== 0) {
-        report({ type: 'failed', step: step.name, object, error: result.stderr.trim() });
-        return { result: 'failed', plan };
-      }
-      report(step.action === 'apply'
-        ? { type: 'object', step: step.name, outcome: 'applied', object, change: change.get(object.identity) }
-        : { type: 'object', step: step.name, outcome: 'deleted', object });
+  const writer = new ReleaseWriter(kubectl, resources, plan, {
+    forceConflicts: options.forceConflicts ?? false,
+    parallelism: options.parallelism ?? 4,
+    timeoutSeconds: options.timeoutSeconds ?? 600,
+    report,
+  });
+  const [prepare, create, route, retire] = releaseSteps(release.before, after);
+  writer.step(prepare);
+  if (!await writer.apply('prepare', [prepare.objects.filter((m) => m.kind === 'Namespace'), prepare.objects.filter((m) => m.kind !== 'Namespace')])) {
+    return { result: 'failed', plan };
+  }
+  writer.step(create);
+  const workload = (m: Manifest) => WORKLOAD_KINDS.has(m.kind);
+  if (!await writer.apply('create', [create.objects.filter((m) => !workload(m)), create.objects.filter(workload)])) {
+    return { result: 'failed', plan };
+  }
+  const revisions = gateTargets(after, false);
+  if (revisions.length > 0 && !await writer.gate(revisions)) {
+    if (options.removeFailed === true) {
+      await writer.removeCreated(create.objects);
+    }
+    return { result: 'unhealthy', plan };
+  }
+
+  writer.step(route);
+  const pointers = route.objects.filter((m) => objectRole(m) === 'pointer');
+  if (!await writer.apply('route', [pointers])) {
+    return { result: 'failed', plan };
+  }
+  const functions = options.gateFunctions === false ? [] : gateTargets(after, true).filter((t) => t.kind === 'KnativeService');
+  if (!await writer.checkPointers(pointers, after) || (functions.length > 0 && !await writer.gate(functions))) {
+    await writer.restore(pointers, new Map(release.before.map((m) => [objectIdentity(m), m])));
+    return { result: 'unhealthy', plan };
+  }
+  // Live revisions that shrink, once traffic has moved away from them.
+  if (!await writer.apply('route', [route.objects.filter((m) => objectRole(m) === 'revision')])) {
+    return { result: 'failed', plan };
+  }
+
+  writer.step(retire);
+  for (const object of retire.objects.filter((m) => release.kept.has(objectIdentity(m)))) {
+    report({ type: 'object', step: 'retire', outcome: 'kept', object: plannedObject(object) });
+  }
+  const retiring = retire.objects.filter((m) => !release.kept.has(objectIdentity(m)));
+  const retireOrder = (m: Manifest) => (m.kind === 'Namespace' ? 2 : objectRole(m) === 'pointer' ? 0 : 1);
+  if (!await writer.delete('retire', [0, 1, 2].map((order) => retiring.filter((m) => retireOrder(m) === order)))) {
+    return { result: 'failed', plan };
+  }
+  const scope = appScope(after);
+  for (const [namespace, history] of histories) {
+    const recorded = recordedRelease(after, namespace);
+    if (recorded.pointers.length > 0 || recorded.deployments.length > 0) {
+      await writeHistory(kubectl, namespace, historyName(scope), scope, advancedHistory(history, recorded));
     }
   }
   return { result: 'done', plan };
-}
-
-function apply(kubectl: Kubectl, manifest: Manifest, forceConflicts: boolean): KubectlResult {
-  const args = ['apply', '--server-side', `--field-manager=${FIELD_MANAGER}`, ...(forceConflicts ? ['--force-conflicts'] : []), '-f', '-'];
-  return kubectl.run(args, toYaml([manifest]));
-}
-
-/** Deletes without waiting for finalizers (a Namespace takes its time); gone already is fine. */
-function remove(kubectl: Kubectl, resources: ApiResources, manifest: Manifest): KubectlResult {
-  const resource = resources.of(manifest.apiVersion, manifest.kind);
-  if (resource === undefined) {
-    return { status: 1, stdout: '', stderr: `the cluster no longer serves ${manifest.apiVersion} ${manifest.kind}` };
-  }
-  const namespace = manifest.metadata.namespace === undefined ? [] : ['-n', manifest.metadata.namespace];
-  return kubectl.run(['delete', resourceArgument(resource), manifest.metadata.name!, ...namespace, '--ignore-not-found', '--wait=false']);
 }

@@ -6,6 +6,8 @@ import { objectIdentity } from '../../core/object-identity';
 type Json = Record<string, any>;
 
 interface RetiredRevision {
+  /** Its revision id. */
+  readonly revision: string;
   /** When it was made: the creation time of its workload object (Deployment), else of its newest object. */
   readonly createdAt: string;
   /** Its workload object's name (else its first object's), to break ties. */
@@ -20,17 +22,21 @@ interface RetiredRevision {
  * per-revision Service), and the retired ConfigMaps and Secrets their pods
  * use. "Most recent" is the `metadata.creationTimestamp` of the revision's
  * Deployment (a revision is made once and never updated), ties broken by
- * name (the one that sorts first wins).
+ * name (the one that sorts first wins). Revisions in `retainFirst` (those the
+ * release being replaced runs) come before any other, so the release a
+ * rollback returns to stays whatever order the revisions were made in.
  *
  * @param retired live objects (with their metadata) the release no longer has
+ * @param retainFirst revision ids kept before the others
  */
-export function retainedObjects(retired: readonly Manifest[], keep: number): Set<string> {
+export function retainedObjects(retired: readonly Manifest[], keep: number, retainFirst: ReadonlySet<string> = new Set()): Set<string> {
   const kept = new Set<string>();
   if (keep <= 0) {
     return kept;
   }
   for (const revisions of retiredRevisionsByWorkload(retired).values()) {
-    const newestFirst = [...revisions].sort((a, b) => compare(b.createdAt, a.createdAt) || compare(a.name, b.name));
+    const first = (r: RetiredRevision) => (retainFirst.has(r.revision) ? 0 : 1);
+    const newestFirst = [...revisions].sort((a, b) => first(a) - first(b) || compare(b.createdAt, a.createdAt) || compare(a.name, b.name));
     for (const revision of newestFirst.slice(0, keep)) {
       for (const object of revision.objects) {
         kept.add(objectIdentity(object));
@@ -61,13 +67,14 @@ function retiredRevisionsByWorkload(retired: readonly Manifest[]): Map<string, R
     byRevision.set(revision, [...(byRevision.get(revision) ?? []), object]);
     groups.set(workload, byRevision);
   }
-  return new Map([...groups].map(([workload, byRevision]) => [workload, [...byRevision.values()].map(retiredRevision)]));
+  return new Map([...groups].map(([workload, byRevision]) => [workload, [...byRevision].map(([revision, objects]) => retiredRevision(revision, objects))]));
 }
 
-function retiredRevision(objects: readonly Manifest[]): RetiredRevision {
+function retiredRevision(revision: string, objects: readonly Manifest[]): RetiredRevision {
   const workload = objects.find((m) => (m.spec as Json | undefined)?.template?.spec !== undefined);
   const created = (m: Manifest) => String(m.metadata.creationTimestamp ?? '');
   return {
+    revision,
     createdAt: workload === undefined ? objects.map(created).sort(compare).reverse()[0] : created(workload),
     name: (workload ?? objects[0]).metadata.name!,
     objects,

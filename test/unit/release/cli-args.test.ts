@@ -25,8 +25,20 @@ describe('parseArgs', () => {
     expect(parseArgs(['-'], FLAGS).positionals).toEqual(['-']);
   });
 
-  test('an empty value after = is a value', () => {
-    expect(parseArgs(['--kubeconfig='], FLAGS).flags).toEqual({ kubeconfig: '' });
+  test('fails on an empty or blank value, as an unset variable gives (it must never fall back to a default)', () => {
+    expect(usage(['--kubeconfig='])).toBe('--kubeconfig needs a value, got an empty one');
+    expect(usage(['--kubeconfig', ''])).toBe('--kubeconfig needs a value, got an empty one');
+    expect(usage(['--kubeconfig', '  '])).toBe('--kubeconfig needs a value, got an empty one');
+  });
+
+  test('reads a duration as seconds; fails on one without a unit, of zero, or of another unit', () => {
+    const flags = { timeout: 'duration' } as const;
+    expect(parseArgs(['--timeout', '90s'], flags).flags).toEqual({ timeout: 90 });
+    expect(parseArgs(['--timeout=10m'], flags).flags).toEqual({ timeout: 600 });
+    expect(parseArgs(['--timeout=1h'], flags).flags).toEqual({ timeout: 3600 });
+    for (const bad of ['90', '0s', '1d', '1.5m', '-1s']) {
+      expect(() => parseArgs([`--timeout=${bad}`], flags)).toThrow(`--timeout must be a duration such as 90s, 10m or 1h, got '${bad}'`);
+    }
   });
 
   test('fails on an unknown flag, a short flag, a repeated flag', () => {

@@ -14,10 +14,10 @@ interface Run {
 }
 
 /** Runs the command line tool in-process, capturing its output. */
-function cli(args: string[], options: { isTTY?: boolean; env?: Record<string, string | undefined> } = {}): Run {
+async function cli(args: string[], options: { isTTY?: boolean; env?: Record<string, string | undefined> } = {}): Promise<Run> {
   let stdout = '';
   let stderr = '';
-  const code = runCli(args, {
+  const code = await runCli(args, {
     stdout: { write: (text: string) => (stdout += text), isTTY: options.isTTY },
     stderr: { write: (text: string) => (stderr += text) },
     env: options.env ?? { PATH: '' },
@@ -43,8 +43,8 @@ const oldDeployment = objectOf(before, 'Deployment', /^api-/).metadata.name;
 const newDeployment = objectOf(after, 'Deployment', /^api-/).metadata.name;
 
 describe('immutable-infra plan <before> <after>', () => {
-  test('prints the plan: a summary, then one section per kind of change', () => {
-    const run = cli(['plan', beforeDist, afterDist]);
+  test('prints the plan: a summary, then one section per kind of change', async () => {
+    const run = await cli(['plan', beforeDist, afterDist]);
     expect(run).toEqual({
       code: 0,
       stderr: '',
@@ -66,10 +66,10 @@ describe('immutable-infra plan <before> <after>', () => {
     });
   });
 
-  test('weights and selectors are shown as such, other fields as path: before → after', () => {
+  test('weights and selectors are shown as such, other fields as path: before → after', async () => {
     const split = synthDist('split-v1-v3');
     const moved = distOf(edited(synthObjects('all-v3'), 'Service', 'reviews', (s) => { s.spec.selector = { app: 'reviews' }; s.spec.sessionAffinity = 'ClientIP'; }));
-    const { stdout } = cli(['plan', split, moved]);
+    const { stdout } = await cli(['plan', split, moved]);
     expect(stdout).toContain([
       'Pointers updated (2)',
       '  ~ Service bookinfo/reviews',
@@ -80,18 +80,18 @@ describe('immutable-infra plan <before> <after>', () => {
     ].join('\n'));
   });
 
-  test('no changes says so', () => {
-    expect(cli(['plan', beforeDist, beforeDist]).stdout).toMatch(/\n\nNo changes\.\n$/);
+  test('no changes says so', async () => {
+    expect((await cli(['plan', beforeDist, beforeDist])).stdout).toMatch(/\n\nNo changes\.\n$/);
   });
 
-  test('colours only on a terminal, and not with NO_COLOR', () => {
-    expect(cli(['plan', beforeDist, afterDist]).stdout).not.toContain(ESC);
-    expect(cli(['plan', beforeDist, afterDist], { isTTY: true, env: {} }).stdout).toContain(`${ESC}32m+${ESC}39m`);
-    expect(cli(['plan', beforeDist, afterDist], { isTTY: true, env: { NO_COLOR: '1' } }).stdout).not.toContain(ESC);
+  test('colours only on a terminal, and not with NO_COLOR', async () => {
+    expect((await cli(['plan', beforeDist, afterDist])).stdout).not.toContain(ESC);
+    expect((await cli(['plan', beforeDist, afterDist], { isTTY: true, env: {} })).stdout).toContain(`${ESC}32m+${ESC}39m`);
+    expect((await cli(['plan', beforeDist, afterDist], { isTTY: true, env: { NO_COLOR: '1' } })).stdout).not.toContain(ESC);
   });
 
-  test('--json prints the plan with its summary, nothing else, and never colours', () => {
-    const run = cli(['plan', beforeDist, afterDist, '--json'], { isTTY: true, env: {} });
+  test('--json prints the plan with its summary, nothing else, and never colours', async () => {
+    const run = await cli(['plan', beforeDist, afterDist, '--json'], { isTTY: true, env: {} });
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
     expect(Object.keys(json)).toEqual(['before', 'after', 'summary', 'created', 'updated', 'unchanged', 'retired', 'kept', 'restarts', 'violations']);
@@ -101,8 +101,8 @@ describe('immutable-infra plan <before> <after>', () => {
     expect(run.stdout).not.toContain(ESC);
   });
 
-  test('the same input prints the same bytes', () => {
-    expect(cli(['plan', beforeDist, afterDist, '--json']).stdout).toBe(cli(['plan', beforeDist, afterDist, '--json']).stdout);
+  test('the same input prints the same bytes', async () => {
+    expect((await cli(['plan', beforeDist, afterDist, '--json'])).stdout).toBe((await cli(['plan', beforeDist, afterDist, '--json'])).stdout);
   });
 });
 
@@ -110,8 +110,8 @@ describe('the guard', () => {
   const changed = distOf(edited(before, 'ConfigMap', /^api-settings-/, (c) => { c.data.LOG_LEVEL = 'debug'; }));
   const config = objectOf(before, 'ConfigMap', /^api-settings-/).metadata.name;
 
-  test('exits 1 and says which object, why, and how to fix it', () => {
-    const run = cli(['plan', beforeDist, changed]);
+  test('exits 1 and says which object, why, and how to fix it', async () => {
+    const run = await cli(['plan', beforeDist, changed]);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
       `error: ConfigMap app/${config} is immutable (immutable: true) but its content changes under the same name (data.LOG_LEVEL); ` +
@@ -121,8 +121,8 @@ describe('the guard', () => {
     expect(run.stdout).toContain('      data.LOG_LEVEL: "info" → "debug"\n');
   });
 
-  test('exits 1 with --json too, the violation in the JSON', () => {
-    const run = cli(['plan', beforeDist, changed, '--json']);
+  test('exits 1 with --json too, the violation in the JSON', async () => {
+    const run = await cli(['plan', beforeDist, changed, '--json']);
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout).violations.map((v: { name: string }) => v.name)).toEqual([config]);
   });
@@ -140,13 +140,19 @@ describe('usage', () => {
     [['deploy', 'a', 'b', '--kubeconfig', 'k'], 'deploy takes one dist folder; got 2 argument(s)'],
     [['deploy', 'a', '--kubeconfig', 'k', '--keep', 'all'], "--keep must be a whole number ≥ 0, got 'all'"],
     [['deploy', 'a', '--kubeconfig', 'k', '--json'], "unknown option '--json'"],
-  ])('%j exits 2: %s', (args, message) => {
-    expect(cli(args)).toEqual({ code: 2, stdout: '', stderr: `error: ${message}\nUsage: immutable-infra plan|deploy|graph …; see immutable-infra --help\n` });
+    [['deploy', 'a', '--kubeconfig', ''], '--kubeconfig needs a value, got an empty one'],
+    [['deploy', 'a', '--kubeconfig='], '--kubeconfig needs a value, got an empty one'],
+    [['deploy', 'a', '--kubeconfig', 'k', '--timeout', '30'], "--timeout must be a duration such as 90s, 10m or 1h, got '30'"],
+    [['rollback', 'a'], 'rollback needs --kubeconfig <file>: the cluster to roll back'],
+    [['rollback', 'a', 'b', '--kubeconfig', 'k'], 'rollback takes one dist folder (of the app to roll back); got 2 argument(s)'],
+    [['rollback', 'a', '--kubeconfig', 'k', '--keep', '1'], "unknown option '--keep'"],
+  ])('%j exits 2: %s', async (args, message) => {
+    expect(await cli(args)).toEqual({ code: 2, stdout: '', stderr: `error: ${message}\nUsage: immutable-infra plan|deploy|rollback|graph …; see immutable-infra --help\n` });
   });
 
-  test('--help lists the commands, the options and the exit codes, and exits 0', () => {
+  test('--help lists the commands, the options and the exit codes, and exits 0', async () => {
     for (const args of [['--help'], ['plan', '-h'], ['help']]) {
-      const run = cli(args);
+      const run = await cli(args);
       expect(run.code).toBe(0);
       for (const text of ['immutable-infra plan <before-dist> <after-dist> [--json]', 'immutable-infra deploy <dist> --kubeconfig <file>', '--force-conflicts', 'NO_COLOR', 'Exit codes:', '  2  usage error']) {
         expect(run.stdout).toContain(text);
@@ -156,19 +162,19 @@ describe('usage', () => {
 });
 
 describe('errors while running exit 1', () => {
-  test('a dist that is not there', () => {
+  test('a dist that is not there', async () => {
     const missing = join(dists.empty(), 'dist');
-    expect(cli(['plan', missing, afterDist])).toEqual({ code: 1, stdout: '', stderr: `error: ${missing} is not a directory; pass the folder cdk8s synth wrote (e.g. dist/)\n` });
+    expect(await cli(['plan', missing, afterDist])).toEqual({ code: 1, stdout: '', stderr: `error: ${missing} is not a directory; pass the folder cdk8s synth wrote (e.g. dist/)\n` });
   });
 
-  test('no kubectl: --kubectl, then $KUBECTL, then the PATH, each said clearly', () => {
+  test('no kubectl: --kubectl, then $KUBECTL, then the PATH, each said clearly', async () => {
     const notExecutable = join(dists.empty(), 'kubectl');
     writeFileSync(notExecutable, '');
     chmodSync(notExecutable, 0o644);
     const deploy = (env: Record<string, string>, extra: string[] = []) => cli(['deploy', afterDist, '--kubeconfig', 'k', ...extra], { env });
-    expect(deploy({}, ['--kubectl', notExecutable]).stderr).toBe(`error: kubectl not found: --kubectl is '${notExecutable}', which is not an executable file\n`);
-    expect(deploy({ KUBECTL: notExecutable }).stderr).toBe(`error: kubectl not found: KUBECTL is '${notExecutable}', which is not an executable file\n`);
-    const run = cli(['plan', afterDist, '--kubeconfig', 'k'], { env: { PATH: dists.empty() } });
+    expect((await deploy({}, ['--kubectl', notExecutable])).stderr).toBe(`error: kubectl not found: --kubectl is '${notExecutable}', which is not an executable file\n`);
+    expect((await deploy({ KUBECTL: notExecutable })).stderr).toBe(`error: kubectl not found: KUBECTL is '${notExecutable}', which is not an executable file\n`);
+    const run = await cli(['plan', afterDist, '--kubeconfig', 'k'], { env: { PATH: dists.empty() } });
     expect(run).toEqual({ code: 1, stdout: '', stderr: 'error: kubectl not found: pass --kubectl <path>, set KUBECTL, or put kubectl on the PATH\n' });
   });
 });
@@ -176,7 +182,7 @@ describe('errors while running exit 1', () => {
 describe('the bin', () => {
   const main = join(__dirname, '..', '..', '..', 'lib', 'release', 'cli', 'main.ts');
 
-  test('is a node script that runs the tool with the process\'s arguments and exit code', () => {
+  test('is a node script that runs the tool with the process\'s arguments and exit code', async () => {
     expect(readFileSync(main, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
     const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', main, 'plan', beforeDist], { encoding: 'utf8' });
     expect(run.status).toBe(2);
@@ -195,14 +201,14 @@ function synthDist(scenario: 'split-v1-v3' | 'all-v3'): string {
 }
 
 describe('restarts of a workload that keeps its name', () => {
-  test('read as a new pod template under the same name', () => {
+  test('read as a new pod template under the same name', async () => {
     const knative = (image: string): Manifest[] => [{
       apiVersion: 'serving.knative.dev/v1',
       kind: 'Service',
       metadata: { name: 'thumbnails', namespace: 'fn' },
       spec: { template: { spec: { containers: [{ name: 'user-container', image }] } } },
     }];
-    const run = cli(['plan', distOf(knative('ghcr.io/acme/t@sha256:' + 'a'.repeat(64))), distOf(knative('ghcr.io/acme/t@sha256:' + 'b'.repeat(64)))]);
+    const run = await cli(['plan', distOf(knative('ghcr.io/acme/t@sha256:' + 'a'.repeat(64))), distOf(knative('ghcr.io/acme/t@sha256:' + 'b'.repeat(64)))]);
     expect(run.stdout).toContain([
       'Restarts (1)',
       '  thumbnails (fn): thumbnails, new pod template under the same name',

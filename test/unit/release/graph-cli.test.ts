@@ -7,10 +7,10 @@ import { ThumbnailEventsChart } from '../../../examples/thumbnail-events';
 import { TempDists } from './plan-fixtures';
 
 /** Runs the command line tool in-process, capturing its output. */
-function cli(args: string[]): { code: number; stdout: string; stderr: string } {
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = runCli(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env: {} });
+  const code = await runCli(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env: {} });
   return { code, stdout, stderr };
 }
 
@@ -22,37 +22,37 @@ const dist = dists.write((app) => {
   new NightlyCronChart(app, 'nightly-cron');
   new ThumbnailEventsChart(app, 'thumbnail-events');
 });
-const USAGE = 'Usage: immutable-infra plan|deploy|graph …; see immutable-infra --help\n';
+const USAGE = 'Usage: immutable-infra plan|deploy|rollback|graph …; see immutable-infra --help\n';
 
 describe('immutable-infra graph <dist>', () => {
-  test('prints the SVG of every namespace by default', () => {
-    const run = cli(['graph', dist]);
+  test('prints the SVG of every namespace by default', async () => {
+    const run = await cli(['graph', dist]);
     expect(run).toEqual({ code: 0, stdout: drawTopology(readDist(dist)), stderr: '' });
     expect(run.stdout).toMatch(/^<svg /);
     expect(run.stdout).toContain('namespace reports</text>');
     expect(run.stdout).toContain('namespace media</text>');
   });
 
-  test('--format mermaid prints Mermaid; --namespace draws one namespace', () => {
-    const run = cli(['graph', dist, '--format', 'mermaid', '--namespace', 'media']);
+  test('--format mermaid prints Mermaid; --namespace draws one namespace', async () => {
+    const run = await cli(['graph', dist, '--format', 'mermaid', '--namespace', 'media']);
     expect(run).toEqual({ code: 0, stdout: drawTopology(readDist(dist), { format: 'mermaid', namespace: 'media' }), stderr: '' });
     expect(run.stdout).toMatch(/^flowchart LR\n {2}subgraph ns0\["namespace media"\]\n/);
     expect(run.stdout).not.toContain('reports');
   });
 
-  test('--output writes the file, in the format its extension names unless --format says otherwise', () => {
+  test('--output writes the file, in the format its extension names unless --format says otherwise', async () => {
     const out = dists.empty();
-    expect(cli(['graph', dist, '--output', join(out, 'a.mmd')])).toEqual({ code: 0, stdout: `Wrote ${join(out, 'a.mmd')} (mermaid)\n`, stderr: '' });
+    expect(await cli(['graph', dist, '--output', join(out, 'a.mmd')])).toEqual({ code: 0, stdout: `Wrote ${join(out, 'a.mmd')} (mermaid)\n`, stderr: '' });
     expect(readFileSync(join(out, 'a.mmd'), 'utf8')).toBe(drawTopology(readDist(dist), { format: 'mermaid' }));
-    expect(cli(['graph', dist, '--output', join(out, 'a.svg')]).code).toBe(0);
+    expect((await cli(['graph', dist, '--output', join(out, 'a.svg')])).code).toBe(0);
     expect(readFileSync(join(out, 'a.svg'), 'utf8')).toBe(drawTopology(readDist(dist)));
-    expect(cli(['graph', dist, '--output', join(out, 'picture'), '--format=mermaid']).stdout).toBe(`Wrote ${join(out, 'picture')} (mermaid)\n`);
-    expect(cli(['graph', dist, '--output', join(out, 'other.txt')]).stdout).toBe(`Wrote ${join(out, 'other.txt')} (svg)\n`);
+    expect((await cli(['graph', dist, '--output', join(out, 'picture'), '--format=mermaid'])).stdout).toBe(`Wrote ${join(out, 'picture')} (mermaid)\n`);
+    expect((await cli(['graph', dist, '--output', join(out, 'other.txt')])).stdout).toBe(`Wrote ${join(out, 'other.txt')} (svg)\n`);
   });
 
-  test('is byte-identical on two runs', () => {
-    expect(cli(['graph', dist]).stdout).toBe(cli(['graph', dist]).stdout);
-    expect(cli(['graph', dist, '--format', 'mermaid']).stdout).toBe(cli(['graph', dist, '--format', 'mermaid']).stdout);
+  test('is byte-identical on two runs', async () => {
+    expect((await cli(['graph', dist])).stdout).toBe((await cli(['graph', dist])).stdout);
+    expect((await cli(['graph', dist, '--format', 'mermaid'])).stdout).toBe((await cli(['graph', dist, '--format', 'mermaid'])).stdout);
   });
 
   test.each([
@@ -61,30 +61,30 @@ describe('immutable-infra graph <dist>', () => {
     [['graph', 'a', '--format', 'png'], "--format must be one of svg, mermaid, got 'png'"],
     [['graph', 'a', '--json'], "unknown option '--json'"],
     [['graph', 'a', '--output'], '--output needs a value'],
-  ])('fails when the command line is wrong: %j exits 2: %s', (args, message) => {
-    expect(cli(args)).toEqual({ code: 2, stdout: '', stderr: `error: ${message}\n${USAGE}` });
+  ])('fails when the command line is wrong: %j exits 2: %s', async (args, message) => {
+    expect(await cli(args)).toEqual({ code: 2, stdout: '', stderr: `error: ${message}\n${USAGE}` });
   });
 
-  test('fails when --namespace names one the dist does not have (exit 2, the namespaces it has)', () => {
-    expect(cli(['graph', dist, '--namespace', 'shop'])).toEqual({ code: 2, stdout: '', stderr: `error: --namespace 'shop' has no objects in ${dist}; its namespaces: media, reports\n${USAGE}` });
+  test('fails when --namespace names one the dist does not have (exit 2, the namespaces it has)', async () => {
+    expect(await cli(['graph', dist, '--namespace', 'shop'])).toEqual({ code: 2, stdout: '', stderr: `error: --namespace 'shop' has no objects in ${dist}; its namespaces: media, reports\n${USAGE}` });
   });
 
-  test('fails when the dist cannot be read (exit 1)', () => {
+  test('fails when the dist cannot be read (exit 1)', async () => {
     const missing = join(dists.empty(), 'dist');
-    expect(cli(['graph', missing])).toEqual({ code: 1, stdout: '', stderr: `error: ${missing} is not a directory; pass the folder cdk8s synth wrote (e.g. dist/)\n` });
+    expect(await cli(['graph', missing])).toEqual({ code: 1, stdout: '', stderr: `error: ${missing} is not a directory; pass the folder cdk8s synth wrote (e.g. dist/)\n` });
   });
 
-  test('fails when the output cannot be written (exit 1), and writes nothing', () => {
+  test('fails when the output cannot be written (exit 1), and writes nothing', async () => {
     const target = join(dists.empty(), 'no-such-folder', 'topology.svg');
-    const run = cli(['graph', dist, '--output', target]);
+    const run = await cli(['graph', dist, '--output', target]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(new RegExp(`^error: cannot write ${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ENOENT`));
     expect(existsSync(target)).toBe(false);
   });
 
-  test('--help shows the command and its options', () => {
-    const { stdout } = cli(['graph', '--help']);
+  test('--help shows the command and its options', async () => {
+    const { stdout } = await cli(['graph', '--help']);
     for (const text of ['immutable-infra graph <dist> [--format svg|mermaid] [--output <file>] [--namespace <name>]', '--format <format>', '--output <file>', '--namespace <name>']) {
       expect(stdout).toContain(text);
     }

@@ -1,0 +1,125 @@
+import { Manifest } from '../../core/manifest-schema';
+import { objectIdentity } from '../../core/object-identity';
+import { objectRole } from '../../core/object-role';
+import { ApiResources, resourceArgument } from '../cluster/api-resources';
+import { FIELD_MANAGER } from '../cluster/field-manager';
+import { Kubectl } from '../cluster/kubectl';
+import { appliedView } from '../plan/applied-view';
+import { diffValues } from '../plan/manifest-diff';
+import { runBounded, sleep } from './bounded';
+
+type Json = Record<string, any>;
+
+/** A Service and the revisions whose ready pods it must have among its endpoints. */
+interface ServiceEndpoints {
+  readonly namespace: string;
+  readonly service: string;
+  /** Revision Deployments with pods the Service selects. */
+  readonly deployments: readonly string[];
+}
+
+/** Options of {@link verifyPointers}. */
+export interface PointerCheckOptions {
+  readonly timeoutMs: number;
+  readonly pollMs: number;
+}
+
+/**
+ * Checks that the pointers a release applied hold: every pointer reads back
+ * as applied (weights, selectors, backends: no other writer changed it), and
+ * every Service has ready endpoints from each revision with pods it selects
+ * (the endpoint controller has caught up). Polls until both hold.
+ *
+ * @param pointers the pointers the release applied
+ * @returns what does not hold when the time is up; empty when all hold
+ */
+export async function verifyPointers(
+  kubectl: Kubectl,
+  resources: ApiResources,
+  pointers: readonly Manifest[],
+  after: readonly Manifest[],
+  options: PointerCheckOptions,
+): Promise<string[]> {
+  const deadline = Date.now() + options.timeoutMs;
+  const expected = serviceEndpoints(after);
+  for (;;) {
+    const problems = [...await driftedPointers(kubectl, resources, pointers), ...await missingEndpoints(kubectl, expected)];
+    if (problems.length === 0 || Date.now() >= deadline) {
+      return problems;
+    }
+    await sleep(Math.min(options.pollMs, Math.max(0, deadline - Date.now())));
+  }
+}
+
+/** For each Service with a selector, the revision Deployments (with pods wanted) whose pods it selects. */
+function serviceEndpoints(after: readonly Manifest[]): ServiceEndpoints[] {
+  const deployments = after.filter((m) => m.kind === 'Deployment' && objectRole(m) === 'revision' && (m.spec as Json)?.replicas !== 0);
+  return after
+    .filter((m) => m.apiVersion === 'v1' && m.kind === 'Service' && (m.spec as Json)?.selector !== undefined)
+    .map((service) => {
+      const selector = Object.entries((service.spec as Json).selector as Record<string, string>);
+      const selected = deployments.filter((d) => {
+        const labels = ((d.spec as Json).template?.metadata?.labels ?? {}) as Record<string, string>;
+        return d.metadata.namespace === service.metadata.namespace && selector.every(([k, v]) => labels[k] === v);
+      });
+      return { namespace: service.metadata.namespace ?? 'default', service: service.metadata.name!, deployments: selected.map((d) => d.metadata.name!) };
+    })
+    .filter((s) => s.deployments.length > 0);
+}
+
+async function missingEndpoints(kubectl: Kubectl, expected: readonly ServiceEndpoints[]): Promise<string[]> {
+  const namespaces = [...new Set(expected.map((e) => e.namespace))];
+  const readyPods = new Map<string, string[]>();
+  await runBounded(namespaces, 4, async (namespace) => {
+    const slices = (JSON.parse(await kubectl.outputAsync(['get', 'endpointslices.discovery.k8s.io', '-n', namespace, '-o', 'json'])).items ?? []) as Json[];
+    for (const slice of slices) {
+      const key = `${namespace}/${slice.metadata?.labels?.['kubernetes.io/service-name']}`;
+      const pods = ((slice.endpoints ?? []) as Json[])
+        .filter((e) => e.conditions?.ready === true && e.targetRef?.kind === 'Pod')
+        .map((e) => e.targetRef.name as string);
+      readyPods.set(key, [...(readyPods.get(key) ?? []), ...pods]);
+    }
+  });
+  return expected.flatMap(({ namespace, service, deployments }) => {
+    const pods = readyPods.get(`${namespace}/${service}`) ?? [];
+    return deployments
+      .filter((deployment) => !pods.some((pod) => isPodOf(pod, deployment)))
+      .map((deployment) => `Service ${namespace}/${service} has no ready endpoint of ${deployment}`);
+  });
+}
+
+/** Pods of a Deployment are named `<deployment>-<replica set hash>-<suffix>`. */
+function isPodOf(pod: string, deployment: string): boolean {
+  return pod.startsWith(`${deployment}-`) && /^[a-z0-9]+-[a-z0-9]+$/.test(pod.slice(deployment.length + 1));
+}
+
+/** Pointers whose live content is not what was applied. */
+async function driftedPointers(kubectl: Kubectl, resources: ApiResources, pointers: readonly Manifest[]): Promise<string[]> {
+  const lists = new Map<string, Manifest[]>();
+  for (const pointer of pointers) {
+    const resource = resources.of(pointer.apiVersion, pointer.kind);
+    if (resource === undefined) {
+      continue;
+    }
+    const version = pointer.apiVersion.includes('/') ? pointer.apiVersion.split('/')[1] : pointer.apiVersion;
+    const list = [resourceArgument(resource, version), ...(resource.namespaced ? ['-n', pointer.metadata.namespace!] : [])].join(' ');
+    lists.set(list, [...(lists.get(list) ?? []), pointer]);
+  }
+  const problems: string[] = [];
+  await runBounded([...lists], 4, async ([list, wanted]) => {
+    const items = (JSON.parse(await kubectl.outputAsync(['get', ...list.split(' '), '-o', 'json', '--show-managed-fields'])).items ?? []) as Manifest[];
+    const live = new Map(items.map((item) => [objectIdentity(item), item]));
+    for (const pointer of wanted) {
+      const object = live.get(objectIdentity(pointer));
+      if (object === undefined) {
+        problems.push(`${pointer.kind} ${pointer.metadata.namespace ?? ''}/${pointer.metadata.name} is gone`);
+        continue;
+      }
+      const changes = diffValues(appliedView(object, FIELD_MANAGER, pointer), pointer);
+      if (changes.length > 0) {
+        problems.push(`${pointer.kind} ${pointer.metadata.namespace ?? ''}/${pointer.metadata.name} does not hold what was applied: ${changes.map((c) => c.path).join(', ')}`);
+      }
+    }
+  });
+  return problems.sort();
+}

@@ -1,0 +1,117 @@
+import { createHash } from 'crypto';
+import { gunzipSync, gzipSync } from 'zlib';
+import { LabelKeys, MANAGED_BY } from '../../core/labels';
+import { Manifest } from '../../core/manifest-schema';
+import { objectRole } from '../../core/object-role';
+import { appScope, AppScope } from '../cluster/app-scope';
+import { FIELD_MANAGER } from '../cluster/field-manager';
+import { Kubectl, KubectlError } from '../cluster/kubectl';
+
+/** A release as `rollback` needs it, in one namespace. */
+export interface RecordedRelease {
+  /** A digest of its pointers and revisions. */
+  readonly id: string;
+  /** Its namespaced pointers, as it applied them. */
+  readonly pointers: readonly Manifest[];
+  /** The revision ids it ran. */
+  readonly revisions: readonly string[];
+  /** Its revision Deployments. */
+  readonly deployments: readonly string[];
+}
+
+/** The releases of an app in one namespace: the one live now and the one before. */
+export interface ReleaseHistory {
+  readonly current?: RecordedRelease;
+  readonly previous?: RecordedRelease;
+}
+
+const DATA_KEY = 'history.json.gz';
+const PART_OF_ANNOTATION = 'immutable-infra.dev/part-of';
+
+/**
+ * The name of the ConfigMap that records an app's releases in each of its
+ * namespaces. It carries no `part-of` label, so it is never one of the app's
+ * objects: no plan shows it and no deploy prunes it.
+ */
+export function historyName(scope: AppScope): string {
+  return `immutable-infra-releases-${createHash('sha256').update(scope.partOf.join(',')).digest('hex').slice(0, 10)}`;
+}
+
+/** What a synthesis (namespaces filled in) runs in one namespace, as a release to record. */
+export function recordedRelease(after: readonly Manifest[], namespace: string): RecordedRelease {
+  const objects = after.filter((m) => m.metadata.namespace === namespace);
+  const pointers = objects.filter((m) => objectRole(m) === 'pointer');
+  const deployments = objects.filter((m) => m.kind === 'Deployment' && objectRole(m) === 'revision');
+  const revisions = deployments.map((d) => ((d.metadata.labels ?? {}) as Record<string, string>)[LabelKeys.REVISION]);
+  const content = JSON.stringify({ pointers, revisions });
+  return {
+    id: createHash('sha256').update(content).digest('hex').slice(0, 12),
+    pointers,
+    revisions,
+    deployments: deployments.map((d) => d.metadata.name!),
+  };
+}
+
+/** The history after `release` went live: the current one becomes the previous, unless it is the same release. */
+export function advancedHistory(history: ReleaseHistory, release: RecordedRelease): ReleaseHistory {
+  if (history.current?.id === release.id) {
+    return { ...history, current: release };
+  }
+  return { current: release, previous: history.current };
+}
+
+/** The app's release histories in each namespace of a synthesis (namespaces filled in). */
+export function readHistories(kubectl: Kubectl, after: readonly Manifest[]): Map<string, ReleaseHistory> {
+  const scope = appScope(after);
+  const namespaces = scope.partOf.length === 0 ? [] : scope.namespaces;
+  return new Map(namespaces.map((namespace) => [namespace, readHistory(kubectl, namespace, historyName(scope))]));
+}
+
+/** The revision ids the recorded current releases run: those a new release retains first. */
+export function currentRevisions(histories: ReadonlyMap<string, ReleaseHistory>): Set<string> {
+  return new Set([...histories.values()].flatMap((h) => h.current?.revisions ?? []));
+}
+
+/**
+ * Reads an app's release history in a namespace.
+ *
+ * @throws KubectlError when kubectl fails or the record cannot be read
+ */
+export function readHistory(kubectl: Kubectl, namespace: string, name: string): ReleaseHistory {
+  const stdout = kubectl.output(['get', 'configmap', name, '-n', namespace, '--ignore-not-found', '-o', 'json']);
+  if (stdout.trim() === '') {
+    return {};
+  }
+  const data = JSON.parse(stdout).binaryData?.[DATA_KEY];
+  if (typeof data !== 'string') {
+    return {};
+  }
+  try {
+    return JSON.parse(gunzipSync(Buffer.from(data, 'base64')).toString('utf8')) as ReleaseHistory;
+  } catch (error) {
+    throw new KubectlError(`the release history ${namespace}/${name} cannot be read (${(error as Error).message}); delete it to start a new one`);
+  }
+}
+
+/**
+ * Writes an app's release history in a namespace (server-side apply).
+ *
+ * @throws KubectlError when kubectl fails
+ */
+export async function writeHistory(kubectl: Kubectl, namespace: string, name: string, scope: AppScope, history: ReleaseHistory): Promise<void> {
+  const configMap = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name,
+      namespace,
+      labels: { [LabelKeys.MANAGED_BY]: MANAGED_BY },
+      annotations: { [PART_OF_ANNOTATION]: scope.partOf.join(',') },
+    },
+    binaryData: { [DATA_KEY]: gzipSync(JSON.stringify(history)).toString('base64') },
+  };
+  const result = await kubectl.runAsync(['apply', '--server-side', `--field-manager=${FIELD_MANAGER}`, '--force-conflicts', '-f', '-'], JSON.stringify(configMap));
+  if (result.status !== 0) {
+    throw new KubectlError(`writing the release history ${namespace}/${name} failed: ${result.stderr.trim()}`);
+  }
+}

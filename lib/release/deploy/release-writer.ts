@@ -1,0 +1,147 @@
+import { Manifest } from '../../core/manifest-schema';
+import { objectIdentity } from '../../core/object-identity';
+import { ApiResources } from '../cluster/api-resources';
+import { Kubectl } from '../cluster/kubectl';
+import { plannedObject, ReleasePlan } from '../plan/release-plan';
+import { ReleaseStep } from '../release-steps';
+import { applyInBulk, BulkFailure, deleteInBulk } from './bulk-apply';
+import { DeployEvent } from './deploy-events';
+import { awaitHealthy, GateTarget } from './health-gate';
+import { verifyPointers } from './pointer-check';
+
+/** Options of a {@link ReleaseWriter}. */
+export interface ReleaseWriterOptions {
+  readonly forceConflicts: boolean;
+  readonly parallelism: number;
+  /** How long each gate may take. */
+  readonly timeoutSeconds: number;
+  readonly report: (event: DeployEvent) => void;
+}
+
+/** How often a gate reads the cluster. */
+const POLL_MS = 500;
+
+type StepName = ReleaseStep['name'];
+
+/**
+ * The writes and gates of one release (or rollback) against a cluster, each
+ * reported as it happens.
+ */
+export class ReleaseWriter {
+  private readonly change: Map<string, 'created' | 'updated' | 'unchanged'>;
+
+  constructor(
+    private readonly kubectl: Kubectl,
+    private readonly resources: ApiResources,
+    plan: ReleasePlan | undefined,
+    private readonly options: ReleaseWriterOptions,
+  ) {
+    this.change = new Map([
+      ...(plan?.created ?? []).map((o) => [o.identity, 'created'] as const),
+      ...(plan?.updated ?? []).map((o) => [o.identity, 'updated'] as const),
+      ...(plan?.unchanged ?? []).map((o) => [o.identity, 'unchanged'] as const),
+    ]);
+  }
+
+  /** Announces a step and its object count. */
+  public step(step: ReleaseStep): void {
+    this.options.report({ type: 'step', step: step.name, count: step.objects.length });
+  }
+
+  /**
+   * Applies waves of objects in order, each in bulk.
+   *
+   * @returns whether every object applied
+   */
+  public async apply(step: StepName, waves: ReadonlyArray<readonly Manifest[]>): Promise<boolean> {
+    for (const wave of waves.filter((w) => w.length > 0)) {
+      const failure = await applyInBulk(this.kubectl, wave, this.options, (batch) => {
+        for (const object of batch) {
+          this.options.report({ type: 'object', step, outcome: 'applied', object: plannedObject(object), change: this.change.get(objectIdentity(object)) });
+        }
+      });
+      if (failure !== undefined) {
+        this.failed(step, failure);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Deletes waves of objects in order, each in bulk.
+   *
+   * @returns whether every object was deleted
+   */
+  public async delete(step: StepName, waves: ReadonlyArray<readonly Manifest[]>): Promise<boolean> {
+    for (const wave of waves.filter((w) => w.length > 0)) {
+      const failure = await deleteInBulk(this.kubectl, this.resources, wave, this.options.parallelism, (batch) => {
+        for (const object of batch) {
+          this.options.report({ type: 'object', step, outcome: 'deleted', object: plannedObject(object) });
+        }
+      });
+      if (failure !== undefined) {
+        this.failed(step, failure);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Waits until the workloads are healthy.
+   *
+   * @returns whether they all are; when not, the failures were reported
+   */
+  public async gate(targets: readonly GateTarget[]): Promise<boolean> {
+    const { report, timeoutSeconds } = this.options;
+    report({ type: 'gate', workloads: targets.length, timeoutSeconds });
+    const start = Date.now();
+    const failures = await awaitHealthy(this.kubectl, targets, {
+      timeoutMs: timeoutSeconds * 1000,
+      pollMs: POLL_MS,
+      onProgress: (progress) => report({ type: 'health', progress, elapsedSeconds: (Date.now() - start) / 1000 }),
+    });
+    if (failures.length > 0) {
+      report({ type: 'gate-failed', failures });
+    }
+    return failures.length === 0;
+  }
+
+  /**
+   * Checks that the applied pointers hold (see `verifyPointers`).
+   *
+   * @returns whether they do; the problems are reported either way
+   */
+  public async checkPointers(pointers: readonly Manifest[], after: readonly Manifest[]): Promise<boolean> {
+    const problems = await verifyPointers(this.kubectl, this.resources, pointers, after, { timeoutMs: this.options.timeoutSeconds * 1000, pollMs: POLL_MS });
+    this.options.report({ type: 'pointers-checked', problems });
+    return problems.length === 0;
+  }
+
+  /**
+   * Puts pointers back as they were: those that existed re-applied as
+   * `previous` has them, those that did not deleted.
+   */
+  public async restore(pointers: readonly Manifest[], previous: ReadonlyMap<string, Manifest>): Promise<void> {
+    const moved = pointers.filter((m) => this.change.get(objectIdentity(m)) !== 'unchanged');
+    const back = moved.map((m) => previous.get(objectIdentity(m))).filter((m): m is Manifest => m !== undefined);
+    const created = moved.filter((m) => !previous.has(objectIdentity(m)));
+    const ok = await this.apply('route', [back]) && await this.delete('route', [created]);
+    if (ok) {
+      this.options.report({ type: 'restored', count: moved.length });
+    }
+  }
+
+  /** Deletes the revision objects a failed release created. */
+  public async removeCreated(objects: readonly Manifest[]): Promise<void> {
+    const created = objects.filter((m) => this.change.get(objectIdentity(m)) === 'created');
+    if (await this.delete('create', [created])) {
+      this.options.report({ type: 'removed-failed', count: created.length });
+    }
+  }
+
+  private failed(step: StepName, failure: BulkFailure): void {
+    this.options.report({ type: 'failed', step, object: plannedObject(failure.objects[0]), error: failure.error });
+  }
+}
