@@ -2,7 +2,7 @@
  * A config change rolls out as a new revision: release v2 changes one config
  * value, so it gets a new ConfigMap name and a new Deployment name, while the
  * v1 objects stay exactly as they were until retired. The Service is the only
- * pointer and does not change.
+ * pointer: its selector moves from the v1 revision to the v2 one.
  * Run: `node -r ts-node/register/transpile-only examples/config-rollout.ts`
  */
 import { App, Chart, ChartProps } from 'cdk8s';

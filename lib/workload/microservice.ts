@@ -1,8 +1,8 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { L1 } from '../core/checked-objects';
-import { isLabelValue, serviceLabels } from '../core/labels';
+import { isLabelValue, LabelKeys, serviceLabels } from '../core/labels';
 import { assertDnsLabel, assertServiceName, DNS_LABEL_MAX_LENGTH, SERVICE_NAME_MAX_LENGTH } from '../core/names';
 import { claimObjectName, validateManifestsAtSynth } from '../core/synth-validation';
 import { ValidationError } from '../core/validation-error';
@@ -162,7 +162,7 @@ export class Microservice extends Construct implements IMicroservice {
         metadata: { name: this.serviceName, labels: { ...this.labels } },
         spec: {
           type: 'ClusterIP',
-          selector: { ...this.labels },
+          selector: Lazy.any({ produce: () => this.serviceSelector() }),
           ports: this.ports.map((p) => ({
             name: p.name,
             port: p.port,
@@ -186,6 +186,21 @@ export class Microservice extends Construct implements IMicroservice {
     for (const dependency of props.dependencies ?? []) {
       this.addDependency(dependency);
     }
+  }
+
+  /**
+   * The pods the Service sends traffic to. Without a mesh and with one live
+   * revision: that revision's pods only, so the revisions a deploy keeps
+   * live for a rollback take no traffic, and the selector is the pointer a
+   * release moves. Otherwise every revision of the service: a mesh splits
+   * traffic by revision itself, and several revisions without one share it
+   * by their replicas.
+   */
+  private serviceSelector(): Record<string, string> {
+    const [only, ...others] = this.liveRevisions;
+    return this.mesh === undefined && only !== undefined && others.length === 0
+      ? { ...this.labels, [LabelKeys.REVISION]: only.revisionId }
+      : { ...this.labels };
   }
 
   /** The live revisions, first one first. */

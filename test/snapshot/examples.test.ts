@@ -15,7 +15,7 @@ describe('examples', () => {
     expect(snapshotOf(new ConfigRolloutChart(app, 'v2', { release: 'v2' }))).toMatchSnapshot('v2');
   });
 
-  test('config-rollout: v2 adds new revision objects, keeps the untouched config and the Service', () => {
+  test('config-rollout: v2 adds new revision objects, keeps the untouched config, and moves only the Service selector', () => {
     const v1 = synthObjects(new ConfigRolloutChart(new App(), 'rollout', { release: 'v1' }));
     const v2 = synthObjects(new ConfigRolloutChart(new App(), 'rollout', { release: 'v2' }));
     const names = (objects: typeof v1) => new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`));
@@ -26,7 +26,11 @@ describe('examples', () => {
       'Deployment/checkout-<hash>',
       'PodDisruptionBudget/checkout-<hash>',
     ]);
-    const kept = v2.filter((o) => !added.includes(`${o.kind}/${o.metadata.name}`));
+    const revision = (objects: typeof v1) => objects.find((o) => o.kind === 'Deployment')!.metadata.labels!['immutable-infra.dev/revision'];
+    const service = (objects: typeof v1) => objects.find((o) => o.kind === 'Service')!;
+    expect((service(v1).spec as any).selector['immutable-infra.dev/revision']).toBe(revision(v1));
+    expect((service(v2).spec as any).selector['immutable-infra.dev/revision']).toBe(revision(v2));
+    const kept = v2.filter((o) => !added.includes(`${o.kind}/${o.metadata.name}`) && o.kind !== 'Service');
     expect(kept.length).toBeGreaterThan(0);
     for (const object of kept) {
       expect(v1).toContainEqual(object);

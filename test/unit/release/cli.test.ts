@@ -41,6 +41,9 @@ const after = apiService({ env: { FEATURE: 'on' } });
 const [beforeDist, afterDist] = [distOf(before), distOf(after)];
 const oldDeployment = objectOf(before, 'Deployment', /^api-/).metadata.name;
 const newDeployment = objectOf(after, 'Deployment', /^api-/).metadata.name;
+/** The Service's selector of the one live revision (without a mesh), as the plan prints it. */
+const selector = (deployment: string) =>
+  `app.kubernetes.io/managed-by=immutable-infra, app.kubernetes.io/name=api, app.kubernetes.io/part-of=app, immutable-infra.dev/revision=${deployment.slice('api-'.length)}`;
 
 describe('immutable-infra plan <before> <after>', () => {
   test('prints the plan: a summary, then one section per kind of change', async () => {
@@ -50,10 +53,14 @@ describe('immutable-infra plan <before> <after>', () => {
       stderr: '',
       stdout: [
         `Plan: ${beforeDist} → ${afterDist}`,
-        '  1 created, 0 updated, 5 unchanged, 1 retired, 0 kept; restarts: api; guard: ok',
+        '  1 created, 1 updated, 4 unchanged, 1 retired, 0 kept; restarts: api; guard: ok',
         '',
         'Revision objects created (1)',
         `  + Deployment app/${newDeployment}`,
+        '',
+        'Pointers updated (1)',
+        '  ~ Service app/api',
+        `      selector spec.selector: ${selector(oldDeployment)} → ${selector(newDeployment)}`,
         '',
         'Retired (1)',
         `  - Deployment app/${oldDeployment}`,
@@ -95,7 +102,7 @@ describe('immutable-infra plan <before> <after>', () => {
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
     expect(Object.keys(json)).toEqual(['before', 'after', 'summary', 'created', 'updated', 'unchanged', 'retired', 'kept', 'restarts', 'violations']);
-    expect(json.summary).toEqual({ created: 1, updated: 0, unchanged: 5, retired: 1, kept: 0, restarts: 1, violations: 0 });
+    expect(json.summary).toEqual({ created: 1, updated: 1, unchanged: 4, retired: 1, kept: 0, restarts: 1, violations: 0 });
     expect(json.created).toEqual([{ identity: `apps/Deployment/app/${newDeployment}`, apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'app', name: newDeployment, role: 'revision' }]);
     expect(json).toEqual(JSON.parse(JSON.stringify({ before: beforeDist, after: afterDist, summary: json.summary, ...planRelease(before, after) })));
     expect(run.stdout).not.toContain(ESC);

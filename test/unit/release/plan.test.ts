@@ -94,7 +94,12 @@ describe('planRelease', () => {
     const [update] = planRelease(before, after).updated;
     expect(update.selectors).toEqual([{
       path: 'spec.selector',
-      before: { 'app.kubernetes.io/managed-by': 'immutable-infra', 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/part-of': 'app' },
+      before: {
+        'app.kubernetes.io/managed-by': 'immutable-infra',
+        'app.kubernetes.io/name': 'api',
+        'app.kubernetes.io/part-of': 'app',
+        'immutable-infra.dev/revision': objectOf(before, 'Deployment', /^api-/).metadata.labels!['immutable-infra.dev/revision'],
+      },
       after: { 'app.kubernetes.io/name': 'api-v2' },
     }]);
   });

@@ -38,7 +38,8 @@ describe('Microservice', () => {
 
     const svc = findObject(objects, { kind: 'Service', name: 'orders' });
     expect(spec(svc).ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP', targetPort: 'http' }]);
-    expect(spec(svc).selector[LabelKeys.REVISION]).toBeUndefined();
+    // Without a mesh the one live revision is selected: revisions a deploy keeps for a rollback take no traffic.
+    expect(spec(svc).selector[LabelKeys.REVISION]).toBe(revision.revisionId);
 
     const account = findObject(objects, { kind: 'ServiceAccount', name: 'orders' });
     expect(account.automountServiceAccountToken).toBe(false);
@@ -162,14 +163,25 @@ describe('Microservice', () => {
     expect(revision(81)).not.toBe(revision(80));
   });
 
-  test('changing one byte of config makes a new revision and new names; the old objects stay as they were', () => {
+  test('changing one byte of config makes a new revision and new names; the old objects stay as they were; the Service selector moves', () => {
     const before = synthService({ configs: [{ name: 'settings', literals: { LOG_LEVEL: 'info' } }] });
     const after = synthService({ configs: [{ name: 'settings', literals: { LOG_LEVEL: 'infO' } }] });
     expect(after.service.revisions[0].revisionId).not.toBe(before.service.revisions[0].revisionId);
     const names = (objects: typeof before.objects, kind: string) => findObjects(objects, { kind }).map((o) => o.metadata.name);
     expect(names(after.objects, 'ConfigMap')).not.toEqual(names(before.objects, 'ConfigMap'));
     expect(names(after.objects, 'Deployment')).not.toEqual(names(before.objects, 'Deployment'));
-    expect(findObject(after.objects, { kind: 'Service' })).toEqual(findObject(before.objects, { kind: 'Service' }));
+    const selector = (objects: typeof before.objects) => spec(findObject(objects, { kind: 'Service' })).selector;
+    expect(selector(before.objects)[LabelKeys.REVISION]).toBe(before.service.revisions[0].revisionId);
+    expect(selector(after.objects)[LabelKeys.REVISION]).toBe(after.service.revisions[0].revisionId);
+    const withoutRevision = ({ [LabelKeys.REVISION]: _, ...rest }: Record<string, string>) => rest;
+    expect(withoutRevision(selector(after.objects))).toEqual(withoutRevision(selector(before.objects)));
+  });
+
+  test('the Service selects every live revision when there are several, or when a mesh splits the traffic', () => {
+    const chart = newChart();
+    const orders = new Microservice(chart, 'orders', base);
+    orders.addRevision('canary', { image: digestImage('ghcr.io/acme/app', 'b') });
+    expect(spec(findObject(synthObjects(chart), { kind: 'Service' })).selector[LabelKeys.REVISION]).toBeUndefined();
   });
 
   test('an existing Secret reference is part of the revision identity', () => {
@@ -320,7 +332,8 @@ describe('Microservice revisions', () => {
     orders.addRevision('canary', { configs: [{ name: 'settings', literals: { A: '2' } }] });
     const objects = synthObjects(chart);
     expect(findObjects(objects, { kind: 'ConfigMap' })).toHaveLength(2);
-    for (const object of stableOnly) {
+    // The Service is a pointer: with two revisions it selects both.
+    for (const object of stableOnly.filter((o) => o.kind !== 'Service')) {
       expect(objects).toContainEqual(object);
     }
   });
