@@ -189,16 +189,15 @@ export class Microservice extends Construct implements IMicroservice {
   }
 
   /**
-   * The pods the Service sends traffic to. Without a mesh and with one live
-   * revision: that revision's pods only, so the revisions a deploy keeps
-   * live for a rollback take no traffic, and the selector is the pointer a
-   * release moves. Otherwise every revision of the service: a mesh splits
-   * traffic by revision itself, and several revisions without one share it
-   * by their replicas.
+   * The pods the Service sends traffic to. With one live revision: that
+   * revision's pods only, so the revisions a deploy keeps live for a
+   * rollback take no traffic, and the selector is the pointer a release
+   * moves. With several: every revision of the service, the traffic split
+   * by the service's routes (in a mesh) or by replicas.
    */
   private serviceSelector(): Record<string, string> {
     const [only, ...others] = this.liveRevisions;
-    return this.mesh === undefined && only !== undefined && others.length === 0
+    return only !== undefined && others.length === 0
       ? { ...this.labels, [LabelKeys.REVISION]: only.revisionId }
       : { ...this.labels };
   }

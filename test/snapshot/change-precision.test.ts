@@ -9,7 +9,7 @@ function objectsByName(props: ShopChartProps): Map<string, Manifest> {
 }
 
 test.each(['dev', 'prod'] as const)(
-  'changing one service\'s config in %s renames exactly that service\'s revision objects; every other object is byte-identical',
+  'changing one service\'s config in %s renames exactly that service\'s revision objects and moves its Service selector; every other object is byte-identical',
   (environment) => {
     const before = objectsByName({ environment });
     const after = objectsByName({ environment, settings: { payments: { TIMEOUT_MS: '3000' } } });
@@ -24,8 +24,13 @@ test.each(['dev', 'prod'] as const)(
     expect(added.some((k) => k.startsWith('ConfigMap/'))).toBe(true);
     expect(added.some((k) => k.startsWith('Deployment/'))).toBe(true);
 
+    const revision = (objects: Map<string, Manifest>) => [...objects.values()].find((o) => o.kind === 'Deployment' && o.metadata.name!.startsWith('payments-'))!.metadata.labels!['immutable-infra.dev/revision'];
+    const selector = (objects: Map<string, Manifest>) => (objects.get('Service/payments')!.spec as any).selector;
+    expect(selector(before)['immutable-infra.dev/revision']).toBe(revision(before));
+    expect(selector(after)).toEqual({ ...selector(before), 'immutable-infra.dev/revision': revision(after) });
+
     for (const [key, object] of after) {
-      if (!added.includes(key)) {
+      if (!added.includes(key) && key !== 'Service/payments') {
         expect(canonicalJson(object)).toBe(canonicalJson(before.get(key)));
       }
     }

@@ -38,7 +38,7 @@ describe('Microservice', () => {
 
     const svc = findObject(objects, { kind: 'Service', name: 'orders' });
     expect(spec(svc).ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP', targetPort: 'http' }]);
-    // Without a mesh the one live revision is selected: revisions a deploy keeps for a rollback take no traffic.
+    // The one live revision is selected: revisions a deploy keeps for a rollback take no traffic.
     expect(spec(svc).selector[LabelKeys.REVISION]).toBe(revision.revisionId);
 
     const account = findObject(objects, { kind: 'ServiceAccount', name: 'orders' });
@@ -177,7 +177,7 @@ describe('Microservice', () => {
     expect(withoutRevision(selector(after.objects))).toEqual(withoutRevision(selector(before.objects)));
   });
 
-  test('the Service selects every live revision when there are several, or when a mesh splits the traffic', () => {
+  test('the Service selects every live revision when there are several', () => {
     const chart = newChart();
     const orders = new Microservice(chart, 'orders', base);
     orders.addRevision('canary', { image: digestImage('ghcr.io/acme/app', 'b') });
