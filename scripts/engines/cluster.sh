@@ -28,6 +28,9 @@
 #   CLUSTER_CRDS="istio keda" limits the CRD projects ("none" for no CRDs);
 #   CLUSTER_EXTRA_CRDS="dir ..." applies more CRD directories (e.g. crds-optional/...).
 #   Every process listens on 127.0.0.1 only; kube-scheduler and kwok serve no port at all.
+#   The controller manager and the scheduler may send 200 requests/s (burst 400) instead of
+#   20/50: with the defaults, 1,000 one-replica Deployments took 246 s to become Available
+#   instead of 38 s.
 # stop: kills the recorded pids in reverse start order (TERM, then KILL after 15 s) and removes
 #   the state except logs (CLUSTER_KEEP_STATE=1 keeps everything).
 set -euo pipefail
@@ -271,6 +274,7 @@ EOF
     --root-ca-file="$pki/ca.crt" \
     --cluster-signing-cert-file="$pki/ca.crt" --cluster-signing-key-file="$pki/ca.key" \
     --use-service-account-credentials=false \
+    --kube-api-qps=200 --kube-api-burst=400 \
     --profiling=false
   local kcm_pid=$!
 
@@ -282,6 +286,8 @@ apiVersion: kubescheduler.config.k8s.io/v1
 kind: KubeSchedulerConfiguration
 clientConnection:
   kubeconfig: $S/scheduler.kubeconfig
+  qps: 200
+  burst: 400
 leaderElection:
   leaderElect: false
 enableProfiling: false

@@ -19,13 +19,16 @@ describe('planRelease', () => {
     expect([plan.created, plan.updated, plan.retired, plan.kept, plan.restarts, plan.violations]).toEqual([[], [], [], [], [], []]);
   });
 
-  test('a changed image digest: a new Deployment, the old one retired, and the restart names the container and both digests', () => {
+  test('a changed image digest: a new Deployment, the old one retired, the Service selector moved, and the restart names the container and both digests', () => {
     const before = shop();
     const after = shop({ images: { ...DEFAULT_SHOP_IMAGES, payments: 'ghcr.io/immutable-infra/shop-payments@sha256:' + '9a8b7c6d'.repeat(8) } });
     const plan = planRelease(before, after);
     expect(hashless(names(plan.created))).toEqual(['Deployment/payments-#']);
     expect(hashless(names(plan.retired))).toEqual(['Deployment/payments-#']);
-    expect(plan.updated).toEqual([]);
+    const revisionOf = (name: string) => name.slice('payments-'.length);
+    expect(plan.updated.map((u) => [u.kind, u.name, u.changes])).toEqual([
+      ['Service', 'payments', [{ path: 'spec.selector["immutable-infra.dev/revision"]', before: revisionOf(plan.retired[0].name), after: revisionOf(plan.created[0].name) }]],
+    ]);
     expect(plan.violations).toEqual([]);
     expect(plan.restarts).toEqual([{
       workload: 'payments',
