@@ -146,8 +146,8 @@ test('releases through the CLI in release order; --keep 1 keeps the last retired
   expect(live('configmap', REVISIONS.v2.config)).toBeDefined();
   expect(lineOf(fourth, new RegExp(`^  = Deployment ${NAMESPACE}/${REVISIONS.v2.deployment} \\(kept`))).toBeGreaterThan(0);
 
-  // Without --keep, v2 goes: pruning by the app's labels.
-  const fifth = deploy(last);
+  // With --keep 0, v2 goes: pruning by the app's labels.
+  const fifth = deploy(last, '--keep', '0');
   expect(fifth.status).toBe(0);
   expect(fifth.lines.filter((l) => l.endsWith('(deleted)')).sort()).toEqual([
     `  - ConfigMap ${NAMESPACE}/${REVISIONS.v2.config} (deleted)`,
@@ -173,13 +173,15 @@ test('a deploy that fails half way deletes nothing, a corrected run converges; t
   expect(failed.status).toBe(1);
   expect(failed.stderr).toMatch(/^error: route step: Service cli-deploy\/web failed: .*70000/);
   expect(failed.stderr).toContain('error: deploy stopped; nothing was deleted. Fix the error and run it again: it picks up where it stopped\n');
+  // The pointers of the same batch that did apply (the VirtualService) are put back.
+  expect(failed.stdout).toMatch(/↺ \d+ pointers? put back as the previous release had them/);
   expect(lineOf(failed, /^\[4\/4\]/)).toBe(-1);
   expect(live('deployment', REVISIONS.v4.deployment)).toBeDefined();
   expect(live('deployment', REVISIONS.v3.deployment)?.metadata.deletionTimestamp).toBeUndefined();
   expect(live('configmap', REVISIONS.v3.config)?.metadata.deletionTimestamp).toBeUndefined();
   expect(weights()).toEqual({ v3: 100 });
 
-  const fixed = deploy(v4);
+  const fixed = deploy(v4, '--keep', '0');
   expect({ status: fixed.status, stderr: fixed.stderr }).toEqual({ status: 0, stderr: '' });
   expect(fixed.lines).toContain('[2/4] create: 0 objects');
   expect(gone('deployment', REVISIONS.v3.deployment) && gone('configmap', REVISIONS.v3.config)).toBe(true);

@@ -24,7 +24,8 @@ test.each(['dev', 'prod'] as const)(
     expect(added.some((k) => k.startsWith('ConfigMap/'))).toBe(true);
     expect(added.some((k) => k.startsWith('Deployment/'))).toBe(true);
 
-    const revision = (objects: Map<string, Manifest>) => [...objects.values()].find((o) => o.kind === 'Deployment' && o.metadata.name!.startsWith('payments-'))!.metadata.labels!['immutable-infra.dev/revision'];
+    const revision = (objects: Map<string, Manifest>) =>
+      ([...objects.values()].find((o) => o.kind === 'Deployment' && o.metadata.name!.startsWith('payments-'))!.metadata.labels as Record<string, string>)['immutable-infra.dev/revision'];
     const selector = (objects: Map<string, Manifest>) => (objects.get('Service/payments')!.spec as any).selector;
     expect(selector(before)['immutable-infra.dev/revision']).toBe(revision(before));
     expect(selector(after)).toEqual({ ...selector(before), 'immutable-infra.dev/revision': revision(after) });

@@ -26,7 +26,7 @@ describe('examples', () => {
       'Deployment/checkout-<hash>',
       'PodDisruptionBudget/checkout-<hash>',
     ]);
-    const revision = (objects: typeof v1) => objects.find((o) => o.kind === 'Deployment')!.metadata.labels!['immutable-infra.dev/revision'];
+    const revision = (objects: typeof v1) => (objects.find((o) => o.kind === 'Deployment')!.metadata.labels as Record<string, string>)['immutable-infra.dev/revision'];
     const service = (objects: typeof v1) => objects.find((o) => o.kind === 'Service')!;
     expect((service(v1).spec as any).selector['immutable-infra.dev/revision']).toBe(revision(v1));
     expect((service(v2).spec as any).selector['immutable-infra.dev/revision']).toBe(revision(v2));

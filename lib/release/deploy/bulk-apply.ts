@@ -102,8 +102,9 @@ function batchesOf(objects: readonly Manifest[], key: (m: Manifest) => string, p
   });
 }
 
-/** The batch, the object kubectl's message names (by `name`) first. */
+/** The batch, the object kubectl's message names (by kind and name, else by name) first. */
 function failureOf(batch: readonly Manifest[], error: string): BulkFailure {
-  const named = batch.find((m) => error.includes(`"${m.metadata.name}"`) || error.includes(`/${m.metadata.name} `) || error.includes(`/${m.metadata.name}:`));
+  const named = batch.find((m) => error.includes(`${m.kind} "${m.metadata.name}"`)) ??
+    batch.find((m) => error.includes(`"${m.metadata.name}"`) || error.includes(`/${m.metadata.name} `) || error.includes(`/${m.metadata.name}:`));
   return { objects: named === undefined ? batch : [named, ...batch.filter((m) => m !== named)], error };
 }

@@ -141,12 +141,15 @@ export async function deployRelease(options: DeployOptions): Promise<DeployOutco
 
   writer.step(route);
   const pointers = route.objects.filter((m) => objectRole(m) === 'pointer');
+  const previous = new Map(release.before.map((m) => [objectIdentity(m), m]));
   if (!await writer.apply('route', [pointers])) {
+    // The other pointers of a failed batch did move: put them all back.
+    await writer.restore(pointers, previous);
     return { result: 'failed', plan };
   }
   const functions = options.gateFunctions === false ? [] : gateTargets(after, true).filter((t) => t.kind === 'KnativeService');
   if (!await writer.checkPointers(pointers, after) || (functions.length > 0 && !await writer.gate(functions))) {
-    await writer.restore(pointers, new Map(release.before.map((m) => [objectIdentity(m), m])));
+    await writer.restore(pointers, previous);
     return { result: 'unhealthy', plan };
   }
   // Live revisions that shrink, once traffic has moved away from them.

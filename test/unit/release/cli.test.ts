@@ -42,8 +42,8 @@ const [beforeDist, afterDist] = [distOf(before), distOf(after)];
 const oldDeployment = objectOf(before, 'Deployment', /^api-/).metadata.name;
 const newDeployment = objectOf(after, 'Deployment', /^api-/).metadata.name;
 /** The Service's selector of the one live revision (without a mesh), as the plan prints it. */
-const selector = (deployment: string) =>
-  `app.kubernetes.io/managed-by=immutable-infra, app.kubernetes.io/name=api, app.kubernetes.io/part-of=app, immutable-infra.dev/revision=${deployment.slice('api-'.length)}`;
+const selector = (deployment: string | undefined) =>
+  `app.kubernetes.io/managed-by=immutable-infra, app.kubernetes.io/name=api, app.kubernetes.io/part-of=app, immutable-infra.dev/revision=${deployment!.slice('api-'.length)}`;
 
 describe('immutable-infra plan <before> <after>', () => {
   test('prints the plan: a summary, then one section per kind of change', async () => {

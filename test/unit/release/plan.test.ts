@@ -101,7 +101,7 @@ describe('planRelease', () => {
         'app.kubernetes.io/managed-by': 'immutable-infra',
         'app.kubernetes.io/name': 'api',
         'app.kubernetes.io/part-of': 'app',
-        'immutable-infra.dev/revision': objectOf(before, 'Deployment', /^api-/).metadata.labels!['immutable-infra.dev/revision'],
+        'immutable-infra.dev/revision': (objectOf(before, 'Deployment', /^api-/).metadata.labels as Record<string, string>)['immutable-infra.dev/revision'],
       },
       after: { 'app.kubernetes.io/name': 'api-v2' },
     }]);
