@@ -4,7 +4,9 @@ export const HELP = `immutable-infra: plan, deploy and draw releases of immutabl
 Usage:
   immutable-infra plan <before-dist> <after-dist> [--json]
   immutable-infra plan <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--keep <n>] [--json]
-  immutable-infra deploy <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--keep <n>] [--force-conflicts]
+  immutable-infra deploy <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--keep <n>] [--timeout <duration>]
+                         [--remove-failed] [--skip-function-gate] [--force-conflicts]
+  immutable-infra rollback <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--timeout <duration>] [--force-conflicts]
   immutable-infra graph <dist> [--format svg|mermaid] [--output <file>] [--namespace <name>]
   immutable-infra --help
 
@@ -17,11 +19,19 @@ plan    Compares two syntheses, or the cluster against a synthesis: revision
         immutable-infra.dev/revision) keeps its name but changes content;
         scale (replicas, autoscaler bounds) may change.
 deploy  Applies a synthesis in release order with server-side apply (field
-        manager immutable-infra), one object at a time: prerequisites, new
-        revision objects, pointers. Then deletes the app's live objects the
-        synthesis no longer has: pointers first, Namespaces last. Refuses to
-        start on a guard violation; stops at the first error, before deleting
-        anything; running it again converges.
+        manager immutable-infra), each step in bulk: prerequisites, new
+        revision objects; then waits until every revision Deployment is
+        available before any pointer moves; moves the pointers and checks
+        they hold (Services have ready endpoints of their revisions, Knative
+        Services are Ready), else puts them all back; then deletes the app's
+        live objects the synthesis no longer has (pointers first, Namespaces
+        last), keeping the replaced release live for a rollback. Refuses to
+        start on a guard violation or a kind the cluster does not serve;
+        stops at the first error or failed gate, before deleting anything;
+        running it again converges.
+rollback
+        Returns the app the dist names to its previous release, pointers only,
+        once that release's revisions (kept live by deploy) are healthy.
 graph   Draws the synthesis's topology, read from its objects: gateways →
         routes → services and functions → live revisions with their traffic
         shares; declared dependencies (dashed); event triggers and sources;
@@ -33,9 +43,15 @@ Options:
   --kubeconfig <file>  the cluster; plan compares it with <dist>; deploy needs it
   --context <name>     the kubeconfig context (default: its current context)
   --kubectl <path>     the kubectl binary (default: $KUBECTL, else kubectl on the PATH)
-  --keep <n>           keep the n most recent retired revisions of each workload
-                       (by their Deployment's creation time), with their
-                       ConfigMaps, Secrets and per-revision objects (default: 0)
+  --keep <n>           keep n retired revisions of each workload, those of the
+                       replaced release first, then the most recent, with their
+                       ConfigMaps, Secrets and per-revision objects (default: 1)
+  --timeout <duration> deploy, rollback: how long each health gate may wait,
+                       e.g. 90s, 10m, 1h (default: 10m)
+  --remove-failed      deploy: when a gate fails, delete the failed release's
+                       new revision objects (default: left for inspection)
+  --skip-function-gate deploy: do not wait for Knative Services to be Ready
+                       (a cluster without Knative Serving's controller)
   --force-conflicts    deploy: take over fields another field manager owns
                        (default: such a conflict stops the deploy, naming the
                        field and its manager: someone changed a pointer by hand)
@@ -55,8 +71,9 @@ Human output is coloured only when stdout is a terminal and NO_COLOR is unset.
 
 Exit codes:
   0  done (plan: no guard violation)
-  1  a guard violation, a failed deploy, or an error while running
+  1  a guard violation, a failed deploy or rollback (a write, a health
+     gate, nothing to roll back to), or an error while running
      (unreadable dist, kubectl missing or failing, an output file that
      cannot be written)
-  2  usage error: unknown command or option, missing or extra arguments, a bad value
+  2  usage error: unknown command or option, missing or extra arguments, a bad or empty value
 `;
