@@ -131,10 +131,10 @@ export async function deployRelease(options: DeployOptions): Promise<DeployOutco
   if (!await writer.apply('create', [create.objects.filter((m) => !workload(m)), create.objects.filter(workload)])) {
     return { result: 'failed', plan };
   }
-  const revisions = gateTargets(after, false);
-  if (revisions.length > 0 && !await writer.gate(revisions)) {
+  const failed = await writer.gate(gateTargets(after, false));
+  if (failed.length > 0) {
     if (options.removeFailed === true) {
-      await writer.removeCreated(create.objects);
+      await writer.removeFailed(after.filter((m) => objectRole(m) === 'revision'), failed);
     }
     return { result: 'unhealthy', plan };
   }
@@ -148,7 +148,7 @@ export async function deployRelease(options: DeployOptions): Promise<DeployOutco
     return { result: 'failed', plan };
   }
   const functions = options.gateFunctions === false ? [] : gateTargets(after, true).filter((t) => t.kind === 'KnativeService');
-  if (!await writer.checkPointers(pointers, after) || (functions.length > 0 && !await writer.gate(functions))) {
+  if (!await writer.checkPointers(pointers, after) || (await writer.gate(functions)).length > 0) {
     await writer.restore(pointers, previous);
     return { result: 'unhealthy', plan };
   }

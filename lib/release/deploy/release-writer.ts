@@ -1,3 +1,4 @@
+import { LabelKeys } from '../../core/labels';
 import { Manifest } from '../../core/manifest-schema';
 import { objectIdentity } from '../../core/object-identity';
 import { ApiResources } from '../cluster/api-resources';
@@ -6,7 +7,7 @@ import { plannedObject, ReleasePlan } from '../plan/release-plan';
 import { ReleaseStep } from '../release-steps';
 import { applyInBulk, BulkFailure, deleteInBulk } from './bulk-apply';
 import { DeployEvent } from './deploy-events';
-import { awaitHealthy, GateTarget } from './health-gate';
+import { awaitHealthy, GateFailure, GateTarget } from './health-gate';
 import { verifyPointers } from './pointer-check';
 
 /** Options of a {@link ReleaseWriter}. */
@@ -91,9 +92,12 @@ export class ReleaseWriter {
   /**
    * Waits until the workloads are healthy.
    *
-   * @returns whether they all are; when not, the failures were reported
+   * @returns the workloads that are not (reported); empty when all are (or there are none)
    */
-  public async gate(targets: readonly GateTarget[]): Promise<boolean> {
+  public async gate(targets: readonly GateTarget[]): Promise<readonly GateFailure[]> {
+    if (targets.length === 0) {
+      return [];
+    }
     const { report, timeoutSeconds } = this.options;
     report({ type: 'gate', workloads: targets.length, timeoutSeconds });
     const start = Date.now();
@@ -105,7 +109,7 @@ export class ReleaseWriter {
     if (failures.length > 0) {
       report({ type: 'gate-failed', failures });
     }
-    return failures.length === 0;
+    return failures;
   }
 
   /**
@@ -133,11 +137,20 @@ export class ReleaseWriter {
     }
   }
 
-  /** Deletes the revision objects a failed release created. */
-  public async removeCreated(objects: readonly Manifest[]): Promise<void> {
-    const created = objects.filter((m) => this.change.get(objectIdentity(m)) === 'created');
-    if (await this.delete('create', [created])) {
-      this.options.report({ type: 'removed-failed', count: created.length });
+  /**
+   * Deletes what a failed release made: every object of the revisions that
+   * failed (also when an earlier run created them), and the other revision
+   * objects this run created.
+   */
+  public async removeFailed(revisionObjects: readonly Manifest[], failed: readonly GateFailure[]): Promise<void> {
+    const names = new Set(failed.map((f) => `${f.target.namespace}/${f.target.name}`));
+    const failedRevisions = new Set(revisionObjects
+      .filter((m) => m.kind === 'Deployment' && names.has(`${m.metadata.namespace}/${m.metadata.name}`))
+      .map((m) => `${m.metadata.namespace}/${(m.metadata.labels as Record<string, string> | undefined)?.[LabelKeys.REVISION]}`));
+    const removed = revisionObjects.filter((m) => this.change.get(objectIdentity(m)) === 'created' ||
+      failedRevisions.has(`${m.metadata.namespace}/${(m.metadata.labels as Record<string, string> | undefined)?.[LabelKeys.REVISION]}`));
+    if (await this.delete('create', [removed])) {
+      this.options.report({ type: 'removed-failed', count: removed.length });
     }
   }
 

@@ -106,7 +106,7 @@ export async function rollbackRelease(options: RollbackOptions): Promise<Rollbac
     report,
   });
   const targets = rollbacks.flatMap((r) => r.previous.deployments.map((d): GateTarget => ({ kind: 'Deployment', namespace: r.namespace, name: d, minReady: 0 })));
-  if (targets.length > 0 && !await writer.gate(targets)) {
+  if ((await writer.gate(targets)).length > 0) {
     return { result: 'unhealthy' };
   }
   const back = rollbacks.flatMap((r) => r.previous.pointers);
