@@ -15,6 +15,8 @@ export const DEPLOY_FLAGS: Readonly<Record<string, FlagType>> = {
   kubectl: 'string',
   keep: 'count',
   timeout: 'duration',
+  until: 'count',
+  step: 'boolean',
   'remove-failed': 'boolean',
   'skip-function-gate': 'boolean',
   'force-conflicts': 'boolean',
@@ -34,6 +36,9 @@ export async function deployCommand(args: ParsedArgs, io: CliIo): Promise<number
   if (positionals.length !== 1) {
     throw new UsageError(`deploy takes one dist folder; got ${positionals.length} argument(s)`);
   }
+  if (flags.until !== undefined && ((flags.until as number) < 1 || (flags.until as number) > 99)) {
+    throw new UsageError(`--until must be a canary share 1-99 (percent), got ${flags.until}`);
+  }
   const kubectl = clusterKubectl(args, io, 'deploy');
   const dist = readDist(positionals[0]);
   io.stdout.write(`Deploying ${positionals[0]} to ${clusterName(args)}\n`);
@@ -42,6 +47,8 @@ export async function deployCommand(args: ParsedArgs, io: CliIo): Promise<number
     dist,
     keep: flags.keep as number | undefined,
     timeoutSeconds: flags.timeout as number | undefined,
+    untilPercent: flags.until as number | undefined,
+    oneStep: flags.step === true,
     removeFailed: flags['remove-failed'] === true,
     gateFunctions: flags['skip-function-gate'] !== true,
     forceConflicts: flags['force-conflicts'] === true,
@@ -59,6 +66,8 @@ export async function deployCommand(args: ParsedArgs, io: CliIo): Promise<number
       return ExitCode.FAILED;
     case 'failed':
       return ExitCode.FAILED;
+    case 'paused':
+      return ExitCode.OK;
     default:
       io.stdout.write('Done.\n');
       return ExitCode.OK;

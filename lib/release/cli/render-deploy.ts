@@ -66,6 +66,15 @@ export function deployReporter(io: CliIo, style: Style): (event: DeployEvent) =>
           io.stderr.write(`error: pointer check: ${problem}\n`);
         }
         return;
+      case 'canary-step':
+        out(`  canary step ${event.index}/${event.total}: ${event.percents.map((p) => `${p}%`).join(', ')} to the canary${event.pauseSeconds > 0 ? `, then ${event.pauseSeconds}s` : ''}`);
+        return;
+      case 'pausing':
+        out(`  ${style.dim('…')} holding for ${event.seconds}s`);
+        return;
+      case 'paused':
+        out(`Paused at canary step ${event.index}/${event.total} (${event.percents.map((p) => `${p}%`).join(', ')}); deploy the same dist again to walk on.`);
+        return;
       case 'restored':
         out(`  ${style.yellow('↺')} ${event.count} pointer${event.count === 1 ? '' : 's'} put back as the previous release had them`);
         return;

@@ -28,6 +28,12 @@ export type DeployEvent =
   | { readonly type: 'gate-failed'; readonly failures: readonly GateFailure[] }
   /** The moved pointers were checked: `problems` is empty when they hold. */
   | { readonly type: 'pointers-checked'; readonly problems: readonly string[] }
+  /** A stage of a stepped canary starts: the canaries' shares, and how long it stays after its checks. */
+  | { readonly type: 'canary-step'; readonly index: number; readonly total: number; readonly percents: readonly number[]; readonly pauseSeconds: number }
+  /** A stage's pause starts. */
+  | { readonly type: 'pausing'; readonly seconds: number }
+  /** The walk stopped at a stage (`--until`, `--step`); the next deploy walks on. */
+  | { readonly type: 'paused'; readonly index: number; readonly total: number; readonly percents: readonly number[] }
   /** After a failed gate, the pointers were put back as they were (`count` objects). */
   | { readonly type: 'restored'; readonly count: number }
   /** After a failed gate, the failing release's new revision objects were removed (`removeFailed`). */

@@ -6,6 +6,7 @@ import { planClusterRelease } from '../cluster/cluster-plan';
 import { Kubectl } from '../cluster/kubectl';
 import { plannedObject, ReleasePlan } from '../plan/release-plan';
 import { releaseSteps } from '../release-steps';
+import { canaryStages } from './canary-walk';
 import { DeployEvent } from './deploy-events';
 import { gateTargets } from './health-gate';
 import { advancedHistory, currentRevisions, historyName, readHistories, recordedRelease, ReleaseHistory, writeHistory } from './release-history';
@@ -52,6 +53,18 @@ export interface DeployOptions {
    */
   readonly removeFailed?: boolean;
   /**
+   * Stop a stepped canary (see `CanaryRelease.steps`) once it reaches this
+   * share: the release pauses there, nothing is retired, and the next
+   * deploy of the same synthesis walks on from it.
+   * @default - walk every step, then apply the declared weights
+   */
+  readonly untilPercent?: number;
+  /**
+   * Walk one more step of a stepped canary, then pause as `untilPercent` does.
+   * @default false
+   */
+  readonly oneStep?: boolean;
+  /**
    * How many kubectl processes write at once.
    * @default 4
    */
@@ -70,9 +83,10 @@ export interface DeployOutcome {
    * - `refused`: the guard found immutable objects whose content would change,
    *   or the cluster does not serve a kind of the synthesis; nothing was applied;
    * - `failed`: a write failed; the steps before it completed, nothing was deleted unless it failed while retiring;
-   * - `unhealthy`: a gate failed; no pointer moved to the failing revisions, or every moved one was put back.
+   * - `unhealthy`: a gate failed; no pointer moved to the failing revisions, or every moved one was put back;
+   * - `paused`: a stepped canary stopped at a step (`untilPercent`, `oneStep`); nothing was retired.
    */
-  readonly result: 'done' | 'refused' | 'failed' | 'unhealthy';
+  readonly result: 'done' | 'refused' | 'failed' | 'unhealthy' | 'paused';
   readonly plan: ReleasePlan;
 }
 
@@ -86,7 +100,9 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'HorizontalPodAutoscaler', 'Scaled
  * 2. create: new ConfigMaps, Secrets and per-revision objects, then the new
  *    revision workloads; then the health gate: every revision Deployment
  *    available (at its autoscaler's minimum) before any pointer moves;
- * 3. route: the pointers move; the gate checks they hold (each Service has
+ * 3. route: a stepped canary walks its steps first (weights at each step,
+ *    the checks below and the health gate again, its pause); the pointers
+ *    move; the gate checks they hold (each Service has
  *    ready endpoints of every revision it selects, no other writer changed
  *    them) and Knative Services are Ready; otherwise every moved pointer is
  *    put back as it was; then live revisions that shrink are scaled down;
@@ -131,7 +147,8 @@ export async function deployRelease(options: DeployOptions): Promise<DeployOutco
   if (!await writer.apply('create', [create.objects.filter((m) => !workload(m)), create.objects.filter(workload)])) {
     return { result: 'failed', plan };
   }
-  const failed = await writer.gate(gateTargets(after, false));
+  const revisions = gateTargets(after, false);
+  const failed = await writer.gate(revisions);
   if (failed.length > 0) {
     if (options.removeFailed === true) {
       await writer.removeFailed(after.filter((m) => objectRole(m) === 'revision'), failed);
@@ -142,6 +159,30 @@ export async function deployRelease(options: DeployOptions): Promise<DeployOutco
   writer.step(route);
   const pointers = route.objects.filter((m) => objectRole(m) === 'pointer');
   const previous = new Map(release.before.map((m) => [objectIdentity(m), m]));
+  const stages = canaryStages(pointers, previous);
+  for (const [index, stage] of stages.entries()) {
+    const stepped = new Set(stage.pointers.map(objectIdentity));
+    const applied = index === 0 ? [...pointers.filter((m) => !stepped.has(objectIdentity(m))), ...stage.pointers] : stage.pointers;
+    report({ type: 'canary-step', index: index + 1, total: stages.length, percents: stage.percents, pauseSeconds: stage.pauseSeconds });
+    if (!await writer.apply('route', [applied])) {
+      await writer.restore(pointers, previous);
+      return { result: 'failed', plan };
+    }
+    if (!await writer.checkPointers(applied, after) || (await writer.gate(revisions)).length > 0) {
+      await writer.restore(pointers, previous);
+      return { result: 'unhealthy', plan };
+    }
+    const reached = Math.max(...stage.percents);
+    if (options.oneStep === true || (options.untilPercent !== undefined && reached >= options.untilPercent)) {
+      report({ type: 'paused', index: index + 1, total: stages.length, percents: stage.percents });
+      return { result: 'paused', plan };
+    }
+    await writer.pause(stage.pauseSeconds);
+    if ((await writer.gate(revisions)).length > 0) {
+      await writer.restore(pointers, previous);
+      return { result: 'unhealthy', plan };
+    }
+  }
   if (!await writer.apply('route', [pointers])) {
     // The other pointers of a failed batch did move: put them all back.
     await writer.restore(pointers, previous);

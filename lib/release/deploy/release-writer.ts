@@ -5,6 +5,7 @@ import { ApiResources } from '../cluster/api-resources';
 import { Kubectl } from '../cluster/kubectl';
 import { plannedObject, ReleasePlan } from '../plan/release-plan';
 import { ReleaseStep } from '../release-steps';
+import { sleep } from './bounded';
 import { applyInBulk, BulkFailure, deleteInBulk } from './bulk-apply';
 import { DeployEvent } from './deploy-events';
 import { awaitHealthy, GateFailure, GateTarget } from './health-gate';
@@ -110,6 +111,14 @@ export class ReleaseWriter {
       report({ type: 'gate-failed', failures });
     }
     return failures;
+  }
+
+  /** Waits `seconds` (a canary step's bake time), saying so. */
+  public async pause(seconds: number): Promise<void> {
+    if (seconds > 0) {
+      this.options.report({ type: 'pausing', seconds });
+      await sleep(seconds * 1000);
+    }
   }
 
   /**

@@ -1,8 +1,22 @@
+import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { CANARY_STEPS_ANNOTATION, CanaryStepsAnnotation } from '../../core/canary-steps';
 import { ValidationError } from '../../core/validation-error';
 import { Route, RouteProps } from '../../traffic/route';
 import type { ServiceRoutes } from '../../traffic/service-routes';
 import type { Revision } from '../../workload/revision';
+
+/** One step of a canary that `immutable-infra deploy` walks before the declared share. */
+export interface CanaryStep {
+  /** The canary's share of requests at this step, a whole number 1-99, below the declared `canaryPercent`. */
+  readonly percent: number;
+  /**
+   * How long the deploy stays at this step (with the health gate checked
+   * again at its end) before the next one.
+   * @default - no pause: the next step follows once the gate passes
+   */
+  readonly pause?: Duration;
+}
 
 /** Props of {@link CanaryRelease}. */
 export interface CanaryReleaseProps extends Pick<RouteProps, 'timeout' | 'retries' | 'headers'> {
@@ -18,6 +32,14 @@ export interface CanaryReleaseProps extends Pick<RouteProps, 'timeout' | 'retrie
    * the stable revision can be removed from the stack (which retires it).
    */
   readonly canaryPercent: number;
+  /**
+   * Steps `immutable-infra deploy` walks on the way to `canaryPercent`: it
+   * moves the weights to each step whose share lies between the live one
+   * and `canaryPercent`, checks health (and pauses) at each, then applies
+   * the declared share. Shares strictly increasing.
+   * @default - none: the deploy moves straight to `canaryPercent`
+   */
+  readonly steps?: readonly CanaryStep[];
   /**
    * The name of the route.
    * @default 'canary'
@@ -53,5 +75,41 @@ export class CanaryRelease extends Construct {
       retries: props.retries,
       headers: props.headers,
     });
+    const steps = checkedSteps(props.steps ?? [], canaryPercent, this);
+    if (steps.length > 0) {
+      const routes = props.routes;
+      const annotation = (): string => JSON.stringify({
+        route: routes.routes.indexOf(this.route),
+        stable: { track: stable.track, name: stable.name },
+        canary: { track: canary.track, name: canary.name },
+        steps,
+      } satisfies CanaryStepsAnnotation);
+      for (const pointer of routes.node.findAll().filter(ApiObject.isApiObject)) {
+        if (pointer.kind === 'VirtualService' || pointer.kind === 'HTTPRoute') {
+          pointer.metadata.addAnnotation(CANARY_STEPS_ANNOTATION, Lazy.any({ produce: annotation }));
+        }
+      }
+    }
   }
+}
+
+function checkedSteps(steps: readonly CanaryStep[], canaryPercent: number, scope: Construct): CanaryStepsAnnotation['steps'] {
+  if (!Array.isArray(steps)) {
+    throw new ValidationError(`steps must be a list of { percent, pause? }, got ${JSON.stringify(steps)}`, scope);
+  }
+  let last = 0;
+  return steps.map((step) => {
+    const percent = step?.percent;
+    if (!Number.isInteger(percent) || percent <= last || percent >= canaryPercent) {
+      throw new ValidationError(
+        `steps must have whole-number percents, increasing, between 1 and canaryPercent (${canaryPercent}) exclusive; got ${JSON.stringify(percent)} after ${last}`,
+        scope,
+      );
+    }
+    last = percent;
+    if (step.pause !== undefined && !(step.pause instanceof Duration)) {
+      throw new ValidationError(`step ${percent}%: pause must be a Duration (e.g. Duration.minutes(5)), got ${JSON.stringify(step.pause)}`, scope);
+    }
+    return step.pause === undefined ? { percent } : { percent, pauseSeconds: step.pause.toSeconds() };
+  });
 }

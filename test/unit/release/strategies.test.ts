@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { BlueGreenRelease, CanaryRelease, HeaderMatch, Mesh, MeshProvider, Microservice, ServiceRoutes, UserRouting } from '../../../lib';
 import { findObject, synthObjects } from '../../../lib/testing';
 import { digestImage, newChart, validationErrorOf } from '../../fixtures';
@@ -92,5 +93,57 @@ describe('UserRouting', () => {
     new CanaryRelease(chart, 'canary', { routes, stable: blue, canary: green, canaryPercent: 5 });
     new UserRouting(chart, 'testers', { routes, revision: green, header: 'end-user', users: ['jason'] });
     expect(validationErrorOf(() => synthObjects(chart)).message).toContain("comes after the catch-all route 'canary'");
+  });
+});
+
+describe('CanaryRelease steps', () => {
+  const annotationOf = (chart: ReturnType<typeof newChart>, kind: string, name: string) =>
+    JSON.parse((findObject(synthObjects(chart), { kind, name }).metadata.annotations as Record<string, string>)['immutable-infra.dev/canary-steps']);
+
+  test('are written on the route pointers for deploy to walk: the route, both backends, the shares and pauses', () => {
+    const { chart, blue, green, routes } = reviews();
+    new UserRouting(chart, 'testers', { routes, revision: green, header: 'End-User', users: ['jason'] });
+    new CanaryRelease(chart, 'canary', { routes, stable: blue, canary: green, canaryPercent: 100, steps: [{ percent: 10, pause: Duration.minutes(5) }, { percent: 50 }] });
+    expect(annotationOf(chart, 'VirtualService', 'reviews')).toEqual({
+      route: 1,
+      stable: { track: 'blue', name: blue.name },
+      canary: { track: 'green', name: green.name },
+      steps: [{ percent: 10, pauseSeconds: 300 }, { percent: 50 }],
+    });
+    expect(istioRoutes(chart)[1]).toEqual({ name: 'canary', match: undefined, to: ['blue:0', 'green:100'] });
+  });
+
+  test('go on Linkerd\'s HTTPRoutes too', () => {
+    const chart = newChart();
+    const mesh = new Mesh(chart, 'mesh', { provider: MeshProvider.linkerd() });
+    const service = new Microservice(chart, 'reviews', { image: digestImage(), ports: [{ port: 80, containerPort: 8080 }], mesh, track: 'blue' });
+    const green = service.addRevision('green', { image: digestImage('ghcr.io/acme/app', 'b') });
+    const routes = new ServiceRoutes(chart, 'routes', { service });
+    new CanaryRelease(chart, 'canary', { routes, stable: service.revisions[0], canary: green, canaryPercent: 60, steps: [{ percent: 20 }] });
+    expect(annotationOf(chart, 'HTTPRoute', 'reviews-http').steps).toEqual([{ percent: 20 }]);
+  });
+
+  test('without steps, no annotation', () => {
+    const { chart, blue, green, routes } = reviews();
+    new CanaryRelease(chart, 'canary', { routes, stable: blue, canary: green, canaryPercent: 10 });
+    expect(findObject(synthObjects(chart), { kind: 'VirtualService', name: 'reviews' }).metadata.annotations).toBeUndefined();
+  });
+
+  test.each([
+    [[{ percent: 50 }, { percent: 20 }], 'got 20 after 50'],
+    [[{ percent: 0 }], 'got 0 after 0'],
+    [[{ percent: 60 }], 'got 60 after 0'],
+    [[{ percent: 12.5 }], 'got 12.5 after 0'],
+    [[{ percent: '10' }], 'got "10" after 0'],
+  ])('fail when the shares are %j', (steps, got) => {
+    const { chart, blue, green, routes } = reviews();
+    const error = validationErrorOf(() => new CanaryRelease(chart, 'canary', { routes, stable: blue, canary: green, canaryPercent: 60, steps: steps as any }));
+    expect(error.message).toBe(`steps must have whole-number percents, increasing, between 1 and canaryPercent (60) exclusive; ${got} (at test/canary)`);
+  });
+
+  test('fail when a pause is not a Duration', () => {
+    const { chart, blue, green, routes } = reviews();
+    const error = validationErrorOf(() => new CanaryRelease(chart, 'canary', { routes, stable: blue, canary: green, canaryPercent: 60, steps: [{ percent: 10, pause: 300 as any }] }));
+    expect(error.message).toBe('step 10%: pause must be a Duration (e.g. Duration.minutes(5)), got 300 (at test/canary)');
   });
 });
