@@ -5,7 +5,7 @@ Usage:
   immutable-infra plan <before-dist> <after-dist> [--json]
   immutable-infra plan <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--keep <n>] [--json]
   immutable-infra deploy <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--keep <n>] [--timeout <duration>]
-                         [--remove-failed] [--skip-function-gate] [--force-conflicts]
+                         [--until <percent> | --step] [--remove-failed] [--skip-function-gate] [--force-conflicts]
   immutable-infra rollback <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--timeout <duration>] [--force-conflicts]
   immutable-infra graph <dist> [--format svg|mermaid] [--output <file>] [--namespace <name>]
   immutable-infra --help
@@ -48,6 +48,10 @@ Options:
                        ConfigMaps, Secrets and per-revision objects (default: 1)
   --timeout <duration> deploy, rollback: how long each health gate may wait,
                        e.g. 90s, 10m, 1h (default: 10m)
+  --until <percent>    deploy: walk a stepped canary (CanaryRelease steps) up to
+                       the first step at or above this share, then pause
+                       (exit 0; deploying again walks on)
+  --step               deploy: walk one more step of a stepped canary, then pause
   --remove-failed      deploy: when a gate fails, delete the failed release's
                        new revision objects (default: left for inspection)
   --skip-function-gate deploy: do not wait for Knative Services to be Ready

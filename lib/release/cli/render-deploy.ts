@@ -29,12 +29,12 @@ export function deployReporter(io: CliIo, style: Style): (event: DeployEvent) =>
         return;
       case 'object':
         if (event.outcome === 'applied') {
-          const mark = event.change === 'created' ? style.green('+') : event.change === 'updated' ? style.yellow('~') : style.dim('=');
+          const mark = event.change === 'created' ? style.green('+') : event.change === 'unchanged' ? style.dim('=') : style.yellow('~');
           out(`  ${mark} ${objectName(event.object)} (${event.change === undefined ? 'applied' : event.change})`);
         } else if (event.outcome === 'deleted') {
           out(`  ${style.red('-')} ${objectName(event.object)} (deleted)`);
         } else {
-          out(`  ${style.dim('=')} ${objectName(event.object)} (kept: one of the --keep most recent retired revisions)`);
+          out(`  ${style.dim('=')} ${objectName(event.object)} (kept live for a rollback: --keep)`);
         }
         return;
       case 'gate':
