@@ -3,8 +3,8 @@
  * health before traffic moves, a failing revision never takes traffic, the
  * previous release stays live and `rollback` returns to it, config included.
  */
-import { App, Chart, JsonPatch } from 'cdk8s';
-import { L1, Microservice } from '../../lib';
+import { App, Chart, Duration, JsonPatch } from 'cdk8s';
+import { CanaryRelease, L1, Mesh, MeshProvider, Microservice, ServiceRoutes } from '../../lib';
 import { ShopChart } from '../../stacks/shop/shop-chart';
 import { DEFAULT_SHOP_IMAGES } from '../../stacks/shop/images';
 import { digestImage } from '../fixtures';
@@ -13,10 +13,12 @@ import { cli, CliRun, distOf, routedRevisions, sampleRouting, simulateFailure, s
 
 const WEB = 'runtime-web';
 const SHOP = 'runtime-shop';
+const CANARY = 'runtime-canary';
 
 afterAll(() => {
   deleteNamespace(WEB);
   deleteNamespace(SHOP);
+  deleteNamespace(CANARY);
 });
 
 /** One service `web` without a mesh: its image and its config are the release. */
@@ -180,5 +182,56 @@ describe('the reference shop in an Istio mesh, four releases', () => {
     ok(await rollback.done);
     expect(rollbackSamples.violations).toEqual([]);
     expect(await routedTo()).toEqual(new Set(Object.values(r2.revisions)));
+  });
+});
+
+describe('a stepped canary in an Istio mesh', () => {
+  /** `reviews` at v1 alone, or with v2 as a canary walked through 10% and 50% (a 2 s pause) to 100%. */
+  const release = (canary: boolean) => distOf((app) => {
+    const chart = new Chart(app, CANARY, { namespace: CANARY });
+    const namespace = new L1.Namespace(chart, 'Namespace', { metadata: { name: CANARY } });
+    namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    const mesh = new Mesh(chart, 'Mesh', { provider: MeshProvider.istio() });
+    const reviews = new Microservice(chart, 'reviews', { image: digestImage('ghcr.io/acme/reviews', 'a'), ports: [{ port: 80, containerPort: 8080 }], mesh, track: 'v1' });
+    const routes = new ServiceRoutes(chart, 'Routes', { service: reviews });
+    if (canary) {
+      const v2 = reviews.addRevision('v2', { image: digestImage('ghcr.io/acme/reviews', 'b') });
+      new CanaryRelease(chart, 'Canary', { routes, stable: reviews.revisions[0], canary: v2, canaryPercent: 100, steps: [{ percent: 10 }, { percent: 50, pause: Duration.seconds(2) }] });
+    } else {
+      routes.addRoute('canary', { backends: [{ revision: reviews.revisions[0] }] });
+    }
+  });
+  const weights = () => Object.fromEntries((getLive('virtualservice.networking.istio.io', 'reviews', CANARY)!.spec.http[0].route as any[])
+    .map((r) => [r.destination.subset, r.weight ?? 100]));
+
+  test('deploy walks the steps, each gated; --until pauses the walk and the next deploy walks on from the live share', async () => {
+    ok(await cli(...deployArgs(release(false))));
+    expect(weights()).toEqual({ v1: 100 });
+
+    const steps = release(true);
+    const paused = startCli(...deployArgs(steps, '--until', '10'));
+    const pausedSamples = await sampleRouting(CANARY, paused.done);
+    const first = await paused.done;
+    ok(first);
+    expect(pausedSamples.violations).toEqual([]);
+    expect(first.stdout).toContain('canary step 1/2: 10% to the canary');
+    expect(first.stdout).toContain('Paused at canary step 1/2 (10%); deploy the same dist again to walk on.');
+    expect(first.stdout).not.toMatch(/\[4\/4\] retire/);
+    expect(weights()).toEqual({ v1: 90, v2: 10 });
+
+    const rest = startCli(...deployArgs(steps));
+    const samples = await sampleRouting(CANARY, rest.done);
+    const run = await rest.done;
+    ok(run);
+    expect(samples.violations).toEqual([]);
+    const lines = run.stdout.split('\n');
+    const step = lines.findIndex((l) => l.includes('canary step 1/1: 50% to the canary, then 2s'));
+    const holding = lines.findIndex((l) => l.includes('holding for 2s'));
+    const final = lines.map((l) => l.includes(`~ VirtualService ${CANARY}/reviews (updated)`)).lastIndexOf(true);
+    expect(step).toBeGreaterThan(0);
+    expect(holding).toBeGreaterThan(step);
+    expect(final).toBeGreaterThan(holding);
+    expect(run.stdout).toContain('Done.');
+    expect(weights()).toEqual({ v1: 0, v2: 100 });
   });
 });
