@@ -135,7 +135,7 @@ test('releases through the CLI in release order; --keep 1 keeps the last retired
   expect(live('deployment', REVISIONS.v1.deployment)).toBeDefined();
   expect(live('configmap', REVISIONS.v1.config)).toBeDefined();
   expect(livePlan(release, '--keep', '1').summary).toMatchObject({ ...noChanges, kept: 2 });
-  expect(livePlan(release).summary).toMatchObject({ created: 0, updated: 0, retired: 2, kept: 0 });
+  expect(livePlan(release, '--keep', '0').summary).toMatchObject({ created: 0, updated: 0, retired: 2, kept: 0 });
 
   // v2 retires too: of v1 and v2, --keep 1 keeps v2, the most recent, and deletes v1 with its ConfigMap.
   const last = dist([['v3', 100]]);
