@@ -1,8 +1,9 @@
-import { findKubectl, Kubectl } from '../cluster/kubectl';
+import { Kubectl } from '../cluster/kubectl';
 import { deployRelease } from '../deploy/deploy';
 import { readDist } from '../plan/read-dist';
 import { FlagType, ParsedArgs } from './args';
 import { CliIo } from './cli-io';
+import { connectKubectl } from './cluster-access';
 import { ExitCode, UsageError } from './exit-codes';
 import { deployReporter } from './render-deploy';
 import { guardErrors } from './render-plan';
@@ -75,16 +76,18 @@ export async function deployCommand(args: ParsedArgs, io: CliIo): Promise<number
 }
 
 /**
- * kubectl for the cluster `--kubeconfig` (required) and `--context` name.
+ * kubectl for the cluster `--kubeconfig` (required) and `--context` name,
+ * each request bounded by `--request-timeout`, once the kubeconfig is
+ * checked (see {@link connectKubectl}).
  *
- * @throws UsageError without `--kubeconfig`
+ * @throws UsageError without `--kubeconfig`; KubeconfigError when it cannot be used
  */
 export function clusterKubectl(args: ParsedArgs, io: CliIo, command: string): Kubectl {
   const kubeconfig = args.flags.kubeconfig as string | undefined;
   if (kubeconfig === undefined) {
     throw new UsageError(`${command} needs --kubeconfig <file>: the cluster to ${command === 'deploy' ? 'deploy to' : 'roll back'}`);
   }
-  return new Kubectl({ binary: findKubectl(args.flags.kubectl as string | undefined, io.env), kubeconfig, context: args.flags.context as string | undefined });
+  return connectKubectl(kubeconfig, args.flags, io);
 }
 
 /** How the output names the cluster. */

@@ -2,9 +2,9 @@
 export const ExitCode = {
   /** Done; for `plan`, no guard violation. */
   OK: 0,
-  /** A guard violation, a failed deploy, or an error while running (unreadable dist, kubectl missing or failing, an output file that cannot be written). */
+  /** A guard violation, a failed deploy, or an error while running (unreadable, empty or unusable dist, unusable kubeconfig, kubectl missing, failing or timing out, an output file that cannot be written, an unexpected error). */
   FAILED: 1,
-  /** The command line is wrong: unknown command or flag, missing or extra arguments, a bad value. */
+  /** The command line is wrong: unknown command or flag, missing or extra arguments, a bad or empty value, a graph output extension it cannot write. */
   USAGE: 2,
 } as const;
 

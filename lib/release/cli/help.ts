@@ -3,14 +3,20 @@ export const HELP = `immutable-infra: plan, deploy and draw releases of immutabl
 
 Usage:
   immutable-infra plan <before-dist> <after-dist> [--json]
-  immutable-infra plan <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--keep <n>] [--json]
-  immutable-infra deploy <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--keep <n>] [--timeout <duration>]
-                         [--until <percent> | --step] [--remove-failed] [--skip-function-gate] [--force-conflicts]
-  immutable-infra rollback <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--timeout <duration>] [--force-conflicts]
+  immutable-infra plan <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--request-timeout <duration>]
+                       [--keep <n>] [--json]
+  immutable-infra deploy <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--request-timeout <duration>]
+                         [--keep <n>] [--timeout <duration>] [--until <percent> | --step] [--remove-failed]
+                         [--skip-function-gate] [--force-conflicts]
+  immutable-infra rollback <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--request-timeout <duration>]
+                           [--timeout <duration>] [--force-conflicts]
   immutable-infra graph <dist> [--format svg|mermaid] [--output <file>] [--namespace <name>]
   immutable-infra --help
 
-A dist is a folder of *.yaml files, as cdk8s synth writes them (npm run synth).
+A dist is a folder of *.yaml (or *.yml, any case) files, as cdk8s synth writes
+them (npm run synth: <chart>.k8s.yaml). Anything else in it (a *.json file, a
+sub-folder) is refused with its name rather than skipped, and so is a dist
+without objects.
 
 plan    Compares two syntheses, or the cluster against a synthesis: revision
         objects and pointers created, pointers updated (weights and selectors
@@ -43,6 +49,10 @@ Options:
   --kubeconfig <file>  the cluster; plan compares it with <dist>; deploy needs it
   --context <name>     the kubeconfig context (default: its current context)
   --kubectl <path>     the kubectl binary (default: $KUBECTL, else kubectl on the PATH)
+  --request-timeout <duration>
+                       plan --kubeconfig, deploy, rollback: how long each request
+                       to the API server may take (kubectl --request-timeout),
+                       e.g. 30s, 2m (default: 60s)
   --keep <n>           keep n retired revisions of each workload, those of the
                        replaced release first, then the most recent, with their
                        ConfigMaps, Secrets and per-revision objects (default: 1)
@@ -60,8 +70,11 @@ Options:
                        (default: such a conflict stops the deploy, naming the
                        field and its manager: someone changed a pointer by hand)
   --format <format>    graph: svg or mermaid (default: the one --output's
-                       extension names, .svg, .mmd or .mermaid; else svg)
-  --output <file>      graph: write the drawing to <file> (default: stdout)
+                       extension names; else svg)
+  --output <file>      graph: write the drawing to <file> (default: stdout);
+                       its extension names the format: .svg, or .mmd or
+                       .mermaid (any other is refused; --format must agree;
+                       without an extension, --format is needed)
   --namespace <name>   graph: draw only the objects of this namespace
                        (default: every namespace)
   -h, --help           show this help
@@ -73,11 +86,25 @@ Only those are ever deleted.
 
 Human output is coloured only when stdout is a terminal and NO_COLOR is unset.
 
+The kubeconfig is checked before anything is sent to the cluster: it must be
+a readable kubeconfig file, and the context (--context, else its
+current-context) one of its contexts, naming one of its clusters.
+
+Errors are one line on stderr, "error: <message>". With --json, stdout holds
+one JSON document whatever happens: the plan (exit 0, or 1 with violations),
+or the error:
+  {"error":{"code":<exit code>,"message":"<message>"}}
+An unexpected error (a bug) prints its stack trace only with
+IMMUTABLE_INFRA_DEBUG=1. Output into a closed pipe (plan … | head -1) is
+dropped quietly.
+
 Exit codes:
   0  done (plan: no guard violation)
   1  a guard violation, a failed deploy or rollback (a write, a health
      gate, nothing to roll back to), or an error while running
-     (unreadable dist, kubectl missing or failing, an output file that
-     cannot be written)
-  2  usage error: unknown command or option, missing or extra arguments, a bad or empty value
+     (unreadable, empty or unusable dist, unusable kubeconfig, kubectl
+     missing, failing or timing out, an output file that cannot be
+     written, an unexpected error)
+  2  usage error: unknown command or option, missing or extra arguments, a bad or empty value,
+     a graph --output extension it cannot write
 `;

@@ -1,10 +1,10 @@
 import { planClusterRelease } from '../cluster/cluster-plan';
-import { findKubectl, Kubectl } from '../cluster/kubectl';
 import { currentRevisions, readHistories } from '../deploy/release-history';
 import { readDist } from '../plan/read-dist';
 import { planRelease, ReleasePlan } from '../plan/release-plan';
 import { FlagType, ParsedArgs } from './args';
 import { CliIo } from './cli-io';
+import { CLUSTER_ACCESS_FLAGS, connectKubectl } from './cluster-access';
 import { ExitCode, UsageError } from './exit-codes';
 import { guardErrors, planSummary, renderPlan } from './render-plan';
 import { colorsEnabled, textStyle } from './style';
@@ -16,16 +16,18 @@ export const PLAN_FLAGS: Readonly<Record<string, FlagType>> = {
   context: 'string',
   kubectl: 'string',
   keep: 'count',
+  ...CLUSTER_ACCESS_FLAGS,
 };
 
-const CLUSTER_ONLY = ['context', 'kubectl', 'keep'];
+const CLUSTER_ONLY = ['context', 'kubectl', 'keep', ...Object.keys(CLUSTER_ACCESS_FLAGS)];
 
 /**
  * `plan <before> <after>` or `plan <dist> --kubeconfig <file>`: prints the
- * plan (text, or JSON with `--json`).
+ * plan (text, or JSON with `--json`). The kubeconfig is checked before any
+ * call to the cluster, and each request is bounded by `--request-timeout`.
  *
  * @returns 1 when the guard finds violations, else 0
- * @throws UsageError for a wrong command line
+ * @throws UsageError for a wrong command line; DistError, KubectlError when a dist or the cluster cannot be read
  */
 export function planCommand(args: ParsedArgs, io: CliIo): number {
   const { positionals, flags } = args;
@@ -47,7 +49,7 @@ export function planCommand(args: ParsedArgs, io: CliIo): number {
       throw new UsageError(`plan with --kubeconfig takes one dist folder (compared with the cluster); got ${positionals.length} argument(s)`);
     }
     const dist = readDist(positionals[0]);
-    const kubectl = new Kubectl({ binary: findKubectl(flags.kubectl as string | undefined, io.env), kubeconfig, context: flags.context as string | undefined });
+    const kubectl = connectKubectl(kubeconfig, flags, io);
     labels = [`cluster (${flags.context ?? kubeconfig})`, positionals[0]];
     plan = planClusterRelease(kubectl, dist, (flags.keep as number | undefined) ?? 1, (after) => currentRevisions(readHistories(kubectl, after))).plan;
   }

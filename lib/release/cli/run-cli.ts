@@ -2,6 +2,7 @@ import { KubectlError } from '../cluster/kubectl';
 import { DistError } from '../plan/read-dist';
 import { parseArgs } from './args';
 import { CliIo } from './cli-io';
+import { CLUSTER_ACCESS_FLAGS } from './cluster-access';
 import { DEPLOY_FLAGS, deployCommand } from './deploy-command';
 import { ExitCode, UsageError } from './exit-codes';
 import { GRAPH_FLAGS, graphCommand } from './graph-command';
@@ -9,25 +10,42 @@ import { HELP } from './help';
 import { PLAN_FLAGS, planCommand } from './plan-command';
 import { ROLLBACK_FLAGS, rollbackCommand } from './rollback-command';
 
+/** The environment variable that makes an unexpected error print its stack trace (`IMMUTABLE_INFRA_DEBUG=1`). */
+export const DEBUG_VARIABLE = 'IMMUTABLE_INFRA_DEBUG';
+
+const USAGE_HINT = 'Usage: immutable-infra plan|deploy|rollback|graph …; see immutable-infra --help';
+
 /**
- * Runs `immutable-infra <argv>`.
+ * An error as `--json` prints it on stdout: `{"error":{"code":2,"message":"…"}}`,
+ * `code` being the exit code.
+ */
+export interface JsonError {
+  readonly error: { readonly code: number; readonly message: string };
+}
+
+/**
+ * Runs `immutable-infra <argv>`. Never throws: every failure is an `error: …`
+ * line on stderr (and, when `--json` is on the command line, a
+ * {@link JsonError} on stdout) and its exit code; an unexpected error shows
+ * its stack trace only with `IMMUTABLE_INFRA_DEBUG=1`.
  *
  * @returns the exit code (see {@link ExitCode})
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const [command, ...rest] = argv;
-  if (argv.some((arg) => arg === '--help' || arg === '-h') || command === 'help') {
-    io.stdout.write(HELP);
-    return ExitCode.OK;
-  }
+  const json = wantsJson(argv);
   try {
+    const [command, ...rest] = argv;
+    if (argv.some((arg) => arg === '--help' || arg === '-h') || command === 'help') {
+      io.stdout.write(HELP);
+      return ExitCode.OK;
+    }
     switch (command) {
       case 'plan':
         return planCommand(parseArgs(rest, PLAN_FLAGS), io);
       case 'deploy':
-        return await deployCommand(parseArgs(rest, DEPLOY_FLAGS), io);
+        return await deployCommand(parseArgs(rest, { ...DEPLOY_FLAGS, ...CLUSTER_ACCESS_FLAGS }), io);
       case 'rollback':
-        return await rollbackCommand(parseArgs(rest, ROLLBACK_FLAGS), io);
+        return await rollbackCommand(parseArgs(rest, { ...ROLLBACK_FLAGS, ...CLUSTER_ACCESS_FLAGS }), io);
       case 'graph':
         return graphCommand(parseArgs(rest, GRAPH_FLAGS), io);
       case undefined:
@@ -36,14 +54,67 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`error: ${error.message}\nUsage: immutable-infra plan|deploy|rollback|graph …; see immutable-infra --help\n`);
-      return ExitCode.USAGE;
-    }
-    if (error instanceof DistError || error instanceof KubectlError) {
-      io.stderr.write(`error: ${error.message}\n`);
-      return ExitCode.FAILED;
-    }
-    throw error;
+    return reportError(error, io, json);
   }
+}
+
+/** Writes the error (text on stderr; JSON on stdout too with `--json`) and returns its exit code. */
+function reportError(error: unknown, io: CliIo, json: boolean): number {
+  let code: number;
+  let message: string;
+  let text: string;
+  if (error instanceof UsageError) {
+    code = ExitCode.USAGE;
+    message = error.message;
+    text = `error: ${message}\n${USAGE_HINT}\n`;
+  } else if (error instanceof DistError || error instanceof KubectlError) {
+    code = ExitCode.FAILED;
+    message = error.message;
+    text = `error: ${message}\n`;
+  } else {
+    code = ExitCode.FAILED;
+    message = `${unexpectedMessage(error)} (an unexpected error: ${DEBUG_VARIABLE}=1 shows its stack trace)`;
+    text = `error: ${message}\n`;
+  }
+  if (isDebug(io.env) && !(error instanceof UsageError)) {
+    text += `${error instanceof Error && error.stack !== undefined ? error.stack : String(error)}\n`;
+  }
+  try {
+    if (json) {
+      const shape: JsonError = { error: { code, message } };
+      io.stdout.write(`${JSON.stringify(shape)}\n`);
+    }
+    io.stderr.write(text);
+  } catch {
+    // Nowhere left to say it: the exit code still does.
+  }
+  return code;
+}
+
+/** One line: the first line of the error's message (or of what was thrown), its class when it is not a plain Error. */
+function unexpectedMessage(error: unknown): string {
+  const raw = error instanceof Error ? error.message : typeof error === 'string' ? error : safeString(error);
+  const line = raw.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '(no message)';
+  const name = error instanceof Error && error.name !== 'Error' ? `${error.name}: ` : '';
+  return `${name}${line}`;
+}
+
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/** Whether `--json` is on the command line (before `--`), even one the command refuses. */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).some((arg) => arg === '--json' || arg.startsWith('--json='));
+}
+
+/** Whether `IMMUTABLE_INFRA_DEBUG` asks for stack traces (set, and not `0`, `false` or empty). */
+export function isDebug(env: Readonly<Record<string, string | undefined>>): boolean {
+  const value = env[DEBUG_VARIABLE];
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
 }

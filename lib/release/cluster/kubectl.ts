@@ -1,6 +1,8 @@
 import { spawn, spawnSync } from 'child_process';
-import { accessSync, constants, statSync } from 'fs';
+import { accessSync, constants, readFileSync, statSync } from 'fs';
 import { delimiter, join } from 'path';
+import { parseDocument } from 'yaml';
+import { fileErrorReason } from '../plan/read-dist';
 
 /** The result of one kubectl call. */
 export interface KubectlResult {
@@ -31,6 +33,13 @@ export interface KubectlOptions {
    * @default - the kubeconfig's current context
    */
   readonly context?: string;
+  /**
+   * How long kubectl waits for each request to the API server before giving up
+   * (`--request-timeout`), in seconds; it bounds every call to a cluster that
+   * accepts connections and never answers.
+   * @default - kubectl's own: no timeout (the CLI passes 60)
+   */
+  readonly requestTimeoutSeconds?: number;
 }
 
 /** Runs kubectl against one cluster, synchronously. */
@@ -41,6 +50,7 @@ export class Kubectl {
     this.globalArgs = [
       ...(options.kubeconfig === undefined ? [] : [`--kubeconfig=${options.kubeconfig}`]),
       ...(options.context === undefined ? [] : [`--context=${options.context}`]),
+      ...(options.requestTimeoutSeconds === undefined ? [] : [`--request-timeout=${options.requestTimeoutSeconds}s`]),
     ];
   }
 
@@ -101,6 +111,101 @@ export class Kubectl {
     }
     return result.stdout;
   }
+}
+
+/** A kubeconfig kubectl cannot use: missing, unreadable, not a kubeconfig, or without the context asked for. */
+export class KubeconfigError extends KubectlError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KubeconfigError';
+  }
+}
+
+/**
+ * Checks, before any call to a cluster, that `path` is a kubeconfig kubectl
+ * can use for `context`: a readable file of YAML (or JSON) holding `clusters`,
+ * `contexts` or `current-context`, whose context (`context`, else its
+ * `current-context`) is one of its `contexts` and names one of its
+ * `clusters`. Without this, kubectl falls back to `localhost:8080` when the
+ * file names no context, and a wrong file only shows as a failed first call.
+ * Reads the file only: no credential plugin runs, nothing is sent.
+ *
+ * @param context the `--context` given, if any
+ * @throws KubeconfigError, one line naming the file and what is wrong
+ */
+export function checkKubeconfig(path: string, context?: string): void {
+  let text: string;
+  try {
+    if (statSync(path).isDirectory()) {
+      throw new KubeconfigError(`kubeconfig ${path} is a directory; pass the kubeconfig file`);
+    }
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof KubeconfigError) {
+      throw error;
+    }
+    throw new KubeconfigError(`cannot read kubeconfig ${path}: ${fileErrorReason(error, path)}`);
+  }
+  const document = parseDocument(text);
+  if (document.errors.length > 0) {
+    throw new KubeconfigError(`kubeconfig ${path} is not valid YAML: ${document.errors[0].message.split('\n')[0].replace(/:$/, '')}`);
+  }
+  let config: unknown;
+  try {
+    config = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new KubeconfigError(`kubeconfig ${path} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const notKubeconfig = `kubeconfig ${path} is not a kubeconfig (it has no clusters, contexts or current-context)`;
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new KubeconfigError(notKubeconfig);
+  }
+  const { clusters, contexts } = config as Record<string, unknown>;
+  const currentContext = (config as Record<string, unknown>)['current-context'];
+  if (clusters === undefined && contexts === undefined && currentContext === undefined) {
+    throw new KubeconfigError(notKubeconfig);
+  }
+  const contextNames = namedEntries(contexts);
+  const clusterNames = namedEntries(clusters);
+  if (contextNames === undefined || clusterNames === undefined) {
+    throw new KubeconfigError(`kubeconfig ${path} is not a kubeconfig: ${contextNames === undefined ? 'contexts' : 'clusters'} must be a list of { name, … }`);
+  }
+  const listed = `its contexts: ${[...contextNames.keys()].join(', ') || 'none'}`;
+  let name = context;
+  if (name === undefined) {
+    if (typeof currentContext !== 'string' || currentContext === '') {
+      throw new KubeconfigError(`kubeconfig ${path} sets no current-context; pass --context <name> (${listed})`);
+    }
+    name = currentContext;
+  }
+  if (!contextNames.has(name)) {
+    const source = context === undefined ? 'its current-context' : '--context';
+    throw new KubeconfigError(`kubeconfig ${path} has no context '${name}' (${source}); ${listed}`);
+  }
+  const entry = contextNames.get(name) as { context?: { cluster?: unknown } };
+  const cluster = entry.context?.cluster;
+  if (typeof cluster !== 'string' || !clusterNames.has(cluster)) {
+    const clusterList = `its clusters: ${[...clusterNames.keys()].join(', ') || 'none'}`;
+    throw new KubeconfigError(`kubeconfig ${path}: context '${name}' names ${typeof cluster === 'string' ? `cluster '${cluster}', which it does not have` : 'no cluster'}; ${clusterList}`);
+  }
+}
+
+/** The entries of a kubeconfig list (`clusters`, `contexts`) by name; absent is empty; `undefined` when it is not such a list. */
+function namedEntries(list: unknown): Map<string, unknown> | undefined {
+  if (list === undefined || list === null) {
+    return new Map();
+  }
+  if (!Array.isArray(list)) {
+    return undefined;
+  }
+  const entries = new Map<string, unknown>();
+  for (const entry of list) {
+    if (typeof entry !== 'object' || entry === null || typeof (entry as { name?: unknown }).name !== 'string') {
+      return undefined;
+    }
+    entries.set((entry as { name: string }).name, entry);
+  }
+  return entries;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'fs';
+import { Dirent, lstatSync, readdirSync, readFileSync, statSync } from 'fs';
 import { join } from 'path';
 import { parseAllDocuments } from 'yaml';
 import { Manifest } from '../../core/manifest-schema';
@@ -12,35 +12,49 @@ export class DistError extends Error {
   }
 }
 
-const YAML_FILE = /\.ya?ml$/;
+/** The files a dist is read from: `*.yaml` and `*.yml`, in any letter case (cdk8s synth writes `<chart>.k8s.yaml`). */
+const YAML_FILE = /\.ya?ml$/i;
+
+/**
+ * How many aliases a document may resolve (yaml's default): more is an alias
+ * bomb (a few lines that expand to gigabytes), refused.
+ */
+const MAX_ALIAS_COUNT = 100;
 
 /**
  * The objects of a synthesis: every document of every `*.yaml` / `*.yml` file
- * directly in `dir` (what `cdk8s synth` writes), files in byte order of their
- * names, documents in file order; empty documents skipped.
+ * (any letter case) directly in `dir` (what `cdk8s synth` writes), files in
+ * byte order of their names, documents in file order; empty documents
+ * skipped.
  *
- * @throws DistError when `dir` is not a directory or has no YAML file, a file
- *   does not parse, a document is not a Kubernetes object, or two documents
- *   are the same object
+ * Nothing in `dir` is skipped silently: any other entry (a `*.json` file, a
+ * sub-folder such as cdk8s's file-per-resource output, a folder named
+ * `*.yaml`) is refused, since a plan would otherwise report its objects as
+ * retired and a deploy would delete them.
+ *
+ * @throws DistError, one line naming the path, when `dir` is not a readable
+ *   directory, holds an entry that is not a YAML file, has no YAML file, a file
+ *   cannot be read (permissions, a dangling symlink, a symlink loop), does not
+ *   parse or resolves too many aliases, a document is not a Kubernetes object,
+ *   two documents are the same object, or the files hold no object at all
  */
 export function readDist(dir: string): Manifest[] {
-  if (!isDirectory(dir)) {
-    throw new DistError(`${dir} is not a directory; pass the folder cdk8s synth wrote (e.g. dist/)`);
-  }
-  const files = readdirSync(dir).filter((f) => YAML_FILE.test(f) && statSync(join(dir, f)).isFile()).sort(byteOrder);
-  if (files.length === 0) {
-    throw new DistError(`${dir} has no *.yaml files; run the synthesis first (npm run synth)`);
-  }
+  const files = yamlFiles(dir);
   const manifests: Manifest[] = [];
   const seen = new Map<string, string>();
   for (const file of files) {
     const path = join(dir, file);
-    parseAllDocuments(readFileSync(path, 'utf8')).forEach((document, index) => {
+    parseAllDocuments(readText(path)).forEach((document, index) => {
       const where = `${path}, document ${index + 1}`;
       if (document.errors.length > 0) {
-        throw new DistError(`${where} is not valid YAML: ${document.errors[0].message}`);
+        throw new DistError(`${where} is not valid YAML: ${firstLine(document.errors[0].message)}`);
       }
-      const value: unknown = document.toJS();
+      let value: unknown;
+      try {
+        value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      } catch (error) {
+        throw new DistError(`${where} is not valid YAML: ${firstLine((error as Error).message)}`);
+      }
       if (value === null || value === undefined) {
         return;
       }
@@ -53,7 +67,75 @@ export function readDist(dir: string): Manifest[] {
       manifests.push(manifest);
     });
   }
+  if (manifests.length === 0) {
+    throw new DistError(`${dir} holds no Kubernetes objects (${files.join(', ')}: no documents); there is nothing to plan or deploy: run the synthesis first (npm run synth)`);
+  }
   return manifests;
+}
+
+/**
+ * The names of the YAML files directly in `dir`, in byte order.
+ *
+ * @throws DistError when `dir` is not a readable directory, an entry is not a YAML file, or there is none
+ */
+function yamlFiles(dir: string): string[] {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(dir).isDirectory();
+  } catch (error) {
+    if ((errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') && !isSymlink(dir)) {
+      isDirectory = false;
+    } else {
+      throw new DistError(`cannot read ${dir}: ${fileErrorReason(error, dir)}`);
+    }
+  }
+  if (!isDirectory) {
+    throw new DistError(`${dir} is not a directory; pass the folder cdk8s synth wrote (e.g. dist/)`);
+  }
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    throw new DistError(`cannot read ${dir}: ${fileErrorReason(error, dir)}`);
+  }
+  const files: string[] = [];
+  const others: string[] = [];
+  for (const entry of [...entries].sort((a, b) => byteOrder(a.name, b.name))) {
+    const path = join(dir, entry.name);
+    if (!YAML_FILE.test(entry.name)) {
+      others.push(entry.isDirectory() ? `${entry.name}/` : entry.name);
+      continue;
+    }
+    let isFile: boolean;
+    try {
+      isFile = statSync(path).isFile(); // follows a symlink: a dangling one or a loop fails here
+    } catch (error) {
+      throw new DistError(`cannot read ${path}: ${fileErrorReason(error, path)}`);
+    }
+    if (isFile) {
+      files.push(entry.name);
+    } else {
+      others.push(`${entry.name}/`);
+    }
+  }
+  if (others.length > 0) {
+    throw new DistError(
+      `${dir} holds ${others.length === 1 ? 'an entry' : 'entries'} the CLI does not read: ${others.join(', ')}; ` +
+        'a dist holds only the *.yaml (or *.yml) files cdk8s synth writes, one per chart: move the others out (their objects would count as retired)',
+    );
+  }
+  if (files.length === 0) {
+    throw new DistError(`${dir} has no *.yaml files; run the synthesis first (npm run synth)`);
+  }
+  return files;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new DistError(`cannot read ${path}: ${fileErrorReason(error, path)}`);
+  }
 }
 
 function asManifest(value: unknown, where: string): Manifest {
@@ -67,12 +149,45 @@ function asManifest(value: unknown, where: string): Manifest {
   return object as Manifest;
 }
 
-function isDirectory(path: string): boolean {
+/**
+ * Why a file-system call on `path` failed, in a few words and one line:
+ * `permission denied`, `no such file or directory`, `a dangling symlink (…)`,
+ * `a symlink loop (…)`, else Node's message without its code and path.
+ */
+export function fileErrorReason(error: unknown, path?: string): string {
+  switch (errorCode(error)) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOENT':
+      return path !== undefined && isSymlink(path) ? 'a dangling symlink (its target does not exist)' : 'no such file or directory';
+    case 'ELOOP':
+      return 'a symlink loop (too many levels of symbolic links)';
+    case 'EISDIR':
+      return 'is a directory';
+    default: {
+      const message = firstLine(error instanceof Error ? error.message : String(error));
+      // "EIO: i/o error, read" → "i/o error"
+      return message.replace(/^[A-Z]+: /, '').replace(/, \w+(?: '.*')?$/, '');
+    }
+  }
+}
+
+function isSymlink(path: string): boolean {
   try {
-    return statSync(path).isDirectory();
+    return lstatSync(path).isSymbolicLink();
   } catch {
     return false;
   }
+}
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? (error as NodeJS.ErrnoException).code : undefined;
+}
+
+/** The first line of a message, without the `:` that introduces yaml's code frame. */
+function firstLine(message: string): string {
+  return message.split('\n')[0].replace(/:$/, '');
 }
 
 function byteOrder(a: string, b: string): number {

@@ -146,7 +146,6 @@ describe('usage', () => {
     [['deploy', 'a'], 'deploy needs --kubeconfig <file>: the cluster to deploy to'],
     [['deploy', 'a', 'b', '--kubeconfig', 'k'], 'deploy takes one dist folder; got 2 argument(s)'],
     [['deploy', 'a', '--kubeconfig', 'k', '--keep', 'all'], "--keep must be a whole number ≥ 0, got 'all'"],
-    [['deploy', 'a', '--kubeconfig', 'k', '--json'], "unknown option '--json'"],
     [['deploy', 'a', '--kubeconfig', ''], '--kubeconfig needs a value, got an empty one'],
     [['deploy', 'a', '--kubeconfig='], '--kubeconfig needs a value, got an empty one'],
     [['deploy', 'a', '--kubeconfig', 'k', '--timeout', '30'], "--timeout must be a duration such as 90s, 10m or 1h, got '30'"],
@@ -161,7 +160,10 @@ describe('usage', () => {
     for (const args of [['--help'], ['plan', '-h'], ['help']]) {
       const run = await cli(args);
       expect(run.code).toBe(0);
-      for (const text of ['immutable-infra plan <before-dist> <after-dist> [--json]', 'immutable-infra deploy <dist> --kubeconfig <file>', '--force-conflicts', 'NO_COLOR', 'Exit codes:', '  2  usage error']) {
+      for (const text of [
+        'immutable-infra plan <before-dist> <after-dist> [--json]', 'immutable-infra deploy <dist> --kubeconfig <file>', '--force-conflicts', 'NO_COLOR', 'Exit codes:', '  2  usage error',
+        '--request-timeout <duration>', '{"error":{"code":<exit code>,"message":"<message>"}}', 'IMMUTABLE_INFRA_DEBUG=1',
+      ]) {
         expect(run.stdout).toContain(text);
       }
     }
@@ -178,10 +180,12 @@ describe('errors while running exit 1', () => {
     const notExecutable = join(dists.empty(), 'kubectl');
     writeFileSync(notExecutable, '');
     chmodSync(notExecutable, 0o644);
-    const deploy = (env: Record<string, string>, extra: string[] = []) => cli(['deploy', afterDist, '--kubeconfig', 'k', ...extra], { env });
+    const kubeconfig = join(dists.empty(), 'kubeconfig');
+    writeFileSync(kubeconfig, 'current-context: c\ncontexts:\n- name: c\n  context: { cluster: c }\nclusters:\n- name: c\n  cluster: { server: https://127.0.0.1:1 }\n');
+    const deploy = (env: Record<string, string>, extra: string[] = []) => cli(['deploy', afterDist, '--kubeconfig', kubeconfig, ...extra], { env });
     expect((await deploy({}, ['--kubectl', notExecutable])).stderr).toBe(`error: kubectl not found: --kubectl is '${notExecutable}', which is not an executable file\n`);
     expect((await deploy({ KUBECTL: notExecutable })).stderr).toBe(`error: kubectl not found: KUBECTL is '${notExecutable}', which is not an executable file\n`);
-    const run = await cli(['plan', afterDist, '--kubeconfig', 'k'], { env: { PATH: dists.empty() } });
+    const run = await cli(['plan', afterDist, '--kubeconfig', kubeconfig], { env: { PATH: dists.empty() } });
     expect(run).toEqual({ code: 1, stdout: '', stderr: 'error: kubectl not found: pass --kubectl <path>, set KUBECTL, or put kubectl on the PATH\n' });
   });
 });

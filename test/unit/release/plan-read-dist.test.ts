@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { Chart } from 'cdk8s';
 import { DistError, readDist } from '../../../lib';
@@ -35,23 +35,77 @@ describe('readDist', () => {
     expect(readDist(dir)).toEqual([...synthObjects(charts[1]), ...synthObjects(charts[0])]);
   });
 
-  test('multi-document files; empty documents skipped; .yml too; other files and folders ignored', () => {
+  test('multi-document files; empty documents skipped; .yml and any letter case too', () => {
     const dir = write({
       'b.yml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n',
       'a.yaml': '---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a1\n---\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a2\n',
+      'C.K8S.YAML': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n',
+      'empty.yaml': '',
+    });
+    expect(readDist(dir).map((m) => m.metadata.name)).toEqual(['c', 'a1', 'a2', 'b']);
+  });
+
+  test('a symlink to a YAML file is read', () => {
+    const target = write({ 'real.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: linked\n' });
+    const dir = dists.empty();
+    symlinkSync(join(target, 'real.yaml'), join(dir, 'app.k8s.yaml'));
+    expect(readDist(dir).map((m) => m.metadata.name)).toEqual(['linked']);
+  });
+
+  test('refuses, never skips, what it does not read: other files, folders, a folder named *.yaml', () => {
+    const dir = write({
+      'a.k8s.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n',
+      'b.json': '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"b"}}',
       'notes.txt': 'not yaml: [',
     });
     mkdirSync(join(dir, 'sub.yaml'));
-    expect(readDist(dir).map((m) => m.metadata.name)).toEqual(['a1', 'a2', 'b']);
+    mkdirSync(join(dir, 'per-resource'));
+    expect(message(dir)).toBe(
+      `${dir} holds entries the CLI does not read: b.json, notes.txt, per-resource/, sub.yaml/; ` +
+        'a dist holds only the *.yaml (or *.yml) files cdk8s synth writes, one per chart: move the others out (their objects would count as retired)',
+    );
+    expect(message(write({ 'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n', '.DS_Store': '' }))).toMatch(/ holds an entry the CLI does not read: \.DS_Store; /);
   });
 
-  test('fails when the folder does not exist or holds no YAML', () => {
+  test('fails when the folder does not exist, is a file, or holds no YAML', () => {
     expect(message(join(dists.empty(), 'missing'))).toMatch(/missing is not a directory; pass the folder cdk8s synth wrote/);
-    expect(message(write({ 'x.txt': '' }))).toMatch(/has no \*\.yaml files; run the synthesis first \(npm run synth\)$/);
+    const file = join(write({ 'a.yaml': '' }), 'a.yaml');
+    expect(message(file)).toBe(`${file} is not a directory; pass the folder cdk8s synth wrote (e.g. dist/)`);
+    expect(message(dists.empty())).toMatch(/has no \*\.yaml files; run the synthesis first \(npm run synth\)$/);
   });
 
-  test('fails when a file is not valid YAML, naming the file and document', () => {
-    expect(message(write({ 'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\nkind: [\n' }))).toMatch(/a\.yaml, document 2 is not valid YAML: /);
+  test('fails when the files hold no object: an empty dist deploys nothing', () => {
+    const dir = write({ 'a.k8s.yaml': '', 'b.k8s.yaml': '---\n# nothing\n---\n' });
+    expect(message(dir)).toBe(`${dir} holds no Kubernetes objects (a.k8s.yaml, b.k8s.yaml: no documents); there is nothing to plan or deploy: run the synthesis first (npm run synth)`);
+  });
+
+  test('fails when a file is not valid YAML, naming the file and document, in one line', () => {
+    const text = message(write({ 'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\nkind: [\n' }));
+    expect(text).toMatch(/a\.yaml, document 2 is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a \] at line 7, column 1$/);
+    expect(text).not.toContain('\n');
+    expect(message(write({ 'a.yaml': 'a: b: c\n' }))).toMatch(/a\.yaml, document 1 is not valid YAML: Nested mappings are not allowed in compact mappings at line 1, column 4$/);
+    expect(message(write({ 'a.yaml': 'a: *nowhere\n' }))).toMatch(/a\.yaml, document 1 is not valid YAML: Unresolved alias/);
+  });
+
+  test('fails on a YAML alias bomb instead of expanding it', () => {
+    const dir = write({ 'bomb.yaml': aliasBomb() });
+    expect(message(dir)).toBe(`${join(dir, 'bomb.yaml')}, document 1 is not valid YAML: Excessive alias count indicates a resource exhaustion attack`);
+  });
+
+  test('fails on a dangling symlink and a symlink loop, naming the path', () => {
+    const dangling = dists.empty();
+    symlinkSync(join(dangling, 'nowhere.yaml'), join(dangling, 'app.k8s.yaml'));
+    expect(message(dangling)).toBe(`cannot read ${join(dangling, 'app.k8s.yaml')}: a dangling symlink (its target does not exist)`);
+    const loop = dists.empty();
+    symlinkSync(join(loop, 'b.yaml'), join(loop, 'a.yaml'));
+    symlinkSync(join(loop, 'a.yaml'), join(loop, 'b.yaml'));
+    expect(message(loop)).toBe(`cannot read ${join(loop, 'a.yaml')}: a symlink loop (too many levels of symbolic links)`);
+    const loopDir = join(dists.empty(), 'dist');
+    symlinkSync(loopDir, loopDir);
+    expect(message(loopDir)).toBe(`cannot read ${loopDir}: a symlink loop (too many levels of symbolic links)`);
+    const danglingDir = join(dists.empty(), 'dist');
+    symlinkSync(join(danglingDir, '..', 'gone'), danglingDir);
+    expect(message(danglingDir)).toBe(`cannot read ${danglingDir}: a dangling symlink (its target does not exist)`);
   });
 
   test('fails when a document is not a Kubernetes object', () => {
@@ -65,3 +119,12 @@ describe('readDist', () => {
     expect(message(write({ 'a.yaml': cm, 'b.yaml': cm }))).toMatch(/b\.yaml, document 1 is ConfigMap a again \(first in .*a\.yaml, document 1\); keep one$/);
   });
 });
+
+/** A few hundred bytes of YAML whose aliases expand to 9^9 strings. */
+function aliasBomb(): string {
+  const names = 'abcdefghi'.split('');
+  return [
+    `${names[0]}: &${names[0]} ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]`,
+    ...names.slice(1).map((name, i) => `${name}: &${name} [${Array(9).fill(`*${names[i]}`).join(', ')}]`),
+  ].join('\n');
+}
