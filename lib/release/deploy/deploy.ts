@@ -6,9 +6,9 @@ import { planClusterRelease } from '../cluster/cluster-plan';
 import { Kubectl } from '../cluster/kubectl';
 import { plannedObject, ReleasePlan } from '../plan/release-plan';
 import { releaseSteps } from '../release-steps';
-import { canaryStages } from './canary-walk';
+import { CanaryStage, canaryStages } from './canary-walk';
 import { DeployEvent } from './deploy-events';
-import { gateTargets } from './health-gate';
+import { GateTarget, gateTargets } from './health-gate';
 import { advancedHistory, currentRevisions, historyName, readHistories, recordedRelease, ReleaseHistory, writeHistory } from './release-history';
 import { ReleaseWriter } from './release-writer';
 
@@ -159,29 +159,9 @@ export async function deployRelease(options: DeployOptions): Promise<DeployOutco
   writer.step(route);
   const pointers = route.objects.filter((m) => objectRole(m) === 'pointer');
   const previous = new Map(release.before.map((m) => [objectIdentity(m), m]));
-  const stages = canaryStages(pointers, previous);
-  for (const [index, stage] of stages.entries()) {
-    const stepped = new Set(stage.pointers.map(objectIdentity));
-    const applied = index === 0 ? [...pointers.filter((m) => !stepped.has(objectIdentity(m))), ...stage.pointers] : stage.pointers;
-    report({ type: 'canary-step', index: index + 1, total: stages.length, percents: stage.percents, pauseSeconds: stage.pauseSeconds });
-    if (!await writer.apply('route', [applied])) {
-      await writer.restore(pointers, previous);
-      return { result: 'failed', plan };
-    }
-    if (!await writer.checkPointers(applied, after) || (await writer.gate(revisions)).length > 0) {
-      await writer.restore(pointers, previous);
-      return { result: 'unhealthy', plan };
-    }
-    const reached = Math.max(...stage.percents);
-    if (options.oneStep === true || (options.untilPercent !== undefined && reached >= options.untilPercent)) {
-      report({ type: 'paused', index: index + 1, total: stages.length, percents: stage.percents });
-      return { result: 'paused', plan };
-    }
-    await writer.pause(stage.pauseSeconds);
-    if ((await writer.gate(revisions)).length > 0) {
-      await writer.restore(pointers, previous);
-      return { result: 'unhealthy', plan };
-    }
+  const walked = await walkCanarySteps(writer, canaryStages(pointers, previous), { pointers, previous, after, revisions, options, report });
+  if (walked !== 'walked') {
+    return { result: walked, plan };
   }
   if (!await writer.apply('route', [pointers])) {
     // The other pointers of a failed batch did move: put them all back.
@@ -215,4 +195,54 @@ export async function deployRelease(options: DeployOptions): Promise<DeployOutco
     }
   }
   return { result: 'done', plan };
+}
+
+/** What a walk of canary stages needs besides the stages. */
+interface WalkContext {
+  /** Every pointer of the release, as synthesized. */
+  readonly pointers: readonly Manifest[];
+  /** The live objects before the release, as applied, by identity. */
+  readonly previous: ReadonlyMap<string, Manifest>;
+  readonly after: readonly Manifest[];
+  /** The revision workloads gated at each stage. */
+  readonly revisions: readonly GateTarget[];
+  readonly options: DeployOptions;
+  readonly report: (event: DeployEvent) => void;
+}
+
+/**
+ * Walks the stages of stepped canaries: at each, applies its pointers (the
+ * first stage also the release's other pointers), checks they hold and the
+ * revisions are healthy, stops when asked (`untilPercent`, `oneStep`), else
+ * holds for its pause and checks health again. Any failure puts every moved
+ * pointer back.
+ *
+ * @returns `walked` when every stage passed and the declared weights may follow
+ */
+async function walkCanarySteps(writer: ReleaseWriter, stages: readonly CanaryStage[], context: WalkContext): Promise<'walked' | 'paused' | 'failed' | 'unhealthy'> {
+  const { pointers, previous, after, revisions, options, report } = context;
+  for (const [index, stage] of stages.entries()) {
+    const stepped = new Set(stage.pointers.map(objectIdentity));
+    const applied = index === 0 ? [...pointers.filter((m) => !stepped.has(objectIdentity(m))), ...stage.pointers] : stage.pointers;
+    report({ type: 'canary-step', index: index + 1, total: stages.length, percents: stage.percents, pauseSeconds: stage.pauseSeconds });
+    if (!await writer.apply('route', [applied])) {
+      await writer.restore(pointers, previous);
+      return 'failed';
+    }
+    if (!await writer.checkPointers(applied, after) || (await writer.gate(revisions)).length > 0) {
+      await writer.restore(pointers, previous);
+      return 'unhealthy';
+    }
+    const reached = Math.max(...stage.percents);
+    if (options.oneStep === true || (options.untilPercent !== undefined && reached >= options.untilPercent)) {
+      report({ type: 'paused', index: index + 1, total: stages.length, percents: stage.percents });
+      return 'paused';
+    }
+    await writer.pause(stage.pauseSeconds);
+    if ((await writer.gate(revisions)).length > 0) {
+      await writer.restore(pointers, previous);
+      return 'unhealthy';
+    }
+  }
+  return 'walked';
 }
