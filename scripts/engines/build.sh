@@ -9,6 +9,7 @@
 #   bin/   the binaries             crds/<project>/  CRDs applied by cluster.sh
 #   src/   throw-away wrapper go.mod modules       crds-optional/  CRDs not applied by default
 #   logs/<step>.log  go output of each build step   build-times.log  one line per build step
+#   kwok-stages/  the node and pod stages kwok ships (cluster.sh adds ../kwok/pod-fault-stages.yaml)
 # Idempotent: an existing binary / CRD directory is skipped, so a warm run takes seconds.
 #
 # Usage: scripts/engines/build.sh [component ...]

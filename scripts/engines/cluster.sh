@@ -298,7 +298,7 @@ EOF
     # ---- kwok: kwok's own node and pod stages, pod-ready minus our fault labels, our fault stages
     {
       cat "$stages/node-initialize.yaml"
-      printf -- '---\n'
+      printf -- '\n---\n'
       awk '{ print }
         !done && /^    matchExpressions:$/ {
           print "    - key: '"'"'.metadata.labels[\"immutable-infra.dev/simulate\"]'"'"'"
@@ -308,11 +308,11 @@ EOF
           print "      - '"'"'crashloop'"'"'"
           done = 1
         }' "$stages/pod-ready.yaml"
-      printf -- '---\n'
+      printf -- '\n---\n'
       cat "$stages/pod-complete.yaml"
-      printf -- '---\n'
+      printf -- '\n---\n'
       cat "$stages/pod-delete.yaml"
-      printf -- '---\n'
+      printf -- '\n---\n'
       cat "$faults"
     } >"$S/kwok-stages.yaml"
     grep -q 'immutable-infra.dev/simulate' <(awk '/name: pod-ready$/,/^---$/' "$S/kwok-stages.yaml") ||
