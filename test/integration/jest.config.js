@@ -1,6 +1,7 @@
 /**
  * The integration suite: real engines only (a local kube-apiserver + etcd +
- * kube-controller-manager, the Pulumi CLI with the Kubernetes provider).
+ * kube-controller-manager + kube-scheduler, kwok's simulated nodes where pods
+ * become ready, the Pulumi CLI with the Kubernetes provider).
  * `npm run test:integration` builds or reuses the engines, then runs it.
  */
 const { join } = require('path');
