@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { Chart } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import { planDeployment } from './deployment-plan';
 import { registerManifest } from './resource-types';
 
@@ -13,6 +13,16 @@ export interface ChartDeploymentArgs {
    * @default false - Pulumi waits for every workload to become ready
    */
   readonly skipAwait?: boolean;
+  /**
+   * How long Pulumi waits for each object to become ready when it creates or
+   * updates it (a Deployment available, a Service with ready endpoints)
+   * before the operation, and so `pulumi up`, fails: the `create` and
+   * `update` of every resource's `customTimeouts`. A resource option, not
+   * part of the objects, so changing it replaces nothing. Whole seconds, at
+   * least one; no effect with `skipAwait`.
+   * @default - the Kubernetes provider's timeout of each kind (10 minutes for a Deployment or a Service)
+   */
+  readonly awaitTimeout?: Duration;
 }
 
 /**
@@ -32,6 +42,7 @@ export class ChartDeployment extends pulumi.ComponentResource {
   public readonly resources: Readonly<Record<string, pulumi.CustomResource>>;
 
   constructor(name: string, args: ChartDeploymentArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    const customTimeouts = awaitTimeouts(args.awaitTimeout);
     super('immutable-infra:index:ChartDeployment', name, {}, opts);
     const resources: Record<string, pulumi.CustomResource> = {};
     for (const planned of planDeployment(args.charts, { skipAwait: args.skipAwait })) {
@@ -44,9 +55,28 @@ export class ChartDeployment extends pulumi.ComponentResource {
         dependsOn: planned.dependsOn.map((dependency) => resources[dependency]),
         replaceOnChanges: planned.role === 'revision' ? [...planned.replaceOnChanges] : undefined,
         deleteBeforeReplace: false,
+        customTimeouts,
       });
     }
     this.resources = resources;
     this.registerOutputs({ resourceNames: Object.keys(resources) });
   }
+}
+
+/**
+ * The `customTimeouts` of an await timeout: create and update (the operations
+ * that wait for readiness); `undefined` keeps the provider's defaults.
+ *
+ * @throws Error for less than one second or a fraction of a second (the
+ *   provider truncates to whole seconds, and zero means its default)
+ */
+function awaitTimeouts(timeout: Duration | undefined): pulumi.CustomTimeouts | undefined {
+  if (timeout === undefined) {
+    return undefined;
+  }
+  const seconds = timeout.toSeconds({ integral: false });
+  if (!Number.isInteger(seconds) || seconds < 1) {
+    throw new Error(`awaitTimeout must be whole seconds, at least one; got ${seconds}s`);
+  }
+  return { create: `${seconds}s`, update: `${seconds}s` };
 }

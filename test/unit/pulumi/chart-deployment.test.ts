@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { App } from 'cdk8s';
+import { App, Duration } from 'cdk8s';
 import { Microservice } from '../../../lib';
 import { digestImage, newChart } from '../../fixtures';
 
@@ -137,5 +137,39 @@ describe('ChartDeployment (Pulumi mocks)', () => {
     const k8sResources = registered.filter((r) => r.type.startsWith('kubernetes:'));
     expect(k8sResources.length).toBeGreaterThan(0);
     expect(k8sResources.every((r) => annotationsOf(r)['pulumi.com/skipAwait'] === 'true')).toBe(true);
+  });
+
+  test('awaitTimeout sets the create and update timeouts of every resource (not the objects); none by default; whole seconds only', async () => {
+    const timeouts = new Map<string, pulumi.CustomTimeouts | undefined>();
+    const capture: pulumi.ResourceTransformation = (args) => {
+      if (args.type.startsWith('kubernetes:')) {
+        timeouts.set(args.name, (args.opts as pulumi.CustomResourceOptions).customTimeouts);
+      }
+      return undefined;
+    };
+    const chart = () => {
+      const c = newChart();
+      new Microservice(c, 'orders', { image: digestImage(), ports: [{ port: 80 }], configs: [{ name: 'settings', literals: { A: '1' } }] });
+      return c;
+    };
+    const withDefault = new ChartDeployment('default-timeouts', { charts: [chart()] }, { transformations: [capture] });
+    await outputOf(withDefault.urn);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(timeouts.size).toBe(Object.keys(withDefault.resources).length);
+    expect([...timeouts.values()].every((t) => t === undefined)).toBe(true);
+
+    timeouts.clear();
+    registered.length = 0;
+    const short = new ChartDeployment('short-timeouts', { charts: [chart()], awaitTimeout: Duration.seconds(45) }, { transformations: [capture] });
+    await outputOf(short.urn);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(timeouts.size).toBe(Object.keys(short.resources).length);
+    expect([...timeouts.values()].every((t) => t?.create === '45s' && t.update === '45s' && t.delete === undefined)).toBe(true);
+    const k8sResources = registered.filter((r) => r.type.startsWith('kubernetes:'));
+    expect(k8sResources.some((r) => JSON.stringify(r.inputs).includes('timeoutSeconds'))).toBe(false);
+
+    expect(() => new ChartDeployment('fraction', { charts: [chart()], awaitTimeout: Duration.millis(1500) })).toThrow(/awaitTimeout must be whole seconds, at least one; got 1.5s/);
+    expect(() => new ChartDeployment('zero', { charts: [chart()], awaitTimeout: Duration.seconds(0) })).toThrow(/got 0s/);
+    expect(new ChartDeployment('minutes', { charts: [chart()], awaitTimeout: Duration.minutes(2) })).toBeDefined();
   });
 });
