@@ -5,6 +5,7 @@
  * pointer: its selector moves from the v1 revision to the v2 one.
  * Run: `node -r ts-node/register/transpile-only examples/config-rollout.ts`
  */
+import { join } from 'path';
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Microservice, synthApp } from '../lib';
@@ -41,8 +42,11 @@ export class ConfigRolloutChart extends Chart {
 }
 
 if (require.main === module) {
-  const app = new App();
-  new ConfigRolloutChart(app, 'config-rollout-v1', { release: 'v1' });
-  new ConfigRolloutChart(app, 'config-rollout-v2', { release: 'v2' });
-  synthApp(app);
+  // two releases of one stack, one after the other: each is an app of its own
+  // (in one app, both would emit the same Service and ServiceAccount)
+  for (const release of ['v1', 'v2'] as const) {
+    const app = new App();
+    new ConfigRolloutChart(app, `config-rollout-${release}`, { release });
+    synthApp(app, join(app.outdir, `config-rollout-${release}`));
+  }
 }

@@ -142,9 +142,10 @@ function routeReviews(scope: Construct, scenario: MeshScenario, routes: ServiceR
 }
 
 if (require.main === module) {
+  // Each scenario is a state of the same app: synthesized side by side, each gets its own namespace (one mesh per namespace).
   const app = new App();
   for (const scenario of MESH_SCENARIOS) {
-    new MeshTrafficChart(app, `istio-${scenario}`, { mesh: 'istio', scenario });
+    new MeshTrafficChart(app, `istio-${scenario}`, { mesh: 'istio', scenario, namespace: `bookinfo-${scenario}` });
   }
   synthApp(app);
 }
