@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { HASH_LENGTH } from './content-hash';
+import { describeValue } from './prop-schema';
 import { ValidationError } from './validation-error';
 
 /** Longest DNS-1123 label Kubernetes accepts (Service, label values, most names). */
@@ -18,14 +19,19 @@ export const SERVICE_NAME_MAX_LENGTH = REVISION_NAME_MAX_LENGTH - 1 - HASH_LENGT
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
+/** A name as a message shows it: a string in quotes, anything else (a number from JavaScript) as {@link describeValue} shows it. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : `${describeValue(value)} (not a string)`;
+}
+
 /**
  * Checks a name that Kubernetes uses as a DNS-1035 label (Service names:
  * lower-case letters, digits and '-', starting with a letter).
  */
 export function assertServiceName(value: string, maxLength: number, scope: IConstruct): void {
-  if (!DNS_1035_LABEL.test(value) || value.length > maxLength) {
+  if (typeof value !== 'string' || !DNS_1035_LABEL.test(value) || value.length > maxLength) {
     throw new ValidationError(
-      `name must be 1-${maxLength} lower-case letters, digits or '-', start with a letter and end with a letter or digit, got '${value}'; ` +
+      `name must be 1-${maxLength} lower-case letters, digits or '-', start with a letter and end with a letter or digit, got ${shown(value)}; ` +
         'pass a name such as \'orders\' or \'payment-api\'',
       scope,
     );
@@ -37,14 +43,14 @@ export function assertServiceName(value: string, maxLength: number, scope: ICons
  * starting and ending with a letter or digit, at most `maxLength` long.
  */
 export function isDnsLabel(value: string, maxLength = DNS_LABEL_MAX_LENGTH): boolean {
-  return DNS_1123_LABEL.test(value) && value.length <= maxLength;
+  return typeof value === 'string' && DNS_1123_LABEL.test(value) && value.length <= maxLength;
 }
 
 /** Checks a DNS-1123 label (lower-case alphanumerics and '-'), e.g. a port or volume name. */
 export function assertDnsLabel(what: string, value: string, maxLength: number, scope: IConstruct): void {
   if (!isDnsLabel(value, maxLength)) {
     throw new ValidationError(
-      `${what} must be 1-${maxLength} lower-case letters, digits or '-' and start and end with a letter or digit, got '${value}'`,
+      `${what} must be 1-${maxLength} lower-case letters, digits or '-' and start and end with a letter or digit, got ${shown(value)}`,
       scope,
     );
   }
@@ -54,14 +60,14 @@ const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*
 
 /** Whether a value is a DNS-1123 subdomain (≤ 253, labels joined by '.'), the form of most object names. */
 export function isDnsSubdomain(value: string): boolean {
-  return DNS_1123_SUBDOMAIN.test(value) && value.length <= 253;
+  return typeof value === 'string' && DNS_1123_SUBDOMAIN.test(value) && value.length <= 253;
 }
 
 /** Checks a DNS-1123 subdomain (≤ 253, labels joined by '.'), the form of most object names. */
 export function assertObjectName(what: string, value: string, scope: IConstruct): void {
   if (!isDnsSubdomain(value)) {
     throw new ValidationError(
-      `${what} must be a DNS subdomain (≤ 253 lower-case letters, digits, '-' and '.'), got '${value}'`,
+      `${what} must be a DNS subdomain (≤ 253 lower-case letters, digits, '-' and '.'), got ${shown(value)}`,
       scope,
     );
   }

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { checkProps } from '../core/prop-schema';
 import { ValidationError } from '../core/validation-error';
 import { formatDuration } from '../traffic/durations';
 import { HeaderRewrite } from '../traffic/header-rewrite';
@@ -11,6 +12,7 @@ import { TrafficMirror } from '../traffic/traffic-mirror';
 import { Microservice } from '../workload/microservice';
 import { revisionService } from '../workload/revision-service';
 import { BackendTarget, GatewayBackendBinding, IGatewayBackend } from './backend-target';
+import { grpcRoutePropsSchema, httpRoutePropsSchema } from './gateway-schemas';
 import { assertHostname } from './hostnames';
 import { HttpRedirect, PathRewrite, UrlRewrite } from './http-filters';
 import { microserviceTarget } from './service-backend';
@@ -186,6 +188,7 @@ const REWRITE_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
  */
 export function resolveHttpRoute(name: string, props: GatewayRouteProps, binding: GatewayBackendBinding): HttpGatewayRoute {
   const { what, gateway: scope } = binding;
+  checkProps(httpRoutePropsSchema, props, scope, { prefix: what, name: `${what} props` });
   const matches = props.matches ?? [];
   matches.forEach((match, index) => validateMatch(`${what} match ${index + 1}`, match, scope));
   assertOneCatchAll(what, matches.length, matches.some(isCatchAll), scope);
@@ -243,6 +246,7 @@ function withTargetHostname(what: string, rewrite: UrlRewrite | undefined, targe
  */
 export function resolveGrpcRoute(name: string, props: GatewayGrpcRouteProps, binding: GatewayBackendBinding): GrpcGatewayRoute {
   const { what, gateway: scope } = binding;
+  checkProps(grpcRoutePropsSchema, props, scope, { prefix: what, name: `${what} props` });
   const matches = props.matches ?? [];
   matches.forEach((match, index) => {
     const where = `${what} match ${index + 1}`;

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { describeValue } from '../core/prop-schema';
 import { ValidationError } from '../core/validation-error';
 
 /** A hostname with an optional leading wildcard label, as the Gateway API and Istio accept it. */
@@ -13,10 +14,11 @@ export const ANY_HOSTNAME = '*';
  *   an IP address, with a leading `*.` only where `wildcard` allows it
  */
 export function assertHostname(what: string, value: string, wildcard: boolean, scope: IConstruct): void {
-  const valid = HOSTNAME.test(value) && value.length <= 253 && !IP_ADDRESS.test(value) && (wildcard || !value.startsWith('*.'));
+  const valid = typeof value === 'string' && HOSTNAME.test(value) && value.length <= 253 && !IP_ADDRESS.test(value) && (wildcard || !value.startsWith('*.'));
   if (!valid) {
     const form = wildcard ? "a lower-case DNS name, optionally starting with '*.'" : 'a lower-case DNS name without wildcard';
-    throw new ValidationError(`${what} must be ${form} (not an IP address), got '${value}'`, scope);
+    const got = typeof value === 'string' ? `'${value}'` : `${describeValue(value)} (not a string)`;
+    throw new ValidationError(`${what} must be ${form} (not an IP address), got ${got}`, scope);
   }
 }
 

@@ -1,6 +1,8 @@
 import { IConstruct } from 'constructs';
 import { assertObjectName } from '../core/names';
+import { checkProps } from '../core/prop-schema';
 import { ValidationError } from '../core/validation-error';
+import { listenerPropsSchema } from './gateway-schemas';
 import { ANY_HOSTNAME, assertHostname } from './hostnames';
 import { ListenerTls } from './listener-tls';
 
@@ -83,6 +85,7 @@ export function sectionNames(listener: Listener): string[] {
  */
 export function resolveListener(name: string, props: ListenerProps, gatewayName: string, scope: IConstruct): Listener {
   const what = `listener '${name}'`;
+  checkProps(listenerPropsSchema, props, scope, { prefix: what, name: `${what} props` });
   const { protocol, tls } = props;
   if (!Object.values(ListenerProtocol).includes(protocol)) {
     throw new ValidationError(`${what} protocol must be one of ${Object.values(ListenerProtocol).join(', ')}, got '${protocol}'`, scope);

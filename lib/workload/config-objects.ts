@@ -99,7 +99,7 @@ export class ConfigObjects {
       throw new ValidationError(`${what} is declared twice in one revision; give each source its own name`, this.owner);
     }
     logicalNames.add(logicalKey);
-    const data = readConfigSource(what, source, this.owner);
+    const data = readConfigSource(what, source, this.owner, kind === 'Secret');
     const key = contentHash({ kind, name: source.name, data });
     const existing = this.objects.get(key);
     if (existing !== undefined) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'fs';
 import { isAbsolute } from 'path';
 import { IConstruct } from 'constructs';
 import { unrenderableKeyProblem } from '../core/map-keys';
+import { describeValue } from '../core/prop-schema';
 import { ValidationError } from '../core/validation-error';
 import { CONFIG_KEY, MAX_CONFIG_BYTES } from './immutable-data';
 
@@ -48,13 +49,23 @@ export interface ExistingSecretReference {
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Why a file cannot be read, for the usual errors (the others give Node's message). */
+const READ_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'a directory, not a file',
+  ELOOP: 'a symlink loop',
+};
+
 /**
  * The data of a config source, literals and files merged, keys validated.
  *
  * @param what names the source in errors, e.g. "config 'settings'"
+ * @param secret whether the data is a Secret's: a file value that is not an
+ *   absolute path (perhaps the content itself) is then never shown
  * @throws ValidationError for bad keys, relative or unreadable files, duplicate keys, no data, > 1 MiB
  */
-export function readConfigSource(what: string, source: ConfigSource, scope: IConstruct): Record<string, string> {
+export function readConfigSource(what: string, source: ConfigSource, scope: IConstruct, secret = false): Record<string, string> {
   const data: Record<string, string> = {};
   for (const key of [...Object.keys(source.literals ?? {}), ...Object.keys(source.files ?? {})]) {
     const unrenderable = unrenderableKeyProblem(key);
@@ -71,15 +82,20 @@ export function readConfigSource(what: string, source: ConfigSource, scope: ICon
     }
     if (!isAbsolute(file)) {
       throw new ValidationError(
-        `${what} file '${file}' for key '${key}' is a relative path, which would depend on the working directory; ` +
-          "pass an absolute path such as path.join(__dirname, 'app.conf')",
+        secret
+          ? `${what} file for key '${key}' is a relative path, not an absolute one (its value, ${file.length} characters, is not shown: it may be the secret itself); ` +
+            `pass the path of a file holding the secret, such as path.join(__dirname, '${key}'), or the content under literals`
+          : `${what} file ${describeValue(file)} for key '${key}' is a relative path, which would depend on the working directory; ` +
+            "pass an absolute path such as path.join(__dirname, 'app.conf')",
         scope,
       );
     }
     try {
       data[key] = readFileSync(file, 'utf8');
     } catch (error) {
-      throw new ValidationError(`${what} file '${file}' for key '${key}' cannot be read (${(error as Error).message})`, scope);
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      const reason = READ_ERRORS[code] ?? (error as Error).message;
+      throw new ValidationError(`${what} file ${describeValue(file)} for key '${key}' cannot be read (${reason}); check the path`, scope);
     }
   }
   const keys = Object.keys(data).sort();

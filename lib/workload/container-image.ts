@@ -1,8 +1,11 @@
 import { IConstruct } from 'constructs';
+import { checkProps, prop } from '../core/prop-schema';
 import { ValidationError } from '../core/validation-error';
 
 const DIGEST_REFERENCE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?@sha256:[a-f0-9]{64}$/;
 const TAG_REFERENCE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?$/;
+
+const REFERENCE_SCHEMA = prop.string("a reference such as 'ghcr.io/acme/app@sha256:<64 hex digits>'");
 
 /**
  * A container image reference. Immutable deployments need immutable images, so
@@ -56,6 +59,8 @@ export class ContainerImage {
    * @throws ValidationError for an empty, malformed or (without opt-out) tag-only reference.
    */
   public validate(scope: IConstruct): void {
+    const factory = this.isMutable ? 'ContainerImage.fromMutableTag' : 'ContainerImage.fromDigest';
+    checkProps(REFERENCE_SCHEMA, this.reference, scope, { name: `image (the reference given to ${factory})` });
     if (this.reference.trim() === '') {
       throw new ValidationError(
         "image must not be empty; pass a digest reference such as 'ghcr.io/acme/app@sha256:<64 hex digits>'",

@@ -3,8 +3,10 @@ import { Construct } from 'constructs';
 import { L1 } from '../core/checked-objects';
 import { contentHash } from '../core/content-hash';
 import { contentAddressedName } from '../core/names';
+import { checkProps } from '../core/prop-schema';
 import { claimObjectName, validateManifestsAtSynth } from '../core/synth-validation';
 import { checkImmutableData } from './immutable-data';
+import { immutableConfigMapPropsSchema } from './workload-schemas';
 
 /** Props of {@link ImmutableConfigMap}. */
 export interface ImmutableConfigMapProps {
@@ -36,6 +38,7 @@ export class ImmutableConfigMap extends Construct {
 
   constructor(scope: Construct, id: string, props: ImmutableConfigMapProps) {
     super(scope, id);
+    checkProps(immutableConfigMapPropsSchema, props, this, { name: 'ImmutableConfigMap props' });
     checkImmutableData('data', { namePrefix: props.namePrefix, data: props.data, labels: props.labels }, this);
     this.contentHash = contentHash({ kind: 'ConfigMap', data: props.data });
     this.name = contentAddressedName(props.namePrefix, this.contentHash);

@@ -3,8 +3,10 @@ import { Construct } from 'constructs';
 import { L1 } from '../core/checked-objects';
 import { contentHash } from '../core/content-hash';
 import { contentAddressedName } from '../core/names';
+import { checkProps } from '../core/prop-schema';
 import { claimObjectName, validateManifestsAtSynth } from '../core/synth-validation';
 import { checkImmutableData } from './immutable-data';
+import { immutableSecretPropsSchema } from './workload-schemas';
 
 /** Props of {@link ImmutableSecret}. */
 export interface ImmutableSecretProps {
@@ -36,6 +38,7 @@ export class ImmutableSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: ImmutableSecretProps) {
     super(scope, id);
+    checkProps(immutableSecretPropsSchema, props, this, { name: 'ImmutableSecret props' });
     checkImmutableData('stringData', { namePrefix: props.namePrefix, data: props.stringData, labels: props.labels }, this);
     this.contentHash = contentHash({ kind: 'Secret', data: props.stringData });
     this.name = contentAddressedName(props.namePrefix, this.contentHash);

@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { L1 } from '../core/checked-objects';
 import { isLabelValue, LabelKeys, serviceLabels } from '../core/labels';
 import { assertDnsLabel, assertServiceName, DNS_LABEL_MAX_LENGTH, SERVICE_NAME_MAX_LENGTH } from '../core/names';
+import { checkProps, prop } from '../core/prop-schema';
 import { claimObjectName, validateManifestsAtSynth } from '../core/synth-validation';
 import { ValidationError } from '../core/validation-error';
 import { ConfigObjects, LOGICAL_NAME_MAX_LENGTH } from './config-objects';
@@ -14,6 +15,7 @@ import { Revision } from './revision';
 import { RevisionProps } from './revision-props';
 import { resolvePorts, ServicePort, ServicePortProps } from './service-port';
 import { ServiceNetworkPolicy } from './service-network-policy';
+import { microservicePropsSchema, revisionPropsSchema } from './workload-schemas';
 import type { Mesh } from '../mesh/mesh';
 
 /** A service other services can declare as a dependency. */
@@ -126,6 +128,7 @@ export class Microservice extends Construct implements IMicroservice {
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, id);
+    checkProps(microservicePropsSchema, props, this, { name: 'Microservice props' });
     const chart = Chart.of(this);
     this.serviceName = props.name ?? id;
     assertServiceName(this.serviceName, SERVICE_NAME_MAX_LENGTH, this);
@@ -226,6 +229,8 @@ export class Microservice extends Construct implements IMicroservice {
    * @throws ValidationError for a duplicate track or a revision identical to a live one
    */
   public addRevision(track: string, props: RevisionProps): Revision {
+    checkProps(TRACK_SCHEMA, track, this, { name: 'revision track' });
+    checkProps(revisionPropsSchema, props, this, { prefix: `revision '${track}'` });
     assertDnsLabel('revision track', track, LOGICAL_NAME_MAX_LENGTH, this);
     if (this.liveRevisions.some((r) => r.track === track)) {
       throw new ValidationError(`revision track '${track}' already exists; give each live revision its own track name`, this);
@@ -279,6 +284,8 @@ export class Microservice extends Construct implements IMicroservice {
     this.declaredDependencies.push(target);
   }
 }
+
+const TRACK_SCHEMA = prop.string("a track name such as 'canary'");
 
 /** The props that choose how a revision scales; a revision sets at most one. */
 const SCALE_PROPS = ['replicas', 'autoscaling', 'eventScaling'] as const;

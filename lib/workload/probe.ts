@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import { checkProps, prop, PropSchema, PropsShape } from '../core/prop-schema';
 import { ValidationError } from '../core/validation-error';
 
 /** A port of the service, by name (`'http'`) or container port number (`8080`). */
@@ -70,6 +71,37 @@ export interface ExecProbeProps extends ProbeTimingProps {
   readonly command: readonly string[];
 }
 
+const timingShape: PropsShape<ProbeTimingProps> = {
+  initialDelay: prop.duration('Duration.seconds(5)').optional(),
+  period: prop.duration('Duration.seconds(10)').optional(),
+  timeout: prop.duration('Duration.seconds(1)').optional(),
+  failureThreshold: prop.number('3').optional(),
+};
+
+const portReferenceSchema = prop.instance<PortReference>(
+  'a port name or container port number',
+  (v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)),
+  "'http' or 8080",
+);
+
+/** The run-time schemas of the probe props, by probe kind. */
+const PROBE_SCHEMAS: { readonly [K in ProbeAction['kind']]: PropSchema<Extract<ProbeAction, { kind: K }>['props']> } = {
+  http: prop.object<HttpProbeProps>({
+    ...timingShape,
+    path: prop.string("a path such as '/healthz'").optional(),
+    port: portReferenceSchema.optional(),
+    scheme: prop.oneOf(['HTTP', 'HTTPS']).optional(),
+  }, 'an object of HTTP probe props', "{ path: '/healthz' }"),
+  tcp: prop.object<TcpProbeProps>({
+    ...timingShape,
+    port: portReferenceSchema.optional(),
+  }, 'an object of TCP probe props', "{ port: 'http' }"),
+  exec: prop.object<ExecProbeProps>({
+    ...timingShape,
+    command: prop.stringList("['/bin/healthcheck']"),
+  }, 'an object of exec probe props', "{ command: ['/bin/healthcheck'] }"),
+};
+
 type ProbeAction =
   | { readonly kind: 'http'; readonly props: HttpProbeProps }
   | { readonly kind: 'tcp'; readonly props: TcpProbeProps }
@@ -105,6 +137,7 @@ export class Probe {
    * @throws ValidationError for a port the service does not declare or bad timing
    */
   public render(role: string, ports: readonly ProbePortTarget[], scope: IConstruct): k8s.Probe {
+    checkProps(PROBE_SCHEMAS[this.action.kind], this.action.props, scope, { prefix: role, name: `${role} props (of Probe.${this.action.kind})` });
     const timing = renderTiming(role, this.action.props, scope);
     switch (this.action.kind) {
       case 'http': {
@@ -152,20 +185,23 @@ function resolvePort(
   return k8s.IntOrString.fromString(match.name);
 }
 
+/** The most the API server stores in a probe's 32-bit integer fields (seconds, thresholds). */
+const MAX_FAILURE_THRESHOLD = 2_147_483_647;
+
 function renderTiming(role: string, props: ProbeTimingProps, scope: IConstruct) {
   const seconds = (field: string, value: Duration | undefined, min: number): number | undefined => {
     if (value === undefined) {
       return undefined;
     }
     const s = value.toSeconds({ integral: false });
-    if (!Number.isInteger(s) || s < min) {
-      throw new ValidationError(`${role} ${field} must be a whole number of seconds ≥ ${min}, got ${s}s`, scope);
+    if (!Number.isInteger(s) || s < min || s > MAX_FAILURE_THRESHOLD) {
+      throw new ValidationError(`${role} ${field} must be a whole number of seconds ≥ ${min} (at most ${MAX_FAILURE_THRESHOLD}), got ${s}s`, scope);
     }
     return s;
   };
   const { failureThreshold } = props;
-  if (failureThreshold !== undefined && (!Number.isInteger(failureThreshold) || failureThreshold < 1)) {
-    throw new ValidationError(`${role} failureThreshold must be a whole number ≥ 1, got ${failureThreshold}`, scope);
+  if (failureThreshold !== undefined && (!Number.isInteger(failureThreshold) || failureThreshold < 1 || failureThreshold > MAX_FAILURE_THRESHOLD)) {
+    throw new ValidationError(`${role} failureThreshold must be a whole number ≥ 1 (at most ${MAX_FAILURE_THRESHOLD}), got ${failureThreshold}`, scope);
   }
   return {
     initialDelaySeconds: seconds('initialDelay', props.initialDelay, 0),

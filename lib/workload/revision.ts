@@ -129,19 +129,22 @@ function revisionSecrets(props: RevisionConstructProps): RevisionSecret[] {
   }));
 }
 
+/** The most a replica count may be: the API server stores it as a 32-bit integer. */
+const MAX_REPLICAS = 2_147_483_647;
+
 function checkReplicas(replicas: number, scope: Construct): number {
-  if (!Number.isInteger(replicas) || replicas < 0) {
-    throw new ValidationError(`replicas must be a whole number ≥ 0, got ${replicas}`, scope);
+  if (!Number.isInteger(replicas) || replicas < 0 || replicas > MAX_REPLICAS) {
+    throw new ValidationError(`replicas must be a whole number ≥ 0 (at most ${MAX_REPLICAS}), got ${replicas}`, scope);
   }
   return replicas;
 }
 
 function checkAutoscaling(a: AutoscalingProps, scope: Construct): void {
-  if (!Number.isInteger(a.minReplicas) || a.minReplicas < 1) {
-    throw new ValidationError(`autoscaling.minReplicas must be a whole number ≥ 1, got ${a.minReplicas}`, scope);
+  if (!Number.isInteger(a.minReplicas) || a.minReplicas < 1 || a.minReplicas > MAX_REPLICAS) {
+    throw new ValidationError(`autoscaling.minReplicas must be a whole number ≥ 1 (at most ${MAX_REPLICAS}), got ${a.minReplicas}`, scope);
   }
-  if (!Number.isInteger(a.maxReplicas)) {
-    throw new ValidationError(`autoscaling.maxReplicas must be a whole number, got ${a.maxReplicas}`, scope);
+  if (!Number.isInteger(a.maxReplicas) || a.maxReplicas > MAX_REPLICAS) {
+    throw new ValidationError(`autoscaling.maxReplicas must be a whole number (at most ${MAX_REPLICAS}), got ${a.maxReplicas}`, scope);
   }
   if (a.maxReplicas < a.minReplicas) {
     throw new ValidationError(

@@ -126,6 +126,9 @@ const hostList = (s: Sites, what: string, minLength = 0) =>
     fc.oneof(
       fc.tuple(fc.subarray([...HOSTS]), fc.constantFrom(...BAD_HOSTS)).map(([hosts, bad]) => planted([...hosts, bad], `${what} hostname ${JSON.stringify(bad)}`)),
       fc.constantFrom(...HOSTS).map((h) => planted([h, h], `${what} lists ${h} twice`)),
+      // wrong JavaScript types: one string for the list (which would be split into characters), a number
+      fc.constantFrom(...HOSTS).map((h) => planted(h as unknown as string[], `${what} hostnames as one string ${h}`)),
+      fc.constant(planted([42] as unknown as string[], `${what} hostname 42`)),
     ),
   );
 

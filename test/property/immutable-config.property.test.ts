@@ -4,7 +4,7 @@ import { newChart } from '../fixtures';
 import { mostly } from './generators';
 import { checkConstructProperty, ScenarioBuild } from './harness/check-property';
 import { checkDeterministic } from './harness/deterministic';
-import { labelKey, labelValue, optional } from './workload-generators';
+import { labelKey, labelValue, optional, SECRET_NUMBER } from './workload-generators';
 
 /** Generated cases of ImmutableConfigMap and ImmutableSecret: for properties 1-3, and built twice for determinism. */
 const NUM_RUNS = { valid: 1500, deterministic: 400 };
@@ -20,9 +20,24 @@ const namePrefix = mostly(
 const dataKey = mostly(fc.oneof(fc.stringMatching(/^[-._a-zA-Z0-9]{1,24}$/), fc.constant('toString')), fc.constantFrom('a b', '', 'k/x', 'ключ', 'x'.repeat(254), 'constructor', '__proto__'));
 /** Stands for a value of 1 MiB, made when the scenario is built (so a counterexample prints short). */
 const HUGE = '<1 MiB of x>';
-const dataValue = mostly(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constant(HUGE));
-const expand = (data: Readonly<Record<string, string>>) =>
-  Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v === HUGE ? 'x'.repeat(1024 * 1024) : v]));
+/** Stands for a number where a string goes: in a Secret, secret data no refusal may show. */
+const A_NUMBER = '<a number>';
+/** Stands for `undefined`, as an unset process.env variable gives. */
+const UNSET = '<undefined>';
+const dataValue = mostly(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constantFrom(HUGE, HUGE, A_NUMBER, UNSET));
+const expand = (data: Readonly<Record<string, string>>, kind: 'ConfigMap' | 'Secret' = 'ConfigMap'): Record<string, string> =>
+  Object.fromEntries(Object.entries(data).map(([k, v]): [string, unknown] => {
+    switch (v) {
+      case HUGE:
+        return [k, 'x'.repeat(1024 * 1024)];
+      case A_NUMBER:
+        return [k, kind === 'Secret' ? SECRET_NUMBER : 8080];
+      case UNSET:
+        return [k, undefined];
+      default:
+        return [k, v];
+    }
+  })) as Record<string, string>;
 const labels = fc.dictionary(mostly(labelKey.valid, labelKey.invalid!), mostly(labelValue.valid, labelValue.invalid!), { maxKeys: 3 });
 const object = fc.record(
   {
@@ -43,7 +58,7 @@ const build: ScenarioBuild<Scenario> = (objects, b) => {
   objects.forEach((o, i) => {
     b.step(`test/object${i}`, () => o.kind === 'ConfigMap'
       ? new ImmutableConfigMap(chart, `object${i}`, { namePrefix: o.namePrefix, data: expand(o.data), labels: o.labels })
-      : new ImmutableSecret(chart, `object${i}`, { namePrefix: o.namePrefix, stringData: expand(o.data), labels: o.labels }));
+      : new ImmutableSecret(chart, `object${i}`, { namePrefix: o.namePrefix, stringData: expand(o.data, 'Secret'), labels: o.labels }));
   });
   return chart;
 };

@@ -340,17 +340,21 @@ export const probes = (s: Sites): fc.Arbitrary<Case<ProbeChoice>> => fc.oneof<fc
       defects: [...(path?.defects ?? []), ...port.defects, ...timing.defects],
     })),
   fc.tuple(probePort(s), probeTiming(s)).map(([port, timing]) => ({ value: { kind: 'tcp' as const, port: port.value, timing: timing.value }, defects: [...port.defects, ...timing.defects] })),
-  fc.tuple(s.validOr(fc.constantFrom<string[]>(['/ok'], ['/bin/check', '--ready']), fc.constantFrom<string[]>([], ['']), 'probe command'), probeTiming(s))
+  fc.tuple(s.validOr(fc.constantFrom<string[]>(['/ok'], ['/bin/check', '--ready']), fc.constantFrom<string[]>([], [''], '/ok --fast' as unknown as string[]), 'probe command'), probeTiming(s))
     .map(([command, timing]) => ({ value: { kind: 'exec' as const, command: command.value, timing: timing.value }, defects: [...command.defects, ...timing.defects] })),
 );
 
 /** Environment variable names and values. */
 export const envs = (s: Sites): fc.Arbitrary<Case<Record<string, string>>> =>
-  fc.uniqueArray(fc.tuple(s.validOr(fc.constantFrom('LOG_LEVEL', 'MODE', 'my.var', '_X', 'A-B'), fc.constantFrom('1X', 'A B', '', 'A=B'), 'env name'), fc.constantFrom('', 'debug', 'a b', 'x'.repeat(100))), {
+  fc.uniqueArray(fc.tuple(
+    s.validOr(fc.constantFrom('LOG_LEVEL', 'MODE', 'my.var', '_X', 'A-B'), fc.constantFrom('1X', 'A B', '', 'A=B'), 'env name'),
+    // wrong JavaScript types too: a number, an unset process.env variable
+    s.validOr(fc.constantFrom('', 'debug', 'a b', 'x'.repeat(100)), fc.constantFrom(8080, undefined) as fc.Arbitrary<unknown> as fc.Arbitrary<string>, 'env value'),
+  ), {
     minLength: 1,
     maxLength: 3,
     selector: ([n]) => n.value,
-  }).map((entries) => ({ value: Object.fromEntries(entries.map(([n, v]) => [n.value, v])), defects: entries.flatMap(([n]) => n.defects) }));
+  }).map((entries) => ({ value: Object.fromEntries(entries.map(([n, v]) => [n.value, v.value])), defects: entries.flatMap(([n, v]) => [...n.defects, ...v.defects]) }));
 
 /** A config or secret source: a name, literals, and where it is mounted (as files) or not (as variables). */
 export interface SourceChoice {

@@ -208,7 +208,8 @@ const scenarios: fc.Arbitrary<Case<FunctionScenario>> = strictOrLoose((s) => fc.
     image: images(s),
     name: optional(s.validOr(fc.constantFrom('fn', 'resize', 'f'.repeat(41)), fc.constantFrom('Fn', 'f'.repeat(42), '1fn', 'fn_1', ''), 'function name'), 1),
     partOf: optional(partOfs(s), 1),
-    port: optional(s.validOr(fc.constantFrom(8080, 3000, 9000, 1, 65535), fc.constantFrom(8012, 8013, 8022, 9090, 9091, 0, 70000, 1.5), 'port'), 1),
+    // wrong JavaScript types too (NaN, a string), as plain JavaScript or JSON gives them
+    port: optional(s.validOr(fc.constantFrom(8080, 3000, 9000, 1, 65535), fc.constantFrom(8012, 8013, 8022, 9090, 9091, 0, 70000, 1.5, NaN, '8080' as unknown as number), 'port'), 1),
     protocol: optional(s.validOr(fc.constantFrom(FunctionProtocol.HTTP1, FunctionProtocol.H2C), fc.constant('http3' as FunctionProtocol), 'protocol'), 1),
     visibility: optional(s.validOr(fc.constantFrom(FunctionVisibility.CLUSTER_LOCAL, FunctionVisibility.PUBLIC), fc.constant('internal' as FunctionVisibility), 'visibility'), 1),
     track: optional(s.validOr(fc.constantFrom('stable', 'v1', 'blue'), fc.constantFrom('Stable', '', 't'.repeat(41)), 'track'), 1),
@@ -218,8 +219,9 @@ const scenarios: fc.Arbitrary<Case<FunctionScenario>> = strictOrLoose((s) => fc.
       servingNamespace: optional(s.validOr(fc.constantFrom('knative-serving', 'serving'), fc.constantFrom('Knative', 'a_b'), 'servingNamespace'), 1),
       ingressNamespace: optional(s.validOr(fc.constantFrom('kourier-system', 'istio-system'), fc.constantFrom('Kourier', ''), 'ingressNamespace'), 1),
     }), 1),
-    command: optional(valid(fc.constantFrom(['/bin/fn'], ['node', 'index.js'])), 1),
-    args: optional(valid(fc.constantFrom(['--port', '8080'], ['-v'])), 1),
+    // a string for the list would be split into characters; numbers for strings
+    command: optional(s.validOr(fc.constantFrom<string[]>(['/bin/fn'], ['node', 'index.js']), fc.constantFrom('node index.js', [1]) as fc.Arbitrary<unknown> as fc.Arbitrary<string[]>, 'command'), 1),
+    args: optional(s.validOr(fc.constantFrom<string[]>(['--port', '8080'], ['-v']), fc.constantFrom('--port 8080', [8080]) as fc.Arbitrary<unknown> as fc.Arbitrary<string[]>, 'args'), 1),
     env: optional(envs(s), 1),
     configs: optional(sources(s, 'config'), 1) as fc.Arbitrary<Case<SourceChoice[] | undefined>>,
     secrets: optional(sources(s, 'secret'), 1) as fc.Arbitrary<Case<SourceChoice[] | undefined>>,
@@ -232,7 +234,7 @@ const scenarios: fc.Arbitrary<Case<FunctionScenario>> = strictOrLoose((s) => fc.
     readiness: optional(probes(s), 1),
     liveness: optional(probes(s), 1),
     scaling: optional(scaling(s)),
-    timeout: optional(s.validOr(fc.integer({ min: 1, max: 600 }).map((n) => Duration.seconds(n)), fc.constantFrom(Duration.seconds(0), Duration.seconds(601), Duration.millis(1500)), 'timeout'), 1),
+    timeout: optional(s.validOr(fc.integer({ min: 1, max: 600 }).map((n) => Duration.seconds(n)), fc.constantFrom(Duration.seconds(0), Duration.seconds(601), Duration.millis(1500), 30 as unknown as Duration), 'timeout'), 1),
   }),
   revisions: fc.subarray(['canary', 'preview']).chain((tracks) => fc.tuple(...tracks.map((track) => caseRecord({
     track: s.validOr(fc.constant(track), fc.constantFrom(track.toUpperCase(), ''), 'revision track'),

@@ -27,6 +27,17 @@ import {
 // every kind of refusal still occurs. Values are small, so a case
 // synthesizes fast.
 
+/**
+ * Secret data the generators put in secrets, valid and not: no refusal may
+ * show it (the harness checks every message).
+ */
+export const SECRET_TEXT = 'S3cr3t-0f-the-generators';
+/** A number given as secret data, which no refusal may show either. */
+export const SECRET_NUMBER = 918273645;
+
+/** A value of the wrong JavaScript type, as plain JavaScript, JSON or `as any` gives it. */
+const wrong = <T>(value: unknown): T => value as T;
+
 /** Valid and invalid values of one prop. */
 export interface Gen<T> {
   readonly valid: fc.Arbitrary<T>;
@@ -95,6 +106,10 @@ export const image: Gen<ContainerImage | string> = gen<ContainerImage | string>(
     'GHCR.io/acme/app@sha256:' + 'a'.repeat(64),
     ContainerImage.fromMutableTag('Bad Tag'),
     ContainerImage.fromMutableTag(''),
+    // wrong JavaScript types
+    wrong(42),
+    wrong({ reference: digest('a') }),
+    ContainerImage.fromDigest(wrong(7)),
   ),
 );
 
@@ -145,6 +160,8 @@ const invalidPorts: fc.Arbitrary<ServicePortProps[]> = fc.oneof<fc.Arbitrary<Ser
   fc.constant([{ name: 'http', port: 80 }, { name: 'grpc', port: 80 }]),
   fc.constant([{ port: 80 }, { port: 81 }]),
   fc.constant([{ name: 'http', port: 80, containerPort: 8080 }, { name: 'grpc', port: 81, containerPort: 8080 }]),
+  // wrong JavaScript types: a string for the list, a string or NaN for a number, a protocol in lower case, no port
+  fc.constantFrom(wrong<ServicePortProps[]>('80'), [{ name: 'http', port: wrong<number>('80') }], [{ name: 'http', port: NaN }], [{ port: 80, protocol: wrong<'TCP'>('tcp') }], [wrong<ServicePortProps>({ name: 'http' })]),
 );
 export const ports = gen(validPorts, invalidPorts);
 
@@ -186,6 +203,9 @@ export function probe(declared: readonly ServicePortProps[]): Gen<Probe> {
       http(timing.valid, fc.constantFrom('healthz', ''), port ?? undeclared),
       exec(invalidOf(timing), goodCommand),
       exec(timing.valid, fc.constantFrom<string[]>([], [''])),
+      // wrong JavaScript types: a string for the command, a number for a Duration
+      exec(timing.valid, fc.constant(wrong<string[]>('test -f /tmp/ready'))),
+      exec(fc.constant<ProbeTimingProps>({ period: wrong<Duration>(5) }), goodCommand),
       // a port is needed, and a service without ports has none to default to
       ...(references.length === 0 ? [http(timing.valid, goodPath, fc.constant(undefined)), tcp(timing.valid, fc.constant(undefined))] : []),
     ),
@@ -203,7 +223,14 @@ export const resources: Gen<ResourceProps> = (() => {
     ephemeralStorageRequest: quantity(['64Mi', '128Mi'], ['1x']),
     ephemeralStorageLimit: quantity(['1Gi', '2Gi'], ['0Gi']),
   });
-  const above = fc.constantFrom<ResourceProps>({ cpuRequest: '2', cpuLimit: '100m' }, { memoryRequest: '2Gi' }, { ephemeralStorageLimit: '64Mi' });
+  const above = fc.constantFrom<ResourceProps>(
+    { cpuRequest: '2', cpuLimit: '100m' },
+    { memoryRequest: '2Gi' },
+    { ephemeralStorageLimit: '64Mi' },
+    // wrong JavaScript types
+    { cpuLimit: wrong<string>(1) },
+    wrong<ResourceProps>('500m'),
+  );
   return gen(shape.valid, fc.oneof(invalidOf(shape), above));
 })();
 
@@ -228,7 +255,11 @@ const envName = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,12}$/);
 /** Plain variables; invalid: a bad name. */
 export const env = gen(
   fc.dictionary(envName, fc.string({ maxLength: 12 }), { maxKeys: 3 }),
-  fc.constantFrom('1X', 'a b', '', 'X=Y').map((name) => ({ [name]: 'v' })),
+  fc.oneof(
+    fc.constantFrom('1X', 'a b', '', 'X=Y').map((name) => ({ [name]: 'v' })),
+    // wrong JavaScript types: an unset process.env variable, a number, NAME=value strings
+    fc.constantFrom<Record<string, string>>({ DB_HOST: wrong(undefined) }, { PORT: wrong(8080) }, wrong(['A=1']), wrong('A=1')),
+  ),
 );
 
 /** A readable absolute file for config `files`. */
@@ -242,9 +273,11 @@ const SOURCE_NAMES = ['settings', 'flags', 'rabbit', 'db'];
  */
 function sources(kind: 'config' | 'secret', max: number): Gen<ConfigSource[]> {
   const key = fc.oneof(envName, fc.constantFrom('URL', 'toString'));
+  // a secret's values hold the sentinel, so that a refusal that shows one is seen
+  const value = kind === 'secret' ? fc.string({ maxLength: 16 }).map((v) => `${SECRET_TEXT}${v}`) : fc.string({ maxLength: 16 });
   const source = (name: string) =>
     fc.record({
-      literals: fc.dictionary(key, fc.string({ maxLength: 16 }), { maxKeys: 3 }),
+      literals: fc.dictionary(key, value, { maxKeys: 3 }),
       file: fc.boolean(),
       mounted: fc.boolean(),
     }).map(({ literals, file, mounted }): ConfigSource => defined({
@@ -255,8 +288,8 @@ function sources(kind: 'config' | 'secret', max: number): Gen<ConfigSource[]> {
       mountPath: mounted ? `/etc/${kind}-${name}` : undefined,
     }));
   const valid = fc.shuffledSubarray(SOURCE_NAMES, { maxLength: max }).chain((names) => fc.tuple(...names.map(source)));
-  const invalid = fc.oneof<fc.Arbitrary<ConfigSource[]>[]>(
-    fc.constantFrom<ConfigSource>(
+  const invalid = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom<ConfigSource>(
       { name: 'Settings', literals: { A: '1' } },
       { name: '', literals: { A: '1' } },
       { name: 'x'.repeat(41), literals: { A: '1' } },
@@ -272,9 +305,19 @@ function sources(kind: 'config' | 'secret', max: number): Gen<ConfigSource[]> {
       { name: 'settings', literals: { A: '1' }, mountPath: '/' },
       { name: 'settings', literals: { A: '1' }, mountPath: '/tmp' },
       { name: 'settings', literals: { A: '1' }, mountPath: '/a/../b' },
-    ).map((s) => [s]),
-    fc.constant([{ name: 'settings', literals: { A: '1' } }, { name: 'settings', literals: { B: '1' } }]),
-    fc.constant([{ name: 'settings', literals: { A: '1' }, mountPath: '/etc/x' }, { name: 'flags', literals: { B: '1' }, mountPath: '/etc/x/' }]),
+    ).map((s) => [s]) },
+    { weight: 1, arbitrary: fc.constant<ConfigSource[]>([{ name: 'settings', literals: { A: '1' } }, { name: 'settings', literals: { B: '1' } }]) },
+    { weight: 1, arbitrary: fc.constant<ConfigSource[]>([{ name: 'settings', literals: { A: '1' }, mountPath: '/etc/x' }, { name: 'flags', literals: { B: '1' }, mountPath: '/etc/x/' }]) },
+    // wrong JavaScript types: a number or undefined as a value, the content where a file path goes, a string for the list
+    // (a secret's hold the sentinel, which no refusal may show; a config's may be shown)
+    { weight: 1, arbitrary: fc.constantFrom<ConfigSource>(
+      { name: 'settings', literals: { PIN: wrong(kind === 'secret' ? SECRET_NUMBER : 8080) } },
+      { name: 'settings', literals: { TOKEN: wrong(undefined) } },
+      { name: 'settings', literals: wrong(`TOKEN=${kind === 'secret' ? SECRET_TEXT : 'x'}`) },
+      { name: 'settings', files: { 'tls.key': `-----BEGIN PRIVATE KEY-----\n${kind === 'secret' ? SECRET_TEXT : 'x'}\n-----END PRIVATE KEY-----` }, mountPath: '/etc/tls' },
+      wrong({ literals: { A: '1' } }),
+      wrong('settings'),
+    ).map((s) => (typeof s === 'string' ? wrong<ConfigSource[]>(s) : [s])) },
   );
   return gen(valid, invalid);
 }
@@ -288,7 +331,11 @@ export const existingSecrets: Gen<ExistingSecretReference[]> = gen(
   fc.shuffledSubarray(['db-credentials', 'api-key.v2', 'db'], { maxLength: 2 }).chain((names) =>
     fc.tuple(...names.map((secretName) => fc.boolean().map((mounted) => defined({ secretName, mountPath: mounted ? `/etc/existing-${secretName}` : undefined })))),
   ),
-  fc.constantFrom('Bad_Name', '', 'x'.repeat(254)).map((secretName) => [{ secretName }]),
+  fc.oneof(
+    fc.constantFrom('Bad_Name', '', 'x'.repeat(254)).map((secretName) => [{ secretName }]),
+    // wrong JavaScript types
+    fc.constantFrom(wrong<ExistingSecretReference[]>('db-credentials'), [wrong<ExistingSecretReference>('db-credentials')], [{ secretName: wrong<string>(undefined) }]),
+  ),
 );
 
 /** Horizontal autoscaling. */
@@ -311,6 +358,10 @@ export const autoscaling: Gen<AutoscalingProps> = gen(
     { minReplicas: 1, maxReplicas: 2.5 },
     { minReplicas: 1, maxReplicas: 2, cpuUtilizationPercent: 0 },
     { minReplicas: 1, maxReplicas: 2, memoryUtilizationPercent: 101 },
+    // wrong JavaScript types
+    { minReplicas: 1, maxReplicas: wrong('3') },
+    { minReplicas: NaN, maxReplicas: 2 },
+    { minReplicas: 1, maxReplicas: 2 ** 31 },
   ),
 );
 
@@ -344,7 +395,8 @@ export const eventScaling: Gen<EventScalingProps> = gen<EventScalingProps>(
 
 /** How a revision scales: at most one of replicas, autoscaling and eventScaling; invalid: two of them, or a bad one. */
 export const scale: Gen<Pick<RevisionProps, 'replicas' | 'autoscaling' | 'eventScaling'>> = (() => {
-  const replicas = gen(fc.integer({ min: 0, max: 4 }), fc.constantFrom(-1, 1.5));
+  // wrong JavaScript types too: a string, NaN, Infinity, beyond a 32-bit integer
+  const replicas = gen(fc.integer({ min: 0, max: 4 }), fc.constantFrom(-1, 1.5, wrong<number>('3'), NaN, Infinity, 2 ** 31));
   return gen(
     fc.oneof(
       { arbitrary: fc.constant({}), weight: 3 },
@@ -372,7 +424,11 @@ export type PodProps = Omit<RevisionProps, 'replicas' | 'autoscaling' | 'eventSc
  */
 export function podPropsShape(declared: readonly ServicePortProps[]): Shape<PodProps> {
   const probes = probe(declared);
-  const strings = (minLength: number) => gen(fc.array(fc.string({ maxLength: 8 }), { minLength, maxLength: 2 }));
+  // wrong JavaScript types: one string for the list (which would be split into characters), numbers, null
+  const strings = (minLength: number) => gen(
+    fc.array(fc.string({ maxLength: 8 }), { minLength, maxLength: 2 }),
+    fc.constantFrom(wrong<string[]>('node server.js'), wrong<string[]>([1, 2]), wrong<string[]>(null), wrong<string[]>(['ok', undefined])),
+  );
   return {
     image: optionalGen(image),
     command: optionalGen(strings(1)),

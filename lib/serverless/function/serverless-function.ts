@@ -4,6 +4,7 @@ import { L1 } from '../../core/checked-objects';
 import { emitObject } from '../../core/emit-object';
 import { serviceLabels } from '../../core/labels';
 import { assertDnsLabel, assertServiceName, DNS_LABEL_MAX_LENGTH, SERVICE_NAME_MAX_LENGTH } from '../../core/names';
+import { checkProps, prop } from '../../core/prop-schema';
 import { claimObjectName, validateManifestsAtSynth } from '../../core/synth-validation';
 import { ValidationError } from '../../core/validation-error';
 import { BackendTarget, GatewayBackendBinding, IGatewayBackend } from '../../gateway/backend-target';
@@ -15,6 +16,7 @@ import { FunctionNetworkPolicy } from './function-network-policy';
 import { FunctionProtocol } from './function-protocol';
 import { FunctionRevision } from './function-revision';
 import { FunctionRevisionProps } from './function-revision-props';
+import { functionRevisionPropsSchema, serverlessFunctionPropsSchema } from './function-schemas';
 import { FunctionTrafficTarget, KnativeTrafficEntry, resolveTraffic } from './function-traffic';
 import { FunctionVisibility } from './function-visibility';
 import { KnativePlatformProps } from './knative-platform';
@@ -74,6 +76,7 @@ export interface ServerlessFunctionProps extends FunctionRevisionProps {
 }
 
 const DEFAULT_PORT = 8080;
+const TRACK_SCHEMA = prop.string("a track name such as 'canary'");
 /** Ports Knative keeps for its queue-proxy in every revision pod. */
 const RESERVED_PORTS = new Set([8012, 8013, 8022, 9090, 9091]);
 
@@ -128,6 +131,7 @@ export class ServerlessFunction extends Construct implements IGatewayBackend, IE
 
   constructor(scope: Construct, id: string, props: ServerlessFunctionProps) {
     super(scope, id);
+    checkProps(serverlessFunctionPropsSchema, props, this, { name: 'ServerlessFunction props' });
     const chart = Chart.of(this);
     this.functionName = props.name ?? id;
     assertServiceName(this.functionName, SERVICE_NAME_MAX_LENGTH, this);
@@ -225,6 +229,8 @@ export class ServerlessFunction extends Construct implements IGatewayBackend, IE
    * @throws ValidationError for a duplicate track or a revision identical to a live one
    */
   public addRevision(track: string, props: FunctionRevisionProps): FunctionRevision {
+    checkProps(TRACK_SCHEMA, track, this, { name: 'revision track' });
+    checkProps(functionRevisionPropsSchema, props, this, { prefix: `revision '${track}'` });
     assertDnsLabel('revision track', track, LOGICAL_NAME_MAX_LENGTH, this);
     if (this.liveRevisions.some((r) => r.track === track)) {
       throw new ValidationError(`revision track '${track}' already exists; give each live revision its own track name`, this);

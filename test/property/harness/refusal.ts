@@ -1,15 +1,19 @@
 import { SynthValidationError, ValidationError } from '../../../lib';
+import { SECRET_NUMBER, SECRET_TEXT } from '../workload-generators';
 
 const under = (path: string, roots: readonly string[]) => roots.some((root) => path === root || path.startsWith(`${root}/`));
 
 /**
  * Expects a refusal to say what is wrong, to end with its construct path,
- * and to name one of `paths` or a construct below one; at synth, every
- * problem it lists.
+ * to show no secret data the generators planted, and to name one of `paths`
+ * or a construct below one; at synth, every problem it lists.
  */
 export function expectWellFormedRefusal(error: ValidationError, paths: readonly string[]): void {
   if (error.detail.trim() === '' || !error.message.endsWith(`(at ${error.path})`)) {
     throw new Error(`a refusal must say what is wrong and end with its construct path, got ${JSON.stringify(error.message)}`);
+  }
+  if (error.message.includes(SECRET_TEXT) || error.message.includes(String(SECRET_NUMBER))) {
+    throw new Error(`a refusal must never show secret data, got ${JSON.stringify(error.message)}`);
   }
   const problems = error instanceof SynthValidationError ? error.problems.map((p) => ({ path: p.construct.node.path, message: p.message })) : [error];
   for (const problem of problems) {

@@ -1,4 +1,4 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { claimObjectName, ManifestSchemaError, Microservice, schemaErrors, SynthValidationError, validateManifestsAtSynth } from '../../../lib';
 import { synthObjects } from '../../../lib/testing';
 import { digestImage, newChart, validationErrorOf } from '../../fixtures';
@@ -75,8 +75,17 @@ describe('schema validation of synthesized objects', () => {
     expect(error.message).toMatch(/ServiceAccount name 'orders' is already used by test\/orders; give this construct another name \(at test\/orders-v2\)/);
   });
 
-  test('claims are per chart', () => {
+  test('claims are per app: charts of two apps may each use a name', () => {
     claimObjectName(newChart('a'), 'Service', 'test', 'x');
     expect(() => claimObjectName(newChart('b'), 'Service', 'test', 'x')).not.toThrow();
+  });
+
+  test('claims are per app: two charts of one app may not use one name in one namespace, but may in two', () => {
+    const app = new App();
+    claimObjectName(new Chart(app, 'a', { namespace: 'shop' }), 'Service', 'shop', 'x');
+    expect(validationErrorOf(() => claimObjectName(new Chart(app, 'b', { namespace: 'shop' }), 'Service', 'shop', 'x')).message).toBe(
+      "Service name 'x' is already used by a; give this construct another name (at b)",
+    );
+    expect(() => claimObjectName(new Chart(app, 'c', { namespace: 'shop-2' }), 'Service', 'shop-2', 'x')).not.toThrow();
   });
 });
