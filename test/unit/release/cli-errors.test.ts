@@ -4,25 +4,16 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileS
 import { join } from 'path';
 import { Manifest, toYaml } from '../../../lib';
 import { processIo, ProcessLike } from '../../../lib/release/cli/process-io';
-import { runCli } from '../../../lib/release/cli/run-cli';
 import * as releasePlan from '../../../lib/release/plan/release-plan';
+import { cli as runInProcess, CliRun as Run } from './cli-run';
 import { apiService, TempDists } from './plan-fixtures';
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function cli(args: string[], env: Record<string, string | undefined> = { PATH: '' }): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env });
-  return { code, stdout, stderr };
-}
 
 const USAGE = 'Usage: immutable-infra plan|deploy|rollback|graph …; see immutable-infra --help';
 const STACK_FRAME = /\n\s+at /;
+
+/** Runs the tool in-process with this environment. */
+const cli = (args: string[], env?: Record<string, string | undefined>) => runInProcess(args, { env });
 
 /** `code`, exactly `error: <message>` on one line on stderr (a usage error adds the usage line), no stack trace; with `--json`, the error as JSON on stdout. */
 function expectError(run: Run, code: number, message: string | RegExp, options: { json?: boolean } = {}): void {

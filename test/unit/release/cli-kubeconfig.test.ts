@@ -2,22 +2,12 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileS
 import { createServer, Server, Socket } from 'net';
 import { join } from 'path';
 import { toYaml } from '../../../lib';
-import { runCli } from '../../../lib/release/cli/run-cli';
 import { checkKubeconfig, findKubectl, KubeconfigError, KubectlError } from '../../../lib/release/cluster/kubectl';
+import { cli as runInProcess, CliRun as Run } from './cli-run';
 import { apiService, TempDists } from './plan-fixtures';
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function cli(args: string[], env: Record<string, string | undefined> = { PATH: '' }): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env });
-  return { code, stdout, stderr };
-}
+/** Runs the tool in-process with this environment. */
+const cli = (args: string[], env?: Record<string, string | undefined>) => runInProcess(args, { env });
 
 /** Exit 1 with exactly `error: <message>` on one line: no stack trace, nothing on stdout. */
 function expectOneLineError(run: Run, message: string | RegExp): void {

@@ -3,27 +3,10 @@ import { chmodSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { App } from 'cdk8s';
 import { Manifest, planRelease, toYaml } from '../../../lib';
-import { runCli } from '../../../lib/release/cli/run-cli';
 import { MeshTrafficChart } from '../../../examples/mesh-traffic';
+import { cli } from './cli-run';
 import { apiService, edited, objectOf, TempDists } from './plan-fixtures';
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the command line tool in-process, capturing its output. */
-async function cli(args: string[], options: { isTTY?: boolean; env?: Record<string, string | undefined> } = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: { write: (text: string) => (stdout += text), isTTY: options.isTTY },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: options.env ?? { PATH: '' },
-  });
-  return { code, stdout, stderr };
-}
 
 const dists = new TempDists();
 afterAll(() => dists.cleanUp());

@@ -1,18 +1,11 @@
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { drawTopology, readDist } from '../../../lib';
-import { runCli } from '../../../lib/release/cli/run-cli';
 import { NightlyCronChart } from '../../../examples/nightly-cron';
 import { ThumbnailEventsChart } from '../../../examples/thumbnail-events';
+import { cli } from './cli-run';
 import { TempDists } from './plan-fixtures';
 
-/** Runs the command line tool in-process, capturing its output. */
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env: {} });
-  return { code, stdout, stderr };
-}
 
 const dists = new TempDists();
 afterAll(() => dists.cleanUp());
