@@ -20,13 +20,42 @@ export interface DeploymentPlanOptions {
 
 /** One object of the plan, with the Pulumi options it gets. */
 export interface PlannedResource {
-  /** The Pulumi resource name: the construct path, stable across revisions of the same slot. */
+  /**
+   * The object's name in the stack code: its construct path
+   * (`shop-prod/orders/stable/Resource`), or its identity when no construct of
+   * the chart made it. What `dependsOn` refers to, and the key of
+   * `ChartDeployment.resources`.
+   */
   readonly logicalName: string;
+  /**
+   * The Pulumi resource name. A pointer's is its logical name, the same for
+   * every release, so a change updates it in place. A revision object's is
+   * the object's own `<kind>/<namespace>/<name>` (`<kind>/<name>` when
+   * cluster-scoped), which its content-addressed name makes unique to the
+   * revision: a new revision is a new resource, and the previous revision's
+   * resource stays in the state, untouched, until a successful `pulumi up`
+   * no longer has it.
+   */
+  readonly resourceName: string;
+  /**
+   * The names the resource had under earlier versions of the bridge, which
+   * named every object by its logical name: Pulumi aliases, so the first
+   * `pulumi up` after upgrading renames a live revision object in the state
+   * rather than deleting and re-creating it. Empty for pointers (their name
+   * did not change).
+   */
+  readonly aliases: readonly string[];
   /** The object to register. */
   readonly manifest: Manifest;
-  /** Revision object (replace-only) or pointer (updated in place). */
+  /** Revision object (its own resource, never replaced) or pointer (updated in place). */
   readonly role: ObjectRole;
-  /** Property paths whose change forces a replacement; empty for pointers. */
+  /**
+   * Property paths that never change under a revision object's name: its name
+   * is derived from them, so new values make a new object and so a new
+   * resource. All but the scale fields, which change in place. Empty for
+   * pointers. Not passed to Pulumi as `replaceOnChanges` (see
+   * `ChartDeployment`).
+   */
   readonly replaceOnChanges: readonly string[];
   /** Logical names this resource waits for. */
   readonly dependsOn: readonly string[];
@@ -39,12 +68,18 @@ const SKIP_AWAIT = 'pulumi.com/skipAwait';
 /**
  * How the charts deploy through Pulumi, in an order where every resource comes
  * after what it depends on:
- * - each object is one resource named by its construct path, so a new revision
- *   of the same slot (service + track, config + track) is a *replacement*, done
- *   create-before-delete;
- * - revision objects are replace-only: any change but scale (a Deployment's
+ * - each object is one resource; a pointer is named by its construct path, so
+ *   it updates in place; a revision object by its kind, namespace and
+ *   content-addressed name, so a new revision is a new resource, created
+ *   before the pointers move to it, while the previous revision's resources
+ *   leave the program and are deleted at the end of a successful `pulumi up`
+ *   (after a failed one they are still in the state, untouched);
+ * - a revision object's resource has an alias to its construct path, its name
+ *   under earlier versions of the bridge;
+ * - under its name, a revision object only ever changes scale (a Deployment's
  *   `spec.replicas`, an autoscaler's bounds and metrics, a KEDA ScaledObject's
- *   bounds and triggers, a TriggerAuthentication's Secret keys) replaces them;
+ *   bounds and triggers, a TriggerAuthentication's Secret keys): any other
+ *   change makes a new name (`replaceOnChanges` lists those fields);
  * - a Deployment waits for the ConfigMaps and Secrets it mounts, an autoscaler
  *   or disruption budget for its Deployment, a KEDA ScaledObject for its
  *   Deployment and TriggerAuthentications, a TriggerAuthentication for its
@@ -62,6 +97,8 @@ export function planDeployment(charts: readonly Chart[], options: DeploymentPlan
     const role = objectRole(manifest);
     return {
       logicalName,
+      resourceName: role === 'revision' ? revisionResourceName(manifest) : logicalName,
+      aliases: role === 'revision' ? [logicalName] : [],
       manifest,
       role,
       replaceOnChanges: role === 'revision' ? replacePaths(manifest) : [],
@@ -93,7 +130,19 @@ function namedManifests(chart: Chart, options: DeploymentPlanOptions): NamedMani
   });
 }
 
-/** Replace on any change, except the scale fields that autoscaling and scaling change in place. */
+/**
+ * A revision object's resource name, `<kind>/<namespace>/<name>`: the object's
+ * own identity, so the same object keeps its resource whichever slot (track,
+ * config source) makes it, and a new object is a new resource. Unique in a
+ * program: the URN adds the type (with the API group), and a cluster holds
+ * one object of a kind per namespace and name.
+ */
+function revisionResourceName(manifest: Manifest): string {
+  const { namespace, name } = manifest.metadata;
+  return namespace === undefined ? `${manifest.kind}/${name}` : `${manifest.kind}/${namespace}/${name}`;
+}
+
+/** Every field but the scale fields that autoscaling and scaling change in place. */
 function replacePaths(manifest: Manifest): string[] {
   if (!hasScaleFields(manifest.kind)) {
     return ['*'];
@@ -182,7 +231,8 @@ function dependencies(manifest: Manifest, entries: readonly NamedManifest[], byI
       if (rule.kind === 'DestinationRule' && rule.metadata.namespace === namespace && hosts.has((rule.spec as any)?.host)) {
         found.add(entry.logicalName);
       }
-    }    for (const host of hosts) {
+    }
+    for (const host of hosts) {
       const service = clusterServiceOf(host);
       if (service !== undefined) {
         add('v1', 'Service', service.name, service.namespace);
@@ -232,5 +282,3 @@ function dependencyOrder(planned: readonly PlannedResource[]): PlannedResource[]
   }
   return ordered;
 }
-
-/** A Service's cluster-local host name: `<name>.<namespace>.svc.cluster.local`. */

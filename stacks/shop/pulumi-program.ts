@@ -14,7 +14,8 @@ import { ShopChart } from './shop-chart';
  *   immutable-infra:settings      { <service>: { KEY: value } }  (default: none)
  *   immutable-infra:skipAwait     true only for clusters without a kubelet (default false)
  *
- * @returns the Pulumi resource names of the deployed objects
+ * @returns the Pulumi resource names of the deployed objects (a pointer's is
+ *   its construct path, a revision object's `<kind>/<namespace>/<name>`)
  */
 export function deployShop(): string[] {
   const config = new pulumi.Config('immutable-infra');
@@ -27,5 +28,5 @@ export function deployShop(): string[] {
   const app = new App();
   const shop = new ShopChart(app, `shop-${environment}`, { environment: environment as ShopEnvironment, images, settings });
   const deployment = new ChartDeployment('shop', { charts: [shop], skipAwait: config.getBoolean('skipAwait') ?? false });
-  return Object.keys(deployment.resources);
+  return Object.values(deployment.resourceNames);
 }

@@ -4,8 +4,8 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from '@pulumi/pulumi/automation';
-import { App, Duration } from 'cdk8s';
-import { ChartDeployment } from '../../lib/pulumi';
+import { App, Chart, Duration } from 'cdk8s';
+import { ChartDeployment, planDeployment, registerManifest } from '../../lib/pulumi';
 import { deployShop } from '../../stacks/shop/pulumi-program';
 import { ShopChart, ShopChartProps } from '../../stacks/shop/shop-chart';
 import { engines } from './engines';
@@ -19,8 +19,10 @@ import { routedRevisions, sampleRouting, SIMULATE_LABEL, simulateFailure } from 
  * `skipAwait`. The program runs in-process (Automation API, inline): the CLI
  * drives it over gRPC, so no pulumi-language-nodejs binary is needed (the Go
  * module proxy here does not serve one). It is the same program
- * `stacks/pulumi.ts` runs, except for the failing release, which adds a fault
- * to it. The tests run in order, on one stack.
+ * `stacks/pulumi.ts` runs, except for the failing releases, which add a fault
+ * to it, and the migration, which first deploys with the earlier bridge's
+ * naming (every object by its construct path). The tests run in order, on
+ * one stack.
  */
 const { bin, home } = engines();
 const work = mkdtempSync(join(tmpdir(), 'immutable-infra-pulumi-'));
@@ -117,8 +119,27 @@ function stateFile(): string {
   return readFileSync(join(stacks, files[0]), 'utf8');
 }
 
+/** A revision object's Pulumi resource name: the object's kind, namespace and name. */
+const revisionResource = (kind: string, name: string) => `${kind}/${NAMESPACE}/${name}`;
+
+/** The dev shop with these settings. */
+const shopChart = (settings: Settings) => new ShopChart(new App(), NAMESPACE, { environment: 'dev', settings });
+
 /** The payments revision id of the dev shop with these settings. */
-const paymentsRevision = (settings: Settings) => new ShopChart(new App(), NAMESPACE, { environment: 'dev', settings }).services.payments.revisions[0].revisionId;
+const paymentsRevision = (settings: Settings) => shopChart(settings).services.payments.revisions[0].revisionId;
+
+/**
+ * The revision objects of the dev shop with these settings (content-addressed
+ * ConfigMaps and Secrets, and each revision's Deployment and companions), as
+ * the Pulumi resource names they should have: `<kind>/<namespace>/<name>`.
+ */
+function revisionResources(settings: Settings): Set<string> {
+  const objects = shopChart(settings).toJson() as any[];
+  return new Set(objects.filter((o) => o.immutable === true || REVISION in (o.metadata.labels ?? {})).map((o) => revisionResource(o.kind, o.metadata.name)));
+}
+
+/** What is in `to` and not in `from`, sorted. */
+const added = (from: Set<string>, to: Set<string>) => [...to].filter((name) => !from.has(name)).sort();
 
 /**
  * The stack's program (`deployShop`, same chart, same component, so the same
@@ -127,9 +148,48 @@ const paymentsRevision = (settings: Settings) => new ShopChart(new App(), NAMESP
  */
 function crashingPaymentsRelease(): string[] {
   const settings = new pulumi.Config('immutable-infra').requireObject<Settings>('settings');
-  const shop = new ShopChart(new App(), NAMESPACE, { environment: 'dev', settings });
+  const shop = shopChart(settings);
   simulateFailure(shop.services.payments.revisions[0], 'crashloop');
-  return Object.keys(new ChartDeployment('shop', { charts: [shop], awaitTimeout: FAILING_AWAIT }).resources);
+  return Object.values(new ChartDeployment('shop', { charts: [shop], awaitTimeout: FAILING_AWAIT }).resourceNames);
+}
+
+/**
+ * The stack's program as the earlier bridge ran it: the same component, but
+ * every object named by its construct path (revision objects too), with the
+ * options of the time (revision objects `replaceOnChanges`, every resource
+ * `deleteBeforeReplace: false`). The state it leaves is the state of a stack
+ * deployed before this version.
+ */
+class EarlierChartDeployment extends pulumi.ComponentResource {
+  public readonly resources: Record<string, pulumi.CustomResource> = {};
+
+  constructor(name: string, charts: Chart[]) {
+    super('immutable-infra:index:ChartDeployment', name, {}, {});
+    for (const planned of planDeployment(charts)) {
+      const manifest = { ...planned.manifest } as Record<string, unknown>;
+      for (const field of planned.secretFields) {
+        manifest[field] = pulumi.secret(manifest[field]);
+      }
+      this.resources[planned.logicalName] = registerManifest(planned.logicalName, manifest as typeof planned.manifest, {
+        parent: this,
+        dependsOn: planned.dependsOn.map((dependency) => this.resources[dependency]),
+        replaceOnChanges: planned.role === 'revision' ? [...planned.replaceOnChanges] : undefined,
+        deleteBeforeReplace: false,
+      });
+    }
+    this.registerOutputs({ resourceNames: Object.keys(this.resources) });
+  }
+}
+
+function earlierBridgeProgram(): string[] {
+  const settings = new pulumi.Config('immutable-infra').getObject<Settings>('settings');
+  return Object.keys(new EarlierChartDeployment('shop', [shopChart(settings ?? {})]).resources);
+}
+
+/** The resources of the stack's state: URN, and whether it is pending deletion. */
+async function stateResources(): Promise<Array<{ name: string; type: string; delete: boolean }>> {
+  const exported = await stack.exportStack();
+  return ((exported.deployment.resources ?? []) as any[]).map((r) => ({ name: nameOf(r.urn), type: r.type, delete: r.delete === true }));
 }
 
 const shopObjects = (kinds: string) => JSON.parse(kubectlOk(['get', kinds, '-n', NAMESPACE, '-l', 'app.kubernetes.io/part-of=shop', '-o', 'json'])).items as any[];
@@ -173,9 +233,37 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const SERVICES = ['cart', 'catalog', 'frontend', 'orders', 'payments', 'shipping'];
+const DELETES = ['delete', 'delete-replaced', 'discard-replaced', 'remove-pending-replace'];
 let v1Deployments: string[];
 
-test('pulumi up returns once every revision is ready: each Deployment available, each Service serving its revision\'s pods; Secret data is encrypted in the state', async () => {
+/** The uid of each live shop object of these kinds, by `<kind>/<name>`. */
+const uids = (kinds: string) => Object.fromEntries(shopObjects(kinds).map((o) => [`${o.kind}/${o.metadata.name}`, o.metadata.uid as string]));
+
+/**
+ * Which of these resources were deleted, and the steps of Kubernetes objects
+ * (but deletes) that finished after the first of those deletes began: none
+ * when the deletes come at the end of the \`pulumi up\`, after everything
+ * else is done.
+ */
+function deletesLast(events: readonly EngineEvent[], deleted: readonly string[]): { deleted: string[]; finishedAfter: string[] } {
+  const deletes = deleted.map((name) => eventIndex(events, 'pre', name, 'delete'));
+  const firstDelete = Math.min(...deletes.filter((d) => d >= 0));
+  const finishedAfter = events.flatMap((e, index) => {
+    const step = e.resOutputsEvent?.metadata;
+    return step !== undefined && index > firstDelete && step.op !== 'delete' && step.type.startsWith('kubernetes:') ? [`${step.op} ${nameOf(step.urn)}`] : [];
+  });
+  return { deleted: deleted.filter((_, i) => deletes[i] >= 0), finishedAfter };
+}
+
+async function destroyLeavesNothing(): Promise<void> {
+  const destroyed = await stack.destroy();
+  expect(destroyed.summary.result).toBe('succeeded');
+  // Deletion is foreground: the controller manager collects ReplicaSets before a Deployment goes.
+  const leftOver = () => kubectlOk(['get', 'all,configmaps,secrets,serviceaccounts,namespaces', '-A', '-l', 'app.kubernetes.io/part-of=shop', '-o', 'name']).trim();
+  expect(pollFor(() => (leftOver() === '' ? '' : undefined), 120_000) ?? leftOver()).toBe('');
+}
+
+test('pulumi up returns once every revision is ready: each Deployment available, each Service serving its revision\'s pods; revision objects are resources named by the object; Secret data is encrypted in the state', async () => {
   const first = await up();
   expect(first.error).toBe('');
   expect(first.changes.create).toBeGreaterThan(20);
@@ -191,9 +279,17 @@ test('pulumi up returns once every revision is ready: each Deployment available,
     const selected = getLive('service', service, NAMESPACE)!.spec.selector[REVISION];
     expect({ service, served: servedBy(service).revisions }).toEqual({ service, served: [selected] });
   }
+  // Every revision object is one resource named `<kind>/<namespace>/<name>`; pointers keep their construct paths.
+  const ops = steps(first.events);
+  const created = new Set(ops.filter((s) => s.op === 'create').map((s) => s.name));
+  expect(added(created, revisionResources({}))).toEqual([]);
+  expect(ops.filter((s) => s.type === 'kubernetes:apps/v1:Deployment').map((s) => s.name).sort()).toEqual(v1Deployments.map((d) => revisionResource('Deployment', d)));
+  expect([...created].filter((name) => /\/(stable|canary)\//.test(name))).toEqual([]);
+  expect(created).toContain('shop-dev/payments/Resource');
   // The event log: each Deployment's and Service's step awaited readiness, and a Service was created only after the Deployment it selects was ready.
   for (const service of SERVICES) {
-    const [revision, pointer] = [`shop-dev/${service}/stable/Resource`, `shop-dev/${service}/Resource`];
+    const revision = revisionResource('Deployment', `${service}-${getLive('service', service, NAMESPACE)!.spec.selector[REVISION]}`);
+    const pointer = `shop-dev/${service}/Resource`;
     const deploymentDone = eventIndex(first.events, 'outputs', revision, 'create');
     expect({ service, deploymentDone: deploymentDone >= 0, deploymentAwaited: awaited(first.events, revision, 'Deployment'), serviceAwaited: awaited(first.events, pointer, 'Service') })
       .toEqual({ service, deploymentDone: true, deploymentAwaited: true, serviceAwaited: true });
@@ -207,35 +303,37 @@ test('pulumi up returns once every revision is ready: each Deployment available,
   expect(state).not.toContain(Buffer.from(password).toString('base64'));
 });
 
+const V2: Settings = { payments: { TIMEOUT_MS: '3000' } };
+const FAILING: Settings = { payments: { TIMEOUT_MS: '4000' } };
 let v2Payments: string;
 let failedPayments: string;
+/** The live payments objects of v2 (Deployment, settings ConfigMap) and their uids, just before the failing release. */
+let v2Uids: Record<string, string>;
 
-test('a config change replaces only that service\'s revision objects, create-before-delete; its Service moves once the new revision is ready', async () => {
-  const settings: Settings = { payments: { TIMEOUT_MS: '3000' } };
-  v2Payments = paymentsRevision(settings);
-  await stack.setConfig('immutable-infra:settings', { value: JSON.stringify(settings) });
+test('a config change creates that service\'s new revision objects as new resources, moves its Service once the new revision is ready, and deletes the old revision\'s resources at the end', async () => {
+  v2Payments = paymentsRevision(V2);
+  const [created, deleted] = [added(revisionResources({}), revisionResources(V2)), added(revisionResources(V2), revisionResources({}))];
+  expect(created).toEqual([expect.stringMatching(/^ConfigMap\/shop-dev\/payments-settings-[0-9a-f]{10}$/), revisionResource('Deployment', `payments-${v2Payments}`)]);
+  expect(deleted).toEqual([expect.stringMatching(/^ConfigMap\/shop-dev\/payments-settings-[0-9a-f]{10}$/), expect.stringMatching(/^Deployment\/shop-dev\/payments-[0-9a-f]{10}$/)]);
+  await stack.setConfig('immutable-infra:settings', { value: JSON.stringify(V2) });
   const second = await up();
   expect(second.error).toBe('');
   const ops = steps(second.events);
-  const replaced = [...new Set(ops.filter((s) => s.op === 'replace').map((s) => s.name))].sort();
-  expect(replaced).toEqual(['shop-dev/payments/ConfigMap-settings/Resource', 'shop-dev/payments/stable/Resource']);
-  // Revision objects (a revision slot's Deployment, autoscaler, budget, or a config slot) are never updated in place.
-  const revisionSlot = /\/(stable\/(Resource|Autoscaler|DisruptionBudget)|(ConfigMap|Secret)-[^/]+\/Resource)$/;
-  expect(ops.filter((s) => s.op === 'update' && revisionSlot.test(s.name))).toEqual([]);
-  expect(ops.filter((s) => !['same', 'replace', 'create-replacement', 'delete-replaced', 'update'].includes(s.op))).toEqual([]);
-  expect(second.changes.replace).toBe(2);
-  for (const name of replaced) {
-    const created = ops.findIndex((s) => s.name === name && s.op === 'create-replacement');
-    const deleted = ops.findIndex((s) => s.name === name && s.op === 'delete-replaced');
-    expect({ name, createdBeforeDeleted: created >= 0 && deleted > created }).toEqual({ name, createdBeforeDeleted: true });
-  }
-  // The pointer moves only after the provider saw the new revision ready (the create finished), and before the old revision goes.
-  const revisionReady = eventIndex(second.events, 'outputs', 'shop-dev/payments/stable/Resource', 'create-replacement');
+  // Nothing is replaced or updated but the pointer: the new revision's objects are created, the old revision's deleted.
+  expect(ops.filter((s) => s.op === 'create').map((s) => s.name).sort()).toEqual(created);
+  expect(ops.filter((s) => s.op === 'delete').map((s) => s.name).sort()).toEqual(deleted);
+  expect(ops.filter((s) => s.op === 'update').map((s) => s.name)).toEqual(['shop-dev/payments/Resource']);
+  expect(ops.filter((s) => !['same', 'create', 'update', 'delete'].includes(s.op))).toEqual([]);
+  expect(second.changes).toEqual({ same: expect.any(Number), create: 2, update: 1, delete: 2 });
+  // Create before delete: the pointer moves only after the provider saw the new revision ready (its create finished),
+  // and the old revision's resources are deleted after that, once everything else is done.
+  const revisionReady = eventIndex(second.events, 'outputs', revisionResource('Deployment', `payments-${v2Payments}`), 'create');
   const pointerMoved = eventIndex(second.events, 'pre', 'shop-dev/payments/Resource', 'update');
-  const oldDeleted = eventIndex(second.events, 'pre', 'shop-dev/payments/stable/Resource', 'delete-replaced');
+  const oldDeleted = eventIndex(second.events, 'pre', deleted[1], 'delete');
   expect({ revisionReady: revisionReady >= 0, pointerAfter: pointerMoved > revisionReady, deleteAfter: oldDeleted > pointerMoved })
     .toEqual({ revisionReady: true, pointerAfter: true, deleteAfter: true });
-  expect(awaited(second.events, 'shop-dev/payments/stable/Resource', 'Deployment')).toBe(true);
+  expect(deletesLast(second.events, deleted)).toEqual({ deleted, finishedAfter: [] });
+  expect(awaited(second.events, revisionResource('Deployment', `payments-${v2Payments}`), 'Deployment')).toBe(true);
   // Sampled while it ran: nothing ever routed to a revision without ready pods.
   expect(second.routing.violations).toEqual([]);
   expect(second.routing.routed).toContain(v2Payments);
@@ -246,18 +344,19 @@ test('a config change replaces only that service\'s revision objects, create-bef
   expect(v1Deployments.filter((d) => !v2Deployments.includes(d))).toEqual([expect.stringMatching(/^payments-[0-9a-f]{10}$/)]);
 });
 
-test('a release whose new revision never becomes ready fails pulumi up: the previous revision stays complete, ready and routed, nothing of it is deleted, the failing one never gets traffic', async () => {
-  const settings: Settings = { payments: { TIMEOUT_MS: '4000' } };
-  const failing = paymentsRevision(settings);
+test('a release whose new revision never becomes ready fails pulumi up: the previous revision stays complete, ready and routed, nothing of it is deleted or pending deletion, the failing one never gets traffic', async () => {
+  const failing = paymentsRevision(FAILING);
   failedPayments = failing;
   expect(failing).not.toBe(v2Payments);
+  const failingResources = added(revisionResources(V2), revisionResources(FAILING));
   const before = {
     deployments: liveNames('deployments'),
     configMaps: liveNames('configmaps'),
     secrets: liveNames('secrets'),
     services: shopObjects('services').map((s) => ({ name: s.metadata.name, selector: s.spec.selector })),
   };
-  await stack.setConfig('immutable-infra:settings', { value: JSON.stringify(settings) });
+  v2Uids = uids('deployments,configmaps,secrets');
+  await stack.setConfig('immutable-infra:settings', { value: JSON.stringify(FAILING) });
   const started = Date.now();
   const release = await up(crashingPaymentsRelease);
   const took = Date.now() - started;
@@ -268,21 +367,27 @@ test('a release whose new revision never becomes ready fails pulumi up: the prev
   expect(took).toBeGreaterThanOrEqual(FAILING_AWAIT.toMilliseconds());
   expect(took).toBeLessThan(FAILING_AWAIT.toMilliseconds() + 120_000);
 
-  // The event log: the new payments Deployment's step failed, with the provider's diagnostics saying why.
-  const revisionSlot = 'shop-dev/payments/stable/Resource';
+  // The event log: the new payments Deployment's create failed, with the provider's diagnostics saying why.
+  const failingDeployment = revisionResource('Deployment', `payments-${failing}`);
   const failed = release.events.filter((e) => e.resOpFailedEvent !== undefined).map((e) => ({ op: e.resOpFailedEvent!.metadata.op, name: nameOf(e.resOpFailedEvent!.metadata.urn) }));
-  expect(failed).toEqual([{ op: 'create-replacement', name: revisionSlot }]);
+  expect(failed).toEqual([{ op: 'create', name: failingDeployment }]);
   const errors = release.events
-    .filter((e) => e.diagnosticEvent?.severity === 'error' && e.diagnosticEvent.urn !== undefined && nameOf(e.diagnosticEvent.urn) === revisionSlot)
+    .filter((e) => e.diagnosticEvent?.severity === 'error' && e.diagnosticEvent.urn !== undefined && nameOf(e.diagnosticEvent.urn) === failingDeployment)
     .map((e) => e.diagnosticEvent!.message)
     .join('\n');
   expect(errors).toContain(`'payments-${failing}' timed out waiting to be Ready`);
   expect(errors).toContain('Minimum number of live Pods was not attained');
-  // Nothing was deleted, and the pointer never moved: the payments Service's step never began.
+  // Nothing was deleted or replaced, and the pointer never moved: the payments Service's step never began.
   const ops = steps(release.events);
-  expect(ops.filter((s) => ['delete', 'delete-replaced', 'discard-replaced', 'remove-pending-replace'].includes(s.op))).toEqual([]);
+  expect(ops.filter((s) => DELETES.includes(s.op) || s.op.includes('replace'))).toEqual([]);
   expect(ops.filter((s) => s.name === 'shop-dev/payments/Resource')).toEqual([]);
-  expect(ops.filter((s) => s.op === 'create-replacement').map((s) => s.name).sort()).toEqual(['shop-dev/payments/ConfigMap-settings/Resource', revisionSlot]);
+  expect(ops.filter((s) => s.op === 'create').map((s) => s.name).sort()).toEqual(failingResources);
+  // The state: the previous revision's resources are current, as they were; none is pending deletion.
+  const state = await stateResources();
+  expect(state.filter((r) => r.delete)).toEqual([]);
+  for (const name of added(revisionResources(FAILING), revisionResources(V2))) {
+    expect(state.filter((r) => r.name === name)).toEqual([{ name, type: expect.any(String), delete: false }]);
+  }
 
   // The live objects: the new revision exists and crash-loops; it never took traffic.
   const crashing = getLive('deployment', `payments-${failing}`, NAMESPACE)!;
@@ -303,35 +408,122 @@ test('a release whose new revision never becomes ready fails pulumi up: the prev
   expect(servedBy('payments').revisions).toEqual([v2Payments]);
   const previous = shopObjects('deployments').filter((d) => before.deployments.includes(d.metadata.name));
   expect(previous.map(readiness)).toEqual(previous.map((d) => ({ name: d.metadata.name, ready: `${d.spec.replicas}/${d.spec.replicas}`, available: 'True' })));
+  expect(uids('deployments,configmaps,secrets')).toEqual(expect.objectContaining(v2Uids));
 });
 
-test('the next release that becomes ready recovers: it is routed once ready, then the failed revision and the one it replaced are deleted', async () => {
-  const settings: Settings = { payments: { TIMEOUT_MS: '5000' } };
-  const v3Payments = paymentsRevision(settings);
-  await stack.setConfig('immutable-infra:settings', { value: JSON.stringify(settings) });
+test('after the failed release, pulumi up with the previous release\'s config succeeds: a no-op for the previous revision, still live and routed (never deleted or re-created), and it deletes the failed revision', async () => {
+  const failedResources = added(revisionResources(V2), revisionResources(FAILING));
+  await stack.setConfig('immutable-infra:settings', { value: JSON.stringify(V2) });
+  const back = await up();
+  expect(back.error).toBe('');
+  const ops = steps(back.events);
+  // Only the failed revision's resources are deleted; nothing is created, replaced or updated.
+  expect(ops.filter((s) => s.op !== 'same').map((s) => `${s.op} ${s.name}`).sort()).toEqual(failedResources.map((name) => `delete ${name}`));
+  expect(back.changes).toEqual({ same: expect.any(Number), delete: 2 });
+  for (const name of added(revisionResources(FAILING), revisionResources(V2))) {
+    expect(ops.filter((s) => s.name === name).map((s) => s.op)).toEqual(['same']);
+  }
+  expect(deletesLast(back.events, failedResources)).toEqual({ deleted: failedResources, finishedAfter: [] });
+  // Sampled while it ran: payments stayed routed to its previous revision, which had ready pods all along.
+  expect(back.routing.samples).toBeGreaterThan(0);
+  expect(back.routing.violations).toEqual([]);
+  expect(back.routing.routed).toContain(v2Payments);
+  expect(back.routing.routed).not.toContain(failedPayments);
+  // The live objects: the previous revision is the one it was (same uids), ready and serving; the failed one is gone.
+  expect(uids('deployments,configmaps,secrets')).toEqual(v2Uids);
+  const payments = getLive('deployment', `payments-${v2Payments}`, NAMESPACE)!;
+  expect(readiness(payments)).toEqual({ name: `payments-${v2Payments}`, ready: `${payments.spec.replicas}/${payments.spec.replicas}`, available: 'True' });
+  expect(getLive('service', 'payments', NAMESPACE)!.spec.selector[REVISION]).toBe(v2Payments);
+  expect(servedBy('payments').revisions).toEqual([v2Payments]);
+  expect(getLive('deployment', `payments-${failedPayments}`, NAMESPACE)).toBeUndefined();
+  expect((await stateResources()).filter((r) => r.delete || failedResources.includes(r.name))).toEqual([]);
+});
+
+test('after another failed release, the next release that becomes ready recovers: it is routed once ready, then the failed revision\'s resources and the previous revision\'s are deleted', async () => {
+  const failing: Settings = { payments: { TIMEOUT_MS: '4500' } };
+  await stack.setConfig('immutable-infra:settings', { value: JSON.stringify(failing) });
+  const failedRelease = await up(crashingPaymentsRelease);
+  expect(failedRelease.result).toBe('failed');
+  const secondFailure = paymentsRevision(failing);
+  expect(failedRelease.events.filter((e) => e.resOpFailedEvent !== undefined).map((e) => nameOf(e.resOpFailedEvent!.metadata.urn))).toEqual([revisionResource('Deployment', `payments-${secondFailure}`)]);
+  expect(failedRelease.routing.violations).toEqual([]);
+  expect(servedBy('payments').revisions).toEqual([v2Payments]);
+
+  const v3: Settings = { payments: { TIMEOUT_MS: '5000' } };
+  const v3Payments = paymentsRevision(v3);
+  await stack.setConfig('immutable-infra:settings', { value: JSON.stringify(v3) });
   const release = await up();
   expect(release.error).toBe('');
   expect(release.routing.violations).toEqual([]);
-  expect(release.routing.routed).not.toContain(failedPayments);
+  expect(release.routing.routed).not.toContain(secondFailure);
 
-  const revisionSlot = 'shop-dev/payments/stable/Resource';
-  const revisionReady = eventIndex(release.events, 'outputs', revisionSlot, 'create-replacement');
+  const ops = steps(release.events);
+  const deleted = [...added(revisionResources(v3), revisionResources(V2)), ...added(revisionResources(v3), revisionResources(failing))].sort();
+  expect(ops.filter((s) => s.op === 'create').map((s) => s.name).sort()).toEqual(added(revisionResources(V2), revisionResources(v3)));
+  expect(ops.filter((s) => s.op === 'delete').map((s) => s.name).sort()).toEqual(deleted);
+  expect(deleted.filter((name) => name.startsWith('Deployment/'))).toEqual([revisionResource('Deployment', `payments-${secondFailure}`), revisionResource('Deployment', `payments-${v2Payments}`)].sort());
+  expect(ops.filter((s) => !['same', 'create', 'update', 'delete'].includes(s.op))).toEqual([]);
+  const revisionReady = eventIndex(release.events, 'outputs', revisionResource('Deployment', `payments-${v3Payments}`), 'create');
   const pointerMoved = eventIndex(release.events, 'pre', 'shop-dev/payments/Resource', 'update');
-  const deletes = release.events.flatMap((e, index) => {
-    const step = e.resourcePreEvent?.metadata;
-    return step?.op === 'delete-replaced' && nameOf(step.urn) === revisionSlot ? [{ index, id: step.old?.id }] : [];
-  });
-  expect(deletes.map((d) => d.id).sort()).toEqual([`${NAMESPACE}/payments-${failedPayments}`, `${NAMESPACE}/payments-${v2Payments}`].sort());
-  expect({ revisionReady: revisionReady >= 0, pointerAfter: pointerMoved > revisionReady, deletesAfter: deletes.every((d) => d.index > pointerMoved) })
+  const deletes = deleted.map((name) => eventIndex(release.events, 'pre', name, 'delete'));
+  expect({ revisionReady: revisionReady >= 0, pointerAfter: pointerMoved > revisionReady, deletesAfter: deletes.every((d) => d > pointerMoved) })
     .toEqual({ revisionReady: true, pointerAfter: true, deletesAfter: true });
+  expect(deletesLast(release.events, deleted)).toEqual({ deleted, finishedAfter: [] });
   expect(liveNames('deployments')).toEqual([...v1Deployments.filter((d) => !d.startsWith('payments-')), `payments-${v3Payments}`].sort());
   expect(servedBy('payments').revisions).toEqual([v3Payments]);
 });
 
-test('destroy leaves nothing', async () => {
-  const destroyed = await stack.destroy();
-  expect(destroyed.summary.result).toBe('succeeded');
-  // Deletion is foreground: the controller manager collects ReplicaSets before a Deployment goes.
-  const leftOver = () => kubectlOk(['get', 'all,configmaps,secrets,serviceaccounts,namespaces', '-A', '-l', 'app.kubernetes.io/part-of=shop', '-o', 'name']).trim();
-  expect(pollFor(() => (leftOver() === '' ? '' : undefined), 120_000) ?? leftOver()).toBe('');
+test('destroy leaves nothing', destroyLeavesNothing);
+
+test('a stack deployed by the earlier bridge (every object named by its construct path) migrates with one pulumi up that renames its revision objects\' resources: nothing is created, replaced, updated or deleted', async () => {
+  const earlier = await up(earlierBridgeProgram);
+  expect(earlier.error).toBe('');
+  const slots = steps(earlier.events).filter((s) => s.op === 'create').map((s) => s.name);
+  expect(slots).toContain('shop-dev/payments/stable/Resource');
+  expect(slots).toContain('shop-dev/payments/ConfigMap-settings/Resource');
+  const live = uids('all,configmaps,secrets,serviceaccounts');
+  expect(Object.keys(live).length).toBeGreaterThan(20);
+
+  const migration = await up();
+  expect(migration.error).toBe('');
+  const ops = steps(migration.events);
+  expect(ops.filter((s) => s.op !== 'same')).toEqual([]);
+  expect(migration.changes).toEqual({ same: expect.any(Number) });
+  // Each revision object's resource was found in the state under its old name (the alias) and renamed.
+  const revisions = revisionResources(JSON.parse((await stack.getConfig('immutable-infra:settings')).value) as Settings);
+  const renamed = migration.events.flatMap((e) => {
+    const step = e.resourcePreEvent?.metadata;
+    return step !== undefined && revisions.has(nameOf(step.urn)) ? [{ name: nameOf(step.urn), op: step.op, from: step.old?.urn === undefined ? undefined : nameOf(step.old.urn) }] : [];
+  });
+  expect(renamed.map((r) => r.name).sort()).toEqual([...revisions].sort());
+  for (const rename of renamed) {
+    expect(rename).toEqual({ name: rename.name, op: 'same', from: expect.not.stringMatching(/^[A-Za-z]+\/shop-dev\//) });
+    expect(slots).toContain(rename.from);
+  }
+  expect(migration.routing.violations).toEqual([]);
+  expect(uids('all,configmaps,secrets,serviceaccounts')).toEqual(live);
+  // The state holds every revision object under its new name, and none under its old one.
+  const state = await stateResources();
+  expect(added(new Set(state.map((r) => r.name)), revisions)).toEqual([]);
+  expect(state.filter((r) => renamed.some((rename) => rename.from === r.name))).toEqual([]);
 });
+
+test('after the migration, a release creates the new revision\'s resources and deletes the old ones at the end (the alias to the slot matches nothing in the state any more)', async () => {
+  const before = JSON.parse((await stack.getConfig('immutable-infra:settings')).value) as Settings;
+  const next: Settings = { payments: { TIMEOUT_MS: '6000' } };
+  await stack.setConfig('immutable-infra:settings', { value: JSON.stringify(next) });
+  const release = await up();
+  expect(release.error).toBe('');
+  const ops = steps(release.events);
+  const deleted = added(revisionResources(next), revisionResources(before));
+  expect(ops.filter((s) => s.op !== 'same').map((s) => `${s.op} ${s.name}`).sort()).toEqual([
+    ...added(revisionResources(before), revisionResources(next)).map((name) => `create ${name}`),
+    ...deleted.map((name) => `delete ${name}`),
+    'update shop-dev/payments/Resource',
+  ].sort());
+  expect(deletesLast(release.events, deleted)).toEqual({ deleted, finishedAfter: [] });
+  expect(release.routing.violations).toEqual([]);
+  expect(servedBy('payments').revisions).toEqual([paymentsRevision(next)]);
+});
+
+test('destroy leaves nothing, after the migration', destroyLeavesNothing);

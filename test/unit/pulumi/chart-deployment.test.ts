@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { App, Duration } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import { Microservice } from '../../../lib';
 import { digestImage, newChart } from '../../fixtures';
 
@@ -25,7 +25,7 @@ pulumi.runtime.setMocks(
 
 // Import the bridge only after the mocks are in place.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ChartDeployment } = require('../../../lib/pulumi') as typeof import('../../../lib/pulumi');
+const { ChartDeployment, planDeployment, registerManifest } = require('../../../lib/pulumi') as typeof import('../../../lib/pulumi');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ShopChart } = require('../../../stacks/shop/shop-chart') as typeof import('../../../stacks/shop/shop-chart');
 
@@ -65,6 +65,13 @@ describe('ChartDeployment (Pulumi mocks)', () => {
     expect(Object.keys(deployment.resources)).toContain('shop-dev/orders/Resource');
     const urn = await outputOf(deployment.resources['shop-dev/orders/Resource'].urn);
     expect(urn).toContain('immutable-infra:index:ChartDeployment$kubernetes:core/v1:Service::shop-dev/orders/Resource');
+    // A revision object's resource is named by the object; `resources` keys it by its construct path.
+    const revisionName = chart.toJson().find((o: any) => o.kind === 'Deployment' && o.metadata.name.startsWith('orders-')).metadata.name;
+    const revisionUrn = await outputOf(deployment.resources['shop-dev/orders/stable/Resource'].urn);
+    expect(deployment.resourceNames['shop-dev/orders/stable/Resource']).toBe(`Deployment/shop-dev/${revisionName}`);
+    expect(deployment.resourceNames['shop-dev/orders/Resource']).toBe('shop-dev/orders/Resource');
+    expect(Object.keys(deployment.resourceNames)).toEqual(Object.keys(deployment.resources));
+    expect(revisionUrn).toMatch(new RegExp(`::immutable-infra:index:ChartDeployment\\$kubernetes:apps/v1:Deployment::Deployment/shop-dev/${revisionName}$`));
   });
 
   test('registers a CRD object as a CustomResource with its own type token', async () => {
@@ -82,7 +89,7 @@ describe('ChartDeployment (Pulumi mocks)', () => {
     expect(registered.map((r) => r.type)).toContain('kubernetes:networking.istio.io/v1beta1:VirtualService');
   });
 
-  test('passes the plan\'s options to Pulumi: replace-only revision objects, create-before-delete, dependencies, Secret data as secret outputs', async () => {
+  test('passes the plan\'s options to Pulumi: revision resources named by the object with an alias to their construct path, no replaceOnChanges or deleteBeforeReplace, dependencies, Secret data as secret outputs', async () => {
     const options = new Map<string, pulumi.CustomResourceOptions>();
     const capture: pulumi.ResourceTransformation = (args) => {
       options.set(args.name, args.opts as pulumi.CustomResourceOptions);
@@ -95,20 +102,66 @@ describe('ChartDeployment (Pulumi mocks)', () => {
       configs: [{ name: 'settings', literals: { A: '1' } }],
       secrets: [{ name: 'db', literals: { password: 'x' }, mountPath: '/s' }],
     });
+    const objectName = (kind: string, prefix: string) => chart.toJson().find((o: any) => o.kind === kind && o.metadata.name.startsWith(prefix)).metadata.name as string;
     const deployment = new ChartDeployment('options', { charts: [chart] }, { transformations: [capture] });
     await outputOf(deployment.urn);
     await new Promise((resolve) => setTimeout(resolve, 10));
+    expect([...options.keys()].filter((n) => n !== 'options').sort()).toEqual([
+      `ConfigMap/test/${objectName('ConfigMap', 'orders-settings-')}`,
+      `Deployment/test/${objectName('Deployment', 'orders-')}`,
+      `Secret/test/${objectName('Secret', 'orders-db-')}`,
+      'test/orders/NetworkPolicy/Resource',
+      'test/orders/Resource',
+      'test/orders/ServiceAccount',
+    ].sort());
     const service = options.get('test/orders/Resource')!;
-    const revision = options.get('test/orders/stable/Resource')!;
-    const config = options.get('test/orders/ConfigMap-settings/Resource')!;
-    const secret = options.get('test/orders/Secret-db/Resource')!;
-    expect(service.replaceOnChanges).toBeUndefined();
+    const revision = options.get(`Deployment/test/${objectName('Deployment', 'orders-')}`)!;
+    const config = options.get(`ConfigMap/test/${objectName('ConfigMap', 'orders-settings-')}`)!;
+    const secret = options.get(`Secret/test/${objectName('Secret', 'orders-db-')}`)!;
+    // Aliases that rename (the typed classes add their own, of earlier API versions' types).
+    const renames = (opts: pulumi.CustomResourceOptions) => (opts.aliases ?? []).filter((a: any) => typeof a === 'object' && 'name' in a);
+    expect(renames(service)).toEqual([]);
     expect(service.dependsOn).toEqual([deployment.resources['test/orders/stable/Resource']]);
-    expect(revision.replaceOnChanges).toEqual(expect.arrayContaining(['metadata', 'spec.template', 'spec.selector']));
-    expect(revision.deleteBeforeReplace).toBe(false);
+    expect(renames(revision)).toEqual([{ name: 'test/orders/stable/Resource' }]);
+    expect(renames(config)).toEqual([{ name: 'test/orders/ConfigMap-settings/Resource' }]);
+    expect(renames(secret)).toEqual([{ name: 'test/orders/Secret-db/Resource' }]);
+    // A replacement would keep the object's name: created first, it would take over the live object, which deleting the replaced one then deletes.
+    for (const opts of options.values()) {
+      expect({ replaceOnChanges: opts.replaceOnChanges, deleteBeforeReplace: opts.deleteBeforeReplace }).toEqual({ replaceOnChanges: undefined, deleteBeforeReplace: undefined });
+    }
     expect(revision.dependsOn).toEqual(expect.arrayContaining([deployment.resources['test/orders/ConfigMap-settings/Resource'], deployment.resources['test/orders/Secret-db/Resource']]));
-    expect(config.replaceOnChanges).toEqual(['*']);
     expect(secret.additionalSecretOutputs).toEqual(expect.arrayContaining(['data']));
+  });
+
+  test('a revision resource\'s alias is the URN the earlier bridge gave the object (its construct path under the component), so the first up after upgrading renames it', async () => {
+    const chart = () => {
+      const c = newChart();
+      new Microservice(c, 'orders', { image: digestImage(), ports: [{ port: 80 }], configs: [{ name: 'settings', literals: { A: '1' } }] });
+      return c;
+    };
+    // The earlier bridge: the same component type, every object named by its construct path.
+    class EarlierChartDeployment extends pulumi.ComponentResource {
+      public readonly urns: Record<string, pulumi.Output<string>> = {};
+      constructor(name: string, charts: Chart[]) {
+        super('immutable-infra:index:ChartDeployment', name, {}, {});
+        for (const planned of planDeployment(charts)) {
+          this.urns[planned.logicalName] = registerManifest(planned.logicalName, planned.manifest, { parent: this }).urn;
+        }
+      }
+    }
+    const earlier = new EarlierChartDeployment('shop', [chart()]);
+    const current = new ChartDeployment('shop', { charts: [chart()] });
+    const revisions = planDeployment([chart()]).filter((p) => p.role === 'revision');
+    expect(revisions.map((p) => p.manifest.kind).sort()).toEqual(['ConfigMap', 'Deployment']);
+    for (const planned of revisions) {
+      const resource = current.resources[planned.logicalName] as unknown as { __aliases: pulumi.Output<string>[] };
+      // The SDK's collapse of the alias: the defaults the engine applies too (this resource's type and parent, the stack, the project).
+      // (A typed class adds aliases of its own: its kind's earlier API versions, under the same name.)
+      const urn = await outputOf(current.resources[planned.logicalName].urn);
+      const renamedFrom = (await Promise.all(resource.__aliases.map(outputOf))).filter((urn) => !urn.endsWith(`::${planned.resourceName}`));
+      expect({ slot: planned.logicalName, renamedFrom }).toEqual({ slot: planned.logicalName, renamedFrom: [await outputOf(earlier.urns[planned.logicalName])] });
+      expect(urn).toMatch(new RegExp(`::${planned.resourceName}$`));
+    }
   });
 
   test('Secret data is a Pulumi secret', async () => {

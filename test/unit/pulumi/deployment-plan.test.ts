@@ -15,30 +15,88 @@ const find = (plan: PlannedResource[], kind: string, name: RegExp | string) =>
 const bookinfo = (mesh: 'istio' | 'linkerd') => new MeshTrafficChart(new App(), 'bookinfo', { mesh, scenario: 'split-v1-v3' });
 
 describe('planDeployment', () => {
-  test('one resource per object, named by construct path', () => {
+  test('one resource per object: a pointer named by its construct path, a revision object by its kind, namespace and name', () => {
     const chart = shop();
     const plan = planDeployment([chart]);
     expect(plan).toHaveLength(chart.toJson().length);
-    expect(find(plan, 'Service', 'orders').logicalName).toBe('shop-prod/orders/Resource');
-    expect(find(plan, 'Deployment', /^orders-/).logicalName).toBe('shop-prod/orders/stable/Resource');
+    const service = find(plan, 'Service', 'orders');
+    expect(service).toMatchObject({ role: 'pointer', logicalName: 'shop-prod/orders/Resource', resourceName: 'shop-prod/orders/Resource', aliases: [] });
+    const deployment = find(plan, 'Deployment', /^orders-/);
+    const name = deployment.manifest.metadata.name!;
+    expect(name).toMatch(/^orders-[0-9a-f]{10}$/);
+    expect(deployment).toMatchObject({ role: 'revision', logicalName: 'shop-prod/orders/stable/Resource', resourceName: `Deployment/shop-prod/${name}` });
+    expect(find(plan, 'HorizontalPodAutoscaler', name).resourceName).toBe(`HorizontalPodAutoscaler/shop-prod/${name}`);
+    const config = find(plan, 'ConfigMap', /^orders-settings-/);
+    expect(config.resourceName).toBe(`ConfigMap/shop-prod/${config.manifest.metadata.name}`);
+    for (const resource of plan) {
+      expect(resource.resourceName).toBe(resource.role === 'revision' ? `${resource.manifest.kind}/shop-prod/${resource.manifest.metadata.name}` : resource.logicalName);
+    }
+    // Unique keys, and unique URNs (the URN adds the type).
     expect(new Set(plan.map((p) => p.logicalName)).size).toBe(plan.length);
+    expect(new Set(plan.map((p) => `${p.manifest.apiVersion}:${p.manifest.kind}::${p.resourceName}`)).size).toBe(plan.length);
   });
 
-  test('a config change keeps the logical names of the changed slot, so Pulumi replaces rather than adds', () => {
+  test('a revision resource has an alias to its construct path, its name under earlier versions of the bridge; a pointer has none', () => {
+    const plan = planDeployment([shop()]);
+    expect(plan.filter((p) => p.role === 'revision').length).toBeGreaterThan(10);
+    for (const resource of plan) {
+      expect({ name: resource.resourceName, aliases: resource.aliases }).toEqual({ name: resource.resourceName, aliases: resource.role === 'revision' ? [resource.logicalName] : [] });
+    }
+    // No alias is another resource's name, and no two resources alias the same name.
+    const names = new Set(plan.map((p) => p.resourceName));
+    const aliases = plan.flatMap((p) => p.aliases);
+    expect(aliases.filter((a) => names.has(a))).toEqual([]);
+    expect(new Set(aliases).size).toBe(aliases.length);
+  });
+
+  test('a config change makes new resources for that service\'s revision objects (the old ones leave the plan); every other resource keeps its name', () => {
     const before = planDeployment([shop()]);
     const after = planDeployment([shop({ orders: { MAX_ITEMS_PER_ORDER: '60' } })]);
-    expect(after.map((p) => p.logicalName).sort()).toEqual(before.map((p) => p.logicalName).sort());
-    const renamed = after.filter((p) => before.find((b) => b.logicalName === p.logicalName)!.manifest.metadata.name !== p.manifest.metadata.name);
-    expect(renamed.map((p) => p.logicalName).sort()).toEqual([
+    const names = (plan: PlannedResource[]) => new Set(plan.map((p) => p.resourceName));
+    const added = after.filter((p) => !names(before).has(p.resourceName));
+    const removed = before.filter((p) => !names(after).has(p.resourceName));
+    const slots = (resources: PlannedResource[]) => resources.map((p) => p.logicalName).sort();
+    const ordersSlots = [
       'shop-prod/orders/ConfigMap-settings/Resource',
       'shop-prod/orders/stable/Autoscaler',
       'shop-prod/orders/stable/DisruptionBudget',
       'shop-prod/orders/stable/Resource',
-    ]);
-    expect(renamed.every((p) => p.role === 'revision')).toBe(true);
+    ];
+    expect(slots(added)).toEqual(ordersSlots);
+    expect(slots(removed)).toEqual(ordersSlots);
+    expect([...added, ...removed].every((p) => p.role === 'revision')).toBe(true);
+    expect(added.map((p) => p.resourceName)).toEqual(expect.arrayContaining([expect.stringMatching(/^Deployment\/shop-prod\/orders-[0-9a-f]{10}$/)]));
+    // The new revision's aliases name the slots, as the old one's did: once the state holds no resource of
+    // that name (after the first \`pulumi up\` of this bridge renamed it), they match nothing.
+    expect(added.flatMap((p) => p.aliases).sort()).toEqual(ordersSlots);
+    // Pointers keep their names: the orders Service, whose selector moves, updates in place.
+    const service = after.find((p) => p.manifest.kind === 'Service' && p.manifest.metadata.name === 'orders')!;
+    expect(service.resourceName).toBe('shop-prod/orders/Resource');
+    expect(before.find((p) => p.resourceName === service.resourceName)!.manifest.spec).not.toEqual(service.manifest.spec);
   });
 
-  test('revision objects are replace-only except for scale; pointers update in place', () => {
+  test('a canary: each revision is its own resource, with an alias to its own slot; promoting it keeps its resource', () => {
+    const withCanary = () => {
+      const chart = newChart();
+      const orders = new Microservice(chart, 'orders', { image: digestImage(), ports: [{ port: 80 }] });
+      orders.addRevision('canary', { image: digestImage('ghcr.io/acme/app', 'b') });
+      return chart;
+    };
+    const canary = planDeployment([withCanary()]);
+    const deployments = canary.filter((p) => p.manifest.kind === 'Deployment');
+    expect(deployments.map((p) => ({ slot: p.logicalName, name: p.resourceName, aliases: p.aliases }))).toEqual([
+      { slot: 'test/orders/stable/Resource', name: `Deployment/test/${deployments[0].manifest.metadata.name}`, aliases: ['test/orders/stable/Resource'] },
+      { slot: 'test/orders/canary/Resource', name: `Deployment/test/${deployments[1].manifest.metadata.name}`, aliases: ['test/orders/canary/Resource'] },
+    ]);
+    expect(deployments[0].resourceName).not.toBe(deployments[1].resourceName);
+
+    const promotedChart = newChart();
+    new Microservice(promotedChart, 'orders', { image: digestImage('ghcr.io/acme/app', 'b'), ports: [{ port: 80 }] });
+    const promoted = planDeployment([promotedChart]).filter((p) => p.manifest.kind === 'Deployment');
+    expect(promoted.map((p) => [p.logicalName, p.resourceName])).toEqual([['test/orders/stable/Resource', deployments[1].resourceName]]);
+  });
+
+  test('a revision object\'s fields that make a new object: all but scale; pointers have none', () => {
     const plan = planDeployment([shop()]);
     expect(find(plan, 'ConfigMap', /^orders-settings-/).replaceOnChanges).toEqual(['*']);
     expect(find(plan, 'PodDisruptionBudget', /^orders-/).replaceOnChanges).toEqual(['*']);
