@@ -31,19 +31,62 @@
  * entry (`cdk8s.yaml`): `--max-semi-space-size=32`, a larger young generation
  * that cuts scavenging of synth's short-lived objects by about a fifth.
  *
- * Usage: npm run bench [-- --json] [-- --sizes=10,100]
+ * Deploy section (`deployRelease` against a local control plane; see
+ * scripts/bench/deploy-case.ts): for apps of 100 and 1,000 plain
+ * Microservices (one replica, no mesh, no NetworkPolicy: 5 objects per
+ * service, plus their Namespace; Services headless, as cluster.sh's service
+ * range has only 254 addresses), each run into fresh namespaces of a cluster
+ * started for the benchmark (`scripts/engines/cluster.sh start`: etcd,
+ * kube-apiserver, kube-controller-manager, kube-scheduler and kwok's simulated
+ * nodes, so pods become Ready without running):
+ *
+ * - ours:       `deployRelease` (parallelism 4), timed call to end; its
+ *               waits (health gates: a `gate` event to the next `step`; the
+ *               pointer check: the event before `pointers-checked` to it) are
+ *               taken out for the comparison with the floor.
+ * - floor:      `kubectl apply --server-side --field-manager=bench-floor -f
+ *               <dir>` of the same objects, namespace rewritten, timed
+ *               (process wall time; its pods are then left to become Ready,
+ *               untimed).
+ * - 2nd release: one service's config changed, deployed over the first:
+ *               its time against the first's, and what it touched (its
+ *               `object` events, and resourceVersions in the cluster).
+ *
+ * Each size runs in a fresh child process (`--deploy-child <size> <runs>`),
+ * which warms up on a 10-service app and then does 3 runs (100 services) or 1
+ * (1,000: its planning alone takes minutes, see the profile it prints); every
+ * kubectl call is recorded and reported by purpose. The cluster is stopped by
+ * `cluster.sh stop` (by the pids it recorded) when the section ends, fails or
+ * is interrupted. The section runs when the engines are built
+ * ($ENGINES_BIN/kube-apiserver, kube-scheduler, kwok … exist, see
+ * scripts/engines/env.sh), else it is skipped with a note; `--deploy` /
+ * `BENCH_DEPLOY=1` require it, `--no-deploy` / `BENCH_DEPLOY=0` skip it,
+ * `--deploy-only` skips the synthesis section. CLUSTER_NODES, CLUSTER_CRDS …
+ * (cluster.sh's header) pass through to the cluster.
+ *
+ * Usage: npm run bench [-- --json] [-- --sizes=10,100] [-- --deploy|--no-deploy|--deploy-only]
+ *                      [-- --deploy-sizes=100,1000] [-- --deploy-runs=N]
  */
-import { fork } from 'child_process';
+import { ChildProcess, fork } from 'child_process';
 import { cpus, loadavg } from 'os';
-import { CaseKind, CaseResult, runCase } from './bench/measure';
+import { enginesBin, missingEngines, RunningCluster, startCluster } from './bench/cluster';
+import { DEPLOY_PARALLELISM, DeployCaseResult, DeployRun, deployRunsFor, runDeployCase } from './bench/deploy-case';
+import { CallSummary } from './bench/traced-kubectl';
+import { CaseKind, CaseResult, median, runCase } from './bench/measure';
 
 const DEFAULT_SIZES = [10, 100, 1000];
+const DEFAULT_DEPLOY_SIZES = [100, 1000];
 const KINDS: readonly CaseKind[] = ['ours', 'cdk8s-plus', 'floor'];
 
 /** Targets checked at the end. */
 const TARGET_MS_AT_1000 = 1500;
 const MAX_RATIO_TO_BASELINE = 1.0;
 const MAX_GROWTH_100_TO_1000 = 11;
+/** Deploy targets (issue #14): our deploy without its waits against the floor, and the second release against the first. */
+const MAX_DEPLOY_RATIO_TO_FLOOR = 1.5;
+const MAX_SECOND_RELEASE_FRACTION = 0.1;
+/** The service the second release changes (`withChangedConfig`). */
+const CHANGED_SERVICE = 'svc-0000';
 
 /** The results of one app size, all three kinds. */
 interface SizeRow {
@@ -59,14 +102,45 @@ interface Check {
   readonly detail: string;
 }
 
+/** The deploy section's results, or why it did not run. */
+interface DeploySection {
+  readonly rows: readonly DeployRow[];
+  /** Why the section was skipped or stopped, if it was. */
+  readonly note?: string;
+}
+
+/** The results of one deploy size: its runs and their medians. */
+interface DeployRow {
+  readonly size: number;
+  readonly result: DeployCaseResult;
+  readonly median: {
+    readonly floorMs: number;
+    readonly totalMs: number;
+    readonly withoutWaitsMs: number;
+    readonly gateMs: number;
+    readonly pointerCheckMs: number;
+    readonly planMs: number;
+    readonly secondTotalMs: number;
+    readonly secondWithoutWaitsMs: number;
+  };
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   const childAt = argv.indexOf('--child');
   if (childAt >= 0) {
     runChild(argv[childAt + 1] as CaseKind, Number(argv[childAt + 2]));
     return;
   }
-  const sizes = parseSizes(argv);
+  const deployChildAt = argv.indexOf('--deploy-child');
+  if (deployChildAt >= 0) {
+    await runDeployChild(Number(argv[deployChildAt + 1]), Number(argv[deployChildAt + 2]));
+    return;
+  }
+  const sizes = argv.includes('--deploy-only') ? [] : parseSizes(argv);
   const json = argv.includes('--json');
+  const deployMode = parseDeployMode(argv, process.env);
+  const deploySizes = parseSizes(argv, '--deploy-sizes', DEFAULT_DEPLOY_SIZES);
+  const deployRuns = parseRuns(argv);
   const loadBefore = loadavg()[0];
   const rows: SizeRow[] = [];
   for (const size of sizes) {
@@ -76,13 +150,139 @@ async function main(argv: readonly string[]): Promise<void> {
     const [ours, cdk8sPlus, floor] = await sequentially(KINDS.map((kind) => () => forkCase(kind, size)));
     rows.push({ size, ours, cdk8sPlus, floor });
   }
-  const checks = evaluate(rows);
+  const deploy = deployMode === 'off'
+    ? { rows: [], note: 'skipped (--no-deploy or BENCH_DEPLOY=0)' }
+    : await runDeploySection(deploySizes, deployRuns, deployMode === 'on', json);
+  const checks = [...evaluate(rows), ...evaluateDeploy(deploy.rows)];
   const machine = { node: process.version, cpus: cpus().length, loadAverage1m: { before: loadBefore, after: loadavg()[0] } };
   if (json) {
-    process.stdout.write(`${JSON.stringify({ machine, rows, checks }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ machine, rows, deploy, checks }, null, 2)}\n`);
   } else {
-    printReport(machine, rows, checks);
+    printReport(machine, rows, deploy, checks);
   }
+  if (deploy.note !== undefined && deployMode === 'on' && deploy.rows.length < deploySizes.length) {
+    process.exitCode = 1;
+  }
+}
+
+/**
+ * Whether to run the deploy section: `--deploy` / `--no-deploy`, else
+ * BENCH_DEPLOY=1 / 0, else when the engines are built ('auto').
+ */
+function parseDeployMode(argv: readonly string[], env: NodeJS.ProcessEnv): 'on' | 'off' | 'auto' {
+  if (argv.includes('--no-deploy')) {
+    return 'off';
+  }
+  if (argv.includes('--deploy') || argv.includes('--deploy-only')) {
+    return 'on';
+  }
+  if (env.BENCH_DEPLOY === '0' || env.BENCH_DEPLOY === '1') {
+    return env.BENCH_DEPLOY === '1' ? 'on' : 'off';
+  }
+  return 'auto';
+}
+
+/**
+ * Starts the cluster, runs each size in a child process, stops the cluster
+ * whatever happens. Without the engines: skipped with a note ('auto'), or a
+ * note and exit code 1 (`required`).
+ */
+async function runDeploySection(sizes: readonly number[], runs: number | undefined, required: boolean, quiet: boolean): Promise<DeploySection> {
+  const bin = enginesBin();
+  const missing = missingEngines(bin);
+  if (missing.length > 0) {
+    const note = `skipped: ${missing.join(', ')} not built in ${bin} (run scripts/engines/build.sh)`;
+    if (required) {
+      process.stderr.write(`deploy section: ${note}\n`);
+    }
+    return { rows: [], note };
+  }
+  let child: ChildProcess | undefined;
+  if (!quiet) {
+    process.stderr.write('deploy section: starting the local cluster (scripts/engines/cluster.sh)…\n');
+  }
+  let cluster: RunningCluster;
+  try {
+    cluster = startCluster(bin, () => child?.kill('SIGKILL'));
+  } catch (error) {
+    return { rows: [], note: `not run: ${(error as Error).message}` };
+  }
+  const rows: DeployRow[] = [];
+  let note: string | undefined;
+  try {
+    for (const size of sizes) {
+      if (!quiet) {
+        process.stderr.write(`deploying ${size} services…\n`);
+      }
+      const result = await forkDeployCase(size, runs ?? deployRunsFor(size), cluster, quiet, (c) => {
+        child = c;
+      });
+      rows.push(deployRow(result));
+    }
+  } catch (error) {
+    note = `stopped: ${(error as Error).message}`;
+    process.stderr.write(`deploy section ${note}\n`);
+  } finally {
+    child = undefined;
+    cluster.stop(note !== undefined);
+  }
+  return note === undefined ? { rows } : { rows, note };
+}
+
+/** The medians of a deploy size's runs. */
+function deployRow(result: DeployCaseResult): DeployRow {
+  const of = (value: (run: DeployRun) => number) => median(result.runs.map(value));
+  return {
+    size: result.size,
+    result,
+    median: {
+      floorMs: of((r) => r.floorMs),
+      totalMs: of((r) => r.first.totalMs),
+      withoutWaitsMs: of((r) => r.first.withoutWaitsMs),
+      gateMs: of((r) => r.first.gateMs),
+      pointerCheckMs: of((r) => r.first.pointerCheckMs),
+      planMs: of((r) => r.first.planMs),
+      secondTotalMs: of((r) => r.second.totalMs),
+      secondWithoutWaitsMs: of((r) => r.second.withoutWaitsMs),
+    },
+  };
+}
+
+/** In a deploy child: run one size against the cluster the parent started. */
+async function runDeployChild(size: number, runs: number): Promise<void> {
+  if (!(size > 0) || !(runs > 0)) {
+    throw new Error(`usage: bench.ts --deploy-child <size> <runs>, got ${size} ${runs}`);
+  }
+  const result = await runDeployCase(size, runs);
+  if (process.send !== undefined) {
+    process.send(result);
+  } else {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  }
+}
+
+/** Runs one deploy size in a fresh child process, pointed at the cluster. */
+function forkDeployCase(size: number, runs: number, cluster: RunningCluster, quiet: boolean, started: (child: ChildProcess) => void): Promise<DeployCaseResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, ['--deploy-child', String(size), String(runs)], {
+      execArgv: process.execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, BENCH_KUBECONFIG: cluster.kubeconfig, BENCH_KUBECTL: cluster.kubectl, BENCH_QUIET: quiet ? '1' : '0' },
+    });
+    started(child);
+    let result: DeployCaseResult | undefined;
+    child.on('message', (message) => {
+      result = message as DeployCaseResult;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (result !== undefined) {
+        resolve(result);
+      } else {
+        reject(new Error(`deploy case ${size} exited with code ${code} without a result`));
+      }
+    });
+  });
 }
 
 /** In the child: run the case and hand the result to the parent (or print it when run by hand). */
@@ -128,16 +328,29 @@ async function sequentially<T>(tasks: ReadonlyArray<() => Promise<T>>): Promise<
   return results;
 }
 
-function parseSizes(argv: readonly string[]): number[] {
-  const flag = argv.find((a) => a.startsWith('--sizes='));
+function parseSizes(argv: readonly string[], name = '--sizes', defaults = DEFAULT_SIZES): number[] {
+  const flag = argv.find((a) => a.startsWith(`${name}=`));
   if (flag === undefined) {
-    return DEFAULT_SIZES;
+    return defaults;
   }
-  const sizes = flag.slice('--sizes='.length).split(',').map(Number);
+  const sizes = flag.slice(name.length + 1).split(',').map(Number);
   if (sizes.some((s) => !Number.isInteger(s) || s < 1)) {
-    throw new Error(`--sizes takes positive whole numbers, got '${flag}'`);
+    throw new Error(`${name} takes positive whole numbers, got '${flag}'`);
   }
   return sizes;
+}
+
+/** `--deploy-runs=N`: timed runs per deploy size, instead of `deployRunsFor`. */
+function parseRuns(argv: readonly string[]): number | undefined {
+  const flag = argv.find((a) => a.startsWith('--deploy-runs='));
+  if (flag === undefined) {
+    return undefined;
+  }
+  const runs = Number(flag.slice('--deploy-runs='.length));
+  if (!Number.isInteger(runs) || runs < 1) {
+    throw new Error(`--deploy-runs takes a positive whole number, got '${flag}'`);
+  }
+  return runs;
 }
 
 /** The target checks; a check whose sizes were not measured is left out. */
@@ -173,6 +386,42 @@ function evaluate(rows: readonly SizeRow[]): Check[] {
   return checks;
 }
 
+/** The deploy targets, per size measured. */
+function evaluateDeploy(rows: readonly DeployRow[]): Check[] {
+  return rows.flatMap(({ size, result, median: m }) => {
+    const ratio = m.withoutWaitsMs / m.floorMs;
+    const fraction = m.secondTotalMs / m.totalMs;
+    const foreign = result.runs.flatMap((run) => [
+      ...run.second.touched.map(shortIdentity),
+      ...run.secondClusterChanges.filter((c) => !c.startsWith('ConfigMap/immutable-infra-releases-')),
+    ]).filter((name) => !ofService(name, CHANGED_SERVICE));
+    const touched = result.runs.every((run) => run.second.touched.length > 0);
+    return [
+      {
+        name: `${size} services: deploy without its waits ≤ ${MAX_DEPLOY_RATIO_TO_FLOOR}× the floor`,
+        pass: ratio <= MAX_DEPLOY_RATIO_TO_FLOOR,
+        detail: `${ratio.toFixed(2)}× (${(m.withoutWaitsMs / 1000).toFixed(1)} vs ${(m.floorMs / 1000).toFixed(1)} s; with waits ${(m.totalMs / 1000).toFixed(1)} s)`,
+      },
+      {
+        name: `${size} services: second release (one service changed) ≤ ${MAX_SECOND_RELEASE_FRACTION * 100}% of the first deploy`,
+        pass: fraction <= MAX_SECOND_RELEASE_FRACTION,
+        detail: `${(100 * fraction).toFixed(0)}% (${(m.secondTotalMs / 1000).toFixed(1)} vs ${(m.totalMs / 1000).toFixed(1)} s; without waits ${(100 * m.secondWithoutWaitsMs / m.withoutWaitsMs).toFixed(0)}%)`,
+      },
+      {
+        name: `${size} services: second release touches only ${CHANGED_SERVICE}'s objects`,
+        pass: touched && foreign.length === 0,
+        detail: !touched ? 'it touched nothing' : foreign.length === 0 ? 'yes' : `also ${[...new Set(foreign)].slice(0, 5).join(', ')}`,
+      },
+    ];
+  });
+}
+
+/** Whether `Kind/name` is one of the service's objects (its name, or its name and a suffix). */
+function ofService(kindAndName: string, service: string): boolean {
+  const name = kindAndName.slice(kindAndName.indexOf('/') + 1).replace(/ \(deleted\)$/, '');
+  return name === service || name.startsWith(`${service}-`);
+}
+
 /** Where the benchmark ran: other load on the machine inflates every number. */
 interface Machine {
   readonly node: string;
@@ -180,30 +429,110 @@ interface Machine {
   readonly loadAverage1m: { readonly before: number; readonly after: number };
 }
 
-function printReport(machine: Machine, rows: readonly SizeRow[], checks: readonly Check[]): void {
-  const header = ['services', 'objects', 'ours ms', 'cdk8s-plus ms', 'floor ms', 'ours/plus', 'ours/floor', 'RSS ours MB', 'RSS plus MB', 'RSS floor MB'];
-  const body = rows.map((r) => [
-    String(r.size),
-    objectsCell(r),
-    r.ours.medianMs.toFixed(1),
-    r.cdk8sPlus.medianMs.toFixed(1),
-    r.floor.medianMs.toFixed(1),
-    (r.ours.medianMs / r.cdk8sPlus.medianMs).toFixed(2),
-    (r.ours.medianMs / r.floor.medianMs).toFixed(1),
-    r.ours.peakRssMb.toFixed(0),
-    r.cdk8sPlus.peakRssMb.toFixed(0),
-    r.floor.peakRssMb.toFixed(0),
-  ]);
+function printReport(machine: Machine, rows: readonly SizeRow[], deploy: DeploySection, checks: readonly Check[]): void {
   const load = `${machine.loadAverage1m.before.toFixed(1)} → ${machine.loadAverage1m.after.toFixed(1)}`;
-  console.log(`\nSynthesis benchmark: construct + App.synthYaml(); median of ${describeRuns(rows)}`);
-  console.log(`node ${machine.node}, ${machine.cpus} CPUs, 1-min load average ${load}\n`);
-  console.log(formatTable([header, ...body]));
-  console.log('\nours split (median): ' + rows.map((r) => `${r.size}: construct ${r.ours.partsMs.construct.toFixed(1)} + synth ${r.ours.partsMs.synth.toFixed(1)} ms`).join('; '));
-  console.log('floor split (median): ' + rows.map((r) => `${r.size}: JSON ${r.floor.partsMs.json.toFixed(1)} + YAML ${r.floor.partsMs.yaml.toFixed(1)} ms (cdk8s's YAML: ${r.floor.partsMs.cdk8sYaml.toFixed(1)} ms)`).join('; '));
-  console.log('(floor RSS includes the untimed synth that produced its objects)\n');
+  if (rows.length > 0) {
+    const header = ['services', 'objects', 'ours ms', 'cdk8s-plus ms', 'floor ms', 'ours/plus', 'ours/floor', 'RSS ours MB', 'RSS plus MB', 'RSS floor MB'];
+    const body = rows.map((r) => [
+      String(r.size),
+      objectsCell(r),
+      r.ours.medianMs.toFixed(1),
+      r.cdk8sPlus.medianMs.toFixed(1),
+      r.floor.medianMs.toFixed(1),
+      (r.ours.medianMs / r.cdk8sPlus.medianMs).toFixed(2),
+      (r.ours.medianMs / r.floor.medianMs).toFixed(1),
+      r.ours.peakRssMb.toFixed(0),
+      r.cdk8sPlus.peakRssMb.toFixed(0),
+      r.floor.peakRssMb.toFixed(0),
+    ]);
+    console.log(`\nSynthesis benchmark: construct + App.synthYaml(); median of ${describeRuns(rows)}`);
+    console.log(`node ${machine.node}, ${machine.cpus} CPUs, 1-min load average ${load}\n`);
+    console.log(formatTable([header, ...body]));
+    console.log('\nours split (median): ' + rows.map((r) => `${r.size}: construct ${r.ours.partsMs.construct.toFixed(1)} + synth ${r.ours.partsMs.synth.toFixed(1)} ms`).join('; '));
+    console.log('floor split (median): ' + rows.map((r) => `${r.size}: JSON ${r.floor.partsMs.json.toFixed(1)} + YAML ${r.floor.partsMs.yaml.toFixed(1)} ms (cdk8s's YAML: ${r.floor.partsMs.cdk8sYaml.toFixed(1)} ms)`).join('; '));
+    console.log('(floor RSS includes the untimed synth that produced its objects)');
+  }
+  printDeployReport(machine, load, deploy);
+  console.log('');
   for (const check of checks) {
     console.log(`${check.pass ? 'PASS' : 'FAIL'}  ${check.name}: ${check.detail}`);
   }
+}
+
+function printDeployReport(machine: Machine, load: string, deploy: DeploySection): void {
+  console.log(`\nDeploy benchmark: deployRelease (parallelism ${DEPLOY_PARALLELISM}) vs the floor \`kubectl apply --server-side -f <dir>\` of the same objects; local control plane, kwok nodes`);
+  if (deploy.rows.length === 0) {
+    console.log(deploy.note ?? 'no sizes');
+    return;
+  }
+  console.log(`median of ${deploy.rows.map((r) => `${r.result.runs.length} run${r.result.runs.length === 1 ? '' : 's'} @${r.size}`).join(', ')}; node ${machine.node}, ${machine.cpus} CPUs, 1-min load average ${load}\n`);
+  const s = (ms: number) => (ms / 1000).toFixed(1);
+  const header = ['services', 'objects', 'floor s', 'ours s', 'waits s', 'ours−waits s', '(ours−waits)/floor', 'ours/floor', 'planning s', '2nd release s', '2nd/1st', '2nd−waits/1st−waits', 'RSS ours MB', 'RSS floor kubectl MB'];
+  const body = deploy.rows.map(({ size, result, median: m }) => {
+    const rss = result.runs.map((r) => r.floorKubectlRssMb).filter((v): v is number => v !== undefined);
+    return [
+      String(size),
+      String(result.objects),
+      s(m.floorMs),
+      s(m.totalMs),
+      s(m.gateMs + m.pointerCheckMs),
+      s(m.withoutWaitsMs),
+      (m.withoutWaitsMs / m.floorMs).toFixed(1),
+      (m.totalMs / m.floorMs).toFixed(1),
+      s(m.planMs),
+      s(m.secondTotalMs),
+      `${(100 * m.secondTotalMs / m.totalMs).toFixed(0)}%`,
+      `${(100 * m.secondWithoutWaitsMs / m.withoutWaitsMs).toFixed(0)}%`,
+      result.peakRssMb.toFixed(0),
+      rss.length === 0 ? '-' : Math.max(...rss).toFixed(0),
+    ];
+  });
+  console.log(formatTable([header, ...body]));
+  console.log('(waits: health gates + pointer check; RSS ours: the child process, synthesis of both releases included)');
+  for (const { size, result } of deploy.rows) {
+    const list = (value: (run: DeployRun) => number) => result.runs.map((r) => s(value(r))).join(', ');
+    console.log(`runs @${size}: floor ${list((r) => r.floorMs)} s; ours ${list((r) => r.first.totalMs)} s, without waits ${list((r) => r.first.withoutWaitsMs)} s; 2nd release ${list((r) => r.second.totalMs)} s`);
+  }
+  for (const row of deploy.rows) {
+    const run = medianRun(row);
+    const f = run.first;
+    console.log(`\n${row.size} services, run ${row.result.runs.indexOf(run) + 1} (${run.order}): first deploy ${s(f.totalMs)} s = planning ${s(f.planMs)} + ${Object.entries(f.stepsMs).map(([step, ms]) => `${step} ${s(ms)}`).join(' + ')} s; gate ${s(f.gateMs)} s, pointer check ${s(f.pointerCheckMs)} s; floor ${s(run.floorMs)} s`);
+    console.log('kubectl calls of the first deploy | of the second release:');
+    console.log(formatTable(callsTable(f.calls, run.second.calls)));
+    const byName = run.second.calls.find((c) => c.purpose === 'get synthesis objects by name');
+    if (byName !== undefined) {
+      console.log(`planning reads by name: ${byName.objects} objects in ${byName.calls} calls, ${s(byName.ms)} s in the second release; listing the app's 5 types in the namespace once each instead: ${s(run.listPerTypeMs)} s`);
+    }
+    const o = run.second.objects;
+    const app = run.secondClusterChanges.filter((c) => !c.startsWith('ConfigMap/immutable-infra-releases-'));
+    console.log(`second release (${CHANGED_SERVICE}'s config changed): ${o.created} created, ${o.updated} updated, ${o.deleted} deleted, ${o.kept} kept, ${o.unchanged} re-applied unchanged; touched: ${run.second.touched.map(shortIdentity).join(', ') || 'none'}`);
+    console.log(`  in the cluster (resourceVersion): ${app.join(', ') || 'nothing'}${app.length < run.secondClusterChanges.length ? ' (+ the release history ConfigMap)' : ''}`);
+  }
+  if (deploy.note !== undefined) {
+    console.log(`\n${deploy.note}`);
+  }
+}
+
+/** The run whose first deploy took the median time (the lower one for an even count). */
+function medianRun(row: DeployRow): DeployRun {
+  const sorted = [...row.result.runs].sort((a, b) => a.first.totalMs - b.first.totalMs);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+/** Rows of kubectl calls by purpose, first deploy and second release side by side. */
+function callsTable(first: readonly CallSummary[], second: readonly CallSummary[]): string[][] {
+  const purposes = [...new Set([...first, ...second].map((c) => c.purpose))];
+  const cells = (c: CallSummary | undefined) => (c === undefined ? ['-', '-', '-'] : [`${c.calls}${c.syncCalls > 0 ? ` (${c.syncCalls} sync)` : ''}`, String(c.objects), (c.ms / 1000).toFixed(1)]);
+  return [
+    ['purpose', 'calls', 'objects', 'Σ s', '2nd calls', '2nd objects', '2nd Σ s'],
+    ...purposes.map((p) => [p, ...cells(first.find((c) => c.purpose === p)), ...cells(second.find((c) => c.purpose === p))]),
+  ];
+}
+
+/** `group/kind/namespace/name` without the namespace (one namespace per run). */
+function shortIdentity(identity: string): string {
+  const parts = identity.split('/');
+  return `${parts[parts.length - 3]}/${parts[parts.length - 1]}`;
 }
 
 /** The object count, flagged when the two builders do not emit the same number. */
