@@ -60,7 +60,8 @@
  * is interrupted. The section runs when the engines are built
  * ($ENGINES_BIN/kube-apiserver, kube-scheduler, kwok … exist, see
  * scripts/engines/env.sh), else it is skipped with a note; `--deploy` /
- * `BENCH_DEPLOY=1` require it, `--no-deploy` / `BENCH_DEPLOY=0` skip it,
+ * `BENCH_DEPLOY=1` ask for it (and say on stderr when it cannot run),
+ * `--no-deploy` / `BENCH_DEPLOY=0` skip it,
  * `--deploy-only` skips the synthesis section. CLUSTER_NODES, CLUSTER_CRDS …
  * (cluster.sh's header) pass through to the cluster.
  *
@@ -160,9 +161,6 @@ async function main(argv: readonly string[]): Promise<void> {
   } else {
     printReport(machine, rows, deploy, checks);
   }
-  if (deploy.note !== undefined && deployMode === 'on' && deploy.rows.length < deploySizes.length) {
-    process.exitCode = 1;
-  }
 }
 
 /**
@@ -184,8 +182,8 @@ function parseDeployMode(argv: readonly string[], env: NodeJS.ProcessEnv): 'on' 
 
 /**
  * Starts the cluster, runs each size in a child process, stops the cluster
- * whatever happens. Without the engines: skipped with a note ('auto'), or a
- * note and exit code 1 (`required`).
+ * whatever happens. Without the engines: skipped with a note (also on stderr
+ * when `required`).
  */
 async function runDeploySection(sizes: readonly number[], runs: number | undefined, required: boolean, quiet: boolean): Promise<DeploySection> {
   const bin = enginesBin();
@@ -253,7 +251,17 @@ async function runDeployChild(size: number, runs: number): Promise<void> {
   if (!(size > 0) || !(runs > 0)) {
     throw new Error(`usage: bench.ts --deploy-child <size> <runs>, got ${size} ${runs}`);
   }
-  const result = await runDeployCase(size, runs);
+  let result: DeployCaseResult;
+  try {
+    result = await runDeployCase(size, runs);
+  } catch (error) {
+    // Hand the cause to the parent, which reports it and stops the cluster.
+    if (process.send !== undefined) {
+      process.send({ error: (error as Error).message });
+      return;
+    }
+    throw error;
+  }
   if (process.send !== undefined) {
     process.send(result);
   } else {
@@ -270,16 +278,18 @@ function forkDeployCase(size: number, runs: number, cluster: RunningCluster, qui
       env: { ...process.env, BENCH_KUBECONFIG: cluster.kubeconfig, BENCH_KUBECTL: cluster.kubectl, BENCH_QUIET: quiet ? '1' : '0' },
     });
     started(child);
-    let result: DeployCaseResult | undefined;
+    let result: DeployCaseResult | { error: string } | undefined;
     child.on('message', (message) => {
-      result = message as DeployCaseResult;
+      result = message as DeployCaseResult | { error: string };
     });
     child.on('error', reject);
     child.on('exit', (code) => {
-      if (result !== undefined) {
-        resolve(result);
-      } else {
+      if (result === undefined) {
         reject(new Error(`deploy case ${size} exited with code ${code} without a result`));
+      } else if ('error' in result) {
+        reject(new Error(`deploy case ${size}: ${result.error}`));
+      } else {
+        resolve(result);
       }
     });
   });
