@@ -2,12 +2,10 @@ import { spawnSync, SpawnSyncOptions } from 'child_process';
 import { EventEmitter } from 'events';
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { Manifest, toYaml } from '../../../lib';
 import { processIo, ProcessLike } from '../../../lib/release/cli/process-io';
 import * as releasePlan from '../../../lib/release/plan/release-plan';
 import { cli as runInProcess, CliRun as Run } from './cli-run';
-import { apiService, TempDists } from './plan-fixtures';
-
+import { aliasBomb, apiService, TempDists } from './plan-fixtures';
 
 const USAGE = 'Usage: immutable-infra plan|deploy|rollback|graph …; see immutable-infra --help';
 const STACK_FRAME = /\n\s+at /;
@@ -38,21 +36,7 @@ function escape(text: string): string {
 const dists = new TempDists();
 afterAll(() => dists.cleanUp());
 
-function distOf(objects: readonly Manifest[]): string {
-  const dir = dists.empty();
-  writeFileSync(join(dir, 'app.k8s.yaml'), toYaml(objects));
-  return dir;
-}
-
-function distWith(files: Record<string, string>): string {
-  const dir = dists.empty();
-  for (const [name, text] of Object.entries(files)) {
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
-
-const good = distOf(apiService());
+const good = dists.withObjects(apiService());
 const CONFIG_MAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: n\n';
 
 const KUBECONFIG = (() => {
@@ -69,14 +53,6 @@ function fakeKubectl(): { readonly path: string; readonly called: () => boolean 
   writeFileSync(path, `#!/bin/sh\necho "$*" >> '${log}'\necho 'error: unreachable' >&2\nexit 1\n`);
   chmodSync(path, 0o755);
   return { path, called: () => existsSync(log) };
-}
-
-function aliasBomb(): string {
-  const names = 'abcdefghi'.split('');
-  return [
-    `${names[0]}: &${names[0]} ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]`,
-    ...names.slice(1).map((name, i) => `${name}: &${name} [${Array(9).fill(`*${names[i]}`).join(', ')}]`),
-  ].join('\n');
 }
 
 /** Each bad dist and the one-line message it gives. */
@@ -101,24 +77,24 @@ const BAD_DISTS: Array<[string, () => { dir: string; message: string | RegExp }]
     return { dir, message: `cannot read ${dir}: a symlink loop (too many levels of symbolic links)` };
   }],
   ['a YAML alias bomb', () => {
-    const dir = distWith({ 'app.k8s.yaml': aliasBomb() });
+    const dir = dists.withFiles({ 'app.k8s.yaml': aliasBomb() });
     return { dir, message: `${join(dir, 'app.k8s.yaml')}, document 1 is not valid YAML: Excessive alias count indicates a resource exhaustion attack` };
   }],
   ['invalid YAML', () => {
-    const dir = distWith({ 'app.k8s.yaml': `${CONFIG_MAP}---\nkind: [\n` });
+    const dir = dists.withFiles({ 'app.k8s.yaml': `${CONFIG_MAP}---\nkind: [\n` });
     return { dir, message: `${join(dir, 'app.k8s.yaml')}, document 2 is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 8, column 1` };
   }],
   ['a file it does not read (*.json)', () => {
-    const dir = distWith({ 'app.k8s.yaml': CONFIG_MAP, 'app.k8s.json': '{}' });
+    const dir = dists.withFiles({ 'app.k8s.yaml': CONFIG_MAP, 'app.k8s.json': '{}' });
     return { dir, message: new RegExp(`^error: ${escape(dir)} holds an entry the CLI does not read: app\\.k8s\\.json; a dist holds only the \\*\\.yaml \\(or \\*\\.yml\\) files cdk8s synth writes`) };
   }],
   ['a sub-folder (file-per-resource output)', () => {
-    const dir = distWith({ 'app.k8s.yaml': CONFIG_MAP });
+    const dir = dists.withFiles({ 'app.k8s.yaml': CONFIG_MAP });
     mkdirSync(join(dir, 'app'));
     return { dir, message: new RegExp(`^error: ${escape(dir)} holds an entry the CLI does not read: app/; `) };
   }],
   ['an empty dist (its only file is empty)', () => {
-    const dir = distWith({ 'app.k8s.yaml': '' });
+    const dir = dists.withFiles({ 'app.k8s.yaml': '' });
     return { dir, message: `${dir} holds no Kubernetes objects (app.k8s.yaml: no documents); there is nothing to plan or deploy: run the synthesis first (npm run synth)` };
   }],
   ['a dist without files', () => {
@@ -154,8 +130,8 @@ describe('every error reading a dist is one line naming the path, exit 1', () =>
   });
 
   test('*.YAML is read like *.yaml', async () => {
-    const upper = distWith({ 'APP.K8S.YAML': CONFIG_MAP });
-    const lower = distWith({ 'app.k8s.yml': CONFIG_MAP });
+    const upper = dists.withFiles({ 'APP.K8S.YAML': CONFIG_MAP });
+    const lower = dists.withFiles({ 'app.k8s.yml': CONFIG_MAP });
     expect(await cli(['plan', upper, lower])).toMatchObject({ code: 0, stderr: '' });
   });
 });
@@ -186,7 +162,7 @@ describe('--json: every failing path of plan prints {"error":{"code","message"}}
   });
 
   test('a guard violation still prints the plan (with its violations), exit 1', async () => {
-    const changed = distOf(apiService().map((m) => (m.kind === 'ConfigMap' ? { ...m, data: { LOG_LEVEL: 'debug' } } : m)));
+    const changed = dists.withObjects(apiService().map((m) => (m.kind === 'ConfigMap' ? { ...m, data: { LOG_LEVEL: 'debug' } } : m)));
     const run = await cli(['plan', good, changed, '--json']);
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout).violations).toHaveLength(1);
@@ -316,8 +292,8 @@ describe('the process', () => {
 
   test('plan … | head -1: the closed pipe is left quietly, the command ends with its own exit code', () => {
     // More than a pipe's buffer (64 KiB) of plan, so writing goes on after head has gone.
-    const before = distWith({ 'app.k8s.yaml': CONFIG_MAP });
-    const after = distWith({
+    const before = dists.withFiles({ 'app.k8s.yaml': CONFIG_MAP });
+    const after = dists.withFiles({
       'app.k8s.yaml': Array.from({ length: 3000 }, (_, i) => CONFIG_MAP.replace('name: a', `name: config-number-${i}`)).join('---\n'),
     });
     // The bin's stderr and then its exit status go to the shell's stderr; its stdout into head.

@@ -4,7 +4,7 @@ import { join } from 'path';
 import { toYaml } from '../../../lib';
 import { checkKubeconfig, findKubectl, KubeconfigError, KubectlError } from '../../../lib/release/cluster/kubectl';
 import { cli as runInProcess, CliRun as Run } from './cli-run';
-import { apiService, TempDists } from './plan-fixtures';
+import { aliasBomb, apiService, TempDists } from './plan-fixtures';
 
 /** Runs the tool in-process with this environment. */
 const cli = (args: string[], env?: Record<string, string | undefined>) => runInProcess(args, { env });
@@ -73,14 +73,7 @@ const COMMANDS = [
 ] as const;
 
 describe('the kubeconfig is checked before any call to the cluster (exit 1, one line, kubectl never runs)', () => {
-  const aliasBomb = (() => {
-    const names = 'abcdefghi'.split('');
-    return [
-      'clusters: []',
-      `${names[0]}: &${names[0]} ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]`,
-      ...names.slice(1).map((name, i) => `${name}: &${name} [${Array(9).fill(`*${names[i]}`).join(', ')}]`),
-    ].join('\n');
-  })();
+  const kubeconfigBomb = `clusters: []\n${aliasBomb()}`;
   const cases: Array<[string, () => { path: string; extra?: string[] }, (path: string) => string | RegExp]> = [
     ['a file that is not there', () => ({ path: join(dists.empty(), 'kubeconfig') }), (p) => `cannot read kubeconfig ${p}: no such file or directory`],
     ['a directory', () => ({ path: dists.empty() }), (p) => `kubeconfig ${p} is a directory; pass the kubeconfig file`],
@@ -95,7 +88,7 @@ describe('the kubeconfig is checked before any call to the cluster (exit 1, one 
       return { path };
     }, (p) => `cannot read kubeconfig ${p}: a symlink loop (too many levels of symbolic links)`],
     ['invalid YAML', () => ({ path: file('kubeconfig', 'clusters: [\n') }), (p) => `kubeconfig ${p} is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1`],
-    ['a YAML alias bomb', () => ({ path: file('kubeconfig', aliasBomb) }), (p) => `kubeconfig ${p} is not valid YAML: Excessive alias count indicates a resource exhaustion attack`],
+    ['a YAML alias bomb', () => ({ path: file('kubeconfig', kubeconfigBomb) }), (p) => `kubeconfig ${p} is not valid YAML: Excessive alias count indicates a resource exhaustion attack`],
     ['an empty file', () => ({ path: file('kubeconfig', '') }), (p) => `kubeconfig ${p} is not a kubeconfig (it has no clusters, contexts or current-context)`],
     ['YAML that is not a kubeconfig', () => ({ path: file('kubeconfig', 'apiVersion: v1\nkind: ConfigMap\n') }), (p) => `kubeconfig ${p} is not a kubeconfig (it has no clusters, contexts or current-context)`],
     ['a list', () => ({ path: file('kubeconfig', '- clusters\n') }), (p) => `kubeconfig ${p} is not a kubeconfig (it has no clusters, contexts or current-context)`],

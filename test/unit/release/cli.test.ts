@@ -2,26 +2,18 @@ import { spawnSync } from 'child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { App } from 'cdk8s';
-import { Manifest, planRelease, toYaml } from '../../../lib';
+import { Manifest, planRelease } from '../../../lib';
 import { MeshTrafficChart } from '../../../examples/mesh-traffic';
 import { cli } from './cli-run';
 import { apiService, edited, objectOf, TempDists } from './plan-fixtures';
 
-
 const dists = new TempDists();
 afterAll(() => dists.cleanUp());
-
-/** A dist folder holding these objects. */
-function distOf(objects: readonly Manifest[]): string {
-  const dir = dists.empty();
-  writeFileSync(join(dir, 'app.k8s.yaml'), toYaml(objects));
-  return dir;
-}
 
 const ESC = '\u001b[';
 const before = apiService();
 const after = apiService({ env: { FEATURE: 'on' } });
-const [beforeDist, afterDist] = [distOf(before), distOf(after)];
+const [beforeDist, afterDist] = [dists.withObjects(before), dists.withObjects(after)];
 const oldDeployment = objectOf(before, 'Deployment', /^api-/).metadata.name;
 const newDeployment = objectOf(after, 'Deployment', /^api-/).metadata.name;
 /** The Service's selector of the one live revision (without a mesh), as the plan prints it. */
@@ -58,7 +50,7 @@ describe('immutable-infra plan <before> <after>', () => {
 
   test('weights and selectors are shown as such, other fields as path: before → after', async () => {
     const split = synthDist('split-v1-v3');
-    const moved = distOf(edited(synthObjects('all-v3'), 'Service', 'reviews', (s) => { s.spec.selector = { app: 'reviews' }; s.spec.sessionAffinity = 'ClientIP'; }));
+    const moved = dists.withObjects(edited(synthObjects('all-v3'), 'Service', 'reviews', (s) => { s.spec.selector = { app: 'reviews' }; s.spec.sessionAffinity = 'ClientIP'; }));
     const { stdout } = await cli(['plan', split, moved]);
     expect(stdout).toContain([
       'Pointers updated (2)',
@@ -97,7 +89,7 @@ describe('immutable-infra plan <before> <after>', () => {
 });
 
 describe('the guard', () => {
-  const changed = distOf(edited(before, 'ConfigMap', /^api-settings-/, (c) => { c.data.LOG_LEVEL = 'debug'; }));
+  const changed = dists.withObjects(edited(before, 'ConfigMap', /^api-settings-/, (c) => { c.data.LOG_LEVEL = 'debug'; }));
   const config = objectOf(before, 'ConfigMap', /^api-settings-/).metadata.name;
 
   test('exits 1 and says which object, why, and how to fix it', async () => {
@@ -191,7 +183,7 @@ function synthObjects(scenario: 'split-v1-v3' | 'all-v3'): Manifest[] {
 }
 
 function synthDist(scenario: 'split-v1-v3' | 'all-v3'): string {
-  return distOf(synthObjects(scenario));
+  return dists.withObjects(synthObjects(scenario));
 }
 
 describe('restarts of a workload that keeps its name', () => {
@@ -202,7 +194,7 @@ describe('restarts of a workload that keeps its name', () => {
       metadata: { name: 'thumbnails', namespace: 'fn' },
       spec: { template: { spec: { containers: [{ name: 'user-container', image }] } } },
     }];
-    const run = await cli(['plan', distOf(knative('ghcr.io/acme/t@sha256:' + 'a'.repeat(64))), distOf(knative('ghcr.io/acme/t@sha256:' + 'b'.repeat(64)))]);
+    const run = await cli(['plan', dists.withObjects(knative('ghcr.io/acme/t@sha256:' + 'a'.repeat(64))), dists.withObjects(knative('ghcr.io/acme/t@sha256:' + 'b'.repeat(64)))]);
     expect(run.stdout).toContain([
       'Restarts (1)',
       '  thumbnails (fn): thumbnails, new pod template under the same name',

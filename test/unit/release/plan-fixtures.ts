@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Chart } from 'cdk8s';
-import { Manifest, Mesh, MeshProvider, Microservice, MicroserviceProps, synthApp } from '../../../lib';
+import { Manifest, Mesh, MeshProvider, Microservice, MicroserviceProps, synthApp, toYaml } from '../../../lib';
 import { synthObjects } from '../../../lib/testing';
 import { digestImage } from '../../fixtures';
 
@@ -73,9 +73,32 @@ export class TempDists {
     return dir;
   }
 
+  /** A temporary dist folder holding these objects in one file, `app.k8s.yaml`. */
+  public withObjects(objects: readonly Manifest[]): string {
+    return this.withFiles({ 'app.k8s.yaml': toYaml(objects) });
+  }
+
+  /** A temporary dist folder holding these files, by name. */
+  public withFiles(files: Readonly<Record<string, string>>): string {
+    const dir = this.empty();
+    for (const [name, text] of Object.entries(files)) {
+      writeFileSync(join(dir, name), text);
+    }
+    return dir;
+  }
+
   public cleanUp(): void {
     for (const dir of this.dirs.splice(0)) {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+}
+
+/** A few hundred bytes of YAML whose aliases expand to 9^9 strings. */
+export function aliasBomb(): string {
+  const names = 'abcdefghi'.split('');
+  return [
+    `${names[0]}: &${names[0]} ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]`,
+    ...names.slice(1).map((name, i) => `${name}: &${name} [${Array(9).fill(`*${names[i]}`).join(', ')}]`),
+  ].join('\n');
 }

@@ -4,7 +4,7 @@ import { Chart } from 'cdk8s';
 import { DistError, readDist } from '../../../lib';
 import { synthObjects } from '../../../lib/testing';
 import { ShopChart } from '../../../stacks/shop/shop-chart';
-import { TempDists } from './plan-fixtures';
+import { aliasBomb, TempDists } from './plan-fixtures';
 
 const dists = new TempDists();
 afterAll(() => dists.cleanUp());
@@ -120,11 +120,3 @@ describe('readDist', () => {
   });
 });
 
-/** A few hundred bytes of YAML whose aliases expand to 9^9 strings. */
-function aliasBomb(): string {
-  const names = 'abcdefghi'.split('');
-  return [
-    `${names[0]}: &${names[0]} ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]`,
-    ...names.slice(1).map((name, i) => `${name}: &${name} [${Array(9).fill(`*${names[i]}`).join(', ')}]`),
-  ].join('\n');
-}
