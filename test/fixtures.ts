@@ -28,6 +28,37 @@ export function validationErrorOf(build: () => unknown): ValidationError {
   throw new Error('expected a ValidationError, but nothing was thrown');
 }
 
+/** What the refusal of a bad prop must say. */
+export interface ExpectedRefusal {
+  /** The construct path the error must name. */
+  readonly path: string;
+  /** What the message must start with: the prop path. */
+  readonly prop: string;
+  /** The value as the message must show it. */
+  readonly shown: string;
+  /** The fix the message must give. */
+  readonly fix: RegExp;
+  /**
+   * Secret data that must not appear in the message.
+   * @default - none to look for
+   */
+  readonly secret?: string;
+}
+
+/** Expects `build` to throw a ValidationError at the path, naming the prop, showing the value, giving the fix and never the secret. */
+export function expectRefusal(build: () => unknown, expected: ExpectedRefusal): void {
+  const error = validationErrorOf(build);
+  expect(error).toBeInstanceOf(ValidationError);
+  expect(error.path).toBe(expected.path);
+  expect(error.message.endsWith(`(at ${expected.path})`)).toBe(true);
+  expect(error.detail.startsWith(`${expected.prop} `)).toBe(true);
+  expect(error.detail).toContain(expected.shown);
+  expect(error.detail).toMatch(expected.fix);
+  if (expected.secret !== undefined) {
+    expect(error.message).not.toContain(expected.secret);
+  }
+}
+
 /** The construct path a ValidationError should name. */
 export function pathOf(scope: IConstruct): string {
   return scope.node.path;

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
-import { ServerlessFunction, ServerlessFunctionProps, ValidationError } from '../../../../lib';
-import { digestImage, newChart, validationErrorOf } from '../../../fixtures';
+import { ServerlessFunction, ServerlessFunctionProps } from '../../../../lib';
+import { digestImage, expectRefusal, newChart } from '../../../fixtures';
 
 // Wrong JavaScript values given to a ServerlessFunction: its container props
 // are checked as a Microservice's are (one schema), its own ones likewise.
@@ -56,15 +56,6 @@ const cases: Record<string, Record<string, BadInput>> = {
 
 describe.each(Object.keys(cases))('ServerlessFunction bad input: %s', (group) => {
   test.each(Object.entries(cases[group]))('%s', (_, c) => {
-    const error = validationErrorOf(() => c.build(newChart()));
-    expect(error).toBeInstanceOf(ValidationError);
-    expect(error.path).toBe('test/resize');
-    expect(error.message.endsWith('(at test/resize)')).toBe(true);
-    expect(error.detail.startsWith(`${c.prop} `)).toBe(true);
-    expect(error.detail).toContain(c.shown);
-    expect(error.detail).toMatch(c.fix);
-    if (c.secret !== undefined) {
-      expect(error.message).not.toContain(c.secret);
-    }
+    expectRefusal(() => c.build(newChart()), { ...c, path: 'test/resize' });
   });
 });
