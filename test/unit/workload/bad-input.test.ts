@@ -10,7 +10,7 @@ import {
   SynthValidationError,
 } from '../../../lib';
 import { synthObjects } from '../../../lib/testing';
-import { digestImage, expectRefusal, newChart, validationErrorOf } from '../../fixtures';
+import { digestImage, ExpectedRefusal, expectRefusal, newChart, validationErrorOf } from '../../fixtures';
 
 // Wrong JavaScript values given to the workload constructs, as plain
 // JavaScript, JSON or YAML config, `process.env` or `as any` give them: each
@@ -24,19 +24,9 @@ const unset = process.env.IMMUTABLE_INFRA_TEST_SURELY_UNSET;
 const PEM = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----';
 const PIN = 918273;
 
-interface BadInput {
+interface BadInput extends ExpectedRefusal {
   /** Builds the bad input in `chart` (namespace 'test'). */
   readonly build: (chart: Chart) => unknown;
-  /** The construct path the error must name. */
-  readonly path: string;
-  /** What the message must start with: the prop path (with the revision or probe it is in). */
-  readonly prop: string;
-  /** The value as the message must show it. */
-  readonly shown: string;
-  /** The fix the message must give. */
-  readonly fix: RegExp;
-  /** Secret data that must not appear in the message. */
-  readonly secret?: string;
 }
 
 const service = (props: Record<string, unknown>) => (chart: Chart) => new Microservice(chart, 'orders', { image, ...props } as unknown as MicroserviceProps);

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { ServerlessFunction, ServerlessFunctionProps } from '../../../../lib';
-import { digestImage, expectRefusal, newChart } from '../../../fixtures';
+import { digestImage, ExpectedRefusal, expectRefusal, newChart } from '../../../fixtures';
 
 // Wrong JavaScript values given to a ServerlessFunction: its container props
 // are checked as a Microservice's are (one schema), its own ones likewise.
@@ -10,12 +10,10 @@ import { digestImage, expectRefusal, newChart } from '../../../fixtures';
 const image = digestImage();
 const PIN = 4321;
 
-interface BadInput {
+/** A bad input and what its refusal (at test/resize) must say. */
+interface BadInput extends Omit<ExpectedRefusal, 'path'> {
+  /** Builds the bad input in `chart` (namespace 'test'). */
   readonly build: (chart: Chart) => unknown;
-  readonly prop: string;
-  readonly shown: string;
-  readonly fix: RegExp;
-  readonly secret?: string;
 }
 
 const fn = (props: Record<string, unknown>) => (chart: Chart) => new ServerlessFunction(chart, 'resize', { image, ...props } as unknown as ServerlessFunctionProps);
