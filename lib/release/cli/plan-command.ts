@@ -1,6 +1,7 @@
 import { planClusterRelease } from '../cluster/cluster-plan';
 import { currentRevisions, readHistories } from '../deploy/release-history';
 import { readDist } from '../plan/read-dist';
+import { DEFAULT_KEEP } from '../plan/retention';
 import { planRelease, ReleasePlan } from '../plan/release-plan';
 import { FlagType, ParsedArgs } from './args';
 import { CliIo } from './cli-io';
@@ -51,7 +52,7 @@ export function planCommand(args: ParsedArgs, io: CliIo): number {
     const dist = readDist(positionals[0]);
     const kubectl = connectKubectl(kubeconfig, flags, io);
     labels = [`cluster (${flags.context ?? kubeconfig})`, positionals[0]];
-    plan = planClusterRelease(kubectl, dist, (flags.keep as number | undefined) ?? 1, (after) => currentRevisions(readHistories(kubectl, after))).plan;
+    plan = planClusterRelease(kubectl, dist, (flags.keep as number | undefined) ?? DEFAULT_KEEP, (after) => currentRevisions(readHistories(kubectl, after))).plan;
   }
   if (flags.json === true) {
     io.stdout.write(`${JSON.stringify({ before: labels[0], after: labels[1], summary: planSummary(plan), ...plan }, null, 2)}\n`);

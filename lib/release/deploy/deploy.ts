@@ -5,6 +5,7 @@ import { appScope } from '../cluster/app-scope';
 import { planClusterRelease } from '../cluster/cluster-plan';
 import { Kubectl } from '../cluster/kubectl';
 import { plannedObject, ReleasePlan } from '../plan/release-plan';
+import { DEFAULT_KEEP } from '../plan/retention';
 import { releaseSteps } from '../release-steps';
 import { CanaryStage, canaryStages } from './canary-walk';
 import { DeployEvent } from './deploy-events';
@@ -120,7 +121,7 @@ export async function deployRelease(options: DeployOptions): Promise<DeployOutco
   const { kubectl } = options;
   const report = options.onEvent ?? (() => undefined);
   let histories = new Map<string, ReleaseHistory>();
-  const release = planClusterRelease(kubectl, options.dist, options.keep ?? 1, (after) => currentRevisions(histories = readHistories(kubectl, after)));
+  const release = planClusterRelease(kubectl, options.dist, options.keep ?? DEFAULT_KEEP, (after) => currentRevisions(histories = readHistories(kubectl, after)));
   const { plan, after, resources } = release;
   report({ type: 'planned', plan });
   const unserved = after.find((m) => resources.of(m.apiVersion, m.kind) === undefined);

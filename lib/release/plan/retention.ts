@@ -5,6 +5,9 @@ import { objectIdentity } from '../../core/object-identity';
 
 type Json = Record<string, any>;
 
+/** How many retired revisions of each workload a deploy keeps by default: the replaced release, for a rollback. */
+export const DEFAULT_KEEP = 1;
+
 interface RetiredRevision {
   /** Its revision id. */
   readonly revision: string;
