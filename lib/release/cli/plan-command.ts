@@ -1,8 +1,8 @@
 import { planClusterRelease } from '../cluster/cluster-plan';
 import { currentRevisions, readHistories } from '../deploy/release-history';
 import { readDist } from '../plan/read-dist';
-import { DEFAULT_KEEP } from '../plan/retention';
 import { planRelease, ReleasePlan } from '../plan/release-plan';
+import { DEFAULT_KEEP } from '../plan/retention';
 import { FlagType, ParsedArgs } from './args';
 import { CliIo } from './cli-io';
 import { CLUSTER_ACCESS_FLAGS, connectKubectl } from './cluster-access';
