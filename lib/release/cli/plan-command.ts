@@ -30,7 +30,7 @@ const CLUSTER_ONLY = ['context', 'kubectl', 'keep', ...Object.keys(CLUSTER_ACCES
  * @returns 1 when the guard finds violations, else 0
  * @throws UsageError for a wrong command line; DistError, KubectlError when a dist or the cluster cannot be read
  */
-export function planCommand(args: ParsedArgs, io: CliIo): number {
+export async function planCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   const { positionals, flags } = args;
   const kubeconfig = flags.kubeconfig as string | undefined;
   let plan: ReleasePlan;
@@ -52,7 +52,7 @@ export function planCommand(args: ParsedArgs, io: CliIo): number {
     const dist = readDist(positionals[0]);
     const kubectl = connectKubectl(kubeconfig, flags, io);
     labels = [`cluster (${flags.context ?? kubeconfig})`, positionals[0]];
-    plan = planClusterRelease(kubectl, dist, (flags.keep as number | undefined) ?? DEFAULT_KEEP, (after) => currentRevisions(readHistories(kubectl, after))).plan;
+    plan = (await planClusterRelease(kubectl, dist, (flags.keep as number | undefined) ?? DEFAULT_KEEP, (after) => currentRevisions(readHistories(kubectl, after)))).plan;
   }
   if (flags.json === true) {
     io.stdout.write(`${JSON.stringify({ before: labels[0], after: labels[1], summary: planSummary(plan), ...plan }, null, 2)}\n`);

@@ -31,6 +31,8 @@ export function deployReporter(io: CliIo, style: Style): (event: DeployEvent) =>
         if (event.outcome === 'applied') {
           const mark = event.change === 'created' ? style.green('+') : event.change === 'unchanged' ? style.dim('=') : style.yellow('~');
           out(`  ${mark} ${objectName(event.object)} (${event.change === undefined ? 'applied' : event.change})`);
+        } else if (event.outcome === 'unchanged') {
+          out(`  ${style.dim('=')} ${objectName(event.object)} (unchanged)`);
         } else if (event.outcome === 'deleted') {
           out(`  ${style.red('-')} ${objectName(event.object)} (deleted)`);
         } else {

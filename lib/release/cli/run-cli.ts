@@ -41,7 +41,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     switch (command) {
       case 'plan':
-        return planCommand(parseArgs(rest, PLAN_FLAGS), io);
+        return await planCommand(parseArgs(rest, PLAN_FLAGS), io);
       case 'deploy':
         return await deployCommand(parseArgs(rest, { ...DEPLOY_FLAGS, ...CLUSTER_ACCESS_FLAGS }), io);
       case 'rollback':

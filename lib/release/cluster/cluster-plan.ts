@@ -28,15 +28,15 @@ export interface ClusterRelease {
  * @param retainFirst the revision ids kept before the others (see `retainedObjects`), given the synthesis with namespaces filled in
  * @throws KubectlError when kubectl fails
  */
-export function planClusterRelease(
+export async function planClusterRelease(
   kubectl: Kubectl,
   dist: readonly Manifest[],
   keep: number,
   retainFirst: (after: readonly Manifest[]) => ReadonlySet<string> = () => new Set(),
-): ClusterRelease {
+): Promise<ClusterRelease> {
   const resources = ApiResources.read(kubectl);
   const after = withNamespaces(dist, resources, contextNamespace(kubectl));
-  const live = readLiveState(kubectl, resources, after);
+  const live = await readLiveState(kubectl, resources, after);
   const wanted = new Set(after.map(objectIdentity));
   const kept = retainedObjects(live.appObjects.filter((m) => !wanted.has(objectIdentity(m))), keep, retainFirst(after));
   return { resources, after, before: live.before, kept, plan: planRelease(live.before, after, { kept }) };

@@ -87,12 +87,12 @@ export class Kubectl {
   }
 
   /**
-   * Runs `kubectl <args>` in the background and returns its stdout.
+   * Runs `kubectl <args>` in the background, `input` on stdin, and returns its stdout.
    *
    * @throws KubectlError with kubectl's stderr when it exits non-zero
    */
-  public async outputAsync(args: readonly string[]): Promise<string> {
-    const result = await this.runAsync(args);
+  public async outputAsync(args: readonly string[], input?: string): Promise<string> {
+    const result = await this.runAsync(args, input);
     if (result.status !== 0) {
       throw new KubectlError(`kubectl ${args.join(' ')} failed (exit ${result.status}): ${result.stderr.trim()}`);
     }

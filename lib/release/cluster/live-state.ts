@@ -1,8 +1,10 @@
 import { Manifest } from '../../core/manifest-schema';
-import { objectIdentity } from '../../core/object-identity';
+import { objectIdentity, objectReference } from '../../core/object-identity';
+import { toYaml } from '../../core/yaml';
 import { appliedView } from '../plan/applied-view';
-import { ApiResources, resourceArgument } from './api-resources';
+import { ApiResource, ApiResources, resourceArgument } from './api-resources';
 import { appLabelSelector, appScope, AppScope, isAppObject } from './app-scope';
+import { runBounded } from './bounded';
 import { FIELD_MANAGER } from './field-manager';
 import { Kubectl, KubectlError } from './kubectl';
 
@@ -17,18 +19,43 @@ export interface LiveState {
   readonly before: readonly Manifest[];
 }
 
+/** How many kubectl processes read at once. */
+const READERS = 4;
+/** The most objects one `kubectl get -f -` reads by name. */
+const MAX_BATCH = 250;
+
 /**
- * Reads the live side of a release: the app's objects, found by label (one
- * `kubectl get` per namespace of the synthesis, one for cluster-scoped
- * types), and every object of the synthesis, by name.
+ * Resource types the library never emits, whose objects controllers make
+ * with the app's labels copied onto them (a Pod per replica, a ReplicaSet per
+ * revision, an EndpointSlice per Service, ...). No such object is ever the
+ * app's (see `isAppObject`: owned, or applied by no one), so listing them by
+ * label would only cost time, most of all at scale.
+ */
+const CONTROLLER_MADE = new Set([
+  'pods',
+  'endpoints',
+  'events',
+  'events.events.k8s.io',
+  'replicasets.apps',
+  'controllerrevisions.apps',
+  'endpointslices.discovery.k8s.io',
+]);
+
+/**
+ * Reads the live side of a release: the app's objects, found by label (the
+ * served types listed per namespace of the synthesis, and cluster-scoped,
+ * in a few parallel `kubectl get` calls), then the objects of the synthesis
+ * that listing did not find, by name (`kubectl get -f -` in batches, which
+ * kubectl does not throttle the way it does `get <type> <name>...`). A
+ * namespace that does not exist yet reads as empty.
  *
  * @param dist the synthesis, namespaces filled in (see `withNamespaces`)
  * @throws KubectlError when kubectl fails
  */
-export function readLiveState(kubectl: Kubectl, resources: ApiResources, dist: readonly Manifest[]): LiveState {
-  const appObjects = sortedByIdentity(listAppObjects(kubectl, resources, appScope(dist)));
-  const live = new Map<string, Manifest>();
-  for (const object of [...appObjects, ...getObjects(kubectl, resources, dist)]) {
+export async function readLiveState(kubectl: Kubectl, resources: ApiResources, dist: readonly Manifest[]): Promise<LiveState> {
+  const appObjects = sortedByIdentity(await listAppObjects(kubectl, resources, appScope(dist)));
+  const live = new Map(appObjects.map((object) => [objectIdentity(object), object]));
+  for (const object of await getObjects(kubectl, resources, dist.filter((m) => !live.has(objectIdentity(m))))) {
     live.set(objectIdentity(object), object);
   }
   const desired = new Map(dist.map((m) => [objectIdentity(m), m]));
@@ -36,38 +63,50 @@ export function readLiveState(kubectl: Kubectl, resources: ApiResources, dist: r
   return { appObjects, before };
 }
 
-function listAppObjects(kubectl: Kubectl, resources: ApiResources, scope: AppScope): Manifest[] {
+/** The app's objects: every served type but the controller-made ones, listed by the app's labels. */
+async function listAppObjects(kubectl: Kubectl, resources: ApiResources, scope: AppScope): Promise<Manifest[]> {
   const selector = appLabelSelector(scope);
   if (selector === undefined) {
     return [];
   }
-  const types = (namespaced: boolean) => resources.all.filter((r) => r.namespaced === namespaced).map((r) => resourceArgument(r)).join(',');
+  const listed = resources.all.filter((r) => !CONTROLLER_MADE.has(resourceArgument(r)));
+  const namespaced = listed.filter((r) => r.namespaced);
   const calls = [
-    ...scope.namespaces.map((namespace) => [types(true), '-n', namespace]),
-    [types(false)],
-  ];
-  return calls
-    .flatMap((call) => listItems(kubectl.output(['get', ...call, '-l', selector, '-o', 'json', '--show-managed-fields'])))
-    .filter((object) => isAppObject(object, scope));
+    ...scope.namespaces.flatMap((namespace) => shares(namespaced, READERS).map((types) => [typeList(types), '-n', namespace])),
+    [typeList(listed.filter((r) => !r.namespaced))],
+  ].filter(([types]) => types !== '');
+  const lists = await runBounded(calls, READERS, async (call) =>
+    listItems(await kubectl.outputAsync(['get', ...call, '-l', selector, '-o', 'json', '--show-managed-fields'])));
+  return lists.flat().filter((object) => isAppObject(object, scope));
 }
 
-/** The live objects of the synthesis, by name: one `kubectl get` per resource type and namespace. */
-function getObjects(kubectl: Kubectl, resources: ApiResources, dist: readonly Manifest[]): Manifest[] {
-  const groups = new Map<string, { args: string[]; names: string[] }>();
-  for (const manifest of dist) {
-    const resource = resources.of(manifest.apiVersion, manifest.kind);
-    if (resource === undefined) {
-      continue;
-    }
-    const version = manifest.apiVersion.includes('/') ? manifest.apiVersion.split('/')[1] : manifest.apiVersion;
-    const args = [resourceArgument(resource, version), ...(resource.namespaced ? ['-n', manifest.metadata.namespace!] : [])];
-    const key = args.join(' ');
-    const group = groups.get(key) ?? { args, names: [] };
-    group.names.push(manifest.metadata.name!);
-    groups.set(key, group);
+/** The live objects of the synthesis, by name; gone ones and those of types the cluster does not serve are left out. */
+async function getObjects(kubectl: Kubectl, resources: ApiResources, dist: readonly Manifest[]): Promise<Manifest[]> {
+  const references = dist
+    .filter((m) => resources.of(m.apiVersion, m.kind) !== undefined)
+    .map(objectReference);
+  const batches = chunks(references, Math.min(MAX_BATCH, Math.ceil(references.length / READERS)));
+  const lists = await runBounded(batches, READERS, async (batch) =>
+    listItems(await kubectl.outputAsync(['get', '-f', '-', '--ignore-not-found', '-o', 'json', '--show-managed-fields'], toYaml(batch))));
+  return lists.flat();
+}
+
+/** `items` cut into at most `count` runs of nearly equal length, in order; none empty. */
+function shares<T>(items: readonly T[], count: number): T[][] {
+  return chunks(items, Math.ceil(items.length / Math.max(1, count)));
+}
+
+/** `items` cut into runs of `size` (the last one shorter), in order. */
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const runs: T[][] = [];
+  for (let i = 0; i < items.length; i += Math.max(1, size)) {
+    runs.push(items.slice(i, i + Math.max(1, size)));
   }
-  return [...groups.values()].flatMap(({ args, names }) =>
-    listItems(kubectl.output(['get', args[0], ...names, ...args.slice(1), '--ignore-not-found', '-o', 'json', '--show-managed-fields'])));
+  return runs;
+}
+
+function typeList(types: readonly ApiResource[]): string {
+  return types.map((r) => resourceArgument(r)).join(',');
 }
 
 /** The objects of `kubectl get -o json` output: a List, one object, or nothing. */

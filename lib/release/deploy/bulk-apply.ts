@@ -1,9 +1,10 @@
 import { Manifest } from '../../core/manifest-schema';
+import { objectReference } from '../../core/object-identity';
 import { toYaml } from '../../core/yaml';
 import { ApiResources, resourceArgument } from '../cluster/api-resources';
 import { FIELD_MANAGER } from '../cluster/field-manager';
 import { Kubectl } from '../cluster/kubectl';
-import { runBounded } from './bounded';
+import { runBounded } from '../cluster/bounded';
 
 /** How objects are written in bulk. */
 export interface BulkOptions {
@@ -52,8 +53,9 @@ export async function applyInBulk(
 
 /**
  * Deletes objects without waiting for finalizers (a Namespace takes its
- * time); gone already is fine. One `kubectl delete` per resource type and
- * namespace, at most `parallelism` at once.
+ * time); gone already is fine. One `kubectl delete -f -` per batch of a
+ * resource type and namespace (objects named by `objectReference`), at
+ * most `parallelism` at once.
  *
  * @returns the first failed batch; `undefined` when all were deleted
  */
@@ -70,10 +72,7 @@ export async function deleteInBulk(
   }
   const typeOf = (m: Manifest) => `${resourceArgument(resources.of(m.apiVersion, m.kind)!)} ${m.metadata.namespace ?? ''}`;
   const failures = await runBounded(batchesOf(objects, typeOf, parallelism), parallelism, async (batch) => {
-    const [first] = batch;
-    const namespace = first.metadata.namespace === undefined ? [] : ['-n', first.metadata.namespace];
-    const resource = resourceArgument(resources.of(first.apiVersion, first.kind)!);
-    const result = await kubectl.runAsync(['delete', resource, ...batch.map((m) => m.metadata.name!), ...namespace, '--ignore-not-found', '--wait=false']);
+    const result = await kubectl.runAsync(['delete', '-f', '-', '--ignore-not-found', '--wait=false'], toYaml(batch.map(objectReference)));
     if (result.status === 0) {
       onDeleted(batch);
       return undefined;

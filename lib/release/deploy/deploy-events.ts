@@ -3,7 +3,7 @@ import { ReleaseStep } from '../release-steps';
 import { GateFailure, GateProgress } from './health-gate';
 
 /** What happened to an object during a deploy. */
-export type ObjectOutcome = 'applied' | 'deleted' | 'kept';
+export type ObjectOutcome = 'applied' | 'unchanged' | 'deleted' | 'kept';
 
 /** The progress of a deploy (or a rollback), in order. */
 export type DeployEvent =
@@ -11,7 +11,7 @@ export type DeployEvent =
   | { readonly type: 'planned'; readonly plan: ReleasePlan }
   /** A step starts with this many objects. */
   | { readonly type: 'step'; readonly step: ReleaseStep['name']; readonly count: number }
-  /** An object was applied, deleted, or kept (a retired revision `keep` retains). */
+  /** An object was applied, left as it is (unchanged: not sent), deleted, or kept (a retired revision `keep` retains). */
   | {
     readonly type: 'object';
     readonly step: ReleaseStep['name'];

@@ -121,7 +121,7 @@ export async function deployRelease(options: DeployOptions): Promise<DeployOutco
   const { kubectl } = options;
   const report = options.onEvent ?? (() => undefined);
   let histories = new Map<string, ReleaseHistory>();
-  const release = planClusterRelease(kubectl, options.dist, options.keep ?? DEFAULT_KEEP, (after) => currentRevisions(histories = readHistories(kubectl, after)));
+  const release = await planClusterRelease(kubectl, options.dist, options.keep ?? DEFAULT_KEEP, (after) => currentRevisions(histories = readHistories(kubectl, after)));
   const { plan, after, resources } = release;
   report({ type: 'planned', plan });
   const unserved = after.find((m) => resources.of(m.apiVersion, m.kind) === undefined);
@@ -140,12 +140,12 @@ export async function deployRelease(options: DeployOptions): Promise<DeployOutco
   });
   const [prepare, create, route, retire] = releaseSteps(release.before, after);
   writer.step(prepare);
-  if (!await writer.apply('prepare', [prepare.objects.filter((m) => m.kind === 'Namespace'), prepare.objects.filter((m) => m.kind !== 'Namespace')])) {
+  if (!await writer.applyChanged('prepare', [prepare.objects.filter((m) => m.kind === 'Namespace'), prepare.objects.filter((m) => m.kind !== 'Namespace')])) {
     return { result: 'failed', plan };
   }
   writer.step(create);
   const workload = (m: Manifest) => WORKLOAD_KINDS.has(m.kind);
-  if (!await writer.apply('create', [create.objects.filter((m) => !workload(m)), create.objects.filter(workload)])) {
+  if (!await writer.applyChanged('create', [create.objects.filter((m) => !workload(m)), create.objects.filter(workload)])) {
     return { result: 'failed', plan };
   }
   const revisions = gateTargets(after, false);
@@ -164,7 +164,7 @@ export async function deployRelease(options: DeployOptions): Promise<DeployOutco
   if (walked !== 'walked') {
     return { result: walked, plan };
   }
-  if (!await writer.apply('route', [pointers])) {
+  if (!await writer.applyChanged('route', [pointers])) {
     // The other pointers of a failed batch did move: put them all back.
     await writer.restore(pointers, previous);
     return { result: 'failed', plan };
@@ -175,7 +175,7 @@ export async function deployRelease(options: DeployOptions): Promise<DeployOutco
     return { result: 'unhealthy', plan };
   }
   // Live revisions that shrink, once traffic has moved away from them.
-  if (!await writer.apply('route', [route.objects.filter((m) => objectRole(m) === 'revision')])) {
+  if (!await writer.applyChanged('route', [route.objects.filter((m) => objectRole(m) === 'revision')])) {
     return { result: 'failed', plan };
   }
 

@@ -2,7 +2,7 @@ import { LabelKeys, MANAGED_BY } from '../../core/labels';
 import { Manifest } from '../../core/manifest-schema';
 import { objectRole } from '../../core/object-role';
 import { Kubectl } from '../cluster/kubectl';
-import { runBounded, sleep } from './bounded';
+import { runBounded, sleep } from '../cluster/bounded';
 import { podDiagnostics } from './pod-diagnostics';
 
 type Json = Record<string, any>;

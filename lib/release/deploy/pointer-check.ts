@@ -6,7 +6,7 @@ import { FIELD_MANAGER } from '../cluster/field-manager';
 import { Kubectl } from '../cluster/kubectl';
 import { appliedView } from '../plan/applied-view';
 import { diffValues } from '../plan/manifest-diff';
-import { runBounded, sleep } from './bounded';
+import { runBounded, sleep } from '../cluster/bounded';
 
 type Json = Record<string, any>;
 

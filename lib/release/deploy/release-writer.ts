@@ -5,7 +5,7 @@ import { ApiResources } from '../cluster/api-resources';
 import { Kubectl } from '../cluster/kubectl';
 import { plannedObject, ReleasePlan } from '../plan/release-plan';
 import { ReleaseStep } from '../release-steps';
-import { sleep } from './bounded';
+import { sleep } from '../cluster/bounded';
 import { applyInBulk, BulkFailure, deleteInBulk } from './bulk-apply';
 import { DeployEvent } from './deploy-events';
 import { awaitHealthy, GateFailure, GateTarget } from './health-gate';
@@ -68,6 +68,22 @@ export class ReleaseWriter {
       }
     }
     return true;
+  }
+
+  /**
+   * Applies waves like {@link apply}, except the objects the plan found
+   * unchanged (their applied fields already hold the synthesis): those are
+   * reported, not sent. A second release that changes one service writes
+   * that service's objects only.
+   *
+   * @returns whether every object sent applied
+   */
+  public async applyChanged(step: StepName, waves: ReadonlyArray<readonly Manifest[]>): Promise<boolean> {
+    const unchanged = (m: Manifest) => this.change.get(objectIdentity(m)) === 'unchanged';
+    for (const object of waves.flat().filter(unchanged)) {
+      this.options.report({ type: 'object', step, outcome: 'unchanged', object: plannedObject(object) });
+    }
+    return this.apply(step, waves.map((wave) => wave.filter((m) => !unchanged(m))));
   }
 
   /**
