@@ -40,6 +40,13 @@ export interface KubectlOptions {
    * @default - kubectl's own: no timeout (the CLI passes 60)
    */
   readonly requestTimeoutSeconds?: number;
+  /**
+   * How long one kubectl process may run before it is killed, in seconds: it
+   * bounds what `requestTimeoutSeconds` does not, such as a credential plugin
+   * (`users[].user.exec`) that never returns.
+   * @default - no limit
+   */
+  readonly processTimeoutSeconds?: number;
 }
 
 /** Runs kubectl against one cluster, synchronously. */
@@ -60,7 +67,12 @@ export class Kubectl {
       input,
       encoding: 'utf8',
       maxBuffer: 512 * 1024 * 1024,
+      timeout: this.processTimeoutMs(),
+      killSignal: 'SIGKILL',
     });
+    if (result.error !== undefined && (result.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
+      throw this.timedOut(args);
+    }
     if (result.error !== undefined) {
       throw new KubectlError(`kubectl (${this.options.binary}) could not run: ${result.error.message}`);
     }
@@ -73,14 +85,30 @@ export class Kubectl {
       const child = spawn(this.options.binary, [...this.globalArgs, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
+      let killed = false;
+      const limit = this.processTimeoutMs();
+      const timer = limit === undefined ? undefined : setTimeout(() => {
+        killed = true;
+        child.kill('SIGKILL');
+      }, limit);
       child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
       child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-      child.on('error', (error) => reject(new KubectlError(`kubectl (${this.options.binary}) could not run: ${error.message}`)));
-      child.on('close', (status) => resolve({
-        status: status ?? -1,
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-      }));
+      child.on('error', (error) => {
+        clearTimeout(timer);
+        reject(new KubectlError(`kubectl (${this.options.binary}) could not run: ${error.message}`));
+      });
+      child.on('close', (status) => {
+        clearTimeout(timer);
+        if (killed) {
+          reject(this.timedOut(args));
+          return;
+        }
+        resolve({
+          status: status ?? -1,
+          stdout: Buffer.concat(stdout).toString('utf8'),
+          stderr: Buffer.concat(stderr).toString('utf8'),
+        });
+      });
       child.stdin.on('error', () => undefined);
       child.stdin.end(input ?? '');
     });
@@ -110,6 +138,15 @@ export class Kubectl {
       throw new KubectlError(`kubectl ${args.join(' ')} failed (exit ${result.status}): ${result.stderr.trim()}`);
     }
     return result.stdout;
+  }
+
+  private processTimeoutMs(): number | undefined {
+    return this.options.processTimeoutSeconds === undefined ? undefined : this.options.processTimeoutSeconds * 1000;
+  }
+
+  private timedOut(args: readonly string[]): KubectlError {
+    return new KubectlError(`kubectl ${args[0]} did not finish within ${this.options.processTimeoutSeconds}s and was stopped: ` +
+      'the cluster does not answer, or a credential plugin of the kubeconfig (users[].user.exec) never returns');
   }
 }
 
