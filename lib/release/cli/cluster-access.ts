@@ -10,21 +10,38 @@ export const CLUSTER_ACCESS_FLAGS: Readonly<Record<string, FlagType>> = {
 /** How long each request to the API server may take unless `--request-timeout` says otherwise, in seconds. */
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
 
+/** How often a line says the CLI is still waiting for the cluster's first answer, in ms. */
+const WAITING_LINE_MS = 5000;
+
 /**
- * kubectl for the cluster of `--kubeconfig` and `--context`, each request
- * bounded by `--request-timeout` (default 60s), once the kubeconfig is
- * checked (see {@link checkKubeconfig}) and kubectl found: nothing is sent to
- * a cluster before both hold.
+ * kubectl for the cluster of `--kubeconfig` and `--context`, once the
+ * kubeconfig is checked (see {@link checkKubeconfig}), kubectl found and the
+ * cluster has answered a first request: nothing is sent to a cluster before
+ * the first two hold. Each request is bounded by `--request-timeout`
+ * (default 60s), and each kubectl process by five times that, which also
+ * stops a credential plugin that never returns. While the first answer
+ * takes its time, a line on stderr says so every 5 seconds.
  *
- * @throws KubeconfigError when the kubeconfig cannot be used; KubectlError when kubectl is not found
+ * @throws KubeconfigError when the kubeconfig cannot be used; KubectlError when kubectl is not found or the cluster does not answer
  */
-export function connectKubectl(kubeconfig: string, flags: Readonly<Record<string, string | number | boolean>>, io: CliIo): Kubectl {
+export async function connectKubectl(kubeconfig: string, flags: Readonly<Record<string, string | number | boolean>>, io: CliIo): Promise<Kubectl> {
   const context = flags.context as string | undefined;
   checkKubeconfig(kubeconfig, context);
-  return new Kubectl({
-    binary: findKubectl(flags.kubectl as string | undefined, io.env),
-    kubeconfig,
-    context,
-    requestTimeoutSeconds: (flags['request-timeout'] as number | undefined) ?? DEFAULT_REQUEST_TIMEOUT_SECONDS,
-  });
+  const requestTimeoutSeconds = (flags['request-timeout'] as number | undefined) ?? DEFAULT_REQUEST_TIMEOUT_SECONDS;
+  const binary = findKubectl(flags.kubectl as string | undefined, io.env);
+  const firstAnswer = new Kubectl({ binary, kubeconfig, context, requestTimeoutSeconds, processTimeoutSeconds: requestTimeoutSeconds + 5 });
+  await whileWaiting(firstAnswer.outputAsync(['get', '--raw', '/version']), (seconds) =>
+    io.stderr.write(`waiting for the cluster to answer (${seconds}s of --request-timeout ${requestTimeoutSeconds}s)…\n`));
+  return new Kubectl({ binary, kubeconfig, context, requestTimeoutSeconds, processTimeoutSeconds: requestTimeoutSeconds * 5 });
+}
+
+/** Awaits `work`, calling `onWaiting` with the seconds waited every 5 seconds until it settles. */
+async function whileWaiting<T>(work: Promise<T>, onWaiting: (seconds: number) => void): Promise<T> {
+  const start = Date.now();
+  const timer = setInterval(() => onWaiting(Math.round((Date.now() - start) / 1000)), WAITING_LINE_MS);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
 }

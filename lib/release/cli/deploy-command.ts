@@ -40,7 +40,7 @@ export async function deployCommand(args: ParsedArgs, io: CliIo): Promise<number
   if (flags.until !== undefined && ((flags.until as number) < 1 || (flags.until as number) > 99)) {
     throw new UsageError(`--until must be a canary share 1-99 (percent), got ${flags.until}`);
   }
-  const kubectl = clusterKubectl(args, io, 'deploy');
+  const kubectl = await clusterKubectl(args, io, 'deploy');
   const dist = readDist(positionals[0]);
   io.stdout.write(`Deploying ${positionals[0]} to ${clusterName(args)}\n`);
   const outcome = await deployRelease({
@@ -77,12 +77,12 @@ export async function deployCommand(args: ParsedArgs, io: CliIo): Promise<number
 
 /**
  * kubectl for the cluster `--kubeconfig` (required) and `--context` name,
- * each request bounded by `--request-timeout`, once the kubeconfig is
- * checked (see {@link connectKubectl}).
+ * once the kubeconfig is checked and the cluster answered (see
+ * {@link connectKubectl}).
  *
- * @throws UsageError without `--kubeconfig`; KubeconfigError when it cannot be used
+ * @throws UsageError without `--kubeconfig`; KubeconfigError when it cannot be used; KubectlError when the cluster does not answer
  */
-export function clusterKubectl(args: ParsedArgs, io: CliIo, command: string): Kubectl {
+export async function clusterKubectl(args: ParsedArgs, io: CliIo, command: string): Promise<Kubectl> {
   const kubeconfig = args.flags.kubeconfig as string | undefined;
   if (kubeconfig === undefined) {
     throw new UsageError(`${command} needs --kubeconfig <file>: the cluster to ${command === 'deploy' ? 'deploy to' : 'roll back'}`);

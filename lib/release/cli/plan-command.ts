@@ -50,7 +50,7 @@ export async function planCommand(args: ParsedArgs, io: CliIo): Promise<number> 
       throw new UsageError(`plan with --kubeconfig takes one dist folder (compared with the cluster); got ${positionals.length} argument(s)`);
     }
     const dist = readDist(positionals[0]);
-    const kubectl = connectKubectl(kubeconfig, flags, io);
+    const kubectl = await connectKubectl(kubeconfig, flags, io);
     labels = [`cluster (${flags.context ?? kubeconfig})`, positionals[0]];
     plan = (await planClusterRelease(kubectl, dist, (flags.keep as number | undefined) ?? DEFAULT_KEEP, (after) => currentRevisions(readHistories(kubectl, after)))).plan;
   }

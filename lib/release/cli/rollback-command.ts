@@ -28,7 +28,7 @@ export async function rollbackCommand(args: ParsedArgs, io: CliIo): Promise<numb
   if (args.positionals.length !== 1) {
     throw new UsageError(`rollback takes one dist folder (of the app to roll back); got ${args.positionals.length} argument(s)`);
   }
-  const kubectl = clusterKubectl(args, io, 'rollback');
+  const kubectl = await clusterKubectl(args, io, 'rollback');
   const dist = readDist(args.positionals[0]);
   io.stdout.write(`Rolling back the app of ${args.positionals[0]} on ${clusterName(args)}\n`);
   const outcome = await rollbackRelease({

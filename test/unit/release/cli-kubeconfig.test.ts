@@ -205,11 +205,43 @@ describe('--request-timeout bounds every kubectl call', () => {
       expect(Date.now() - started).toBeLessThan(30_000);
       expect(run.code).toBe(1);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toMatch(/^error: kubectl api-resources .*failed \(exit 1\): /);
+      expect(run.stderr).toMatch(/^error: kubectl get --raw \/version failed \(exit 1\): /);
       expect(run.stderr).toMatch(/deadline exceeded|Timeout|timed out/i);
       expect(run.stderr).not.toMatch(/\n\s+at /);
     }, 60_000);
   });
+});
+
+describe('a cluster that takes its time to answer (a hung credential plugin, a silent server)', () => {
+  const kubeconfig = file('kubeconfig', KUBECONFIG);
+
+  /** A kubectl that never returns, like one waiting for a credential plugin (`users[].user.exec`) that hangs. */
+  function hangingKubectl(): string {
+    const path = join(dists.empty(), 'kubectl');
+    writeFileSync(path, '#!/bin/sh\nexec sleep 600\n');
+    chmodSync(path, 0o755);
+    return path;
+  }
+
+  test.each(COMMANDS)('%s says it is waiting every 5 s, then stops kubectl after --request-timeout + 5 s (exit 1, one error line)', async (_command, argsOf) => {
+    const started = Date.now();
+    const run = await cli(argsOf(kubeconfig, hangingKubectl(), '--request-timeout', '1s'));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(6000);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe([
+      'waiting for the cluster to answer (5s of --request-timeout 1s)…',
+      'error: kubectl get did not finish within 6s and was stopped: the cluster does not answer, or a credential plugin of the kubeconfig (users[].user.exec) never returns',
+      '',
+    ].join('\n'));
+  }, 30_000);
+
+  test('with --json, the error is JSON on stdout', async () => {
+    const run = await cli(['plan', dist, '--kubeconfig', kubeconfig, '--kubectl', hangingKubectl(), '--request-timeout', '1s', '--json']);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).error.message).toMatch(/^kubectl get did not finish within 6s and was stopped/);
+  }, 30_000);
 });
 
 test('a folder named like a kubeconfig is refused, not read', async () => {
