@@ -1,5 +1,4 @@
 import { planClusterRelease } from '../cluster/cluster-plan';
-import { currentRevisions, readHistories } from '../deploy/release-history';
 import { readDist } from '../plan/read-dist';
 import { planRelease, ReleasePlan } from '../plan/release-plan';
 import { DEFAULT_KEEP } from '../plan/retention';
@@ -52,7 +51,7 @@ export async function planCommand(args: ParsedArgs, io: CliIo): Promise<number> 
     const dist = readDist(positionals[0]);
     const kubectl = await connectKubectl(kubeconfig, flags, io);
     labels = [`cluster (${flags.context ?? kubeconfig})`, positionals[0]];
-    plan = (await planClusterRelease(kubectl, dist, (flags.keep as number | undefined) ?? DEFAULT_KEEP, (after) => currentRevisions(readHistories(kubectl, after)))).plan;
+    plan = (await planClusterRelease(kubectl, dist, (flags.keep as number | undefined) ?? DEFAULT_KEEP)).plan;
   }
   if (flags.json === true) {
     io.stdout.write(`${JSON.stringify({ before: labels[0], after: labels[1], summary: planSummary(plan), ...plan }, null, 2)}\n`);

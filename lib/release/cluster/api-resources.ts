@@ -65,6 +65,12 @@ export class ApiResources {
     const group = slash < 0 ? '' : apiVersion.slice(0, slash);
     return this.all.find((r) => r.group === group && r.kind === kind);
   }
+
+  /** The resource type of an object as kubectl names it without version (see {@link resourceArgument}); `undefined` when not served. */
+  public typeOf(object: Pick<ApiResource, 'kind'> & { readonly apiVersion: string }): string | undefined {
+    const resource = this.of(object.apiVersion, object.kind);
+    return resource === undefined ? undefined : resourceArgument(resource);
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Manifest } from '../../core/manifest-schema';
 import { objectIdentity } from '../../core/object-identity';
+import { appliedTypes, currentRevisions, readHistories, ReleaseHistory } from './release-history';
 import { planRelease, ReleasePlan } from '../plan/release-plan';
 import { retainedObjects } from '../plan/retention';
 import { ApiResources } from './api-resources';
@@ -15,6 +16,10 @@ export interface ClusterRelease {
   readonly after: readonly Manifest[];
   /** The live objects of the app and of the synthesis, as applied. */
   readonly before: readonly Manifest[];
+  /** The types of the app's live objects (see `resourceArgument`, without version). */
+  readonly liveTypes: ReadonlySet<string>;
+  /** The app's release history in each namespace of the synthesis. */
+  readonly histories: ReadonlyMap<string, ReleaseHistory>;
   /** Identities of the retired objects that stay (`keep`). */
   readonly kept: ReadonlySet<string>;
   readonly plan: ReleasePlan;
@@ -22,22 +27,20 @@ export interface ClusterRelease {
 
 /**
  * Plans the release of a synthesis onto the cluster kubectl talks to: the
- * live objects of the app against the synthesis.
+ * live objects of the app (of the types its histories say deploys applied,
+ * else of every type) against the synthesis. Retired revisions stay by
+ * `keep`, those of the recorded current releases first.
  *
  * @param keep how many retired revisions of each workload stay (the most recent ones)
- * @param retainFirst the revision ids kept before the others (see `retainedObjects`), given the synthesis with namespaces filled in
  * @throws KubectlError when kubectl fails
  */
-export async function planClusterRelease(
-  kubectl: Kubectl,
-  dist: readonly Manifest[],
-  keep: number,
-  retainFirst: (after: readonly Manifest[]) => ReadonlySet<string> = () => new Set(),
-): Promise<ClusterRelease> {
+export async function planClusterRelease(kubectl: Kubectl, dist: readonly Manifest[], keep: number): Promise<ClusterRelease> {
   const resources = ApiResources.read(kubectl);
   const after = withNamespaces(dist, resources, contextNamespace(kubectl));
-  const live = await readLiveState(kubectl, resources, after);
+  const histories = readHistories(kubectl, after);
+  const live = await readLiveState(kubectl, resources, after, appliedTypes(histories));
   const wanted = new Set(after.map(objectIdentity));
-  const kept = retainedObjects(live.appObjects.filter((m) => !wanted.has(objectIdentity(m))), keep, retainFirst(after));
-  return { resources, after, before: live.before, kept, plan: planRelease(live.before, after, { kept }) };
+  const kept = retainedObjects(live.appObjects.filter((m) => !wanted.has(objectIdentity(m))), keep, currentRevisions(histories));
+  const liveTypes = new Set(live.appObjects.map((m) => resources.typeOf(m)).filter((t): t is string => t !== undefined));
+  return { resources, after, before: live.before, liveTypes, histories, kept, plan: planRelease(live.before, after, { kept }) };
 }

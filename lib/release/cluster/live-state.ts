@@ -44,16 +44,25 @@ const CONTROLLER_MADE = new Set([
 /**
  * Reads the live side of a release: the app's objects, found by label (the
  * served types listed per namespace of the synthesis, and cluster-scoped,
- * in a few parallel `kubectl get` calls), then the objects of the synthesis
+ * in a few parallel `kubectl get` calls; only the synthesis's types and
+ * `appliedTypes` when given), then the objects of the synthesis
  * that listing did not find, by name (`kubectl get -f -` in batches, which
  * kubectl does not throttle the way it does `get <type> <name>...`). A
  * namespace that does not exist yet reads as empty.
  *
  * @param dist the synthesis, namespaces filled in (see `withNamespaces`)
+ * @param appliedTypes every type the app's objects can be of besides those of the synthesis (see `ReleaseHistory.appliedTypes`)
  * @throws KubectlError when kubectl fails
  */
-export async function readLiveState(kubectl: Kubectl, resources: ApiResources, dist: readonly Manifest[]): Promise<LiveState> {
-  const appObjects = sortedByIdentity(await listAppObjects(kubectl, resources, appScope(dist)));
+export async function readLiveState(
+  kubectl: Kubectl,
+  resources: ApiResources,
+  dist: readonly Manifest[],
+  appliedTypes?: ReadonlySet<string>,
+): Promise<LiveState> {
+  const types = appliedTypes === undefined ? undefined : new Set([...appliedTypes, ...dist.map((m) => resources.typeOf(m))]);
+  const listed = resources.all.filter((r) => !CONTROLLER_MADE.has(resourceArgument(r)) && (types === undefined || types.has(resourceArgument(r))));
+  const appObjects = sortedByIdentity(await listAppObjects(kubectl, listed, appScope(dist)));
   const live = new Map(appObjects.map((object) => [objectIdentity(object), object]));
   for (const object of await getObjects(kubectl, resources, dist.filter((m) => !live.has(objectIdentity(m))))) {
     live.set(objectIdentity(object), object);
@@ -63,13 +72,12 @@ export async function readLiveState(kubectl: Kubectl, resources: ApiResources, d
   return { appObjects, before };
 }
 
-/** The app's objects: every served type but the controller-made ones, listed by the app's labels. */
-async function listAppObjects(kubectl: Kubectl, resources: ApiResources, scope: AppScope): Promise<Manifest[]> {
+/** The app's objects of the `listed` types, listed by the app's labels. */
+async function listAppObjects(kubectl: Kubectl, listed: readonly ApiResource[], scope: AppScope): Promise<Manifest[]> {
   const selector = appLabelSelector(scope);
   if (selector === undefined) {
     return [];
   }
-  const listed = resources.all.filter((r) => !CONTROLLER_MADE.has(resourceArgument(r)));
   const namespaced = listed.filter((r) => r.namespaced);
   const calls = [
     ...scope.namespaces.flatMap((namespace) => shares(namespaced, READERS).map((types) => [typeList(types), '-n', namespace])),

@@ -2,15 +2,15 @@ import { Manifest } from '../../core/manifest-schema';
 import { objectIdentity } from '../../core/object-identity';
 import { objectRole } from '../../core/object-role';
 import { appScope } from '../cluster/app-scope';
-import { planClusterRelease } from '../cluster/cluster-plan';
+import { ClusterRelease, planClusterRelease } from '../cluster/cluster-plan';
 import { Kubectl } from '../cluster/kubectl';
+import { advancedHistory, historyName, recordedRelease, ReleaseHistory, withAppliedTypes, writeHistory } from '../cluster/release-history';
 import { plannedObject, ReleasePlan } from '../plan/release-plan';
 import { DEFAULT_KEEP } from '../plan/retention';
 import { releaseSteps } from '../release-steps';
 import { CanaryStage, canaryStages } from './canary-walk';
 import { DeployEvent } from './deploy-events';
 import { GateTarget, gateTargets } from './health-gate';
-import { advancedHistory, currentRevisions, historyName, readHistories, recordedRelease, ReleaseHistory, writeHistory } from './release-history';
 import { ReleaseWriter } from './release-writer';
 
 /** Options of {@link deployRelease}. */
@@ -110,7 +110,8 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'HorizontalPodAutoscaler', 'Scaled
  * 4. retire: the app's live objects the synthesis no longer has are deleted,
  *    except the revisions `keep` retains (by default the replaced release,
  *    which `rollback` returns to).
- * Records the release for `rollback` once done. Refuses to start when the
+ * Records the types it applies (see `ReleaseHistory.appliedTypes`) once the
+ * Namespaces exist, and the release for `rollback` once done. Refuses to start when the
  * guard finds an immutable object whose content would change under its
  * name, or when the cluster does not serve a kind of the synthesis. Running
  * it again after any stop converges.
@@ -120,8 +121,7 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'HorizontalPodAutoscaler', 'Scaled
 export async function deployRelease(options: DeployOptions): Promise<DeployOutcome> {
   const { kubectl } = options;
   const report = options.onEvent ?? (() => undefined);
-  let histories = new Map<string, ReleaseHistory>();
-  const release = await planClusterRelease(kubectl, options.dist, options.keep ?? DEFAULT_KEEP, (after) => currentRevisions(histories = readHistories(kubectl, after)));
+  const release = await planClusterRelease(kubectl, options.dist, options.keep ?? DEFAULT_KEEP);
   const { plan, after, resources } = release;
   report({ type: 'planned', plan });
   const unserved = after.find((m) => resources.of(m.apiVersion, m.kind) === undefined);
@@ -140,7 +140,11 @@ export async function deployRelease(options: DeployOptions): Promise<DeployOutco
   });
   const [prepare, create, route, retire] = releaseSteps(release.before, after);
   writer.step(prepare);
-  if (!await writer.applyChanged('prepare', [prepare.objects.filter((m) => m.kind === 'Namespace'), prepare.objects.filter((m) => m.kind !== 'Namespace')])) {
+  if (!await writer.applyChanged('prepare', [prepare.objects.filter((m) => m.kind === 'Namespace')])) {
+    return { result: 'failed', plan };
+  }
+  const histories = await recordAppliedTypes(kubectl, release);
+  if (!await writer.applyChanged('prepare', [prepare.objects.filter((m) => m.kind !== 'Namespace')])) {
     return { result: 'failed', plan };
   }
   writer.step(create);
@@ -196,6 +200,28 @@ export async function deployRelease(options: DeployOptions): Promise<DeployOutco
     }
   }
   return { result: 'done', plan };
+}
+
+/**
+ * Adds the types of the app's live objects and of the synthesis to the
+ * applied types of each namespace's history, before anything but the
+ * Namespaces is applied (so a deploy that stops half-way is covered too):
+ * the next planning lists only those types.
+ *
+ * @returns the histories as they are now
+ */
+async function recordAppliedTypes(kubectl: Kubectl, release: ClusterRelease): Promise<Map<string, ReleaseHistory>> {
+  const scope = appScope(release.after);
+  const types = [...release.liveTypes, ...release.after.map((m) => release.resources.typeOf(m)).filter((t): t is string => t !== undefined)];
+  const histories = new Map(release.histories);
+  for (const [namespace, history] of release.histories) {
+    const recorded = withAppliedTypes(history, types);
+    if (recorded !== undefined) {
+      await writeHistory(kubectl, namespace, historyName(scope), scope, recorded);
+      histories.set(namespace, recorded);
+    }
+  }
+  return histories;
 }
 
 /** What a walk of canary stages needs besides the stages. */

@@ -6,7 +6,7 @@ import { Kubectl } from '../cluster/kubectl';
 import { contextNamespace, withNamespaces } from '../cluster/namespace-defaults';
 import { DeployEvent } from './deploy-events';
 import { GateTarget } from './health-gate';
-import { historyName, readHistory, RecordedRelease, writeHistory } from './release-history';
+import { historyName, readHistory, RecordedRelease, ReleaseHistory, writeHistory } from '../cluster/release-history';
 import { ReleaseWriter } from './release-writer';
 
 /** Options of {@link rollbackRelease}. */
@@ -53,6 +53,8 @@ export interface RollbackOutcome {
 /** The release live in a namespace and the one to go back to. */
 interface NamespaceRollback {
   readonly namespace: string;
+  /** The namespace's history as read (what the rollback does not change in it stays). */
+  readonly history: ReleaseHistory;
   readonly current: RecordedRelease;
   readonly previous: RecordedRelease;
 }
@@ -81,14 +83,15 @@ export async function rollbackRelease(options: RollbackOptions): Promise<Rollbac
   const name = historyName(scope);
   const rollbacks: NamespaceRollback[] = [];
   for (const namespace of scope.namespaces) {
-    const { current, previous } = readHistory(kubectl, namespace, name);
+    const history = readHistory(kubectl, namespace, name);
+    const { current, previous } = history;
     if (current === undefined) {
       continue;
     }
     if (previous === undefined) {
       return { result: 'refused', reason: `no previous release of ${scope.partOf.join(', ')} is recorded in namespace ${namespace}; each deploy records one, so there is one after the second deploy` };
     }
-    rollbacks.push({ namespace, current, previous });
+    rollbacks.push({ namespace, history, current, previous });
   }
   if (rollbacks.length === 0) {
     return { result: 'refused', reason: `no release of ${scope.partOf.join(', ')} is recorded in ${scope.namespaces.join(', ')}; deploy it first` };
@@ -123,7 +126,7 @@ export async function rollbackRelease(options: RollbackOptions): Promise<Rollbac
     return { result: 'unhealthy' };
   }
   for (const r of rollbacks) {
-    await writeHistory(kubectl, r.namespace, name, scope, { current: r.previous, previous: r.current });
+    await writeHistory(kubectl, r.namespace, name, scope, { ...r.history, current: r.previous, previous: r.current });
   }
   return { result: 'done' };
 }

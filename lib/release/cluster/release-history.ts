@@ -3,9 +3,9 @@ import { gunzipSync, gzipSync } from 'zlib';
 import { LabelKeys, MANAGED_BY } from '../../core/labels';
 import { Manifest } from '../../core/manifest-schema';
 import { objectRole } from '../../core/object-role';
-import { appScope, AppScope } from '../cluster/app-scope';
-import { FIELD_MANAGER } from '../cluster/field-manager';
-import { Kubectl, KubectlError } from '../cluster/kubectl';
+import { appScope, AppScope } from './app-scope';
+import { FIELD_MANAGER } from './field-manager';
+import { Kubectl, KubectlError } from './kubectl';
 
 /** A release as `rollback` needs it, in one namespace. */
 export interface RecordedRelease {
@@ -23,6 +23,13 @@ export interface RecordedRelease {
 export interface ReleaseHistory {
   readonly current?: RecordedRelease;
   readonly previous?: RecordedRelease;
+  /**
+   * Every resource type (`resourceArgument` without version, e.g.
+   * `deployments.apps`) a deploy of the app has applied, recorded before it
+   * applies anything: the only types a planning read must list to find the
+   * app's live objects.
+   */
+  readonly appliedTypes?: readonly string[];
 }
 
 const DATA_KEY = 'history.json.gz';
@@ -57,7 +64,32 @@ export function advancedHistory(history: ReleaseHistory, release: RecordedReleas
   if (history.current?.id === release.id) {
     return { ...history, current: release };
   }
-  return { current: release, previous: history.current };
+  return { ...history, current: release, previous: history.current };
+}
+
+/**
+ * The history with `types` added to its applied types.
+ *
+ * @returns `undefined` when it records them all already
+ */
+export function withAppliedTypes(history: ReleaseHistory, types: Iterable<string>): ReleaseHistory | undefined {
+  const recorded = new Set([...(history.appliedTypes ?? []), ...types]);
+  if (history.appliedTypes !== undefined && recorded.size === new Set(history.appliedTypes).size) {
+    return undefined;
+  }
+  return { ...history, appliedTypes: [...recorded].sort() };
+}
+
+/**
+ * The resource types the app may have live objects of, by its histories:
+ * those recorded in every namespace of the synthesis, or `undefined` when a
+ * namespace records none (then every type must be listed).
+ */
+export function appliedTypes(histories: ReadonlyMap<string, ReleaseHistory>): Set<string> | undefined {
+  if (histories.size === 0 || [...histories.values()].some((h) => h.appliedTypes === undefined)) {
+    return undefined;
+  }
+  return new Set([...histories.values()].flatMap((h) => h.appliedTypes!));
 }
 
 /** The app's release histories in each namespace of a synthesis (namespaces filled in). */
