@@ -6,18 +6,18 @@ import { advancedHistory, appliedTypes, recordedRelease, withAppliedTypes } from
 import { apiService } from './plan-fixtures';
 
 const API_RESOURCES = [
-  'NAME                     APIVERSION             NAMESPACED   KIND',
-  'configmaps               v1                     true         ConfigMap',
-  'endpoints                v1                     true         Endpoints',
-  'namespaces               v1                     false        Namespace',
-  'pods                     v1                     true         Pod',
-  'serviceaccounts          v1                     true         ServiceAccount',
-  'services                 v1                     true         Service',
-  'deployments              apps/v1                true         Deployment',
-  'replicasets              apps/v1                true         ReplicaSet',
-  'poddisruptionbudgets     policy/v1              true         PodDisruptionBudget',
-  'networkpolicies          networking.k8s.io/v1   true         NetworkPolicy',
-  'clusterroles             rbac.authorization.k8s.io/v1 false ClusterRole',
+  'NAME                   APIVERSION                     NAMESPACED  KIND',
+  'configmaps             v1                             true        ConfigMap',
+  'endpoints              v1                             true        Endpoints',
+  'namespaces             v1                             false       Namespace',
+  'pods                   v1                             true        Pod',
+  'serviceaccounts        v1                             true        ServiceAccount',
+  'services               v1                             true        Service',
+  'deployments            apps/v1                        true        Deployment',
+  'replicasets            apps/v1                        true        ReplicaSet',
+  'poddisruptionbudgets   policy/v1                      true        PodDisruptionBudget',
+  'networkpolicies        networking.k8s.io/v1           true        NetworkPolicy',
+  'clusterroles           rbac.authorization.k8s.io/v1   false       ClusterRole',
 ].join('\n');
 
 /** A kubectl that records each call and answers `get` with the live objects it is given (as if the namespace held them). */
@@ -37,7 +37,9 @@ class RecordingKubectl extends Kubectl {
 }
 
 const resources = ApiResources.parse(API_RESOURCES);
-const dist = apiService().map((m) => ({ ...m, metadata: { ...m.metadata, namespace: 'shop' } }));
+const dist: Manifest[] = apiService().map((m) => ({ ...m, metadata: { ...m.metadata, namespace: 'shop' } }));
+/** What `immutable-infra deploy` applied, as the API server's managedFields record it. */
+const APPLIED = [{ apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} }, manager: 'immutable-infra', operation: 'Apply' }];
 const labelLists = (kubectl: RecordingKubectl) => kubectl.calls.filter((c) => c.args.includes('-l')).map((c) => c.args[1].split(',')).flat().sort();
 
 describe('readLiveState', () => {
@@ -59,7 +61,7 @@ describe('readLiveState', () => {
 
   test('objects the label lists found are not read again by name; the others are read with kubectl get -f -, in parallel batches', async () => {
     const [service] = dist.filter((m) => m.kind === 'Service');
-    const kubectl = new RecordingKubectl([{ ...service, metadata: { ...service.metadata, labels: { ...(service.metadata.labels as object) } } }]);
+    const kubectl = new RecordingKubectl([{ ...service, metadata: { ...service.metadata, managedFields: APPLIED } }]);
     const state = await readLiveState(kubectl, resources, dist);
     const byName = kubectl.calls.filter((c) => c.args.includes('-f'));
     expect(byName.length).toBeGreaterThan(0);
