@@ -19,3 +19,16 @@ export async function runBounded<T, R>(items: readonly T[], limit: number, work:
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** The first wait between two polls of a gate, in ms. */
+export const FIRST_POLL_MS = 100;
+
+/**
+ * The waits between polls: `first` ms, doubling up to `most` ms: a check that
+ * passes soon is seen soon, one that takes long is not polled hard.
+ */
+export function* pollIntervals(first: number, most: number): Generator<number, never> {
+  for (let interval = Math.min(first, most); ; interval = Math.min(interval * 2, most)) {
+    yield interval;
+  }
+}

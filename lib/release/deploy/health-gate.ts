@@ -2,7 +2,7 @@ import { LabelKeys, MANAGED_BY } from '../../core/labels';
 import { Manifest } from '../../core/manifest-schema';
 import { objectRole } from '../../core/object-role';
 import { Kubectl } from '../cluster/kubectl';
-import { runBounded, sleep } from '../cluster/bounded';
+import { FIRST_POLL_MS, pollIntervals, runBounded, sleep } from '../cluster/bounded';
 import { podDiagnostics } from './pod-diagnostics';
 
 type Json = Record<string, any>;
@@ -39,7 +39,7 @@ export interface GateFailure {
 export interface GateOptions {
   /** How long the targets may take, all together. */
   readonly timeoutMs: number;
-  /** How often the cluster is read. */
+  /** The longest wait between two reads of the cluster (the first waits are shorter: see `pollIntervals`). */
   readonly pollMs: number;
   /** Hears every change of a target's readiness. */
   readonly onProgress: (progress: GateProgress) => void;
@@ -86,6 +86,7 @@ export async function awaitHealthy(kubectl: Kubectl, targets: readonly GateTarge
   const deadline = Date.now() + options.timeoutMs;
   const last = new Map<GateTarget, GateProgress>();
   let pending = [...targets];
+  const intervals = pollIntervals(FIRST_POLL_MS, options.pollMs);
   for (;;) {
     const live = await readLive(kubectl, pending);
     const progress = pending.map((target) => progressOf(target, live.get(key(target.kind, target.namespace, target.name))));
@@ -110,7 +111,7 @@ export async function awaitHealthy(kubectl: Kubectl, targets: readonly GateTarge
         details: await podDiagnostics(kubectl, p.target),
       })));
     }
-    await sleep(Math.min(options.pollMs, Math.max(0, deadline - Date.now())));
+    await sleep(Math.min(intervals.next().value, Math.max(0, deadline - Date.now())));
   }
 }
 

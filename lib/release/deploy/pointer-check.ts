@@ -6,7 +6,7 @@ import { FIELD_MANAGER } from '../cluster/field-manager';
 import { Kubectl } from '../cluster/kubectl';
 import { appliedView } from '../plan/applied-view';
 import { diffValues } from '../plan/manifest-diff';
-import { runBounded, sleep } from '../cluster/bounded';
+import { FIRST_POLL_MS, pollIntervals, runBounded, sleep } from '../cluster/bounded';
 
 type Json = Record<string, any>;
 
@@ -21,6 +21,7 @@ interface ServiceEndpoints {
 /** Options of {@link verifyPointers}. */
 export interface PointerCheckOptions {
   readonly timeoutMs: number;
+  /** The longest wait between two reads of the cluster (the first waits are shorter: see `pollIntervals`). */
   readonly pollMs: number;
 }
 
@@ -42,12 +43,13 @@ export async function verifyPointers(
 ): Promise<string[]> {
   const deadline = Date.now() + options.timeoutMs;
   const expected = serviceEndpoints(after);
+  const intervals = pollIntervals(FIRST_POLL_MS, options.pollMs);
   for (;;) {
     const problems = [...await driftedPointers(kubectl, resources, pointers), ...await missingEndpoints(kubectl, expected)];
     if (problems.length === 0 || Date.now() >= deadline) {
       return problems;
     }
-    await sleep(Math.min(options.pollMs, Math.max(0, deadline - Date.now())));
+    await sleep(Math.min(intervals.next().value, Math.max(0, deadline - Date.now())));
   }
 }
 

@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { Microservice, ServerlessFunction } from '../../../lib';
+import { pollIntervals } from '../../../lib/release/cluster/bounded';
 import { gateTargets } from '../../../lib/release/deploy/health-gate';
 import { synthObjects } from '../../../lib/testing';
 import { digestImage } from '../../fixtures';
@@ -21,5 +22,16 @@ describe('gateTargets', () => {
       { kind: 'Deployment', namespace: 'app', name: api, minReady: 3 },
     ]);
     expect(gateTargets(manifests, true).filter((t) => t.kind === 'KnativeService')).toEqual([{ kind: 'KnativeService', namespace: 'app', name: 'resize', minReady: 0 }]);
+  });
+});
+
+describe('pollIntervals', () => {
+  test('start short and double up to the longest wait', () => {
+    const intervals = pollIntervals(100, 500);
+    expect(Array.from({ length: 6 }, () => intervals.next().value)).toEqual([100, 200, 400, 500, 500, 500]);
+  });
+
+  test('never start above the longest wait', () => {
+    expect(pollIntervals(100, 50).next().value).toBe(50);
   });
 });
