@@ -509,7 +509,7 @@ function printDeployReport(machine: Machine, load: string, deploy: DeploySection
     }
     const o = run.second.objects;
     const app = run.secondClusterChanges.filter((c) => !c.startsWith('ConfigMap/immutable-infra-releases-'));
-    console.log(`second release (${CHANGED_SERVICE}'s config changed): ${o.created} created, ${o.updated} updated, ${o.deleted} deleted, ${o.kept} kept, ${o.unchanged} re-applied unchanged; touched: ${run.second.touched.map(shortIdentity).join(', ') || 'none'}`);
+    console.log(`second release (${CHANGED_SERVICE}'s config changed): ${o.created} created, ${o.updated} updated, ${o.deleted} deleted, ${o.kept} kept, ${o.unchanged} unchanged (not sent), ${o.reapplied} re-applied unchanged; touched: ${run.second.touched.map(shortIdentity).join(', ') || 'none'}`);
     console.log(`  in the cluster (resourceVersion): ${app.join(', ') || 'nothing'}${app.length < run.secondClusterChanges.length ? ' (+ the release history ConfigMap)' : ''}`);
   }
   if (deploy.note !== undefined) {

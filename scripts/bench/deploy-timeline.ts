@@ -18,6 +18,8 @@ export interface ObjectCounts {
   /** Applied, and the plan said changed. */
   readonly updated: number;
   /** Applied, and the plan said unchanged (a no-op server-side apply). */
+  readonly reapplied: number;
+  /** Not sent: the plan said unchanged. */
   readonly unchanged: number;
   readonly deleted: number;
   /** Retired revisions `keep` retains. */
@@ -57,7 +59,7 @@ export function timelineOf(events: readonly TimedEvent[], totalMs: number, resul
       stepsMs[step.name] = (stepsMs[step.name] ?? 0) + at - step.at;
     }
   };
-  const counts = { created: 0, updated: 0, unchanged: 0, deleted: 0, kept: 0 };
+  const counts = { created: 0, updated: 0, reapplied: 0, unchanged: 0, deleted: 0, kept: 0 };
   const touched: string[] = [];
   events.forEach(({ atMs, event }, i) => {
     switch (event.type) {
@@ -77,7 +79,7 @@ export function timelineOf(events: readonly TimedEvent[], totalMs: number, resul
         break;
       case 'object':
         if (event.outcome === 'applied') {
-          counts[event.change ?? 'unchanged']++;
+          counts[event.change === 'unchanged' || event.change === undefined ? 'reapplied' : event.change]++;
           if (event.change === 'created' || event.change === 'updated') {
             touched.push(event.object.identity);
           }
