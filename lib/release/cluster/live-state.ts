@@ -45,10 +45,11 @@ const CONTROLLER_MADE = new Set([
  * Reads the live side of a release: the app's objects, found by label (the
  * served types listed per namespace of the synthesis, and cluster-scoped,
  * in a few parallel `kubectl get` calls; only the synthesis's types and
- * `appliedTypes` when given), then the objects of the synthesis
- * that listing did not find, by name (`kubectl get -f -` in batches, which
- * kubectl does not throttle the way it does `get <type> <name>...`). A
- * namespace that does not exist yet reads as empty.
+ * `appliedTypes` when given), then the objects of the synthesis that
+ * listing did not find at the synthesis's own API version, by name
+ * (`kubectl get -f -` in batches, which kubectl does not throttle the way
+ * it does `get <type> <name>...`). A namespace that does not exist yet
+ * reads as empty.
  *
  * @param dist the synthesis, namespaces filled in (see `withNamespaces`)
  * @param appliedTypes every type the app's objects can be of besides those of the synthesis (see `ReleaseHistory.appliedTypes`)
@@ -64,7 +65,8 @@ export async function readLiveState(
   const listed = resources.all.filter((r) => !CONTROLLER_MADE.has(resourceArgument(r)) && (types === undefined || types.has(resourceArgument(r))));
   const appObjects = sortedByIdentity(await listAppObjects(kubectl, listed, appScope(dist)));
   const live = new Map(appObjects.map((object) => [objectIdentity(object), object]));
-  for (const object of await getObjects(kubectl, resources, dist.filter((m) => !live.has(objectIdentity(m))))) {
+  const unread = dist.filter((m) => live.get(objectIdentity(m))?.apiVersion !== m.apiVersion);
+  for (const object of await getObjects(kubectl, resources, unread)) {
     live.set(objectIdentity(object), object);
   }
   const desired = new Map(dist.map((m) => [objectIdentity(m), m]));
