@@ -3,7 +3,7 @@ import { deployRelease } from '../deploy/deploy';
 import { readDist } from '../plan/read-dist';
 import { FlagType, ParsedArgs } from './args';
 import { CliIo } from './cli-io';
-import { connectKubectl } from './cluster-access';
+import { awaitFirstAnswer, connectKubectl } from './cluster-access';
 import { ExitCode, UsageError } from './exit-codes';
 import { deployReporter } from './render-deploy';
 import { guardErrors } from './render-plan';
@@ -40,8 +40,9 @@ export async function deployCommand(args: ParsedArgs, io: CliIo): Promise<number
   if (flags.until !== undefined && ((flags.until as number) < 1 || (flags.until as number) > 99)) {
     throw new UsageError(`--until must be a canary share 1-99 (percent), got ${flags.until}`);
   }
-  const kubectl = await clusterKubectl(args, io, 'deploy');
+  const kubectl = clusterKubectl(args, io, 'deploy');
   const dist = readDist(positionals[0]);
+  await awaitFirstAnswer(kubectl, io);
   io.stdout.write(`Deploying ${positionals[0]} to ${clusterName(args)}\n`);
   const outcome = await deployRelease({
     kubectl,
@@ -77,12 +78,11 @@ export async function deployCommand(args: ParsedArgs, io: CliIo): Promise<number
 
 /**
  * kubectl for the cluster `--kubeconfig` (required) and `--context` name,
- * once the kubeconfig is checked and the cluster answered (see
- * {@link connectKubectl}).
+ * once the kubeconfig is checked (see {@link connectKubectl}).
  *
- * @throws UsageError without `--kubeconfig`; KubeconfigError when it cannot be used; KubectlError when the cluster does not answer
+ * @throws UsageError without `--kubeconfig`; KubeconfigError when it cannot be used
  */
-export async function clusterKubectl(args: ParsedArgs, io: CliIo, command: string): Promise<Kubectl> {
+export function clusterKubectl(args: ParsedArgs, io: CliIo, command: string): Kubectl {
   const kubeconfig = args.flags.kubeconfig as string | undefined;
   if (kubeconfig === undefined) {
     throw new UsageError(`${command} needs --kubeconfig <file>: the cluster to ${command === 'deploy' ? 'deploy to' : 'roll back'}`);

@@ -4,7 +4,7 @@ import { planRelease, ReleasePlan } from '../plan/release-plan';
 import { DEFAULT_KEEP } from '../plan/retention';
 import { FlagType, ParsedArgs } from './args';
 import { CliIo } from './cli-io';
-import { CLUSTER_ACCESS_FLAGS, connectKubectl } from './cluster-access';
+import { awaitFirstAnswer, CLUSTER_ACCESS_FLAGS, connectKubectl } from './cluster-access';
 import { ExitCode, UsageError } from './exit-codes';
 import { guardErrors, planSummary, renderPlan } from './render-plan';
 import { colorsEnabled, textStyle } from './style';
@@ -49,7 +49,8 @@ export async function planCommand(args: ParsedArgs, io: CliIo): Promise<number> 
       throw new UsageError(`plan with --kubeconfig takes one dist folder (compared with the cluster); got ${positionals.length} argument(s)`);
     }
     const dist = readDist(positionals[0]);
-    const kubectl = await connectKubectl(kubeconfig, flags, io);
+    const kubectl = connectKubectl(kubeconfig, flags, io);
+    await awaitFirstAnswer(kubectl, io);
     labels = [`cluster (${flags.context ?? kubeconfig})`, positionals[0]];
     plan = (await planClusterRelease(kubectl, dist, (flags.keep as number | undefined) ?? DEFAULT_KEEP)).plan;
   }

@@ -2,6 +2,7 @@ import { rollbackRelease } from '../deploy/rollback';
 import { readDist } from '../plan/read-dist';
 import { FlagType, ParsedArgs } from './args';
 import { CliIo } from './cli-io';
+import { awaitFirstAnswer } from './cluster-access';
 import { clusterKubectl, clusterName } from './deploy-command';
 import { ExitCode, UsageError } from './exit-codes';
 import { deployReporter } from './render-deploy';
@@ -28,8 +29,9 @@ export async function rollbackCommand(args: ParsedArgs, io: CliIo): Promise<numb
   if (args.positionals.length !== 1) {
     throw new UsageError(`rollback takes one dist folder (of the app to roll back); got ${args.positionals.length} argument(s)`);
   }
-  const kubectl = await clusterKubectl(args, io, 'rollback');
+  const kubectl = clusterKubectl(args, io, 'rollback');
   const dist = readDist(args.positionals[0]);
+  await awaitFirstAnswer(kubectl, io);
   io.stdout.write(`Rolling back the app of ${args.positionals[0]} on ${clusterName(args)}\n`);
   const outcome = await rollbackRelease({
     kubectl,

@@ -61,6 +61,16 @@ export class Kubectl {
     ];
   }
 
+  /** How long each request may take (`--request-timeout`), in seconds; `undefined` when kubectl's own default applies. */
+  public get requestTimeoutSeconds(): number | undefined {
+    return this.options.requestTimeoutSeconds;
+  }
+
+  /** The same kubectl, each process bounded by `seconds` instead. */
+  public withProcessTimeout(seconds: number): Kubectl {
+    return new Kubectl({ ...this.options, processTimeoutSeconds: seconds });
+  }
+
   /** Runs `kubectl <args>`, `input` on stdin; never throws on a non-zero exit. */
   public run(args: readonly string[], input?: string): KubectlResult {
     const result = spawnSync(this.options.binary, [...this.globalArgs, ...args], {
