@@ -158,7 +158,7 @@ describe('--json: every failing path of plan prints {"error":{"code","message"}}
 
   test('kubectl failing', async () => {
     const kubectl = fakeKubectl();
-    expectError(await cli(['plan', good, '--json', '--kubeconfig', KUBECONFIG, '--kubectl', kubectl.path]), 1, /^error: kubectl get --raw /version failed \(exit 1\): error: unreachable$/, { json: true });
+    expectError(await cli(['plan', good, '--json', '--kubeconfig', KUBECONFIG, '--kubectl', kubectl.path]), 1, /^error: kubectl get --raw \/version failed \(exit 1\): error: unreachable$/, { json: true });
   });
 
   test('a guard violation still prints the plan (with its violations), exit 1', async () => {
