@@ -21,7 +21,8 @@ export interface LiveState {
 
 /** How many kubectl processes read at once. */
 const READERS = 4;
-/** The most objects one `kubectl get -f -` reads by name. */
+/** The fewest and the most objects one `kubectl get -f -` reads by name. */
+const MIN_BATCH = 50;
 const MAX_BATCH = 250;
 
 /**
@@ -95,7 +96,7 @@ async function getObjects(kubectl: Kubectl, resources: ApiResources, dist: reado
   const references = dist
     .filter((m) => resources.of(m.apiVersion, m.kind) !== undefined)
     .map(objectReference);
-  const batches = chunks(references, Math.min(MAX_BATCH, Math.ceil(references.length / READERS)));
+  const batches = chunks(references, Math.min(MAX_BATCH, Math.max(MIN_BATCH, Math.ceil(references.length / READERS))));
   const lists = await runBounded(batches, READERS, async (batch) =>
     listItems(await kubectl.outputAsync(['get', '-f', '-', '--ignore-not-found', '-o', 'json', '--show-managed-fields'], toYaml(batch))));
   return lists.flat();

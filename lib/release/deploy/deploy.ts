@@ -100,7 +100,8 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'HorizontalPodAutoscaler', 'Scaled
  * 1. prepare: Namespaces, then ServiceAccounts and security policies;
  * 2. create: new ConfigMaps, Secrets and per-revision objects, then the new
  *    revision workloads; then the health gate: every revision Deployment
- *    available (at its autoscaler's minimum) before any pointer moves;
+ *    that is new or rescaled (not one of the recorded current release's as
+ *    it was) available (at its autoscaler's minimum) before any pointer moves;
  * 3. route: a stepped canary walks its steps first (weights at each step,
  *    the checks below and the health gate again, its pause); the pointers
  *    move; the gate checks they hold (each Service has
@@ -152,7 +153,8 @@ export async function deployRelease(options: DeployOptions): Promise<DeployOutco
   if (!await writer.applyChanged('create', [create.objects.filter((m) => !workload(m)), create.objects.filter(workload)])) {
     return { result: 'failed', plan };
   }
-  const revisions = gateTargets(after, false);
+  const rescaled = new Set(plan.updated.filter((o) => WORKLOAD_KINDS.has(o.kind)).map((o) => `${o.namespace}/${o.name}`));
+  const revisions = gateTargets(after, false).filter((t) => !servingNow(release, t) || rescaled.has(`${t.namespace}/${t.name}`));
   const failed = await writer.gate(revisions);
   if (failed.length > 0) {
     if (options.removeFailed === true) {
@@ -200,6 +202,16 @@ export async function deployRelease(options: DeployOptions): Promise<DeployOutco
     }
   }
   return { result: 'done', plan };
+}
+
+/**
+ * Whether a revision Deployment serves the recorded current release (its
+ * gate passed when that release went live): unless its scale changes, this
+ * release need not gate it. A revision a stopped deploy created is not
+ * recorded yet, and is gated.
+ */
+function servingNow(release: ClusterRelease, target: GateTarget): boolean {
+  return release.histories.get(target.namespace)?.current?.deployments.includes(target.name) === true;
 }
 
 /**

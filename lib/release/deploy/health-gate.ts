@@ -1,8 +1,10 @@
 import { LabelKeys, MANAGED_BY } from '../../core/labels';
 import { Manifest } from '../../core/manifest-schema';
+import { objectReference } from '../../core/object-identity';
 import { objectRole } from '../../core/object-role';
-import { Kubectl } from '../cluster/kubectl';
+import { toYaml } from '../../core/yaml';
 import { FIRST_POLL_MS, pollIntervals, runBounded, sleep } from '../cluster/bounded';
+import { Kubectl } from '../cluster/kubectl';
 import { podDiagnostics } from './pod-diagnostics';
 
 type Json = Record<string, any>;
@@ -46,6 +48,7 @@ export interface GateOptions {
 }
 
 const KNATIVE_GROUP = 'serving.knative.dev/';
+const KNATIVE_SERVING_V1 = `${KNATIVE_GROUP}v1`;
 
 /**
  * The workloads of a release whose health gates its traffic: every revision
@@ -119,16 +122,31 @@ function key(kind: string, namespace: string, name: string): string {
   return `${kind}/${namespace}/${name}`;
 }
 
-/** The live targets: one list per kind and namespace (the app's Deployments by label). */
+/** Up to how many targets of a kind and namespace are read by name rather than by listing them all. */
+const BY_NAME_LIMIT = 50;
+
+/**
+ * The live targets: per kind and namespace, a few by name (`kubectl get -f -`),
+ * many in one list (the app's Deployments by label).
+ */
 async function readLive(kubectl: Kubectl, targets: readonly GateTarget[]): Promise<Map<string, Json>> {
-  const lists = [...new Set(targets.map((t) => `${t.kind} ${t.namespace}`))];
+  const groups = new Map<string, GateTarget[]>();
+  for (const target of targets) {
+    const group = `${target.kind} ${target.namespace}`;
+    groups.set(group, [...(groups.get(group) ?? []), target]);
+  }
   const live = new Map<string, Json>();
-  await runBounded(lists, 4, async (list) => {
-    const [kind, namespace] = list.split(' ');
-    const args = kind === 'Deployment'
-      ? ['get', 'deployments.apps', '-n', namespace, '-l', `${LabelKeys.MANAGED_BY}=${MANAGED_BY}`, '-o', 'json']
-      : ['get', 'services.serving.knative.dev', '-n', namespace, '-o', 'json'];
-    const items = (JSON.parse(await kubectl.outputAsync(args)).items ?? []) as Json[];
+  await runBounded([...groups.values()], 4, async (group) => {
+    const { kind, namespace } = group[0];
+    const resource = kind === 'Deployment' ? { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments.apps' } : { apiVersion: KNATIVE_SERVING_V1, kind: 'Service', plural: 'services.serving.knative.dev' };
+    const byName = group.length <= BY_NAME_LIMIT;
+    const args = byName
+      ? ['get', '-f', '-', '--ignore-not-found', '-o', 'json']
+      : ['get', resource.plural, '-n', namespace, ...(kind === 'Deployment' ? ['-l', `${LabelKeys.MANAGED_BY}=${MANAGED_BY}`] : []), '-o', 'json'];
+    const references = group.map((t) => objectReference({ apiVersion: resource.apiVersion, kind: resource.kind, metadata: { name: t.name, namespace } }));
+    const stdout = await kubectl.outputAsync(args, byName ? toYaml(references) : undefined);
+    const parsed = stdout.trim() === '' ? {} : JSON.parse(stdout);
+    const items = (parsed.kind === 'List' ? parsed.items ?? [] : [parsed]) as Json[];
     for (const item of items) {
       live.set(key(kind, namespace, item.metadata.name), item);
     }
