@@ -1,6 +1,7 @@
 import { ApiObject, ApiObjectProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ApiObjectClass, contentGuarded } from './content-guarded';
 import { Manifest, schemaErrors } from './manifest-schema';
 
 const CHECKED = Symbol.for('immutable-infra.schema-checked');
@@ -16,15 +17,15 @@ export class ManifestSchemaError extends Error {
   }
 }
 
-type ApiObjectClass<P> = new (scope: Construct, id: string, props: P) => ApiObject;
-
 /**
  * Wraps an L1 class so every object it synthesizes is checked against its
  * schema at the moment it is rendered: the exact final JSON (escape-hatch
- * patches included), once per render, no extra serialization.
+ * patches included), once per render, no extra serialization; and guarded
+ * against escape hatches that change content under its name
+ * ({@link contentGuarded}).
  */
 function schemaChecked<P>(base: ApiObjectClass<P>): ApiObjectClass<P> {
-  class SchemaChecked extends base {
+  class SchemaChecked extends contentGuarded(base) {
     constructor(scope: Construct, id: string, props: P) {
       super(scope, id, props);
       Object.defineProperty(this, CHECKED, { value: true });

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { AnnotationKeys, LabelKeys } from '../core/labels';
 import { ContainerImage } from './container-image';
 import { renderContainerData } from './container-data';
+import { extraPodLabels } from './pod-labels';
 import { ProbePortTarget } from './probe';
 import { renderResources } from './resources';
 import { RevisionProps } from './revision-props';
@@ -84,9 +85,10 @@ export function buildPodTemplate(input: PodTemplateInput, scope: IConstruct): k8
   if (input.image.isMutable) {
     annotations[AnnotationKeys.MUTABLE_IMAGES] = `${input.containerName}=${input.image.reference}`;
   }
+  const libraryLabels = { ...input.labels, ...input.podMetadata?.labels };
   return {
     metadata: {
-      labels: { ...input.labels, ...input.podMetadata?.labels },
+      labels: { ...libraryLabels, ...extraPodLabels(props.podLabels, libraryLabels, scope) },
       annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
     },
     spec: {

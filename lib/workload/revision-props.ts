@@ -55,6 +55,15 @@ export interface RevisionProps {
    */
   readonly env?: Readonly<Record<string, string>>;
   /**
+   * Extra labels on the revision's pods (e.g. a team or cost-centre label).
+   * Part of the revision identity, like everything in the pod template: a
+   * changed label makes a new revision. Labels the library sets itself (the
+   * service's `app.kubernetes.io/*` labels, the revision id, a mesh's
+   * injection label) cannot be set here.
+   * @default - the service's podLabels, or none
+   */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /**
    * Configuration, each source a content-hashed immutable ConfigMap.
    * @default - the service's configs, or none
    */

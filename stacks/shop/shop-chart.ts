@@ -21,6 +21,12 @@ export interface ShopChartProps extends ChartProps {
    */
   readonly settings?: Partial<Record<ShopService, Readonly<Record<string, string>>>>;
   /**
+   * Extra pod labels per service (its revision's `podLabels`: a changed
+   * label makes a new revision), e.g. a label a test cluster acts on.
+   * @default - none
+   */
+  readonly podLabels?: Partial<Record<ShopService, Readonly<Record<string, string>>>>;
+  /**
    * The service mesh the shop runs in; `false` for none.
    * @default MeshProvider.istio()
    */
@@ -65,7 +71,9 @@ export class ShopChart extends Chart {
     for (const [key, value] of Object.entries(mesh?.namespaceMetadata.annotations ?? {})) {
       namespace.metadata.addAnnotation(key, value);
     }
-    const common = { ports: http, readiness: health, resources: env.resources, partOf: 'shop', mesh };
+    const common = (service: ShopService) => ({
+      ports: http, readiness: health, resources: env.resources, partOf: 'shop', mesh, podLabels: props.podLabels?.[service],
+    });
     const settings = (service: ShopService, defaults: Record<string, string>): ConfigSource => ({
       name: 'settings',
       literals: { LOG_LEVEL: env.logLevel, ENVIRONMENT: props.environment, ...defaults, ...props.settings?.[service] },
@@ -77,7 +85,7 @@ export class ShopChart extends Chart {
     const fromGateway = props.gatewayNamespace === undefined ? [] : [IngressPeer.namespace(props.gatewayNamespace)];
 
     const catalog = new Microservice(this, 'catalog', {
-      ...common,
+      ...common('catalog'),
       ...scaled,
       image: images.catalog,
       configs: [
@@ -86,7 +94,7 @@ export class ShopChart extends Chart {
       ],
     });
     const cart = new Microservice(this, 'cart', {
-      ...common,
+      ...common('cart'),
       ...scaled,
       image: images.cart,
       configs: [settings('cart', { SESSION_TTL_MINUTES: '120' })],
@@ -94,7 +102,7 @@ export class ShopChart extends Chart {
       allowIngressFrom: fromGateway,
     });
     const payments = new Microservice(this, 'payments', {
-      ...common,
+      ...common('payments'),
       replicas: env.replicas,
       image: images.payments,
       configs: [settings('payments', { PROVIDER_URL: 'https://payments.example.com/v2', TIMEOUT_MS: '2500' })],
@@ -103,13 +111,13 @@ export class ShopChart extends Chart {
       liveness: Probe.http({ path: '/livez', period: Duration.seconds(20) }),
     });
     const shipping = new Microservice(this, 'shipping', {
-      ...common,
+      ...common('shipping'),
       replicas: env.replicas,
       image: images.shipping,
       configs: [settings('shipping', { CARRIERS: 'dhl,ups' })],
     });
     const orders = new Microservice(this, 'orders', {
-      ...common,
+      ...common('orders'),
       ...scaled,
       image: images.orders,
       configs: [settings('orders', { MAX_ITEMS_PER_ORDER: '50' })],
@@ -119,7 +127,7 @@ export class ShopChart extends Chart {
       allowIngressFrom: fromGateway,
     });
     const frontend = new Microservice(this, 'frontend', {
-      ...common,
+      ...common('frontend'),
       ...scaled,
       image: images.frontend,
       configs: [settings('frontend', { PUBLIC_URL: `https://${props.environment === 'prod' ? '' : 'dev.'}shop.example.com` })],

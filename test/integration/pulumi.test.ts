@@ -10,7 +10,7 @@ import { deployShop } from '../../stacks/shop/pulumi-program';
 import { ShopChart, ShopChartProps } from '../../stacks/shop/shop-chart';
 import { engines } from './engines';
 import { getLive, kubectlOk, pollFor } from './kubectl';
-import { routedRevisions, sampleRouting, SIMULATE_LABEL, simulateFailure } from './release-runtime';
+import { failingPodLabels, routedRevisions, sampleRouting, SIMULATE_LABEL } from './release-runtime';
 
 /**
  * The reference stack through the real Pulumi CLI and Kubernetes provider
@@ -122,19 +122,26 @@ function stateFile(): string {
 /** A revision object's Pulumi resource name: the object's kind, namespace and name. */
 const revisionResource = (kind: string, name: string) => `${kind}/${NAMESPACE}/${name}`;
 
-/** The dev shop with these settings. */
-const shopChart = (settings: Settings) => new ShopChart(new App(), NAMESPACE, { environment: 'dev', settings });
+/**
+ * The dev shop with these settings; `crashing`: its payments pods crash-loop
+ * on kwok (a pod label, so a payments revision of its own).
+ */
+const shopChart = (settings: Settings, crashing = false) => new ShopChart(new App(), NAMESPACE, {
+  environment: 'dev',
+  settings,
+  podLabels: crashing ? { payments: failingPodLabels('crashloop') } : undefined,
+});
 
-/** The payments revision id of the dev shop with these settings. */
-const paymentsRevision = (settings: Settings) => shopChart(settings).services.payments.revisions[0].revisionId;
+/** The payments revision id of the dev shop with these settings (crash-looping when `crashing`). */
+const paymentsRevision = (settings: Settings, crashing = false) => shopChart(settings, crashing).services.payments.revisions[0].revisionId;
 
 /**
  * The revision objects of the dev shop with these settings (content-addressed
  * ConfigMaps and Secrets, and each revision's Deployment and companions), as
  * the Pulumi resource names they should have: `<kind>/<namespace>/<name>`.
  */
-function revisionResources(settings: Settings): Set<string> {
-  const objects = shopChart(settings).toJson() as any[];
+function revisionResources(settings: Settings, crashing = false): Set<string> {
+  const objects = shopChart(settings, crashing).toJson() as any[];
   return new Set(objects.filter((o) => o.immutable === true || REVISION in (o.metadata.labels ?? {})).map((o) => revisionResource(o.kind, o.metadata.name)));
 }
 
@@ -148,8 +155,7 @@ const added = (from: Set<string>, to: Set<string>) => [...to].filter((name) => !
  */
 function crashingPaymentsRelease(): string[] {
   const settings = new pulumi.Config('immutable-infra').requireObject<Settings>('settings');
-  const shop = shopChart(settings);
-  simulateFailure(shop.services.payments.revisions[0], 'crashloop');
+  const shop = shopChart(settings, true);
   return Object.values(new ChartDeployment('shop', { charts: [shop], awaitTimeout: FAILING_AWAIT }).resourceNames);
 }
 
@@ -345,10 +351,10 @@ test('a config change creates that service\'s new revision objects as new resour
 });
 
 test('a release whose new revision never becomes ready fails pulumi up: the previous revision stays complete, ready and routed, nothing of it is deleted or pending deletion, the failing one never gets traffic', async () => {
-  const failing = paymentsRevision(FAILING);
+  const failing = paymentsRevision(FAILING, true);
   failedPayments = failing;
   expect(failing).not.toBe(v2Payments);
-  const failingResources = added(revisionResources(V2), revisionResources(FAILING));
+  const failingResources = added(revisionResources(V2), revisionResources(FAILING, true));
   const before = {
     deployments: liveNames('deployments'),
     configMaps: liveNames('configmaps'),
@@ -385,7 +391,7 @@ test('a release whose new revision never becomes ready fails pulumi up: the prev
   // The state: the previous revision's resources are current, as they were; none is pending deletion.
   const state = await stateResources();
   expect(state.filter((r) => r.delete)).toEqual([]);
-  for (const name of added(revisionResources(FAILING), revisionResources(V2))) {
+  for (const name of added(revisionResources(FAILING, true), revisionResources(V2))) {
     expect(state.filter((r) => r.name === name)).toEqual([{ name, type: expect.any(String), delete: false }]);
   }
 
@@ -412,7 +418,7 @@ test('a release whose new revision never becomes ready fails pulumi up: the prev
 });
 
 test('after the failed release, pulumi up with the previous release\'s config succeeds: a no-op for the previous revision, still live and routed (never deleted or re-created), and it deletes the failed revision', async () => {
-  const failedResources = added(revisionResources(V2), revisionResources(FAILING));
+  const failedResources = added(revisionResources(V2), revisionResources(FAILING, true));
   await stack.setConfig('immutable-infra:settings', { value: JSON.stringify(V2) });
   const back = await up();
   expect(back.error).toBe('');
@@ -420,7 +426,7 @@ test('after the failed release, pulumi up with the previous release\'s config su
   // Only the failed revision's resources are deleted; nothing is created, replaced or updated.
   expect(ops.filter((s) => s.op !== 'same').map((s) => `${s.op} ${s.name}`).sort()).toEqual(failedResources.map((name) => `delete ${name}`));
   expect(back.changes).toEqual({ same: expect.any(Number), delete: 2 });
-  for (const name of added(revisionResources(FAILING), revisionResources(V2))) {
+  for (const name of added(revisionResources(FAILING, true), revisionResources(V2))) {
     expect(ops.filter((s) => s.name === name).map((s) => s.op)).toEqual(['same']);
   }
   expect(deletesLast(back.events, failedResources)).toEqual({ deleted: failedResources, finishedAfter: [] });
@@ -444,7 +450,7 @@ test('after another failed release, the next release that becomes ready recovers
   await stack.setConfig('immutable-infra:settings', { value: JSON.stringify(failing) });
   const failedRelease = await up(crashingPaymentsRelease);
   expect(failedRelease.result).toBe('failed');
-  const secondFailure = paymentsRevision(failing);
+  const secondFailure = paymentsRevision(failing, true);
   expect(failedRelease.events.filter((e) => e.resOpFailedEvent !== undefined).map((e) => nameOf(e.resOpFailedEvent!.metadata.urn))).toEqual([revisionResource('Deployment', `payments-${secondFailure}`)]);
   expect(failedRelease.routing.violations).toEqual([]);
   expect(servedBy('payments').revisions).toEqual([v2Payments]);
@@ -458,7 +464,7 @@ test('after another failed release, the next release that becomes ready recovers
   expect(release.routing.routed).not.toContain(secondFailure);
 
   const ops = steps(release.events);
-  const deleted = [...added(revisionResources(v3), revisionResources(V2)), ...added(revisionResources(v3), revisionResources(failing))].sort();
+  const deleted = [...added(revisionResources(v3), revisionResources(V2)), ...added(revisionResources(v3), revisionResources(failing, true))].sort();
   expect(ops.filter((s) => s.op === 'create').map((s) => s.name).sort()).toEqual(added(revisionResources(V2), revisionResources(v3)));
   expect(ops.filter((s) => s.op === 'delete').map((s) => s.name).sort()).toEqual(deleted);
   expect(deleted.filter((name) => name.startsWith('Deployment/'))).toEqual([revisionResource('Deployment', `payments-${secondFailure}`), revisionResource('Deployment', `payments-${v2Payments}`)].sort());

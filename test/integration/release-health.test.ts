@@ -9,7 +9,7 @@ import { ShopChart } from '../../stacks/shop/shop-chart';
 import { DEFAULT_SHOP_IMAGES } from '../../stacks/shop/images';
 import { digestImage } from '../fixtures';
 import { deleteNamespace, getLive, kubectlOk } from './kubectl';
-import { cli, CliRun, distOf, routedRevisions, sampleRouting, simulateFailure, startCli } from './release-runtime';
+import { cli, CliRun, distOf, failingPodLabels, routedRevisions, sampleRouting, startCli } from './release-runtime';
 
 const WEB = 'runtime-web';
 const SHOP = 'runtime-shop';
@@ -33,10 +33,8 @@ function webDist(release: { image: string; greeting: string; fault?: 'unready' |
       ports: [{ port: 80, containerPort: 8080 }],
       replicas: 2,
       configs: [{ name: 'settings', literals: { GREETING: release.greeting } }],
+      podLabels: release.fault === undefined ? undefined : failingPodLabels(release.fault),
     });
-    if (release.fault !== undefined) {
-      simulateFailure(web.revisions[0], release.fault);
-    }
     revision = web.revisions[0].revisionId;
   });
   return { dist, revision };
@@ -143,10 +141,12 @@ describe('the reference shop in an Istio mesh, four releases', () => {
   const shop = (images: Partial<typeof DEFAULT_SHOP_IMAGES>, catalogCache: string, fault?: 'payments') => {
     let revisions: Record<string, string> = {};
     const dist = distOf((app: App) => {
-      const chart = new ShopChart(app, SHOP, { environment: 'dev', images: { ...DEFAULT_SHOP_IMAGES, ...images }, settings: { catalog: { CACHE_TTL_SECONDS: catalogCache } } });
-      if (fault !== undefined) {
-        simulateFailure(chart.services.payments.revisions[0], 'crashloop');
-      }
+      const chart = new ShopChart(app, SHOP, {
+        environment: 'dev',
+        images: { ...DEFAULT_SHOP_IMAGES, ...images },
+        settings: { catalog: { CACHE_TTL_SECONDS: catalogCache } },
+        podLabels: fault === undefined ? undefined : { payments: failingPodLabels('crashloop') },
+      });
       revisions = Object.fromEntries(Object.entries(chart.services).map(([name, service]) => [name, service.revisions[0].revisionId]));
     });
     return { dist, revisions };

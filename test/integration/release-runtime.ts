@@ -2,9 +2,8 @@ import { spawn } from 'child_process';
 import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { synthApp } from '../../lib';
-import { Revision } from '../../lib/workload/revision';
 import { engines, REPO_ROOT } from './engines';
 
 const KUBECTL = join(engines().bin, 'kubectl');
@@ -13,9 +12,12 @@ const MAIN = join(REPO_ROOT, 'lib', 'release', 'cli', 'main.ts');
 /** The pod label kwok's fault stages read (scripts/engines/kwok/): pods that never become ready, or crash. */
 export const SIMULATE_LABEL = 'immutable-infra.dev/simulate';
 
-/** Makes the revision's pods fail on the kwok cluster (a real, observed cluster state). */
-export function simulateFailure(revision: Revision, how: 'unready' | 'crashloop'): void {
-  ApiObject.of(revision.deployment).addJsonPatch(JsonPatch.add(`/spec/template/metadata/labels/${SIMULATE_LABEL.replace('/', '~1')}`, how));
+/**
+ * The pod labels (a revision's `podLabels`) that make its pods fail on the kwok cluster (a real,
+ * observed cluster state). Part of the revision's identity: the failing revision has names of its own.
+ */
+export function failingPodLabels(how: 'unready' | 'crashloop'): Record<string, string> {
+  return { [SIMULATE_LABEL]: how };
 }
 
 /** Synthesizes the charts `build` adds to a fresh app into a new dist folder. */
