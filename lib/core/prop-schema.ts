@@ -1,6 +1,7 @@
 import type { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { closestName } from './closest-name';
 import { ValidationError } from './validation-error';
 
 // The run-time check of props: a small zod schema per props type, built from
@@ -37,6 +38,8 @@ interface Expectation {
   readonly values?: readonly string[];
   /** A list of words, which a string given for it would be split into characters. */
   readonly words?: boolean;
+  /** The keys an object may have: any other is a typo or a prop of something else. */
+  readonly keys?: readonly string[];
 }
 
 const MAX_SHOWN = 60;
@@ -164,15 +167,37 @@ function fixFor(e: Expectation, value: unknown): string | undefined {
   return e.example === undefined ? undefined : `pass ${e.example}`;
 }
 
+const MAX_KEYS_LISTED = 12;
+
+/**
+ * The message of a key an object does not have (its value is not shown: it
+ * may be secret data under a misspelled key), for the first of the keys:
+ * {@link checkProps} puts the key's path in front and names the others.
+ */
+function unknownKey(key: string, known: readonly string[]): string {
+  if (known.length === 0) {
+    return 'is not a known prop, so it would be ignored; this object takes no props';
+  }
+  const close = closestName(key, known);
+  if (close !== undefined) {
+    return `is not a known prop, so it would be ignored; did you mean '${close}'?`;
+  }
+  const listed = known.slice(0, MAX_KEYS_LISTED).join(', ');
+  return `is not a known prop, so it would be ignored; the known props are ${listed}${known.length > MAX_KEYS_LISTED ? ', …' : ''}`;
+}
+
 /** The message of a value that does not match `e` (the prop path is put in front by {@link checkProps}). */
 function problem(e: Expectation, value: unknown, issue?: z.ZodIssueOptionalMessage): string {
+  if (issue?.code === 'unrecognized_keys') {
+    return unknownKey(issue.keys[0], e.keys ?? []);
+  }
   const fix = fixFor(e, value);
   let what: string;
   if (value === undefined && e.entry !== undefined) {
     what = `is undefined, and must be ${e.expected}`;
   } else if (value === undefined) {
     what = `is required (must be ${e.expected}), got undefined`;
-  } else if (issue?.code === 'not_finite' || (typeof value === 'number' && Number.isNaN(value))) {
+  } else if (e.kind === 'number' && (issue?.code === 'not_finite' || Number.isNaN(value))) {
     what = `must be a finite number, got ${describeValue(value)}`;
   } else {
     const shown = e.secret ? describeSecretValue(value) : describeValue(value);
@@ -226,9 +251,18 @@ export const prop = {
     return z.record(value, { errorMap: errorMap({ kind: 'map', expected: 'an object of string keys to string values', example, secret: options.secret }) });
   },
 
-  /** An object with these props; `what` names it, e.g. 'a port such as { port: 8080 }'. */
+  /** An object of string keys to `value`s, e.g. listeners by name. */
+  map<T>(value: PropSchema<T>, expected: string, example: string): PropSchema<Record<string, T>> {
+    return z.record(value, { errorMap: errorMap({ kind: 'map', expected, example }) });
+  },
+
+  /**
+   * An object with these props and no other (an unknown key is refused,
+   * naming the known key it is closest to); `expected` names it, e.g. 'a port'.
+   */
   object<T>(shape: PropsShape<T>, expected: string, example?: string): PropSchema<T> {
-    return z.object(shape as z.ZodRawShape, { errorMap: errorMap({ kind: 'object', expected, example }) }) as unknown as PropSchema<T>;
+    const keys = Object.keys(shape);
+    return z.object(shape as z.ZodRawShape, { errorMap: errorMap({ kind: 'object', expected, example, keys }) }).strict() as unknown as PropSchema<T>;
   },
 
   /**
@@ -278,7 +312,9 @@ export function checkProps<T>(schema: PropSchema<T>, value: unknown, scope: ICon
   if (result.success) {
     return;
   }
-  const [first, ...rest] = result.error.issues;
+  // an unknown key first: a misspelled required prop is also missing, and the spelling is the fix
+  const issues = [...result.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
+  const [first, ...rest] = issues.flatMap(wrongPaths);
   const subject = (path: readonly (string | number)[]) => {
     const p = propPath(path);
     if (p === '') {
@@ -286,7 +322,15 @@ export function checkProps<T>(schema: PropSchema<T>, value: unknown, scope: ICon
     }
     return at.prefix === undefined ? p : `${at.prefix} ${p}`;
   };
-  const others = [...new Set(rest.map((issue) => subject(issue.path)))].filter((s) => s !== subject(first.path));
+  const others = [...new Set(rest.map((wrong) => subject(wrong.path)))].filter((s) => s !== subject(first.path));
   const also = others.length === 0 ? '' : ` (also wrong: ${others.slice(0, 5).join(', ')}${others.length > 5 ? ', …' : ''})`;
   throw new ValidationError(`${subject(first.path)} ${first.message}${also}`, scope);
+}
+
+/** The paths an issue is about, with its message: one per unknown key (the message is the first key's), else the issue's own. */
+function wrongPaths(issue: z.ZodIssue): { readonly path: (string | number)[]; readonly message: string }[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ path: [...issue.path, key], message: issue.message }));
+  }
+  return [issue];
 }

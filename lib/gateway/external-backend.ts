@@ -1,8 +1,10 @@
 import { IConstruct } from 'constructs';
 import { emitObject } from '../core/emit-object';
 import { assertServiceName } from '../core/names';
+import { checkProps } from '../core/prop-schema';
 import { ValidationError } from '../core/validation-error';
 import { BackendTarget, GatewayBackendBinding, IGatewayBackend } from './backend-target';
+import { externalBackendPropsSchema } from './gateway-schemas';
 import { assertHostname } from './hostnames';
 
 /** A service outside the cluster (or outside the stack) behind a gateway. */
@@ -34,6 +36,8 @@ export class ExternalBackend implements IGatewayBackend {
 
   public bind(binding: GatewayBackendBinding): BackendTarget[] {
     const { gateway, what } = binding;
+    const given = `${what} backend (GatewayBackend.external)`;
+    checkProps(externalBackendPropsSchema, this.props, gateway, { prefix: given, name: `${given} props` });
     const { name, hostname } = this.props;
     const port = this.props.port ?? 80;
     if (binding.routeKind === 'GRPCRoute') {

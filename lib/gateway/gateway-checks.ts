@@ -1,5 +1,5 @@
 import { canonicalJson } from '../core/content-hash';
-import { HeaderMatch, HttpMatch, MatchType, QueryParamMatch } from '../traffic/http-match';
+import { HeaderMatch, HttpMatch, MatchType, QueryParamMatch, withoutHeaderValues } from '../traffic/http-match';
 import { GatewayModel } from './gateway-renderer';
 import { GatewayRoute, GrpcMatch } from './gateway-route';
 import { hostnamesIntersect } from './hostnames';
@@ -85,13 +85,15 @@ function duplicateMatches(routes: readonly GatewayRoute[], listeners: readonly L
       continue;
     }
     const keys = route.kind === 'HTTPRoute' ? httpMatchKeys(route.matches) : grpcMatchKeys(route.matches);
+    // the same keys with header values left out, for the message
+    const shown = route.kind === 'HTTPRoute' ? httpMatchKeys(route.matches.map(withoutHeaderValues)) : grpcMatchKeys(route.matches.map(withoutHeaderValues));
     for (const host of servedHosts(route, listeners)) {
-      for (const key of keys) {
+      for (const [index, key] of keys.entries()) {
         const slot = `${route.kind} ${host} ${key}`;
         const owner = claimed.get(slot);
         if (owner !== undefined && owner !== route.name) {
           problems.push(
-            `routes '${owner}' and '${route.name}' both take ${key} on host '${host}', so one of them is never used; merge them or make their matches differ`,
+            `routes '${owner}' and '${route.name}' both take ${shown[index]} on host '${host}', so one of them is never used; merge them or make their matches differ`,
           );
         }
         claimed.set(slot, owner ?? route.name);

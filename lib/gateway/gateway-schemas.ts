@@ -1,9 +1,8 @@
 import { isObject, prop, PropSchema, PropsShape } from '../core/prop-schema';
-import type { HeaderRewrite } from '../traffic/header-rewrite';
-import type { HttpMatch } from '../traffic/http-match';
-import type { RetryPolicy } from '../traffic/retry-policy';
-import type { TrafficMirror } from '../traffic/traffic-mirror';
+import { headerMatchListSchema, headerRewriteSchema, httpMatchListSchema, retryPolicySchema, trafficMirrorSchema } from '../traffic/traffic-schemas';
 import type { IGatewayBackend } from './backend-target';
+import type { ExternalBackendProps } from './external-backend';
+import type { GatewayProps } from './gateway';
 import type { GatewayGrpcRouteProps, GatewayRouteCommonProps, GatewayRouteProps, GrpcMatch } from './gateway-route';
 import type { HttpRedirect, UrlRewrite } from './http-filters';
 import type { ListenerProps } from './listener';
@@ -25,15 +24,21 @@ const backendSchema = prop.instance<IGatewayBackend>(
 
 const commonShape: PropsShape<GatewayRouteCommonProps> = {
   hostnames,
-  headers: object<HeaderRewrite>('an object of header changes', "{ request: { set: { 'x-env': 'prod' } } }").optional(),
+  headers: headerRewriteSchema.optional(),
   timeout: prop.duration('Duration.seconds(10)').optional(),
-  retries: object<RetryPolicy>('a retry policy', '{ attempts: 3 }').optional(),
-  mirror: object<TrafficMirror>('a traffic mirror', '{ revision: canary }').optional(),
+  retries: retryPolicySchema.optional(),
+  mirror: trafficMirrorSchema.optional(),
 };
+
+const grpcMatchSchema = prop.object<GrpcMatch>({
+  service: prop.string("a gRPC service such as 'shop.cart.v1.Cart'").optional(),
+  method: prop.string("a gRPC method such as 'AddItem'").optional(),
+  headers: headerMatchListSchema.optional(),
+}, 'a gRPC match', "{ service: 'shop.cart.v1.Cart' }");
 
 export const httpRoutePropsSchema: PropSchema<GatewayRouteProps> = prop.object<GatewayRouteProps>({
   ...commonShape,
-  matches: prop.list(object<HttpMatch>('a match', "{ path: PathMatch.prefix('/api') }"), 'a list of matches', "[{ path: PathMatch.prefix('/api') }]").optional(),
+  matches: httpMatchListSchema.optional(),
   backend: backendSchema.optional(),
   redirect: object<HttpRedirect>('a redirect', "{ scheme: 'https' }").optional(),
   rewrite: object<UrlRewrite>('a URL rewrite', "{ path: PathRewrite.prefix('/') }").optional(),
@@ -41,7 +46,7 @@ export const httpRoutePropsSchema: PropSchema<GatewayRouteProps> = prop.object<G
 
 export const grpcRoutePropsSchema: PropSchema<GatewayGrpcRouteProps> = prop.object<GatewayGrpcRouteProps>({
   ...commonShape,
-  matches: prop.list(object<GrpcMatch>('a gRPC match', "{ service: 'shop.cart.v1.Cart' }"), 'a list of gRPC matches', "[{ service: 'shop.cart.v1.Cart' }]").optional(),
+  matches: prop.list(grpcMatchSchema, 'a list of gRPC matches', "[{ service: 'shop.cart.v1.Cart' }]").optional(),
   backend: backendSchema,
 }, 'an object of gRPC route props', "{ backend: GatewayBackend.service(cart) }");
 
@@ -53,3 +58,18 @@ export const listenerPropsSchema: PropSchema<ListenerProps> = prop.object<Listen
   tls: prop.instance<ListenerTls>('a ListenerTls', (v) => v instanceof ListenerTls, "ListenerTls.fromSecret('shop-tls')").optional(),
   redirectToHttps: prop.boolean().optional(),
 }, 'an object of listener props', "{ protocol: ListenerProtocol.HTTPS, hostnames: ['shop.example.com'] }");
+
+export const gatewayPropsSchema: PropSchema<GatewayProps> = prop.object<GatewayProps>({
+  name: prop.string("a gateway name such as 'edge'").optional(),
+  // the rendering's values are the gateway's own check, which names the enum
+  rendering: (prop.string('GatewayRendering.ISTIO') as unknown as PropSchema<NonNullable<GatewayProps['rendering']>>).optional(),
+  gatewayClassName: prop.string("a GatewayClass name such as 'istio'").optional(),
+  istioSelector: prop.stringMap("{ istio: 'ingressgateway' }").optional(),
+  listeners: prop.map(listenerPropsSchema, 'an object of listeners by name', '{ https: { protocol: ListenerProtocol.HTTPS } }').optional(),
+}, 'an object of Gateway props', '{ listeners: { https: { protocol: ListenerProtocol.HTTPS } } }');
+
+export const externalBackendPropsSchema: PropSchema<ExternalBackendProps> = prop.object<ExternalBackendProps>({
+  name: prop.string("a Service name such as 'payments-provider'"),
+  hostname: prop.string("a DNS name such as 'api.payments.example.com'"),
+  port: prop.number('80').optional(),
+}, 'an object of external backend props', "{ name: 'payments-provider', hostname: 'api.payments.example.com' }");

@@ -2,11 +2,13 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LabelKeys, MANAGED_BY } from '../core/labels';
 import { assertDnsLabel, assertObjectName } from '../core/names';
+import { checkProps } from '../core/prop-schema';
 import { validateManifestsAtSynth } from '../core/synth-validation';
 import { ValidationError } from '../core/validation-error';
 import { GatewayBackendBinding } from './backend-target';
 import { GatewayApiRenderer } from './gateway-api/gateway-api-renderer';
 import { gatewayProblems } from './gateway-checks';
+import { gatewayPropsSchema } from './gateway-schemas';
 import { GatewayModel, IGatewayRenderer } from './gateway-renderer';
 import { GatewayRendering } from './gateway-rendering';
 import {
@@ -109,6 +111,7 @@ export class Gateway extends Construct implements GatewayModel {
 
   constructor(scope: Construct, id: string, props: GatewayProps = {}) {
     super(scope, id);
+    checkProps(gatewayPropsSchema, props, this, { name: 'Gateway props' });
     this.gatewayName = props.name ?? id;
     assertDnsLabel('gateway name', this.gatewayName, GATEWAY_NAME_MAX_LENGTH, this);
     const namespace = Chart.of(this).namespace;

@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import type { Route } from '../traffic/route';
 import type { ServiceRoutes } from '../traffic/service-routes';
 import type { Microservice } from '../workload/microservice';
@@ -41,6 +41,13 @@ export interface IMeshProvider {
    * ingress), everything else denied.
    */
   bindFunction(scope: Construct, id: string, fn: MeshFunction): void;
+  /**
+   * Checks the props the provider was made with, once a Mesh takes it (a
+   * factory has no construct to name).
+   *
+   * @throws ValidationError naming `scope` for a prop of the wrong type or an unknown one
+   */
+  checkProps?(scope: IConstruct): void;
 }
 
 /** A serverless function in the mesh, as the mesh sees it. */

@@ -1,9 +1,11 @@
 import { Construct, IConstruct } from 'constructs';
+import { checkProps } from '../core/prop-schema';
 import { validateManifestsAtSynth } from '../core/synth-validation';
 import { ValidationError } from '../core/validation-error';
 import type { ServiceRoutes } from '../traffic/service-routes';
 import type { Microservice } from '../workload/microservice';
 import { IMeshProvider, IMeshRoutesBinding, IMeshServiceBinding, MeshFunction, MeshPodMetadata } from './mesh-provider';
+import { meshPropsSchema } from './mesh-schemas';
 
 /** The mesh that holds each namespace, per app (by the root of the construct tree). */
 const NAMESPACE_MESHES = new WeakMap<IConstruct, Map<string, Mesh>>();
@@ -33,7 +35,9 @@ export class Mesh extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshProps) {
     super(scope, id);
+    checkProps(meshPropsSchema, props, this, { name: 'Mesh props' });
     this.provider = props.provider;
+    this.provider.checkProps?.(this);
     validateManifestsAtSynth(this);
   }
 

@@ -36,15 +36,20 @@ export class PathMatch {
 export class HeaderMatch {
   /** Header `name` (case-insensitive) equals `value`. */
   public static exact(name: string, value: string): HeaderMatch {
-    return new HeaderMatch(name.toLowerCase(), MatchType.EXACT, value);
+    return new HeaderMatch(lowerCased(name), MatchType.EXACT, value);
   }
 
   /** Header `name` (case-insensitive) matches the RE2 expression `pattern`. */
   public static regex(name: string, pattern: string): HeaderMatch {
-    return new HeaderMatch(name.toLowerCase(), MatchType.REGEX, pattern);
+    return new HeaderMatch(lowerCased(name), MatchType.REGEX, pattern);
   }
 
   private constructor(public readonly name: string, public readonly type: MatchType, public readonly value: string) {}
+}
+
+/** A header name in lower case; a value of another type is kept for the route's check to name. */
+function lowerCased(name: string): string {
+  return typeof name === 'string' ? name.toLowerCase() : name;
 }
 
 /** A query parameter condition. Make one with `QueryParamMatch.exact|regex`. */
@@ -134,7 +139,7 @@ export function validateMatch(what: string, match: HttpMatch, scope: IConstruct)
       throw new ValidationError(`${what} matches header '${header.name}' twice; combine the conditions into one`, scope);
     }
     headerNames.add(header.name);
-    assertValue(`${what} header '${header.name}'`, header.type, header.value, HEADER_VALUE_MAX_LENGTH, scope);
+    assertValue(`${what} header '${header.name}'`, header.type, header.value, HEADER_VALUE_MAX_LENGTH, scope, { secret: true });
   }
   if (match.method !== undefined && !HTTP_METHODS.includes(match.method)) {
     throw new ValidationError(`${what} method must be one of ${HTTP_METHODS.join(', ')}, got '${match.method}'`, scope);
@@ -149,7 +154,7 @@ export function validateMatch(what: string, match: HttpMatch, scope: IConstruct)
       throw new ValidationError(`${what} matches query parameter '${query.name}' twice; combine the conditions into one`, scope);
     }
     queryNames.add(query.name);
-    assertValue(`${what} query parameter '${query.name}'`, query.type, query.value, QUERY_VALUE_MAX_LENGTH, scope);
+    assertValue(`${what} query parameter '${query.name}'`, query.type, query.value, QUERY_VALUE_MAX_LENGTH, scope, { secret: false });
   }
 }
 
@@ -164,26 +169,48 @@ function assertRenderableName(what: string, name: string, scope: IConstruct): vo
   }
 }
 
+/**
+ * The match as messages may show it: each header condition keeps its name
+ * and type, its value is replaced (a header value may be a credential).
+ */
+export function withoutHeaderValues<M extends { readonly headers?: readonly HeaderMatch[] }>(match: M): M {
+  if (match.headers === undefined) {
+    return match;
+  }
+  return { ...match, headers: match.headers.map((h) => ({ name: h.name, type: h.type, value: '(not shown)' })) };
+}
+
 /** True when the match has no condition at all (matches every request). */
 export function isCatchAll(match: HttpMatch): boolean {
   return match.path === undefined && (match.headers ?? []).length === 0 && match.method === undefined && (match.queryParams ?? []).length === 0;
 }
 
-function assertValue(what: string, type: MatchType, value: string, maxLength: number, scope: IConstruct): void {
+/** Whether a compared value may be secret (a header's: Authorization, a tester's token), so a message names it without showing it. */
+interface Shown {
+  readonly secret: boolean;
+}
+
+/** A compared value as a message shows it: quoted, or for a secret one its length only. */
+function shownValue(value: string, shown: Shown): string {
+  return shown.secret ? `${value.length} characters (not shown: header values may be secret)` : `'${value}'`;
+}
+
+function assertValue(what: string, type: MatchType, value: string, maxLength: number, scope: IConstruct, shown: Shown): void {
   if (type === MatchType.REGEX) {
-    assertRe2(what, value, scope);
+    assertRe2(what, value, scope, shown);
   } else if (value.length === 0 || value.length > maxLength || /[\r\n\0]/.test(value)) {
-    throw new ValidationError(`${what} must be 1-${maxLength} characters without CR, LF or NUL, got '${value}'`, scope);
+    throw new ValidationError(`${what} must be 1-${maxLength} characters without CR, LF or NUL, got ${shownValue(value, shown)}`, scope);
   }
 }
 
-function assertRe2(what: string, pattern: string, scope: IConstruct): void {
+function assertRe2(what: string, pattern: string, scope: IConstruct, shown: Shown = { secret: false }): void {
   if (pattern.length === 0 || pattern.length > 1024) {
-    throw new ValidationError(`${what} regex must be 1-1024 characters, got '${pattern}'`, scope);
+    throw new ValidationError(`${what} regex must be 1-1024 characters, got ${shownValue(pattern, shown)}`, scope);
   }
+  const regex = shown.secret ? 'regex' : `regex '${pattern}'`;
   if (NOT_RE2.test(pattern)) {
     throw new ValidationError(
-      `${what} regex '${pattern}' uses lookaround or a backreference, which RE2 (the proxies' regex engine) does not support; rewrite it without them`,
+      `${what} ${regex} uses lookaround or a backreference, which RE2 (the proxies' regex engine) does not support; rewrite it without them`,
       scope,
     );
   }
@@ -191,6 +218,6 @@ function assertRe2(what: string, pattern: string, scope: IConstruct): void {
     // RE2's flag groups `(?i)`, `(?i:…)` and `(?P<name>…)` groups are valid RE2 that JavaScript spells differently
     new RegExp(pattern.replace(RE2_FLAGS, '').replace(RE2_FLAG_GROUP, '(?:').replace(/\(\?P</g, '(?<'));
   } catch {
-    throw new ValidationError(`${what} regex '${pattern}' does not compile; fix its syntax`, scope);
+    throw new ValidationError(`${what} ${regex} does not compile; fix its syntax`, scope);
   }
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { unrenderableKeyProblem } from '../core/map-keys';
+import { checkProps } from '../core/prop-schema';
 import { ValidationError } from '../core/validation-error';
 import type { Microservice } from '../workload/microservice';
 import type { Revision } from '../workload/revision';
@@ -12,6 +13,7 @@ import { assertPercentage } from './percentage';
 import { RetryOn, RetryPolicy } from './retry-policy';
 import { RouteBackend } from './route-backend';
 import { TrafficMirror } from './traffic-mirror';
+import { routePropsSchema } from './traffic-schemas';
 import { assertWeights, Weighted } from './weights';
 
 /** Props of a route: which requests, which revisions, and how. */
@@ -127,8 +129,6 @@ export interface Route {
   readonly isCatchAll: boolean;
 }
 
-const RETRY_ON = new Set<string>(Object.values(RetryOn));
-
 /**
  * Validates a route of `service` and brings it into its neutral form.
  *
@@ -136,6 +136,7 @@ const RETRY_ON = new Set<string>(Object.values(RetryOn));
  */
 export function resolveRoute(name: string, props: RouteProps, service: Microservice, scope: IConstruct): Route {
   const what = `route '${name}'`;
+  checkProps(routePropsSchema, props, scope, { prefix: what, name: `${what} props` });
   const matches = props.matches ?? [];
   matches.forEach((match, index) => validateMatch(`${what} match ${index + 1}`, match, scope));
   const isCatchAllRoute = matches.length === 0 || matches.some(isCatchAll);
@@ -230,11 +231,6 @@ export function resolveRetries(what: string, retries: RetryPolicy, timeout: Dura
   const retryOn = retries.retryOn ?? [RetryOn.GATEWAY_ERROR];
   if (retryOn.length === 0) {
     throw new ValidationError(`${what} retries.retryOn is empty, so nothing would be retried; list a condition or drop retries`, scope);
-  }
-  for (const condition of retryOn) {
-    if (!RETRY_ON.has(condition)) {
-      throw new ValidationError(`${what} retries.retryOn has unknown condition '${condition}'; use RetryOn`, scope);
-    }
   }
   return { attempts: retries.attempts, perTryTimeout, retryOn: [...new Set(retryOn)] };
 }

@@ -1,13 +1,16 @@
 import { Construct } from 'constructs';
 import { canonicalJson } from '../core/content-hash';
 import { assertDnsLabel } from '../core/names';
+import { checkProps } from '../core/prop-schema';
 import { ValidationError } from '../core/validation-error';
 import type { IMeshRoutesBinding } from '../mesh/mesh-provider';
 import type { Microservice } from '../workload/microservice';
 import { CircuitBreaker } from './circuit-breaker';
 import { formatDuration } from './durations';
+import { withoutHeaderValues } from './http-match';
 import { assertPercentage } from './percentage';
 import { resolveRoute, Route, RouteProps } from './route';
+import { serviceRoutesPropsSchema } from './traffic-schemas';
 
 /** Props of {@link ServiceRoutes}. */
 export interface ServiceRoutesProps {
@@ -48,6 +51,7 @@ export class ServiceRoutes extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceRoutesProps) {
     super(scope, id);
+    checkProps(serviceRoutesPropsSchema, props, this, { name: 'ServiceRoutes props' });
     this.service = props.service;
     const mesh = this.service.mesh;
     if (mesh === undefined) {
@@ -116,7 +120,7 @@ export class ServiceRoutes extends Construct {
         const owner = claimed.get(key);
         if (owner !== undefined && owner !== route.name) {
           errors.push(
-            `routes '${owner}' and '${route.name}' of ${this.service.serviceName} have the same match ${key}; ` +
+            `routes '${owner}' and '${route.name}' of ${this.service.serviceName} have the same match ${canonicalJson(withoutHeaderValues(match))}; ` +
               `the second is never used, so merge them (at ${this.node.path})`,
           );
         }

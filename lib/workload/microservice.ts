@@ -15,7 +15,7 @@ import { Revision } from './revision';
 import { RevisionProps } from './revision-props';
 import { resolvePorts, ServicePort, ServicePortProps } from './service-port';
 import { ServiceNetworkPolicy } from './service-network-policy';
-import { microservicePropsSchema, revisionPropsSchema } from './workload-schemas';
+import { dependencySchema, microservicePropsSchema, revisionPropsSchema } from './workload-schemas';
 import type { Mesh } from '../mesh/mesh';
 
 /** A service other services can declare as a dependency. */
@@ -265,6 +265,7 @@ export class Microservice extends Construct implements IMicroservice {
    *   or a target in a mesh this service is not in
    */
   public addDependency(target: IMicroservice): void {
+    checkProps(dependencySchema, target, this, { name: 'dependency' });
     if (target === this) {
       throw new ValidationError(`${this.serviceName} cannot depend on itself; remove it from dependencies`, this);
     }

@@ -7,7 +7,7 @@ import type { ExternalHostProps } from './external-host';
 import type { ImmutableConfigMapProps } from './immutable-config-map';
 import type { ImmutableSecretProps } from './immutable-secret';
 import { IngressPeer } from './ingress-peer';
-import type { MicroserviceProps } from './microservice';
+import type { IMicroservice, MicroserviceProps } from './microservice';
 import { Probe } from './probe';
 import type { ResourceProps } from './resources';
 import type { AutoscalingProps, RevisionProps } from './revision-props';
@@ -133,6 +133,7 @@ const eventScalingSchema = prop.object<EventScalingProps>({
 const revisionShape: PropsShape<RevisionProps> = {
   ...containerShape,
   startup: probeSchema.optional(),
+  podLabels: prop.stringMap("{ team: 'payments' }").optional(),
   replicas: prop.number('3').optional(),
   autoscaling: autoscalingSchema.optional(),
   eventScaling: eventScalingSchema.optional(),
@@ -153,7 +154,11 @@ const externalHostSchema = prop.object<ExternalHostProps>({
   protocol: prop.oneOf(['TLS', 'HTTPS', 'HTTP', 'GRPC', 'TCP']).optional(),
 }, 'an external host', "{ host: 'api.example.com' }");
 
-const microserviceLike = (v: unknown) => isObject(v) && typeof (v as { serviceName?: unknown }).serviceName === 'string';
+const microserviceLike = (v: unknown) =>
+  isObject(v) && typeof (v as { serviceName?: unknown }).serviceName === 'string' && Array.isArray((v as { ports?: unknown }).ports);
+
+/** A service another one calls: a Microservice of the stack, or another IMicroservice. */
+export const dependencySchema = prop.instance<IMicroservice>('a service of the stack (an IMicroservice)', microserviceLike, 'another Microservice of the stack');
 const meshLike = (v: unknown) => isObject(v) && typeof (v as { addService?: unknown }).addService === 'function';
 
 export const microservicePropsSchema = prop.object<MicroserviceProps>({
@@ -162,11 +167,7 @@ export const microservicePropsSchema = prop.object<MicroserviceProps>({
   name: prop.string("a service name such as 'orders'").optional(),
   ports: prop.list(servicePortSchema, 'a list of ports', '[{ port: 8080 }]').optional(),
   partOf: prop.string("an application name such as 'shop'").optional(),
-  dependencies: prop.list(
-    prop.instance<NonNullable<MicroserviceProps['dependencies']>[number]>('a service of the stack (an IMicroservice)', microserviceLike, 'another Microservice of the stack'),
-    'a list of services',
-    '[db]',
-  ).optional(),
+  dependencies: prop.list(dependencySchema, 'a list of services', '[db]').optional(),
   track: prop.string("a track name such as 'stable'").optional(),
   networkPolicy: prop.boolean().optional(),
   allowIngressFrom: prop.list(

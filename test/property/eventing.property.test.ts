@@ -69,7 +69,7 @@ const filter = (s: Sites): fc.Arbitrary<Case<Record<string, string>>> =>
 
 const trigger = (s: Sites, id: string): fc.Arbitrary<Case<TriggerChoice>> => caseRecord({
   id: valid(fc.constant(id)),
-  name: optional(s.validOr(fc.constantFrom(`${id}-trigger`, `on-${id}`), fc.constantFrom(id.toUpperCase(), `${id}_1`, 't'.repeat(64)), 'trigger name'), 1),
+  name: optional(s.validOr(fc.constantFrom(`${id}-trigger`, `on-${id}`), fc.constantFrom<string>(id.toUpperCase(), `${id}_1`, 't'.repeat(64), 5 as unknown as string), 'trigger name'), 1),
   filter: optional(filter(s), 3),
   subscriber: sinks(s),
   delivery: optional(deliveries(s), 1),
@@ -97,7 +97,7 @@ const ping = (s: Sites): fc.Arbitrary<Case<PingChoice>> => fc.record({
   partOf: optional(partOfs(s), 1),
   when: scheduleAndZone(s),
   data: optional(s.validOr(fc.constantFrom(...DATA), fc.constant(''), 'data')),
-  contentType: optional(s.validOr(fc.constantFrom(...CONTENT_TYPES), fc.constantFrom('json', 'application/', 'application/json;', '', 'text/plain;charset'), 'contentType')),
+  contentType: optional(s.validOr(fc.constantFrom(...CONTENT_TYPES), fc.constantFrom<string>('json', 'application/', 'application/json;', '', 'text/plain;charset', ['application/json'] as unknown as string), 'contentType')),
   sink: fc.oneof(sinks(s), valid(fc.constant({ kind: 'the-broker' as const }))),
 }).map((r) => {
   let { data, contentType } = { data: r.data.value, contentType: r.contentType.value };
@@ -129,7 +129,7 @@ function isJsonObject(text: string): boolean {
 const scenarios: fc.Arbitrary<Case<EventingScenario>> = strictOrLoose((s) => fc.record({
   broker: owned(BROKER, caseRecord({
     name: optional(eventingNames(s), 1),
-    class: optional(s.validOr(fc.constantFrom('MTChannelBasedBroker', 'Kafka'), fc.constantFrom('', 'MT Channel'), 'broker class'), 1),
+    class: optional(s.validOr(fc.constantFrom('MTChannelBasedBroker', 'Kafka'), fc.constantFrom<string>('', 'MT Channel', 7 as unknown as string), 'broker class'), 1),
     partOf: optional(partOfs(s), 1),
     delivery: optional(deliveries(s), 1),
   })),

@@ -381,12 +381,12 @@ function grpcRoute(s: Sites): fc.Arbitrary<Case<GrpcRouteSpec>> {
 function scenario(loose: boolean): fc.Arbitrary<Case<GatewayScenario>> {
   const s = sites(loose);
   const rendering = s.validOr(fc.constantFrom(GatewayRendering.GATEWAY_API, GatewayRendering.ISTIO), fc.constant('nginx' as GatewayRendering), 'rendering');
-  const className = optional(s.validOr(fc.constantFrom('istio', 'envoy-gateway'), fc.constantFrom('Istio', 'bad_class'), 'gatewayClassName'), 1);
-  const selector = optional(s.validOr(fc.constantFrom({ istio: 'ingressgateway' }, { app: 'edge-gw' }), fc.constant({}), 'istioSelector'), 1);
+  const className = optional(s.validOr(fc.constantFrom('istio', 'envoy-gateway'), fc.constantFrom<string>('Istio', 'bad_class', ['istio'] as unknown as string), 'gatewayClassName'), 1);
+  const selector = optional(s.validOr(fc.constantFrom<Record<string, string>>({ istio: 'ingressgateway' }, { app: 'edge-gw' }), fc.constantFrom<Record<string, string>>({}, 'istio=ingressgateway' as unknown as Record<string, string>), 'istioSelector'), 1);
   const absent = valid(fc.constant(undefined));
   // the other rendering's prop only in a loose scenario (planted by combinationDefects)
   const gateway = rendering.chain((r) => caseRecord({
-    name: optional(s.validOr(fc.constantFrom('edge', 'shop-edge', 'g'.repeat(50)), fc.constantFrom('Edge', 'g'.repeat(51), 'edge_1', '-edge'), 'gateway name'), 1),
+    name: optional(s.validOr(fc.constantFrom('edge', 'shop-edge', 'g'.repeat(50)), fc.constantFrom<string>('Edge', 'g'.repeat(51), 'edge_1', '-edge', 7 as unknown as string), 'gateway name'), 1),
     rendering: fc.constant(r),
     gatewayClassName: r.value === GatewayRendering.ISTIO ? s.wrongOr(absent, className) : className,
     istioSelector: r.value === GatewayRendering.ISTIO ? selector : s.wrongOr(absent, selector),

@@ -86,7 +86,8 @@ const scenario: fc.Arbitrary<GraphScenario> = fc
     return withDefect<GraphScenario>(
       {
         provider: gen(fc.constantFrom('istio' as const, 'linkerd' as const)),
-        trustDomain: optionalGen(gen(fc.constantFrom('cluster.local', 'shop.example.org'))),
+        // wrong JavaScript types too: a number, a list
+        trustDomain: optionalGen(gen(fc.constantFrom('cluster.local', 'shop.example.org'), fc.constantFrom<string>(42 as unknown as string, ['cluster.local'] as unknown as string))),
         services: gen(fc.constant(services)),
         dependencies,
         joinTwice: gen(fc.constant(undefined), index),

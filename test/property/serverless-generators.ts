@@ -437,12 +437,14 @@ export type TriggerChoice =
   | { readonly kind: 'cron'; readonly props: { readonly timezone: string; readonly start: string; readonly end: string; readonly desiredReplicas: number } };
 
 const blankable = (s: Sites, values: readonly string[], what: string) => s.validOr(fc.constantFrom(...values), fc.constantFrom('', ' orders', 'orders '), what);
-const wholeAtLeast = (s: Sites, min: number, max: number, what: string) => s.validOr(fc.integer({ min, max }), fc.constantFrom(min - 1, min + 0.5, Number.NaN), what);
+// wrong JavaScript types too: the number in quotes, as JSON, YAML or process.env give it
+const wholeAtLeast = (s: Sites, min: number, max: number, what: string) =>
+  s.validOr(fc.integer({ min, max }), fc.constantFrom<number>(min - 1, min + 0.5, Number.NaN, String(min + 1) as unknown as number), what);
 
 function rabbitMq(s: Sites): fc.Arbitrary<Case<TriggerChoice>> {
   return fc.record({
     queueName: blankable(s, ['orders', 'jobs.high'], 'queueName'),
-    mode: s.validOr(fc.constantFrom('QueueLength', 'MessageRate'), fc.constant('Length'), 'mode'),
+    mode: s.validOr(fc.constantFrom('QueueLength', 'MessageRate'), fc.constantFrom('Length', 'queuelength'), 'mode'),
     length: wholeAtLeast(s, 1, 100, 'queue length value'),
     rate: s.validOr(fc.constantFrom(0.5, 12.5, 100), fc.constantFrom(0, -1, Number.POSITIVE_INFINITY), 'message rate value'),
     activationValue: fc.option(s.validOr(fc.constantFrom(0, 2, 0.5), fc.constantFrom(-1, Number.NaN), 'activationValue'), { nil: undefined, freq: 2 }),
@@ -503,7 +505,7 @@ const SASL_CREDENTIALS: Record<string, Record<string, string>> = {
 
 function kafka(s: Sites): fc.Arbitrary<Case<TriggerChoice>> {
   return fc.record({
-    bootstrapServers: s.validOr<string[]>(fc.constantFrom(['kafka.kafka.svc:9092'], ['k-0:9092', 'k-1.kafka:9093'], ['[::1]:9092', '10.0.0.5:9092']), fc.constantFrom([], ['kafka'], ['kafka:0'], ['kafka:70000'], ['-kafka:9092']), 'bootstrapServers'),
+    bootstrapServers: s.validOr<string[]>(fc.constantFrom(['kafka.kafka.svc:9092'], ['k-0:9092', 'k-1.kafka:9093'], ['[::1]:9092', '10.0.0.5:9092']), fc.constantFrom<string[]>([], ['kafka'], ['kafka:0'], ['kafka:70000'], ['-kafka:9092'], 'kafka.kafka.svc:9092' as unknown as string[]), 'bootstrapServers'),
     consumerGroup: blankable(s, ['orders-consumer', 'g1'], 'consumerGroup'),
     topic: s.validOr(fc.constantFrom('orders', 'orders.created', 'a_b-c'), fc.constantFrom('', '.', '..', 'a b', 't'.repeat(250)), 'topic'),
     lagThreshold: wholeAtLeast(s, 1, 1000, 'lagThreshold'),

@@ -298,8 +298,8 @@ function build(s: FunctionScenario): Chart[] {
     readiness: probeOf(props.readiness, port, protocol),
     liveness: probeOf(props.liveness, port, protocol),
   });
-  for (const revision of s.revisions) {
-    fn.addRevision(revision.track, revision);
+  for (const { track, ...revision } of s.revisions) {
+    fn.addRevision(track, revision);
   }
   if (s.traffic !== undefined) {
     let other: FunctionRevision | undefined;

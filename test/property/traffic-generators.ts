@@ -33,6 +33,9 @@ export const path: Gen<PathMatch> = gen(
   fc.oneof(
     fc.constantFrom('api', '/a//b', '/a/../b', '/a b', '').map((p) => PathMatch.prefix(p)),
     fc.constantFrom('(?=x)', '[', '', '(a)\\1').map((p) => PathMatch.regex(p)),
+    // wrong JavaScript types: the path as a plain string, a number given to the factory
+    fc.constant('/api' as unknown as PathMatch),
+    fc.constant(PathMatch.prefix(42 as unknown as string)),
   ),
 );
 
@@ -51,6 +54,10 @@ export const headerMatches: Gen<HeaderMatch[]> = gen<HeaderMatch[]>(
     fc.constantFrom('', 'a\nb').map((v) => [HeaderMatch.exact('x-beta', v)]),
     fc.constant([HeaderMatch.regex('x-beta', '(?<=a)b')]),
     fc.constant([HeaderMatch.exact('X-Beta', '1'), HeaderMatch.exact('x-beta', '2')]),
+    // wrong JavaScript types: one match for the list, a number for a value, an unset process.env variable for a name
+    fc.constant(HeaderMatch.exact('x-beta', '1') as unknown as HeaderMatch[]),
+    fc.constant([HeaderMatch.exact('x-beta', 1 as unknown as string)]),
+    fc.constant([HeaderMatch.exact(undefined as unknown as string, '1')]),
   ),
 );
 
@@ -74,7 +81,7 @@ const queryMatches: Gen<QueryParamMatch[]> = gen(
 export const match: Gen<HttpMatch> = recordGen<HttpMatch>({
   path: optionalGen(path),
   headers: optionalGen(headerMatches),
-  method: optionalGen(gen(fc.constantFrom<HttpMethod>('GET', 'POST', 'PUT', 'DELETE'), fc.constant('FETCH' as HttpMethod))),
+  method: optionalGen(gen(fc.constantFrom<HttpMethod>('GET', 'POST', 'PUT', 'DELETE'), fc.constantFrom<HttpMethod>('FETCH' as HttpMethod, 'get' as HttpMethod, 1 as unknown as HttpMethod))),
   queryParams: optionalGen(queryMatches),
 });
 
@@ -91,18 +98,18 @@ const targetedMatches: Gen<HttpMatch[]> = gen(
 /** Whole seconds or milliseconds (at least 1s, so above every valid perTryTimeout), forms every backend reads. */
 export const timeout: Gen<Duration> = gen(
   fc.oneof(fc.integer({ min: 1, max: 30 }).map((s) => Duration.seconds(s)), fc.constant(Duration.millis(1500))),
-  fc.constantFrom(Duration.millis(0), Duration.millis(0.5), Duration.seconds(100_000)),
+  fc.constantFrom<Duration>(Duration.millis(0), Duration.millis(0.5), Duration.seconds(100_000), 10 as unknown as Duration),
 );
 
 /** Retry policies; a perTryTimeout of at most 1s, so below every valid route timeout. */
 export const retries: Gen<RetryPolicy> = (() => {
   const shape = recordGen<RetryPolicy>({
-    attempts: gen(fc.integer({ min: 1, max: 10 }), fc.constantFrom(0, 11, 1.5)),
+    attempts: gen(fc.integer({ min: 1, max: 10 }), fc.constantFrom(0, 11, 1.5, NaN, '3' as unknown as number)),
     perTryTimeout: optionalGen(gen(fc.constantFrom(Duration.millis(250), Duration.seconds(1)), fc.constant(Duration.millis(0)))),
     // mostly the conditions every mesh can express (Linkerd only retries on a response status)
     retryOn: optionalGen(gen(
       fc.oneof({ arbitrary: fc.subarray([RetryOn.SERVER_ERROR, RetryOn.GATEWAY_ERROR], { minLength: 1 }), weight: 4 }, { arbitrary: fc.subarray(Object.values(RetryOn), { minLength: 1 }), weight: 1 }),
-      fc.constantFrom<RetryOn[]>([], ['bogus' as RetryOn]),
+      fc.constantFrom<RetryOn[]>([], ['bogus' as RetryOn], '5xx' as unknown as RetryOn[]),
     )),
   });
   return gen(shape.valid, fc.oneof(invalidOf(shape), fc.constant<RetryPolicy>({ attempts: 2, perTryTimeout: Duration.minutes(5) })));

@@ -1,7 +1,9 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { checkProps } from '../../core/prop-schema';
 import type { ServiceRoutes } from '../../traffic/service-routes';
 import type { Microservice } from '../../workload/microservice';
 import { IMeshProvider, IMeshRoutesBinding, IMeshServiceBinding, MeshFunction, MeshPodMetadata } from '../mesh-provider';
+import { istioProviderPropsSchema } from '../mesh-schemas';
 import { IstioFunctionSecurity } from './istio-function-security';
 import { IstioNamespaceSecurity } from './istio-namespace-security';
 import { IstioServiceRoutes } from './istio-service-routes';
@@ -33,6 +35,10 @@ export class IstioProvider implements IMeshProvider {
   };
 
   constructor(private readonly props: IstioProviderProps = {}) {}
+
+  public checkProps(scope: IConstruct): void {
+    checkProps(istioProviderPropsSchema, this.props, scope, { prefix: 'MeshProvider.istio props', name: 'MeshProvider.istio props' });
+  }
 
   public bindNamespace(scope: Construct, id: string, namespace: string): void {
     new IstioNamespaceSecurity(scope, id, { namespace });

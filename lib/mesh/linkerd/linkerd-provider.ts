@@ -1,7 +1,9 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { checkProps } from '../../core/prop-schema';
 import type { ServiceRoutes } from '../../traffic/service-routes';
 import type { Microservice } from '../../workload/microservice';
 import { IMeshProvider, IMeshRoutesBinding, IMeshServiceBinding, MeshFunction, MeshPodMetadata } from '../mesh-provider';
+import { linkerdProviderPropsSchema } from '../mesh-schemas';
 import { LinkerdAnnotations } from './linkerd-api';
 import { LinkerdFunctionSecurity } from './linkerd-function-security';
 import { LinkerdServiceRoutes } from './linkerd-service-routes';
@@ -59,7 +61,11 @@ export class LinkerdProvider implements IMeshProvider {
   };
   public readonly namespaceMetadata: MeshPodMetadata = this.podMetadata;
 
-  constructor(_props: LinkerdProviderProps = {}) {}
+  constructor(private readonly props: LinkerdProviderProps = {}) {}
+
+  public checkProps(scope: IConstruct): void {
+    checkProps(linkerdProviderPropsSchema, this.props, scope, { prefix: 'MeshProvider.linkerd props', name: 'MeshProvider.linkerd props' });
+  }
 
   /** Nothing per namespace: Linkerd's mTLS is on for every meshed pod, and deny-by-default is per pod. */
   public bindNamespace(): void {}

@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
+import { checkProps } from '../../core/prop-schema';
 import { ValidationError } from '../../core/validation-error';
 import { HeaderMatch } from '../../traffic/http-match';
 import { Route, RouteProps } from '../../traffic/route';
 import type { ServiceRoutes } from '../../traffic/service-routes';
 import type { Revision } from '../../workload/revision';
+import { blueGreenReleasePropsSchema } from './strategy-schemas';
 
 /** Props of {@link BlueGreenRelease}. */
 export interface BlueGreenReleaseProps extends Pick<RouteProps, 'timeout' | 'retries' | 'headers'> {
@@ -35,6 +37,7 @@ export class BlueGreenRelease extends Construct {
 
   constructor(scope: Construct, id: string, props: BlueGreenReleaseProps) {
     super(scope, id);
+    checkProps(blueGreenReleasePropsSchema, props, this, { name: 'BlueGreenRelease props' });
     if (props.active === props.preview) {
       throw new ValidationError(
         `active and preview are the same revision '${props.active.track}'; preview a revision added with addRevision`,

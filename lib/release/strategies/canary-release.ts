@@ -1,10 +1,12 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CANARY_STEPS_ANNOTATION, CanaryStepsAnnotation } from '../../core/canary-steps';
+import { checkProps } from '../../core/prop-schema';
 import { ValidationError } from '../../core/validation-error';
 import { Route, RouteProps } from '../../traffic/route';
 import type { ServiceRoutes } from '../../traffic/service-routes';
 import type { Revision } from '../../workload/revision';
+import { canaryReleasePropsSchema } from './strategy-schemas';
 
 /** One step of a canary that `immutable-infra deploy` walks before the declared share. */
 export interface CanaryStep {
@@ -59,6 +61,7 @@ export class CanaryRelease extends Construct {
 
   constructor(scope: Construct, id: string, props: CanaryReleaseProps) {
     super(scope, id);
+    checkProps(canaryReleasePropsSchema, props, this, { name: 'CanaryRelease props' });
     const { canaryPercent, stable, canary } = props;
     if (!Number.isInteger(canaryPercent) || canaryPercent < 0 || canaryPercent > 100) {
       throw new ValidationError(`canaryPercent must be a whole number 0-100, got ${canaryPercent}`, this);
@@ -94,12 +97,9 @@ export class CanaryRelease extends Construct {
 }
 
 function checkedSteps(steps: readonly CanaryStep[], canaryPercent: number, scope: Construct): CanaryStepsAnnotation['steps'] {
-  if (!Array.isArray(steps)) {
-    throw new ValidationError(`steps must be a list of { percent, pause? }, got ${JSON.stringify(steps)}`, scope);
-  }
   let last = 0;
   return steps.map((step) => {
-    const percent = step?.percent;
+    const { percent } = step;
     if (!Number.isInteger(percent) || percent <= last || percent >= canaryPercent) {
       throw new ValidationError(
         `steps must have whole-number percents, increasing, between 1 and canaryPercent (${canaryPercent}) exclusive; got ${JSON.stringify(percent)} after ${last}`,
@@ -107,9 +107,6 @@ function checkedSteps(steps: readonly CanaryStep[], canaryPercent: number, scope
       );
     }
     last = percent;
-    if (step.pause !== undefined && !(step.pause instanceof Duration)) {
-      throw new ValidationError(`step ${percent}%: pause must be a Duration (e.g. Duration.minutes(5)), got ${JSON.stringify(step.pause)}`, scope);
-    }
     return step.pause === undefined ? { percent } : { percent, pauseSeconds: step.pause.toSeconds() };
   });
 }

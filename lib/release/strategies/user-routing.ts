@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
+import { checkProps } from '../../core/prop-schema';
 import { ValidationError } from '../../core/validation-error';
 import { HeaderMatch } from '../../traffic/http-match';
 import { Route } from '../../traffic/route';
 import type { ServiceRoutes } from '../../traffic/service-routes';
 import type { Revision } from '../../workload/revision';
+import { userRoutingPropsSchema } from './strategy-schemas';
 
 /** Props of {@link UserRouting}. */
 export interface UserRoutingProps {
@@ -32,6 +34,7 @@ export class UserRouting extends Construct {
 
   constructor(scope: Construct, id: string, props: UserRoutingProps) {
     super(scope, id);
+    checkProps(userRoutingPropsSchema, props, this, { name: 'UserRouting props' });
     if (props.users.length === 0) {
       throw new ValidationError(`users is empty, so the route would take no request; name at least one user`, this);
     }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { emitObject } from '../../core/emit-object';
 import { serviceLabels } from '../../core/labels';
 import { assertDnsLabel, DNS_LABEL_MAX_LENGTH } from '../../core/names';
+import { checkProps } from '../../core/prop-schema';
 import { validateManifestsAtSynth } from '../../core/synth-validation';
 import { ValidationError } from '../../core/validation-error';
 import type { Microservice } from '../../workload/microservice';
@@ -10,6 +11,7 @@ import { BrokerIngress } from './broker-ingress';
 import { EventDelivery, renderDelivery } from './event-delivery';
 import { EventDestination, EventSinkBinding, IEventSink } from './event-sink';
 import { appOf, eventingNamespace } from './eventing-namespace';
+import { brokerPropsSchema, triggerOptionsSchema } from './eventing-schemas';
 import { KNATIVE_EVENTING_NAMESPACE } from './microservice-sink';
 import { Trigger, TriggerOptions } from './trigger';
 
@@ -66,6 +68,7 @@ export class Broker extends Construct implements IEventSink {
 
   constructor(scope: Construct, id: string, props: BrokerProps = {}) {
     super(scope, id);
+    checkProps(brokerPropsSchema, props, this, { name: 'Broker props' });
     this.brokerName = props.name ?? id;
     assertDnsLabel('broker name', this.brokerName, DNS_LABEL_MAX_LENGTH, this);
     const what = `broker '${this.brokerName}'`;
@@ -115,6 +118,7 @@ export class Broker extends Construct implements IEventSink {
     if (this.node.tryFindChild(id) !== undefined) {
       throw new ValidationError(`trigger '${id}' already exists on broker '${this.brokerName}'; give each trigger its own id`, this);
     }
+    checkProps(triggerOptionsSchema, options, this, { prefix: `trigger '${id}'`, name: `trigger '${id}' options` });
     return new Trigger(this, id, { ...options, broker: this });
   }
 }

@@ -63,7 +63,6 @@ export interface RenderedDelivery {
 }
 
 const MAX_RETRY = 2_147_483_647;
-const BACKOFF_POLICIES: readonly string[] = ['exponential', 'linear'];
 
 /**
  * The delivery block for a broker or trigger, its dead-letter sink bound.
@@ -79,9 +78,6 @@ export function renderDelivery(delivery: EventDelivery, binding: EventSinkBindin
   const { retry, backoffPolicy, backoffDelay } = delivery;
   if (retry !== undefined && (!Number.isInteger(retry) || retry < 0 || retry > MAX_RETRY)) {
     throw new ValidationError(`delivery retry must be a whole number from 0 to ${MAX_RETRY}, got ${retry}; pass e.g. retry: 3`, scope);
-  }
-  if (backoffPolicy !== undefined && !BACKOFF_POLICIES.includes(backoffPolicy)) {
-    throw new ValidationError(`delivery backoffPolicy must be 'exponential' or 'linear', got '${backoffPolicy}'`, scope);
   }
   if ((backoffPolicy === undefined) !== (backoffDelay === undefined)) {
     const [given, missing] = backoffPolicy === undefined ? ['backoffDelay', 'backoffPolicy'] : ['backoffPolicy', 'backoffDelay'];

@@ -1,9 +1,11 @@
 import { assertDnsLabel, DNS_LABEL_MAX_LENGTH } from '../../core/names';
+import { checkProps } from '../../core/prop-schema';
 import { ValidationError } from '../../core/validation-error';
 import { admissionProblem } from '../../workload/ingress-admission';
 import type { Microservice } from '../../workload/microservice';
 import { ServicePort } from '../../workload/service-port';
 import { EventDestination, EventSinkBinding, IEventSink } from './event-sink';
+import { serviceSinkOptionsSchema } from './eventing-schemas';
 
 /** Options of a microservice as an event sink. */
 export interface ServiceSinkOptions {
@@ -58,6 +60,8 @@ export class MicroserviceSink implements IEventSink {
   public bindSink(binding: EventSinkBinding): EventDestination {
     const { service, options } = this;
     const { scope, what } = binding;
+    const given = `${what} sink (the options given to EventSink.service)`;
+    checkProps(serviceSinkOptionsSchema, options, scope, { prefix: given, name: given });
     const name = service.serviceName;
     if (service.namespace === undefined) {
       throw new ValidationError(`${what} delivers to ${name}, which has no namespace, so Knative cannot address it; give its chart a namespace`, scope);

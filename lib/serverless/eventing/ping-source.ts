@@ -3,11 +3,13 @@ import { Construct } from 'constructs';
 import { emitObject } from '../../core/emit-object';
 import { serviceLabels } from '../../core/labels';
 import { assertDnsLabel, DNS_LABEL_MAX_LENGTH } from '../../core/names';
+import { checkProps } from '../../core/prop-schema';
 import { validateManifestsAtSynth } from '../../core/synth-validation';
 import { ValidationError } from '../../core/validation-error';
 import { cronScheduleProblem, scheduleTimeZone } from './cron-schedule';
 import { IEventSink } from './event-sink';
 import { appOf, eventingNamespace } from './eventing-namespace';
+import { pingSourcePropsSchema } from './eventing-schemas';
 import { timeZoneProblem } from './time-zone';
 
 /** Props of {@link PingSource}. */
@@ -77,6 +79,7 @@ export class PingSource extends Construct {
 
   constructor(scope: Construct, id: string, props: PingSourceProps) {
     super(scope, id);
+    checkProps(pingSourcePropsSchema, props, this, { name: 'PingSource props' });
     this.sourceName = props.name ?? id;
     assertDnsLabel('PingSource name', this.sourceName, DNS_LABEL_MAX_LENGTH, this);
     const what = `PingSource '${this.sourceName}'`;

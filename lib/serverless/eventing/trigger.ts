@@ -3,12 +3,14 @@ import { Construct } from 'constructs';
 import { emitObject } from '../../core/emit-object';
 import { LabelKeys } from '../../core/labels';
 import { assertDnsLabel, DNS_LABEL_MAX_LENGTH } from '../../core/names';
+import { checkProps } from '../../core/prop-schema';
 import { validateManifestsAtSynth } from '../../core/synth-validation';
 import { ValidationError } from '../../core/validation-error';
 import type { Broker } from './broker';
 import { EventDelivery, renderDelivery } from './event-delivery';
 import { IEventSink } from './event-sink';
 import { eventingNamespace } from './eventing-namespace';
+import { triggerPropsSchema } from './eventing-schemas';
 
 /** Options of a trigger made with `Broker.addTrigger`. */
 export interface TriggerOptions {
@@ -61,6 +63,7 @@ export class Trigger extends Construct {
 
   constructor(scope: Construct, id: string, props: TriggerProps) {
     super(scope, id);
+    checkProps(triggerPropsSchema, props, this, { name: 'Trigger props' });
     this.triggerName = props.name ?? id;
     this.broker = props.broker;
     assertDnsLabel('trigger name', this.triggerName, DNS_LABEL_MAX_LENGTH, this);
@@ -116,10 +119,9 @@ function filterAttributes(filter: Readonly<Record<string, string>>, scope: Const
         scope,
       );
     }
-    const value = filter[name];
-    if (typeof value !== 'string' || value === '') {
+    if (filter[name] === '') {
       throw new ValidationError(
-        `filter attribute '${name}' has ${typeof value === 'string' ? 'an empty value' : `the ${typeof value} ${String(value)}`}, ` +
+        `filter attribute '${name}' has an empty value, ` +
           'but a filter matches attributes exactly by string (Knative reads an empty value as "any value"); give the exact value to match',
         scope,
       );

@@ -1,5 +1,7 @@
+import { checkProps } from '../../core/prop-schema';
 import { ValidationError } from '../../core/validation-error';
 import { EventDestination, EventSinkBinding, IEventSink } from './event-sink';
+import { sinkUriSchema } from './eventing-schemas';
 
 /** A scheme Knative can deliver to, then a non-empty authority, as Knative requires a host. */
 const HTTP_URL_START = /^https?:\/\/[^/?#]/i;
@@ -14,6 +16,7 @@ export class UriSink implements IEventSink {
 
   /** @throws ValidationError for anything but an absolute http or https URL with a host */
   public bindSink(binding: EventSinkBinding): EventDestination {
+    checkProps(sinkUriSchema, this.uri, binding.scope, { name: `${binding.what} sink (the URL given to EventSink.uri)` });
     if (!isAbsoluteHttpUrl(this.uri)) {
       throw new ValidationError(
         `${binding.what} delivers to '${this.uri}', which is not an absolute http or https URL with a host; pass one such as 'https://hooks.example.com/events'`,

@@ -1,5 +1,13 @@
+import { checkProps, PropSchema } from '../../core/prop-schema';
 import { CronTriggerProps, renderCron } from './cron-trigger';
 import { KafkaTriggerProps, renderKafka } from './kafka-trigger';
+import {
+  cronTriggerPropsSchema,
+  kafkaTriggerPropsSchema,
+  rabbitMqTriggerPropsSchema,
+  redisListTriggerPropsSchema,
+  redisStreamTriggerPropsSchema,
+} from './keda-schemas';
 import { RabbitMqTriggerProps, renderRabbitMq } from './rabbitmq-trigger';
 import { RedisListTriggerProps, renderRedisList } from './redis-list-trigger';
 import { RedisStreamTriggerProps, renderRedisStream } from './redis-stream-trigger';
@@ -16,27 +24,40 @@ type Renderer = (context: TriggerContext) => RenderedTrigger;
 export class ScaleTrigger {
   /** Messages waiting in (or published per second to) a RabbitMQ queue. */
   public static rabbitMq(props: RabbitMqTriggerProps): ScaleTrigger {
-    return new ScaleTrigger('rabbitmq', (context) => renderRabbitMq(props, context));
+    return ScaleTrigger.checked('rabbitmq', 'rabbitMq', rabbitMqTriggerPropsSchema, props, renderRabbitMq);
   }
 
   /** The lag of a Kafka consumer group on a topic. */
   public static kafka(props: KafkaTriggerProps): ScaleTrigger {
-    return new ScaleTrigger('kafka', (context) => renderKafka(props, context));
+    return ScaleTrigger.checked('kafka', 'kafka', kafkaTriggerPropsSchema, props, renderKafka);
   }
 
   /** The length of a Redis list used as a queue. */
   public static redisList(props: RedisListTriggerProps): ScaleTrigger {
-    return new ScaleTrigger('redis', (context) => renderRedisList(props, context));
+    return ScaleTrigger.checked('redis', 'redisList', redisListTriggerPropsSchema, props, renderRedisList);
   }
 
   /** The lag, pending entries or length of a Redis stream. */
   public static redisStream(props: RedisStreamTriggerProps): ScaleTrigger {
-    return new ScaleTrigger('redis-streams', (context) => renderRedisStream(props, context));
+    return ScaleTrigger.checked('redis-streams', 'redisStream', redisStreamTriggerPropsSchema, props, renderRedisStream);
   }
 
   /** A schedule: at least some replicas between a start and an end time. */
   public static cron(props: CronTriggerProps): ScaleTrigger {
-    return new ScaleTrigger('cron', (context) => renderCron(props, context));
+    return ScaleTrigger.checked('cron', 'cron', cronTriggerPropsSchema, props, renderCron);
+  }
+
+  /**
+   * A trigger whose props are checked against `schema` when it is rendered
+   * (a factory has no construct to name).
+   *
+   * @param factory the factory's name, for messages, e.g. 'rabbitMq'
+   */
+  private static checked<P>(type: string, factory: string, schema: PropSchema<P>, props: P, render: (props: P, context: TriggerContext) => RenderedTrigger): ScaleTrigger {
+    return new ScaleTrigger(type, (context) => {
+      checkProps(schema, props, context.scope, { prefix: context.what, name: `${context.what} props (of ScaleTrigger.${factory})` });
+      return render(props, context);
+    });
   }
 
   /**
@@ -47,7 +68,7 @@ export class ScaleTrigger {
   /**
    * The trigger for one revision.
    *
-   * @throws ValidationError for missing or malformed metadata, or auth parameters the scaler does not read
+   * @throws ValidationError for props of the wrong type, missing or malformed metadata, or auth parameters the scaler does not read
    */
   public render(context: TriggerContext): RenderedTrigger {
     return this.renderer(context);

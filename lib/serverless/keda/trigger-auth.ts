@@ -1,7 +1,9 @@
 import { IConstruct } from 'constructs';
 import { assertObjectName } from '../../core/names';
+import { checkProps } from '../../core/prop-schema';
 import { ValidationError } from '../../core/validation-error';
 import { CONFIG_KEY } from '../../workload/immutable-data';
+import { triggerAuthArgumentsSchema } from './keda-schemas';
 
 /** A content-hashed Secret of the revision a scaler authenticates for. */
 export interface RevisionSecret {
@@ -89,6 +91,8 @@ export class TriggerAuth {
    */
   public resolve(allowed: readonly string[], context: TriggerAuthContext): ResolvedTriggerAuth {
     const { scope, what } = context;
+    const factory = this.source.kind === 'existing' ? 'TriggerAuth.fromSecret' : 'TriggerAuth.fromServiceSecret';
+    checkProps(triggerAuthArgumentsSchema, { name: this.source.name, parameters: this.parameters }, scope, { prefix: `${what} auth (${factory})` });
     const entries = Object.entries(this.parameters).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     if (entries.length === 0) {
       throw new ValidationError(`${what} auth maps no parameters; map at least one, e.g. { ${allowed[0]}: '<key in the Secret>' }`, scope);

@@ -88,6 +88,12 @@ const cases: Record<string, Record<string, BadInput>> = {
       prop: "listener 'admin' port", shown: 'got Infinity', fix: /finite number/,
     },
   },
+  'unknown key': {
+    'a route host name spelled in one word': {
+      build: ({ gateway, frontend }) => gateway.addRoute('web', { hostname: ['shop.example.com'], backend: GatewayBackend.service(frontend) } as never),
+      prop: "route 'web' hostname", shown: 'is not a known prop', fix: /did you mean 'hostnames'\?/,
+    },
+  },
   'unset environment variable (undefined)': {
     'a route hostname from an unset variable': {
       build: ({ gateway, frontend }) => gateway.addRoute('web', { hostnames: [process.env.IMMUTABLE_INFRA_TEST_SURELY_UNSET as string], backend: GatewayBackend.service(frontend) }),

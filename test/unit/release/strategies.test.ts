@@ -134,16 +134,21 @@ describe('CanaryRelease steps', () => {
     [[{ percent: 0 }], 'got 0 after 0'],
     [[{ percent: 60 }], 'got 60 after 0'],
     [[{ percent: 12.5 }], 'got 12.5 after 0'],
-    [[{ percent: '10' }], 'got "10" after 0'],
   ])('fail when the shares are %j', (steps, got) => {
     const { chart, blue, green, routes } = reviews();
     const error = validationErrorOf(() => new CanaryRelease(chart, 'canary', { routes, stable: blue, canary: green, canaryPercent: 60, steps: steps as any }));
     expect(error.message).toBe(`steps must have whole-number percents, increasing, between 1 and canaryPercent (60) exclusive; ${got} (at test/canary)`);
   });
 
+  test('fail when a share is a string', () => {
+    const { chart, blue, green, routes } = reviews();
+    const error = validationErrorOf(() => new CanaryRelease(chart, 'canary', { routes, stable: blue, canary: green, canaryPercent: 60, steps: [{ percent: '10' as any }] }));
+    expect(error.message).toBe("steps[0].percent must be a number, got '10' (a string); write it without quotes: 10 (at test/canary)");
+  });
+
   test('fail when a pause is not a Duration', () => {
     const { chart, blue, green, routes } = reviews();
     const error = validationErrorOf(() => new CanaryRelease(chart, 'canary', { routes, stable: blue, canary: green, canaryPercent: 60, steps: [{ percent: 10, pause: 300 as any }] }));
-    expect(error.message).toBe('step 10%: pause must be a Duration (e.g. Duration.minutes(5)), got 300 (at test/canary)');
+    expect(error.message).toBe('steps[0].pause must be a Duration such as Duration.minutes(5), got 300 (a number); pass Duration.seconds(300) if seconds are meant (at test/canary)');
   });
 });

@@ -83,6 +83,16 @@ describe('validateMatch', () => {
     expect(error.message).toContain("route 'r' match 2 path must start with '/'");
   });
 
+  test.each<{ method: string; parts: string[] }>([
+    { method: 'FETCH', parts: ["route 'r' matches[0].method must be one of 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', got 'FETCH'"] },
+    { method: 'get', parts: ["route 'r' matches[0].method must be one of 'GET', 'HEAD'", "got 'get' (a string); write 'GET'"] },
+  ])('fails when the method is $method, naming the allowed ones', ({ method, parts }) => {
+    const error = validationErrorOf(() => routeWith({ method: method as HttpMethod }));
+    for (const part of parts) {
+      expect(error.message).toContain(part);
+    }
+  });
+
   test('validateMatch reports the scope it is given', () => {
     const scope = new Construct(newChart(), 'somewhere');
     const error = validationErrorOf(() => validateMatch('listener', { method: 'get' as HttpMethod }, scope));
@@ -107,13 +117,13 @@ describe('validateMatch', () => {
     // regexes
     { when: 'a path regex uses lookahead', match: { path: PathMatch.regex('/api/(?!internal).*') }, parts: ["match 1 path regex '/api/(?!internal).*' " + LOOKAROUND] },
     { when: 'a path regex uses positive lookahead', match: { path: PathMatch.regex('/(?=a)a') }, parts: ["path regex '/(?=a)a' uses lookaround"] },
-    { when: 'a header regex uses lookbehind', match: { headers: [HeaderMatch.regex('x-user', '(?<=a)b')] }, parts: ["match 1 header 'x-user' regex '(?<=a)b' uses lookaround"] },
-    { when: 'a header regex uses negative lookbehind', match: { headers: [HeaderMatch.regex('x-user', '(?<!a)b')] }, parts: ["regex '(?<!a)b' uses lookaround"] },
+    { when: 'a header regex uses lookbehind', match: { headers: [HeaderMatch.regex('x-user', '(?<=a)b')] }, parts: ["match 1 header 'x-user' regex uses lookaround"] },
+    { when: 'a header regex uses negative lookbehind', match: { headers: [HeaderMatch.regex('x-user', '(?<!a)b')] }, parts: ["header 'x-user' regex uses lookaround"] },
     { when: 'a query regex uses a backreference', match: { queryParams: [QueryParamMatch.regex('q', '(a)\\1')] }, parts: ["match 1 query parameter 'q' regex '(a)\\1' uses lookaround or a backreference"] },
     { when: 'a path regex does not compile', match: { path: PathMatch.regex('/api/(v1') }, parts: ["match 1 path regex '/api/(v1' does not compile; fix its syntax"] },
-    { when: 'a header regex does not compile', match: { headers: [HeaderMatch.regex('x-a', '[a-')] }, parts: ["header 'x-a' regex '[a-' does not compile; fix its syntax"] },
+    { when: 'a header regex does not compile', match: { headers: [HeaderMatch.regex('x-a', '[a-')] }, parts: ["header 'x-a' regex does not compile; fix its syntax"] },
     { when: 'a regex is empty', match: { path: PathMatch.regex('') }, parts: ["path regex must be 1-1024 characters, got ''"] },
-    { when: 'a regex is longer than 1024', match: { headers: [HeaderMatch.regex('x-a', 'a'.repeat(1025))] }, parts: ["header 'x-a' regex must be 1-1024 characters, got 'aaaa"] },
+    { when: 'a regex is longer than 1024', match: { headers: [HeaderMatch.regex('x-a', 'a'.repeat(1025))] }, parts: ["header 'x-a' regex must be 1-1024 characters, got 1025 characters (not shown: header values may be secret)"] },
     // headers
     { when: 'a header name is not an HTTP token', match: { headers: [HeaderMatch.exact('bad header', 'v')] }, parts: ["match 1 header name must be an HTTP token, got 'bad header'"] },
     { when: 'a header name is empty', match: { headers: [HeaderMatch.exact('', 'v')] }, parts: ["header name must be an HTTP token, got ''"] },
@@ -122,12 +132,9 @@ describe('validateMatch', () => {
       match: { headers: [HeaderMatch.exact('X-User', 'jason'), HeaderMatch.regex('x-user', 'j.*')] },
       parts: ["match 1 matches header 'x-user' twice; combine the conditions into one"],
     },
-    { when: 'a header value is empty', match: { headers: [HeaderMatch.exact('x-a', '')] }, parts: ["match 1 header 'x-a' must be 1-4096 characters without CR, LF or NUL, got ''"] },
-    { when: 'a header value holds CR', match: { headers: [HeaderMatch.exact('x-a', 'a\rb')] }, parts: ["header 'x-a' must be 1-4096 characters without CR, LF or NUL, got 'a\rb'"] },
+    { when: 'a header value is empty', match: { headers: [HeaderMatch.exact('x-a', '')] }, parts: ["match 1 header 'x-a' must be 1-4096 characters without CR, LF or NUL, got 0 characters (not shown"] },
+    { when: 'a header value holds CR', match: { headers: [HeaderMatch.exact('x-a', 'a\rb')] }, parts: ["header 'x-a' must be 1-4096 characters without CR, LF or NUL, got 3 characters (not shown: header values may be secret)"] },
     { when: 'a header value is longer than 4096', match: { headers: [HeaderMatch.exact('x-a', 'v'.repeat(4097))] }, parts: ["header 'x-a' must be 1-4096 characters"] },
-    // methods
-    { when: 'the method is unknown', match: { method: 'FETCH' as HttpMethod }, parts: ["match 1 method must be one of GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE, PATCH, got 'FETCH'"] },
-    { when: 'the method is lower case', match: { method: 'get' as HttpMethod }, parts: ["method must be one of GET, HEAD", "got 'get'"] },
     // query parameters
     { when: 'a query parameter name is not a token', match: { queryParams: [QueryParamMatch.exact('a b', '1')] }, parts: ["match 1 query parameter name must be a token, got 'a b'"] },
     {

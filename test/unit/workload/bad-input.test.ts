@@ -206,6 +206,20 @@ const cases: Record<string, Record<string, BadInput>> = {
       path: 'test/orders', prop: 'name', shown: 'got 7 (a number)', fix: /'7'/,
     },
   },
+  'unknown key': {
+    'replica for replicas': {
+      build: service({ replica: 3 }),
+      path: 'test/orders', prop: 'replica', shown: 'is not a known prop, so it would be ignored', fix: /did you mean 'replicas'\?/,
+    },
+    'a misspelled literals of a secret, whose value is not shown': {
+      build: service({ secrets: [{ name: 'db', literal: { PASSWORD: String(PIN) } }] }),
+      path: 'test/orders', prop: 'secrets[0].literal', shown: 'is not a known prop', fix: /did you mean 'literals'\?/, secret: String(PIN),
+    },
+    'a security setting in another case': {
+      build: revision({ security: { runAsNonroot: true } }),
+      path: 'test/orders', prop: "revision 'canary' security.runAsNonroot", shown: 'is not a known prop', fix: /did you mean 'runAsNonRoot'\?/,
+    },
+  },
   'secret content in a bad value': {
     'a number as a secret literal': {
       build: service({ secrets: [{ name: 'card', literals: { pin: PIN } }] }),

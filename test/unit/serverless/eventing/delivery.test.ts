@@ -60,13 +60,17 @@ describe('delivery', () => {
     expect(deliveryOf({ retry: 1, backoffPolicy: 'exponential', backoffDelay: delay })).toMatchObject({ backoffDelay: iso });
   });
 
-  test.each([-1, 1.5, 2_147_483_648, Number.NaN])('fails when retry is %p', (retry) => {
+  test.each([-1, 1.5, 2_147_483_648])('fails when retry is %p', (retry) => {
     expect(deliveryError({ retry })).toBe(`delivery retry must be a whole number from 0 to 2147483647, got ${retry}; pass e.g. retry: 3 (at test/default/deliver)`);
+  });
+
+  test('fails when retry is NaN, naming the trigger at its broker', () => {
+    expect(deliveryError({ retry: Number.NaN })).toMatch(/^trigger 'deliver' delivery\.retry must be a finite number, got NaN; .* \(at test\/default\)$/);
   });
 
   test('fails when the backoff policy is unknown', () => {
     expect(deliveryError({ retry: 1, backoffPolicy: 'fibonacci' as 'linear', backoffDelay: Duration.seconds(1) })).toBe(
-      "delivery backoffPolicy must be 'exponential' or 'linear', got 'fibonacci' (at test/default/deliver)",
+      "trigger 'deliver' delivery.backoffPolicy must be one of 'exponential', 'linear', got 'fibonacci' (a string) (at test/default)",
     );
   });
 

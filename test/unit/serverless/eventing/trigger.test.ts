@@ -124,11 +124,8 @@ describe('Trigger', () => {
     );
   });
 
-  test('fails when an attribute value is not a string', () => {
-    expect(filterError({ type: 7 as unknown as string })).toBe(
-      "filter attribute 'type' has the number 7, but a filter matches attributes exactly by string (Knative reads an empty value as \"any value\"); " +
-        'give the exact value to match (at test/default/deliver)',
-    );
+  test('fails when an attribute value is not a string, naming the trigger at its broker', () => {
+    expect(filterError({ type: 7 as unknown as string })).toBe("trigger 'deliver' filter.type must be a string, got 7 (a number); write it in quotes: '7' (at test/default)");
   });
 
   test('fails when two triggers of a namespace share a name', () => {

@@ -44,6 +44,9 @@ const cases: Record<string, Record<string, BadInput>> = {
   'number for a string': {
     'an env value': { build: revision({ env: { WIDTH: 640 } }), prop: "revision 'canary' env.WIDTH", shown: 'got 640 (a number)', fix: /'640'/ },
   },
+  'unknown key': {
+    'a scaling prop in snake case': { build: fn({ scaling: { max_scale: 10 } }), prop: 'scaling.max_scale', shown: 'is not a known prop', fix: /did you mean 'maxScale'\?/ },
+  },
   'secret content in a bad value': {
     'a number as a secret literal': {
       build: fn({ secrets: [{ name: 'api', literals: { pin: PIN } }] }),
