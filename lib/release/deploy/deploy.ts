@@ -111,11 +111,12 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'HorizontalPodAutoscaler', 'Scaled
  * 4. retire: the app's live objects the synthesis no longer has are deleted,
  *    except the revisions `keep` retains (by default the replaced release,
  *    which `rollback` returns to).
- * Records the types it applies (see `ReleaseHistory.appliedTypes`) once the
- * Namespaces exist, and the release for `rollback` once done. Refuses to start when the
- * guard finds an immutable object whose content would change under its
- * name, or when the cluster does not serve a kind of the synthesis. Running
- * it again after any stop converges.
+ * Objects the plan finds unchanged are not sent. Records the types it
+ * applies (see `ReleaseHistory.appliedTypes`) once the Namespaces exist,
+ * and the release for `rollback` once done. Refuses to start when the guard
+ * finds an immutable object whose content would change under its name, or
+ * when the cluster does not serve a kind of the synthesis. Running it again
+ * after any stop converges.
  *
  * @throws KubectlError when kubectl cannot run or cannot read the cluster
  */
