@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
 # Builds (once) and caches the real engines used by the integration tests:
 #   etcd, kube-apiserver, kube-controller-manager, kubectl, kube-scheduler, kwok, pulumi, pulumi-language-nodejs,
-#   pulumi-resource-kubernetes, kubeconform, kube-score, kube-linter
+#   pulumi-resource-kubernetes, kubeconform, kube-score, kube-linter, istioctl, pilot-discovery
 # plus the CRD YAML of Istio, Gateway API, Knative, KEDA, cert-manager (and Linkerd if pinned).
 #
 # Everything comes from the Go module proxy (no VCS, no release pages). Versions: versions.env.
-# Cache: ${IMMUTABLE_INFRA_CACHE:-$HOME/.cache/immutable-infra}/engines/<sha256(versions.env)>/
-#   bin/   the binaries             crds/<project>/  CRDs applied by cluster.sh
-#   src/   throw-away wrapper go.mod modules       crds-optional/  CRDs not applied by default
-#   logs/<step>.log  go output of each build step   build-times.log  one line per build step
-#   kwok-stages/  the node and pod stages kwok ships (cluster.sh adds ../kwok/pod-fault-stages.yaml)
-# Idempotent: an existing binary / CRD directory is skipped, so a warm run takes seconds.
+# Cache: ${IMMUTABLE_INFRA_CACHE:-$HOME/.cache/immutable-infra}/engines/
+#   store/<component>/<key>/   each built binary (plus its side files, e.g. kwok's stages), keyed by
+#       sha256 of that component's OWN inputs (the versions.env values it is built from, listed
+#       in store/<component>/<key>/inputs). Changing one pin rebuilds only the components that
+#       read it; every other one is reused from the store.
+#   <sha256(versions.env)>/    ENGINES_HOME: the view of one versions.env
+#     bin/   hard links into store/ crds/<project>/  CRDs applied by cluster.sh
+#     src/   throw-away wrapper go.mod modules       crds-optional/  CRDs not applied by default
+#     logs/<step>.log  go output of each build step   build-times.log  one line per build step
+#     kwok-stages/  (symlink) the node and pod stages kwok ships (cluster.sh adds ../kwok/pod-fault-stages.yaml)
+# Idempotent: a component already in the store is only linked, a CRD directory already there is
+# skipped, so a warm run takes seconds. A binary an older build.sh left in bin/ (a regular file,
+# built for this same versions.env) is moved into the store instead of being rebuilt.
 #
 # Usage: scripts/engines/build.sh [component ...]
 #   components: etcd kube-apiserver kube-controller-manager kubectl kube-scheduler kwok pulumi
 #               pulumi-language-nodejs pulumi-resource-kubernetes kubeconform kube-score
-#               kube-linter crds        (default: all)
+#               kube-linter istioctl pilot-discovery crds        (default: all)
 # Exit status: 0 when every pinned component is in the cache (components whose version is empty
 # in versions.env are listed as not available), 1 when a pinned one failed.
 # Env: ENGINES_GOPROXY (default https://proxy.golang.org; never "direct")
@@ -35,7 +42,7 @@ source "$ENGINES_VERSIONS_FILE"
 
 SRC="$ENGINES_HOME/src"
 TIMES="$ENGINES_HOME/build-times.log"
-mkdir -p "$ENGINES_BIN" "$SRC" "$ENGINES_CRDS" "$ENGINES_HOME/crds-optional"
+mkdir -p "$ENGINES_BIN" "$SRC" "$ENGINES_CRDS" "$ENGINES_HOME/crds-optional" "$ENGINES_STORE"
 
 # Go settings: module proxy only (no "direct" fallback, so nothing is fetched from VCS hosts),
 # local toolchain only, never a workspace, static binaries.
@@ -56,7 +63,6 @@ fmt_secs() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 record() { # name version seconds status
   printf '%s %-28s %-40s %6ss %s\n' "$(date -u +%FT%TZ)" "$1" "$2" "$3" "$4" >>"$TIMES"
 }
-have() { [[ -x "$ENGINES_BIN/$1" ]]; }
 
 # Directory of a downloaded module (go mod download prints JSON; no jq needed).
 mod_dir() { # module version
@@ -87,19 +93,73 @@ gobuild() { # dir name pkg [go build flags...]
   mv -f "$ENGINES_BIN/.$name.tmp" "$ENGINES_BIN/$name"
 }
 
-# Runs build step <fn> for binary/step <name> unless present; times it; never aborts the script.
-step() { # name version fn [label]
-  local name="$1" ver="$2" fn="$3" t rc=0
+# Side files a component keeps next to its binary in the store, linked into ENGINES_HOME.
+side_files() { # name
+  case "$1" in
+  kwok) echo kwok-stages ;;
+  esac
+}
+
+# The store entry of <name> built from <inputs> (the versions.env values the build reads).
+store_dir() { # name inputs
+  printf '%s/%s/%s\n' "$ENGINES_STORE" "$1" "$(printf '%s|%s' "$1" "$2" | sha256sum | cut -c1-16)"
+}
+
+# Links the store entry <sdir> of <name> into ENGINES_HOME: bin/<name> as a hard link (so the
+# binary's own path is bin/<name>, as tools that look beside themselves expect; a symlink if the
+# store is on another file system), its side files as symlinks.
+link_stored() { # name sdir
+  local f
+  if [[ -L "$ENGINES_BIN/$1" || ! "$ENGINES_BIN/$1" -ef "$2/$1" ]]; then
+    rm -f "$ENGINES_BIN/$1"
+    ln "$2/$1" "$ENGINES_BIN/$1" 2>/dev/null || ln -s "$2/$1" "$ENGINES_BIN/$1"
+  fi
+  for f in $(side_files "$1"); do
+    rm -rf "${ENGINES_HOME:?}/$f"
+    ln -sfn "$2/$f" "$ENGINES_HOME/$f"
+  done
+}
+
+# Moves what a build left in ENGINES_HOME (bin/<name>, side files) into the store entry <sdir>.
+store_built() { # name sdir inputs
+  local f tmp="$2.tmp.$$"
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  mv -f "$ENGINES_BIN/$1" "$tmp/$1"
+  for f in $(side_files "$1"); do
+    [[ -e "$ENGINES_HOME/$f" && ! -L "$ENGINES_HOME/$f" ]] && mv "$ENGINES_HOME/$f" "$tmp/$f"
+  done
+  printf '%s\n' "$3" >"$tmp/inputs"
+  rm -rf "$2"
+  mv "$tmp" "$2"
+  link_stored "$1" "$2"
+}
+
+# Runs build step <fn> for binary <name> unless the store has it for these inputs; times it;
+# never aborts the script. <inputs>: the versions.env values the build reads (default: version).
+step() { # name version fn [label] [inputs]
+  local name="$1" ver="$2" fn="$3" t rc=0 sdir inputs
   if [[ -z "$ver" ]]; then
     log "$name: SKIPPED, no version pinned in versions.env"
     MISSING+=("$name")
     return 0
   fi
+  inputs="${5:-$ver}"
   ver="${4:-$ver}"
-  if have "$name"; then
+  sdir="$(store_dir "$name" "$inputs")"
+  if [[ -x "$sdir/$name" ]]; then
+    link_stored "$name" "$sdir"
     log "$name $ver: cached"
     return 0
   fi
+  if [[ -x "$ENGINES_BIN/$name" && ! -L "$ENGINES_BIN/$name" ]]; then
+    # Built by an older build.sh for this very versions.env (a binary, not a link into the
+    # store, since the store has no entry for these inputs): adopt it.
+    store_built "$name" "$sdir" "$inputs"
+    log "$name $ver: cached (moved into $sdir)"
+    return 0
+  fi
+  rm -f "$ENGINES_BIN/$name"
   log "building $name $ver …"
   t=$SECONDS
   mkdir -p "$ENGINES_HOME/logs"
@@ -111,10 +171,12 @@ step() { # name version fn [label]
   ) >"$ENGINES_HOME/logs/$name.log" 2>&1
   rc=$?
   set -e
-  if ((rc == 0)); then
+  if ((rc == 0)) && [[ -x "$ENGINES_BIN/$name" ]]; then
+    store_built "$name" "$sdir" "$inputs"
     log "$name $ver: done in $(fmt_secs $((SECONDS - t))) (total $(fmt_secs $((SECONDS - T0))))"
     record "$name" "$ver" $((SECONDS - t)) ok
   else
+    ((rc)) || rc=99
     log "$name $ver: FAILED (exit $rc) after $(fmt_secs $((SECONDS - t))); last lines of $ENGINES_HOME/logs/$name.log:"
     tail -n 15 "$ENGINES_HOME/logs/$name.log" | sed 's/^/    /'
     record "$name" "$ver" $((SECONDS - t)) "failed($rc)"
@@ -269,6 +331,31 @@ build_kube_linter() {
   gobin_install "golang.stackrox.io/kube-linter/cmd/kube-linter@$KUBE_LINTER_VERSION" kube-linter "-s -w"
 }
 
+# --------------------------------------------------------------------------------- istio ----
+# istio.io/istio has no release tags on the proxy (pseudo-versions only) and no replace lines, so
+# one wrapper module serves both binaries. Version ldflags as istio's report_build_info.sh sets
+# them (the module's VERSION file says 1.31).
+ISTIO_WRAPPER="$SRC/istio"
+istio_wrapper() {
+  [[ -f "$ISTIO_WRAPPER/.ready-$ISTIO_VERSION" ]] && return 0
+  local d
+  d="$(wrapper istio)"
+  (cd "$d" && go get "istio.io/istio@$ISTIO_VERSION")
+  touch "$d/.ready-$ISTIO_VERSION"
+}
+istio_ldflags() {
+  local p=istio.io/istio/pkg/version rev="${ISTIO_VERSION##*-}" base
+  base="$(cat "$(mod_dir istio.io/istio "$ISTIO_VERSION")/VERSION" 2>/dev/null || echo unknown)"
+  printf -- '-s -w -X %s.buildVersion=%s-dev+%s -X %s.buildGitRevision=%s -X %s.buildStatus=Clean -X %s.buildTag=%s' \
+    "$p" "$base" "$rev" "$p" "$rev" "$p" "$p" "$ISTIO_VERSION"
+}
+build_istio_cmd() { # name package
+  istio_wrapper
+  gobuild "$ISTIO_WRAPPER" "$1" "istio.io/istio/$2" -ldflags "$(istio_ldflags)"
+}
+build_istioctl() { build_istio_cmd istioctl istioctl/cmd/istioctl; }
+build_pilot_discovery() { build_istio_cmd pilot-discovery pilot/cmd/pilot-discovery; }
+
 # ---------------------------------------------------------------------------------- CRDs ----
 # Copies the YAML files of <module>@<version>/<subdir> that define CustomResourceDefinitions.
 crd_copy() { # project module version subdir [dest-root]
@@ -350,28 +437,34 @@ build_crds() {
 
 # ---------------------------------------------------------------------------------- main ----
 ALL=(etcd kube-apiserver kube-controller-manager kubectl kube-scheduler kwok kubeconform kube-score kube-linter
-  crds pulumi pulumi-language-nodejs pulumi-resource-kubernetes)
+  crds istioctl pilot-discovery pulumi pulumi-language-nodejs pulumi-resource-kubernetes)
 WANT=("$@")
 ((${#WANT[@]})) || WANT=("${ALL[@]}")
 
-log "cache: $ENGINES_HOME (GOPROXY=$GOPROXY, $(go version | cut -d' ' -f3))"
+# The inputs of the four k8s.io/kubernetes binaries (their store key).
+K8S_IN="$K8S_VERSION $K8S_STAGING_VERSION"
+log "cache: $ENGINES_HOME, store $ENGINES_STORE (GOPROXY=$GOPROXY, $(go version | cut -d' ' -f3))"
 for c in "${WANT[@]}"; do
   case "$c" in
   etcd) step etcd "$ETCD_VERSION" build_etcd ;;
-  kube-apiserver) step kube-apiserver "$K8S_VERSION" build_kube_apiserver ;;
-  kube-controller-manager) step kube-controller-manager "$K8S_VERSION" build_kube_controller_manager ;;
-  kubectl) step kubectl "$K8S_VERSION" build_kubectl ;;
-  kube-scheduler) step kube-scheduler "$K8S_VERSION" build_kube_scheduler ;;
+  kube-apiserver) step kube-apiserver "$K8S_VERSION" build_kube_apiserver "" "$K8S_IN" ;;
+  kube-controller-manager) step kube-controller-manager "$K8S_VERSION" build_kube_controller_manager "" "$K8S_IN" ;;
+  kubectl) step kubectl "$K8S_VERSION" build_kubectl "" "$K8S_IN" ;;
+  kube-scheduler) step kube-scheduler "$K8S_VERSION" build_kube_scheduler "" "$K8S_IN" ;;
   kwok) step kwok "$KWOK_VERSION" build_kwok ;;
   pulumi) step pulumi "$PULUMI_CLI_VERSION" build_pulumi ;;
   pulumi-language-nodejs)
     step pulumi-language-nodejs "$PULUMI_LANGUAGE_NODEJS_MODULE_VERSION" build_pulumi_language_nodejs \
-      "$PULUMI_CLI_VERSION (module $PULUMI_LANGUAGE_NODEJS_MODULE_VERSION)"
+      "$PULUMI_CLI_VERSION (module $PULUMI_LANGUAGE_NODEJS_MODULE_VERSION)" \
+      "$PULUMI_CLI_VERSION $PULUMI_LANGUAGE_NODEJS_MODULE_VERSION"
     ;;
   pulumi-resource-kubernetes)
     step pulumi-resource-kubernetes "$PULUMI_KUBERNETES_MODULE_VERSION" build_pulumi_resource_kubernetes \
-      "$PULUMI_KUBERNETES_VERSION (module $PULUMI_KUBERNETES_MODULE_VERSION)"
+      "$PULUMI_KUBERNETES_VERSION (module $PULUMI_KUBERNETES_MODULE_VERSION)" \
+      "$PULUMI_KUBERNETES_VERSION $PULUMI_KUBERNETES_MODULE_VERSION"
     ;;
+  istioctl) step istioctl "${ISTIO_VERSION:-}" build_istioctl ;;
+  pilot-discovery) step pilot-discovery "${ISTIO_VERSION:-}" build_pilot_discovery ;;
   kubeconform) step kubeconform "$KUBECONFORM_VERSION" build_kubeconform ;;
   kube-score) step kube-score "$KUBE_SCORE_VERSION" build_kube_score ;;
   kube-linter) step kube-linter "$KUBE_LINTER_VERSION" build_kube_linter ;;
