@@ -1,12 +1,12 @@
 import { Manifest } from '../../core/manifest-schema';
 import { objectIdentity } from '../../core/object-identity';
-import { appliedTypes, currentRevisions, readHistories, ReleaseHistory } from './release-history';
 import { planRelease, ReleasePlan } from '../plan/release-plan';
 import { retainedObjects } from '../plan/retention';
 import { ApiResources } from './api-resources';
 import { Kubectl } from './kubectl';
 import { readLiveState } from './live-state';
 import { contextNamespace, withNamespaces } from './namespace-defaults';
+import { appliedTypes, currentRevisions, readHistories, ReleaseHistory } from './release-history';
 
 /** A release from what a cluster runs to a synthesis. */
 export interface ClusterRelease {
@@ -36,7 +36,7 @@ export interface ClusterRelease {
  */
 export async function planClusterRelease(kubectl: Kubectl, dist: readonly Manifest[], keep: number): Promise<ClusterRelease> {
   const resources = ApiResources.read(kubectl);
-  const after = withNamespaces(dist, resources, contextNamespace(kubectl));
+  const after = withNamespaces(dist, resources, () => contextNamespace(kubectl));
   const histories = readHistories(kubectl, after);
   const live = await readLiveState(kubectl, resources, after, appliedTypes(histories));
   const wanted = new Set(after.map(objectIdentity));

@@ -2,11 +2,11 @@ import { Manifest } from '../../core/manifest-schema';
 import { objectIdentity } from '../../core/object-identity';
 import { objectRole } from '../../core/object-role';
 import { ApiResources, resourceArgument } from '../cluster/api-resources';
+import { FIRST_POLL_MS, pollIntervals, runBounded, sleep } from '../cluster/bounded';
 import { FIELD_MANAGER } from '../cluster/field-manager';
 import { Kubectl } from '../cluster/kubectl';
 import { appliedView } from '../plan/applied-view';
 import { diffValues } from '../plan/manifest-diff';
-import { FIRST_POLL_MS, pollIntervals, runBounded, sleep } from '../cluster/bounded';
 
 type Json = Record<string, any>;
 
@@ -45,7 +45,8 @@ export async function verifyPointers(
   const expected = serviceEndpoints(after);
   const intervals = pollIntervals(FIRST_POLL_MS, options.pollMs);
   for (;;) {
-    const problems = [...await driftedPointers(kubectl, resources, pointers), ...await missingEndpoints(kubectl, expected)];
+    const [drifted, missing] = await Promise.all([driftedPointers(kubectl, resources, pointers), missingEndpoints(kubectl, expected)]);
+    const problems = [...drifted, ...missing];
     if (problems.length === 0 || Date.now() >= deadline) {
       return problems;
     }

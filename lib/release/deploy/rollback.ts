@@ -4,9 +4,9 @@ import { ApiResources } from '../cluster/api-resources';
 import { appScope } from '../cluster/app-scope';
 import { Kubectl } from '../cluster/kubectl';
 import { contextNamespace, withNamespaces } from '../cluster/namespace-defaults';
+import { historyName, readHistory, RecordedRelease, ReleaseHistory, writeHistory } from '../cluster/release-history';
 import { DeployEvent } from './deploy-events';
 import { GateTarget } from './health-gate';
-import { historyName, readHistory, RecordedRelease, ReleaseHistory, writeHistory } from '../cluster/release-history';
 import { ReleaseWriter } from './release-writer';
 
 /** Options of {@link rollbackRelease}. */
@@ -75,7 +75,7 @@ export async function rollbackRelease(options: RollbackOptions): Promise<Rollbac
   const { kubectl } = options;
   const report = options.onEvent ?? (() => undefined);
   const resources = ApiResources.read(kubectl);
-  const after = withNamespaces(options.dist, resources, contextNamespace(kubectl));
+  const after = withNamespaces(options.dist, resources, () => contextNamespace(kubectl));
   const scope = appScope(after);
   if (scope.partOf.length === 0) {
     return { result: 'refused', reason: 'the dist labels no object with app.kubernetes.io/part-of, so it names no app to roll back' };

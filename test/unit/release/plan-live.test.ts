@@ -193,6 +193,13 @@ describe('ApiResources', () => {
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'b' } },
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'x' } },
     ];
-    expect(withNamespaces(objects, resources, 'dev').map((o) => o.metadata.namespace)).toEqual(['dev', undefined, 'x']);
+    expect(withNamespaces(objects, resources, () => 'dev').map((o) => o.metadata.namespace)).toEqual(['dev', undefined, 'x']);
+  });
+
+  test('the context\'s namespace is asked for only when an object names none', () => {
+    const named: Manifest[] = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'x' } }];
+    const ask = jest.fn(() => 'dev');
+    expect(withNamespaces(named, resources, ask)).toEqual(named);
+    expect(ask).not.toHaveBeenCalled();
   });
 });
