@@ -21,7 +21,7 @@ export class GatewayBackend {
    * 1, mean the same.
    */
   public static revisions(service: Microservice, backends: readonly RouteBackend[], options: ServiceBackendOptions = {}): IGatewayBackend {
-    return new MicroserviceBackend(service, [...backends], options);
+    return new MicroserviceBackend(service, backends, options);
   }
 
   /** A service reached by DNS name through an `ExternalName` Service. */

@@ -7,6 +7,7 @@ import type { GatewayGrpcRouteProps, GatewayRouteCommonProps, GatewayRouteProps,
 import type { HttpRedirect, UrlRewrite } from './http-filters';
 import type { ListenerProps } from './listener';
 import { ListenerTls } from './listener-tls';
+import type { ServiceBackendOptions } from './service-backend';
 
 // The run-time schemas of the gateway props (see core/prop-schema): types and
 // shapes only; hostnames, ports, protocols and everything between routes and
@@ -73,3 +74,7 @@ export const externalBackendPropsSchema: PropSchema<ExternalBackendProps> = prop
   hostname: prop.string("a DNS name such as 'api.payments.example.com'"),
   port: prop.number('80').optional(),
 }, 'an object of external backend props', "{ name: 'payments-provider', hostname: 'api.payments.example.com' }");
+
+export const serviceBackendOptionsSchema: PropSchema<ServiceBackendOptions> = prop.object<ServiceBackendOptions>({
+  port: prop.instance<string | number>('a port name or number', (v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)), "'http' or 8080").optional(),
+}, 'an object of backend options', "{ port: 'http' }");

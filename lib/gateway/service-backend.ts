@@ -1,12 +1,16 @@
 import { IConstruct } from 'constructs';
+import { checkProps } from '../core/prop-schema';
 import { ValidationError } from '../core/validation-error';
 import { resolveRevisionBackends } from '../traffic/route';
 import { RouteBackend } from '../traffic/route-backend';
+import { routeBackendListSchema } from '../traffic/traffic-schemas';
 import { admissionProblem } from '../workload/ingress-admission';
 import type { Microservice } from '../workload/microservice';
 import { revisionService } from '../workload/revision-service';
 import { ServicePort } from '../workload/service-port';
+import { microserviceSchema } from '../workload/workload-schemas';
 import { BackendTarget, GatewayBackendBinding, IGatewayBackend } from './backend-target';
+import { serviceBackendOptionsSchema } from './gateway-schemas';
 import { RouteKind } from './listener';
 
 /** Options of a microservice backend. */
@@ -34,6 +38,12 @@ export class MicroserviceBackend implements IGatewayBackend {
 
   public bind(binding: GatewayBackendBinding): BackendTarget[] {
     const { service } = this;
+    const given = `${binding.what} backend (GatewayBackend.${this.revisions === undefined ? 'service' : 'revisions'})`;
+    checkProps(microserviceSchema, service, binding.gateway, { name: `${given} service` });
+    checkProps(serviceBackendOptionsSchema, this.options, binding.gateway, { prefix: `${given} options`, name: `${given} options` });
+    if (this.revisions !== undefined) {
+      checkProps(routeBackendListSchema, this.revisions, binding.gateway, { prefix: `${given} backends`, name: `${given} backends` });
+    }
     const port = backendPort(service, this.options.port, binding.what, binding.routeKind, binding.gateway);
     if (this.revisions === undefined) {
       return [microserviceTarget(service, service.serviceName, 1, service.serviceName, port)];

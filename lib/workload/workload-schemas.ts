@@ -7,7 +7,7 @@ import type { ExternalHostProps } from './external-host';
 import type { ImmutableConfigMapProps } from './immutable-config-map';
 import type { ImmutableSecretProps } from './immutable-secret';
 import { IngressPeer } from './ingress-peer';
-import type { IMicroservice, MicroserviceProps } from './microservice';
+import type { IMicroservice, Microservice, MicroserviceProps } from './microservice';
 import { Probe } from './probe';
 import type { ResourceProps } from './resources';
 import type { AutoscalingProps, RevisionProps } from './revision-props';
@@ -156,6 +156,13 @@ const externalHostSchema = prop.object<ExternalHostProps>({
 
 const microserviceLike = (v: unknown) =>
   isObject(v) && typeof (v as { serviceName?: unknown }).serviceName === 'string' && Array.isArray((v as { ports?: unknown }).ports);
+
+/** A Microservice of the stack, given to a gateway backend, an event sink or a broker's publishers. */
+export const microserviceSchema = prop.instance<Microservice>(
+  'a Microservice of the stack',
+  (v) => microserviceLike(v) && Array.isArray((v as { revisions?: unknown }).revisions),
+  'a Microservice such as orders',
+);
 
 /** A service another one calls: a Microservice of the stack, or another IMicroservice. */
 export const dependencySchema = prop.instance<IMicroservice>('a service of the stack (an IMicroservice)', microserviceLike, 'another Microservice of the stack');

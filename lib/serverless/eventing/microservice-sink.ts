@@ -4,6 +4,7 @@ import { ValidationError } from '../../core/validation-error';
 import { admissionProblem } from '../../workload/ingress-admission';
 import type { Microservice } from '../../workload/microservice';
 import { ServicePort } from '../../workload/service-port';
+import { microserviceSchema } from '../../workload/workload-schemas';
 import { EventDestination, EventSinkBinding, IEventSink } from './event-sink';
 import { serviceSinkOptionsSchema } from './eventing-schemas';
 
@@ -61,6 +62,7 @@ export class MicroserviceSink implements IEventSink {
     const { service, options } = this;
     const { scope, what } = binding;
     const given = `${what} sink (the options given to EventSink.service)`;
+    checkProps(microserviceSchema, service, scope, { name: `${what} sink (the service given to EventSink.service)` });
     checkProps(serviceSinkOptionsSchema, options, scope, { prefix: given, name: given });
     const name = service.serviceName;
     if (service.namespace === undefined) {

@@ -1,10 +1,10 @@
-import { GatewayBackend, GatewayProps, GatewayRendering, ListenerProtocol } from '../../../lib';
+import { GatewayBackend, GatewayProps, GatewayRendering, ListenerProtocol, Microservice, Revision } from '../../../lib';
 import { ExpectedRefusal, expectRefusal } from '../../fixtures';
 import { shopEdge } from './fixtures';
 
 // Wrong JavaScript values given to a Gateway's own props and to
-// GatewayBackend.external, as plain JavaScript, JSON or YAML config give
-// them: each is refused with a ValidationError naming the gateway's path,
+// GatewayBackend.external, .service and .revisions, as plain JavaScript,
+// JSON or YAML config give them: each is refused with a ValidationError naming the gateway's path,
 // the prop, the value as given and the fix. (Routes and listeners: bad-input.test.ts.)
 
 /** Stands for a value from the environment that is not set. */
@@ -26,6 +26,12 @@ const external = (props: Record<string, unknown>) => () => {
   return edge.addRoute('partner', { backend: GatewayBackend.external(props as never) });
 };
 
+/** The shop's edge with an HTTP listener and a route 'orders' to the backend `backend` makes of the orders service and its revisions. */
+const toOrders = (backend: (orders: Microservice, stable: Revision, canary: Revision) => unknown) => () => {
+  const { gateway: edge, orders, stable, canary } = shopEdge(GatewayRendering.GATEWAY_API, { listeners: { http: HTTP } });
+  return edge.addRoute('orders', { backend: backend(orders, stable, canary) as never });
+};
+
 const cases: Record<string, Record<string, BadInput>> = {
   'string for a list': {
     'listeners as a list': {
@@ -34,6 +40,18 @@ const cases: Record<string, Record<string, BadInput>> = {
   },
   'wrong type': {
     'a name as a number': { build: gateway({ name: 7 }), prop: 'name', shown: 'got 7 (a number)', fix: /'7'/ },
+    'a backend service given by name': {
+      build: toOrders(() => GatewayBackend.service('orders' as never)),
+      prop: "route 'orders' backend (GatewayBackend.service) service", shown: "got 'orders' (a string)", fix: /a Microservice such as orders/,
+    },
+    'a backend port as true': {
+      build: toOrders((orders) => GatewayBackend.service(orders, { port: true as never })),
+      prop: "route 'orders' backend (GatewayBackend.service) options port", shown: 'got true', fix: /'http' or 8080/,
+    },
+    'revision backends as one object': {
+      build: toOrders((orders, stable) => GatewayBackend.revisions(orders, { revision: stable, weight: 100 } as never)),
+      prop: "route 'orders' backend (GatewayBackend.revisions) backends", shown: 'got { revision: a Revision, weight: 100 }', fix: /\[\{ revision: stable/,
+    },
     'an Istio selector as a string': {
       build: gateway({ rendering: GatewayRendering.ISTIO, istioSelector: 'istio=ingressgateway' }),
       prop: 'istioSelector', shown: "got 'istio=ingressgateway' (a string)", fix: /\{ istio: 'ingressgateway' \}/,
