@@ -24,6 +24,7 @@ export * from './workload/resources';
 export * from './workload/revision';
 export * from './workload/revision-props';
 export * from './workload/security';
+export * from './workload/service-mesh';
 export * from './workload/service-port';
 export * from './workload/service-network-policy';
 export * from './mesh/istio/istio-namespace-security';

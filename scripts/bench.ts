@@ -71,8 +71,8 @@ import { ChildProcess, fork } from 'child_process';
 import { cpus, loadavg } from 'os';
 import { enginesBin, missingEngines, RunningCluster, startCluster } from './bench/cluster';
 import { DEPLOY_PARALLELISM, DeployCaseResult, DeployRun, deployRunsFor, runDeployCase } from './bench/deploy-case';
-import { CallSummary } from './bench/traced-kubectl';
 import { CaseKind, CaseResult, median, runCase } from './bench/measure';
+import { CallSummary } from './bench/traced-kubectl';
 
 const DEFAULT_SIZES = [10, 100, 1000];
 const DEFAULT_DEPLOY_SIZES = [100, 1000];
@@ -264,7 +264,13 @@ async function runDeployChild(size: number, runs: number): Promise<void> {
 }
 
 /** Runs one deploy size in a fresh child process, pointed at the cluster. */
-function forkDeployCase(size: number, runs: number, cluster: RunningCluster, quiet: boolean, started: (child: ChildProcess) => void): Promise<DeployCaseResult> {
+function forkDeployCase(
+  size: number,
+  runs: number,
+  cluster: RunningCluster,
+  quiet: boolean,
+  started: (child: ChildProcess) => void,
+): Promise<DeployCaseResult> {
   return new Promise((resolve, reject) => {
     const child = fork(__filename, ['--deploy-child', String(size), String(runs)], {
       execArgv: process.execArgv,

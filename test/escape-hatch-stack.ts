@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { ImmutableConfigMap, ImmutableSecret, Microservice, ServerlessFunction } from '../lib';
-import { ScaleTrigger, TriggerAuth } from '../lib/serverless/keda';
 import { revisionService } from '../lib/workload/revision-service';
+import { ScaleTrigger, TriggerAuth } from '../lib/workload/scaling';
 import { digestImage, newChart } from './fixtures';
 
 /**

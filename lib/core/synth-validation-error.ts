@@ -12,7 +12,9 @@ export interface SynthProblem {
 /**
  * The problems found between constructs at synth (a route to a revision that
  * is not live, two objects with one name, …), all of them at once. Its path
- * is the first problem's construct; `problems` has every one.
+ * is the first problem's construct; `problems` has every one. The message
+ * names each problem's construct path once, on its line, and has no
+ * `(at …)` suffix.
  */
 export class SynthValidationError extends ValidationError {
   /** Every problem, in construct-tree order. */
@@ -20,7 +22,9 @@ export class SynthValidationError extends ValidationError {
 
   constructor(problems: readonly SynthProblem[]) {
     const lines = problems.map((p) => `  [${p.construct.node.path}] ${p.message}`);
-    super(`synthesis found ${problems.length} problem(s):\n${lines.join('\n')}\n`, problems[0].construct);
+    const listing = `synthesis found ${problems.length} problem(s):\n${lines.join('\n')}\n`;
+    super(listing, problems[0].construct);
+    this.message = listing;
     this.name = 'SynthValidationError';
     this.problems = problems;
   }

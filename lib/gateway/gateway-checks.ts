@@ -14,7 +14,8 @@ import { attachedListeners, servedHosts } from './route-attachment';
  */
 export function httpsRedirectPort(listener: Listener, listeners: readonly Listener[]): number | string {
   const hosts = listenerHosts(listener);
-  const https = listeners.filter((l) => l.protocol === ListenerProtocol.HTTPS && listenerHosts(l).some((h) => hosts.some((o) => hostnamesIntersect(h, o))));
+  const overlaps = (l: Listener) => listenerHosts(l).some((h) => hosts.some((o) => hostnamesIntersect(h, o)));
+  const https = listeners.filter((l) => l.protocol === ListenerProtocol.HTTPS && overlaps(l));
   const ports = [...new Set(https.map((l) => l.port))];
   if (ports.length === 1) {
     return ports[0];
@@ -30,31 +31,30 @@ export function httpsRedirectPort(listener: Listener, listeners: readonly Listen
  * no listener takes, two routes claiming one host and match, a backend that
  * would refuse the gateway's proxies.
  */
-export function gatewayProblems(gateway: GatewayModel, path: string): string[] {
-  const at = ` (at ${path})`;
+export function gatewayProblems(gateway: GatewayModel): string[] {
   const { listeners, routes } = gateway;
   const problems: string[] = [];
   if (listeners.length === 0) {
-    problems.push(`gateway '${gateway.gatewayName}' has no listeners; add one with addListener${at}`);
+    problems.push(`gateway '${gateway.gatewayName}' has no listeners; add one with addListener`);
   }
   for (const listener of listeners.filter((l) => l.redirectToHttps)) {
     const port = httpsRedirectPort(listener, listeners);
     if (typeof port === 'string') {
-      problems.push(port + at);
+      problems.push(port);
     }
   }
   for (const route of routes) {
-    problems.push(...hostnameProblems(route, listeners).map((p) => p + at));
+    problems.push(...hostnameProblems(route, listeners));
     const admitted = new Set<string>();
     for (const target of [...route.targets, ...(route.mirror ? [route.mirror.target] : [])]) {
       const problem = target.admissionProblem(gateway.namespace);
       if (problem !== undefined && !admitted.has(problem)) {
         admitted.add(problem);
-        problems.push(`route '${route.name}' sends to ${target.description}, but ${problem}${at}`);
+        problems.push(`route '${route.name}' sends to ${target.description}, but ${problem}`);
       }
     }
   }
-  problems.push(...duplicateMatches(routes, listeners).map((p) => p + at));
+  problems.push(...duplicateMatches(routes, listeners));
   return problems;
 }
 

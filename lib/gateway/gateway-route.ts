@@ -217,7 +217,12 @@ export function resolveHttpRoute(name: string, props: GatewayRouteProps, binding
  * @throws ValidationError when targets need different Hosts, only some need
  *   one, or the route rewrites the Host to something else
  */
-function withTargetHostname(what: string, rewrite: UrlRewrite | undefined, targets: readonly BackendTarget[], scope: IConstruct): UrlRewrite | undefined {
+function withTargetHostname(
+  what: string,
+  rewrite: UrlRewrite | undefined,
+  targets: readonly BackendTarget[],
+  scope: IConstruct,
+): UrlRewrite | undefined {
   const needed = [...new Set(targets.map((t) => t.hostname))];
   const hostname = needed[0];
   if (hostname === undefined && needed.length <= 1) {

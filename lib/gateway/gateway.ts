@@ -8,7 +8,6 @@ import { ValidationError } from '../core/validation-error';
 import { GatewayBackendBinding } from './backend-target';
 import { GatewayApiRenderer } from './gateway-api/gateway-api-renderer';
 import { gatewayProblems } from './gateway-checks';
-import { gatewayPropsSchema } from './gateway-schemas';
 import { GatewayModel, IGatewayRenderer } from './gateway-renderer';
 import { GatewayRendering } from './gateway-rendering';
 import {
@@ -20,6 +19,7 @@ import {
   resolveGrpcRoute,
   resolveHttpRoute,
 } from './gateway-route';
+import { gatewayPropsSchema } from './gateway-schemas';
 import { IstioGatewayRenderer } from './istio/istio-gateway-renderer';
 import { Listener, listenerHosts, ListenerProps, resolveListener, RouteKind, sectionNames } from './listener';
 import { listenerCertificate } from './listener-certificate';
@@ -103,7 +103,7 @@ export class Gateway extends Construct implements GatewayModel {
   /** Labels of every object the gateway makes. */
   public readonly labels: Readonly<Record<string, string>>;
   /** The gateway object: a Gateway API Gateway or an Istio Gateway (the escape hatch). */
-  public readonly resource: ApiObject;
+  public readonly apiObject: ApiObject;
 
   private readonly renderer: IGatewayRenderer;
   private readonly declaredListeners: Listener[] = [];
@@ -142,12 +142,17 @@ export class Gateway extends Construct implements GatewayModel {
     } else {
       throw new ValidationError(`rendering must be one of ${Object.values(GatewayRendering).join(', ')}, got '${this.rendering}'`, this);
     }
-    this.resource = this.renderer.resource;
-    this.node.addValidation({ validate: () => [...gatewayProblems(this, this.node.path), ...this.renderer.problems()] });
+    this.apiObject = this.renderer.resource;
+    this.node.addValidation({ validate: () => [...gatewayProblems(this), ...this.renderer.problems()] });
 
     for (const [name, listener] of Object.entries(props.listeners ?? {})) {
       this.addListener(name, listener);
     }
+  }
+
+  /** @deprecated use {@link apiObject}, the name every construct of the library gives its main object. */
+  public get resource(): ApiObject {
+    return this.apiObject;
   }
 
   /** The listeners, in the order added. */

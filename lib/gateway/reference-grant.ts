@@ -1,4 +1,4 @@
-import { Chart, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { emitObject } from '../core/emit-object';
 import { LabelKeys, MANAGED_BY } from '../core/labels';
@@ -30,6 +30,9 @@ export class ReferenceGrant extends Construct {
     grant.serviceNames.add(target.serviceName);
   }
 
+  /** The ReferenceGrant object (the escape hatch). */
+  public readonly apiObject: ApiObject;
+
   private readonly kinds = new Set<RouteKind>();
   private readonly serviceNames = new Set<string>();
 
@@ -41,7 +44,7 @@ export class ReferenceGrant extends Construct {
             `more than the ${MAX_REFERENCES} one ReferenceGrant can list; route to fewer Services there (e.g. fewer revisions at once)`]
         : []),
     });
-    emitObject(this, 'Resource', {
+    this.apiObject = emitObject(this, 'Resource', {
       apiVersion: `${GATEWAY_GROUP}/v1beta1`,
       kind: 'ReferenceGrant',
       metadata: { name: `${fromNamespace}-gateway-routes`, namespace, labels: { [LabelKeys.MANAGED_BY]: MANAGED_BY } },

@@ -1,6 +1,6 @@
+import { GatewayRoute } from './gateway-route';
 import { ANY_HOSTNAME, hostnameCovers, hostnamesIntersect } from './hostnames';
 import { Listener, listenerHosts } from './listener';
-import { GatewayRoute } from './gateway-route';
 
 /**
  * The listeners a route attaches to: those taking its kind of route, not

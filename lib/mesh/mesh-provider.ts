@@ -1,15 +1,10 @@
 import { Construct, IConstruct } from 'constructs';
-import type { Route } from '../traffic/route';
+import type { IMeshRoutesBinding } from '../traffic/routing-mesh';
 import type { ServiceRoutes } from '../traffic/service-routes';
 import type { Microservice } from '../workload/microservice';
+import type { MeshPodMetadata } from '../workload/service-mesh';
 import { IstioProvider, IstioProviderProps } from './istio/istio-provider';
 import { LinkerdProvider, LinkerdProviderProps } from './linkerd/linkerd-provider';
-
-/** Labels and annotations a mesh needs on an object (a pod, a namespace). */
-export interface MeshPodMetadata {
-  readonly labels: Readonly<Record<string, string>>;
-  readonly annotations: Readonly<Record<string, string>>;
-}
 
 /**
  * A service mesh implementation: what it adds to pods (part of the revision
@@ -64,12 +59,6 @@ export interface MeshFunction {
   readonly callerNamespaces: readonly string[];
   /** The pod ports they call (Knative's queue-proxy). */
   readonly ports: readonly number[];
-}
-
-/** A routing table's place in the mesh. */
-export interface IMeshRoutesBinding {
-  /** Called once for every route added to the table, in order, after it is validated. */
-  addRoute(route: Route): void;
 }
 
 /** A service's place in the mesh. */

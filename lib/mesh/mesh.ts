@@ -2,9 +2,11 @@ import { Construct, IConstruct } from 'constructs';
 import { checkProps } from '../core/prop-schema';
 import { validateManifestsAtSynth } from '../core/synth-validation';
 import { ValidationError } from '../core/validation-error';
+import type { IMeshRoutesBinding, IRoutingMesh } from '../traffic/routing-mesh';
 import type { ServiceRoutes } from '../traffic/service-routes';
 import type { Microservice } from '../workload/microservice';
-import { IMeshProvider, IMeshRoutesBinding, IMeshServiceBinding, MeshFunction, MeshPodMetadata } from './mesh-provider';
+import type { MeshPodMetadata } from '../workload/service-mesh';
+import { IMeshProvider, IMeshServiceBinding, MeshFunction } from './mesh-provider';
 import { meshPropsSchema } from './mesh-schemas';
 
 /** The mesh that holds each namespace, per app (by the root of the construct tree). */
@@ -26,7 +28,7 @@ export interface MeshProps {
  * A service's `ServiceRoutes` is compiled into the mesh's routing objects.
  * Switching `provider` switches the mesh; the stack code stays the same.
  */
-export class Mesh extends Construct {
+export class Mesh extends Construct implements IRoutingMesh {
   /** The implementation. */
   public readonly provider: IMeshProvider;
   private readonly namespaces = new Set<string>();

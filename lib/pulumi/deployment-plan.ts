@@ -1,11 +1,11 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { clusterServiceOf } from '../core/cluster-host';
 import { configReferences } from '../core/config-references';
-import { chartManifests } from '../core/synth-app';
 import { Manifest } from '../core/manifest-schema';
 import { objectIdentity } from '../core/object-identity';
 import { ObjectRole, objectRole } from '../core/object-role';
 import { hasScaleFields, isScaleField } from '../core/scale-fields';
+import { chartManifests } from '../core/synth-app';
 
 /** Options of {@link planDeployment}. */
 export interface DeploymentPlanOptions {

@@ -5,5 +5,6 @@ export * from './http-match';
 export * from './retry-policy';
 export * from './route';
 export * from './route-backend';
+export type { IMeshRoutesBinding, IRoutingMesh } from './routing-mesh';
 export * from './service-routes';
 export * from './traffic-mirror';

@@ -3,13 +3,13 @@ import { canonicalJson } from '../core/content-hash';
 import { assertDnsLabel } from '../core/names';
 import { checkProps } from '../core/prop-schema';
 import { ValidationError } from '../core/validation-error';
-import type { IMeshRoutesBinding } from '../mesh/mesh-provider';
 import type { Microservice } from '../workload/microservice';
 import { CircuitBreaker } from './circuit-breaker';
 import { formatDuration } from './durations';
 import { withoutHeaderValues } from './http-match';
 import { assertPercentage } from './percentage';
 import { resolveRoute, Route, RouteProps } from './route';
+import { IMeshRoutesBinding, isRoutingMesh } from './routing-mesh';
 import { serviceRoutesPropsSchema } from './traffic-schemas';
 
 /** Props of {@link ServiceRoutes}. */
@@ -60,6 +60,9 @@ export class ServiceRoutes extends Construct {
         this,
       );
     }
+    if (!isRoutingMesh(mesh)) {
+      throw new ValidationError(`${this.service.serviceName} is in a mesh that cannot route (it has no addRoutes); give it a Mesh`, this);
+    }
     if (this.service.ports.length === 0) {
       throw new ValidationError(
         `${this.service.serviceName} exposes no ports, so there is nothing to route; add ports to it or drop the routes`,
@@ -104,13 +107,13 @@ export class ServiceRoutes extends Construct {
     if (catchAll === -1) {
       errors.push(
         `${this.service.serviceName} has no catch-all route, so requests matching no route would fail; ` +
-          'add a last route without matches (at ' + this.node.path + ')',
+          'add a last route without matches',
       );
     } else if (catchAll < routes.length - 1) {
       const unreachable = routes.slice(catchAll + 1).map((r) => `'${r.name}'`).join(', ');
       errors.push(
         `route ${unreachable} of ${this.service.serviceName} comes after the catch-all route '${routes[catchAll].name}' and is never used; ` +
-          `move the catch-all last (at ${this.node.path})`,
+          `move the catch-all last`,
       );
     }
     const claimed = new Map<string, string>();
@@ -121,7 +124,7 @@ export class ServiceRoutes extends Construct {
         if (owner !== undefined && owner !== route.name) {
           errors.push(
             `routes '${owner}' and '${route.name}' of ${this.service.serviceName} have the same match ${canonicalJson(withoutHeaderValues(match))}; ` +
-              `the second is never used, so merge them (at ${this.node.path})`,
+              `the second is never used, so merge them`,
           );
         }
         claimed.set(key, owner ?? route.name);

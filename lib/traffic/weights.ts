@@ -20,6 +20,26 @@ export function toPercentages<T>(
   what: string,
   scope: IConstruct,
 ): Weighted<T>[] {
+  const problem = percentageProblem(backends, nameOf, what);
+  if (problem !== undefined) {
+    throw new ValidationError(problem, scope);
+  }
+  return roundedPercentages(backends);
+}
+
+/** Why the weights have no percentages (a non-zero weight would round to 0%), or `undefined` when they have. */
+export function percentageProblem<T>(backends: readonly Weighted<T>[], nameOf: (target: T) => string, what: string): string | undefined {
+  const total = backends.reduce((sum, b) => sum + b.weight, 0);
+  const lost = roundedPercentages(backends).findIndex((rounded, index) => backends[index].weight > 0 && rounded.weight === 0);
+  if (lost === -1) {
+    return undefined;
+  }
+  const { target, weight } = backends[lost];
+  return `${what}: weight ${weight} of '${nameOf(target)}' is below 1% of the total ${total} and would round to 0%; raise it or set it to 0`;
+}
+
+/** The largest-remainder percentages of the weights, a small non-zero weight possibly at 0. */
+function roundedPercentages<T>(backends: readonly Weighted<T>[]): Weighted<T>[] {
   const total = backends.reduce((sum, b) => sum + b.weight, 0);
   const exact = backends.map((b) => (b.weight * 100) / total);
   const floors = exact.map(Math.floor);
@@ -34,16 +54,7 @@ export function toPercentages<T>(
     floors[index] += 1;
     missing -= 1;
   }
-  return backends.map((b, index) => {
-    if (b.weight > 0 && floors[index] === 0) {
-      throw new ValidationError(
-        `${what}: weight ${b.weight} of '${nameOf(b.target)}' is below 1% of the total ${total} and would round to 0%; ` +
-          'raise it or set it to 0',
-        scope,
-      );
-    }
-    return { target: b.target, weight: floors[index] };
-  });
+  return backends.map((b, index) => ({ target: b.target, weight: floors[index] }));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { L1 } from '../core/checked-objects';
 import { contentHash } from '../core/content-hash';
@@ -35,6 +35,8 @@ export class ImmutableConfigMap extends Construct {
   public readonly name: string;
   /** The hash of the data. */
   public readonly contentHash: string;
+  /** The ConfigMap object (the escape hatch). A patch that changes its content is refused at synth: change the data instead. */
+  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ImmutableConfigMapProps) {
     super(scope, id);
@@ -44,7 +46,7 @@ export class ImmutableConfigMap extends Construct {
     this.name = contentAddressedName(props.namePrefix, this.contentHash);
     claimObjectName(this, 'ConfigMap', Chart.of(this).namespace, this.name);
     validateManifestsAtSynth(this);
-    new L1.ConfigMap(this, 'Resource', {
+    this.apiObject = new L1.ConfigMap(this, 'Resource', {
       metadata: { name: this.name, labels: { ...props.labels } },
       data: { ...props.data },
       immutable: true,

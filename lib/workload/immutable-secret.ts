@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { L1 } from '../core/checked-objects';
 import { contentHash } from '../core/content-hash';
@@ -35,6 +35,8 @@ export class ImmutableSecret extends Construct {
   public readonly name: string;
   /** The hash of the data. */
   public readonly contentHash: string;
+  /** The Secret object (the escape hatch). A patch that changes its content is refused at synth: change the data instead. */
+  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ImmutableSecretProps) {
     super(scope, id);
@@ -48,7 +50,7 @@ export class ImmutableSecret extends Construct {
     for (const key of Object.keys(props.stringData).sort()) {
       data[key] = Buffer.from(props.stringData[key], 'utf8').toString('base64');
     }
-    new L1.Secret(this, 'Resource', {
+    this.apiObject = new L1.Secret(this, 'Resource', {
       metadata: { name: this.name, labels: { ...props.labels } },
       type: 'Opaque',
       data,

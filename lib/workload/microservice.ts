@@ -1,9 +1,10 @@
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { L1 } from '../core/checked-objects';
-import { isLabelValue, LabelKeys, serviceLabels } from '../core/labels';
-import { assertDnsLabel, assertServiceName, DNS_LABEL_MAX_LENGTH, SERVICE_NAME_MAX_LENGTH } from '../core/names';
+import { serviceIdentity } from '../core/identity';
+import { LabelKeys } from '../core/labels';
+import { assertDnsLabel, DNS_LABEL_MAX_LENGTH } from '../core/names';
 import { checkProps, prop } from '../core/prop-schema';
 import { claimObjectName, validateManifestsAtSynth } from '../core/synth-validation';
 import { ValidationError } from '../core/validation-error';
@@ -13,10 +14,10 @@ import { ExternalHost, ExternalHostProps, resolveExternalHosts } from './externa
 import { IngressPeer } from './ingress-peer';
 import { Revision } from './revision';
 import { RevisionProps } from './revision-props';
-import { resolvePorts, ServicePort, ServicePortProps } from './service-port';
+import type { IServiceMesh } from './service-mesh';
 import { ServiceNetworkPolicy } from './service-network-policy';
+import { resolvePorts, ServicePort, ServicePortProps } from './service-port';
 import { dependencySchema, microservicePropsSchema, revisionPropsSchema } from './workload-schemas';
-import type { Mesh } from '../mesh/mesh';
 
 /** A service other services can declare as a dependency. */
 export interface IMicroservice extends IConstruct {
@@ -78,10 +79,10 @@ export interface MicroserviceProps extends RevisionProps {
   /**
    * The service mesh the service joins: its pods get the mesh's injection
    * metadata (a new revision), and the mesh emits its mTLS, authorization and
-   * egress policies from the declared dependencies.
+   * egress policies from the declared dependencies. A `Mesh`.
    * @default - not in a mesh
    */
-  readonly mesh?: Mesh;
+  readonly mesh?: IServiceMesh;
 }
 
 
@@ -107,8 +108,8 @@ export class Microservice extends Construct implements IMicroservice {
   public readonly ports: readonly ServicePort[];
   /** The ServiceAccount all revisions run as. */
   public readonly serviceAccount: ApiObject;
-  /** The stable Service, `undefined` for a worker without ports. */
-  public readonly service: ApiObject | undefined;
+  /** The stable Service (the escape hatch), `undefined` for a worker without ports. */
+  public readonly apiObject: ApiObject | undefined;
   /** Labels shared by every object of the service. */
   public readonly labels: Readonly<Record<string, string>>;
   /** The ServiceAccount's name, the identity the pods run as. */
@@ -118,7 +119,7 @@ export class Microservice extends Construct implements IMicroservice {
   /** Hosts outside the cluster the service calls. */
   public readonly externalHosts: readonly ExternalHost[];
   /** The mesh the service is in, if any. */
-  public readonly mesh: Mesh | undefined;
+  public readonly mesh: IServiceMesh | undefined;
 
   private readonly baseProps: MicroserviceProps;
   private readonly liveRevisions: Revision[] = [];
@@ -129,15 +130,10 @@ export class Microservice extends Construct implements IMicroservice {
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, id);
     checkProps(microservicePropsSchema, props, this, { name: 'Microservice props' });
-    const chart = Chart.of(this);
-    this.serviceName = props.name ?? id;
-    assertServiceName(this.serviceName, SERVICE_NAME_MAX_LENGTH, this);
-    this.namespace = chart.namespace;
-    const partOf = props.partOf ?? chart.node.id;
-    if (!isLabelValue(partOf)) {
-      throw new ValidationError(`partOf must be a label value (≤ 63 letters, digits, '-', '_', '.'), got '${partOf}'`, this);
-    }
-    this.labels = serviceLabels(this.serviceName, partOf);
+    const identity = serviceIdentity(this, props);
+    this.serviceName = identity.name;
+    this.namespace = identity.namespace;
+    this.labels = identity.labels;
     this.ports = resolvePorts(props.ports ?? [], this);
     assertOneScale(props, 'the service', this);
     this.baseProps = props;
@@ -161,7 +157,7 @@ export class Microservice extends Construct implements IMicroservice {
 
     if (this.ports.length > 0) {
       claimObjectName(this, 'Service', this.namespace, this.serviceName);
-      this.service = new L1.Service(this, 'Resource', {
+      this.apiObject = new L1.Service(this, 'Resource', {
         metadata: { name: this.serviceName, labels: { ...this.labels } },
         spec: {
           type: 'ClusterIP',
@@ -189,6 +185,11 @@ export class Microservice extends Construct implements IMicroservice {
     for (const dependency of props.dependencies ?? []) {
       this.addDependency(dependency);
     }
+  }
+
+  /** @deprecated use {@link apiObject}, the name every construct of the library gives its main object. */
+  public get service(): ApiObject | undefined {
+    return this.apiObject;
   }
 
   /**

@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { AnnotationKeys, LabelKeys } from '../core/labels';
-import { ContainerImage } from './container-image';
 import { renderContainerData } from './container-data';
+import { ContainerImage } from './container-image';
 import { extraPodLabels } from './pod-labels';
 import { ProbePortTarget } from './probe';
 import { renderResources } from './resources';

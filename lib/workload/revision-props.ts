@@ -1,8 +1,8 @@
-import type { EventScalingProps } from '../serverless/keda/event-scaling-props';
 import { ConfigSource, ExistingSecretReference } from './config-source';
 import { ContainerImage } from './container-image';
 import { Probe } from './probe';
 import { ResourceProps } from './resources';
+import type { EventScalingProps } from './scaling/event-scaling-props';
 import { SecurityProps } from './security';
 
 /**

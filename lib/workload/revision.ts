@@ -7,10 +7,10 @@ import { revisionObjectName } from '../core/names';
 import { revisionId } from '../core/revision-id';
 import { claimObjectName } from '../core/synth-validation';
 import { ValidationError } from '../core/validation-error';
-import { EventScaler } from '../serverless/keda/event-scaler';
-import { RevisionSecret } from '../serverless/keda/trigger-auth';
 import { buildPodTemplate, PodTemplateInput } from './pod-template';
 import { AutoscalingProps } from './revision-props';
+import { EventScaler } from './scaling/event-scaler';
+import { RevisionSecret } from './scaling/trigger-auth';
 import { ServicePort } from './service-port';
 
 /** Props of {@link Revision}; made by `Microservice.addRevision`. */
@@ -75,7 +75,10 @@ export class Revision extends Construct {
       spec: {
         replicas: this.replicas,
         selector: { matchLabels: selector },
-        template: { ...template, metadata: { ...template.metadata, labels: { ...template.metadata?.labels, [LabelKeys.REVISION]: this.revisionId } } },
+        template: {
+          ...template,
+          metadata: { ...template.metadata, labels: { ...template.metadata?.labels, [LabelKeys.REVISION]: this.revisionId } },
+        },
       },
     });
 

@@ -1,6 +1,4 @@
 import { isObject, prop, PropSchema, PropsShape } from '../core/prop-schema';
-import type { EventScalingProps } from '../serverless/keda/event-scaling-props';
-import { ScaleTrigger } from '../serverless/keda/scale-trigger';
 import type { ConfigSource, ExistingSecretReference } from './config-source';
 import { ContainerImage } from './container-image';
 import type { ExternalHostProps } from './external-host';
@@ -11,6 +9,8 @@ import type { IMicroservice, Microservice, MicroserviceProps } from './microserv
 import { Probe } from './probe';
 import type { ResourceProps } from './resources';
 import type { AutoscalingProps, RevisionProps } from './revision-props';
+import type { EventScalingProps } from './scaling/event-scaling-props';
+import { ScaleTrigger } from './scaling/scale-trigger';
 import type { SecurityProps } from './security';
 import type { ServicePortProps } from './service-port';
 

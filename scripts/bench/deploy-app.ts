@@ -9,8 +9,8 @@
  * range (10.0.0.0/24 in scripts/engines/cluster.sh) has 254 addresses, too few
  * for 1,000 services (or for 100 twice: ours and the floor).
  */
-import { App, Chart, Duration } from 'cdk8s';
 import { tmpdir } from 'os';
+import { App, Chart, Duration } from 'cdk8s';
 import { chartManifests, Manifest, Microservice, Probe } from '../../lib';
 import { ServiceSpec } from './apps';
 

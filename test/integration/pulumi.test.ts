@@ -142,7 +142,8 @@ const paymentsRevision = (settings: Settings, crashing = false) => shopChart(set
  */
 function revisionResources(settings: Settings, crashing = false): Set<string> {
   const objects = shopChart(settings, crashing).toJson() as any[];
-  return new Set(objects.filter((o) => o.immutable === true || REVISION in (o.metadata.labels ?? {})).map((o) => revisionResource(o.kind, o.metadata.name)));
+  const revisions = objects.filter((o) => o.immutable === true || REVISION in (o.metadata.labels ?? {}));
+  return new Set(revisions.map((o) => revisionResource(o.kind, o.metadata.name)));
 }
 
 /** What is in `to` and not in `from`, sorted. */
@@ -211,7 +212,8 @@ const readiness = (deployment: any) => ({
 /** The pods behind a Service's ready endpoints, and the revisions they belong to. */
 function servedBy(service: string): { pods: string[]; revisions: string[] } {
   const slices = JSON.parse(kubectlOk(['get', 'endpointslices.discovery.k8s.io', '-n', NAMESPACE, '-l', `kubernetes.io/service-name=${service}`, '-o', 'json'])).items as any[];
-  const pods = slices.flatMap((s) => (s.endpoints ?? []) as any[]).filter((e) => e.conditions?.ready === true).map((e) => e.targetRef.name as string).sort();
+  const ready = slices.flatMap((s) => (s.endpoints ?? []) as any[]).filter((e) => e.conditions?.ready === true);
+  const pods = ready.map((e) => e.targetRef.name as string).sort();
   const revisions = new Set(pods.map((pod) => getLive('pod', pod, NAMESPACE)!.metadata.labels[REVISION] as string));
   return { pods, revisions: [...revisions].sort() };
 }
@@ -375,7 +377,9 @@ test('a release whose new revision never becomes ready fails pulumi up: the prev
 
   // The event log: the new payments Deployment's create failed, with the provider's diagnostics saying why.
   const failingDeployment = revisionResource('Deployment', `payments-${failing}`);
-  const failed = release.events.filter((e) => e.resOpFailedEvent !== undefined).map((e) => ({ op: e.resOpFailedEvent!.metadata.op, name: nameOf(e.resOpFailedEvent!.metadata.urn) }));
+  const failed = release.events
+    .filter((e) => e.resOpFailedEvent !== undefined)
+    .map((e) => ({ op: e.resOpFailedEvent!.metadata.op, name: nameOf(e.resOpFailedEvent!.metadata.urn) }));
   expect(failed).toEqual([{ op: 'create', name: failingDeployment }]);
   const errors = release.events
     .filter((e) => e.diagnosticEvent?.severity === 'error' && e.diagnosticEvent.urn !== undefined && nameOf(e.diagnosticEvent.urn) === failingDeployment)
@@ -499,7 +503,10 @@ test('a stack deployed by the earlier bridge (every object named by its construc
   const revisions = revisionResources(JSON.parse((await stack.getConfig('immutable-infra:settings')).value) as Settings);
   const renamed = migration.events.flatMap((e) => {
     const step = e.resourcePreEvent?.metadata;
-    return step !== undefined && revisions.has(nameOf(step.urn)) ? [{ name: nameOf(step.urn), op: step.op, from: step.old?.urn === undefined ? undefined : nameOf(step.old.urn) }] : [];
+    if (step === undefined || !revisions.has(nameOf(step.urn))) {
+      return [];
+    }
+    return [{ name: nameOf(step.urn), op: step.op, from: step.old?.urn === undefined ? undefined : nameOf(step.old.urn) }];
   });
   expect(renamed.map((r) => r.name).sort()).toEqual([...revisions].sort());
   for (const rename of renamed) {

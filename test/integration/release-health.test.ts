@@ -5,8 +5,8 @@
  */
 import { App, Chart, Duration, JsonPatch } from 'cdk8s';
 import { CanaryRelease, L1, Mesh, MeshProvider, Microservice, ServiceRoutes } from '../../lib';
-import { ShopChart } from '../../stacks/shop/shop-chart';
 import { DEFAULT_SHOP_IMAGES } from '../../stacks/shop/images';
+import { ShopChart } from '../../stacks/shop/shop-chart';
 import { digestImage } from '../fixtures';
 import { deleteNamespace, getLive, kubectlOk } from './kubectl';
 import { cli, CliRun, distOf, failingPodLabels, routedRevisions, sampleRouting, startCli } from './release-runtime';

@@ -148,7 +148,10 @@ export async function readyPodsByRevision(namespace: string): Promise<Map<string
  *
  * @returns the samples taken and every violation seen
  */
-export async function sampleRouting(namespace: string, stop: Promise<unknown>): Promise<{ samples: number; violations: string[]; routed: Set<string> }> {
+export async function sampleRouting(
+  namespace: string,
+  stop: Promise<unknown>,
+): Promise<{ samples: number; violations: string[]; routed: Set<string> }> {
   let stopped = false;
   void stop.then(() => (stopped = true));
   let samples = 0;

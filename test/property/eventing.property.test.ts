@@ -65,7 +65,10 @@ interface EventingScenario {
 
 const filter = (s: Sites): fc.Arbitrary<Case<Record<string, string>>> =>
   fc.uniqueArray(fc.tuple(filterNames(s), filterValues(s)), { minLength: 1, maxLength: 3, selector: ([n]) => n.value })
-    .map((entries) => ({ value: Object.fromEntries(entries.map(([n, v]) => [n.value, v.value])), defects: entries.flatMap(([n, v]) => [...n.defects, ...v.defects]) }));
+    .map((entries) => ({
+      value: Object.fromEntries(entries.map(([n, v]) => [n.value, v.value])),
+      defects: entries.flatMap(([n, v]) => [...n.defects, ...v.defects]),
+    }));
 
 const trigger = (s: Sites, id: string): fc.Arbitrary<Case<TriggerChoice>> => caseRecord({
   id: valid(fc.constant(id)),
@@ -245,7 +248,8 @@ describe('Knative Eventing under generated brokers, triggers, publishers and Pin
       new PingSource(chart, 'tick', { ...when, sink });
       return [chart];
     };
-    const tally = checkCases(owned(PING, scheduleAndZone(sites(true))), buildSource, { numRuns: SCHEDULE_RUNS, seed: 23, owners: [PING], exact: true });
+    const options = { numRuns: SCHEDULE_RUNS, seed: 23, owners: [PING], exact: true };
+    const tally = checkCases(owned(PING, scheduleAndZone(sites(true))), buildSource, options);
     tally.expectBothWays();
   });
 });

@@ -410,12 +410,19 @@ function scenario(loose: boolean): fc.Arbitrary<Case<GatewayScenario>> {
       routeCases.push(again);
       repeated.push({ owner: '', what: `route ${again.name} added twice` });
     }
-    const draft: GatewayScenario = { gateway: r.gateway.value, listeners: listenerCases, listenersInProps: r.listenersInProps, routes: routeCases, lateListener: r.late };
+    const draft: GatewayScenario = {
+      gateway: r.gateway.value,
+      listeners: listenerCases,
+      listenersInProps: r.listenersInProps,
+      routes: routeCases,
+      lateListener: r.late,
+    };
     if (r.late !== undefined && routeCases.length > 0) {
       repeated.push({ owner: '', what: 'a listener added after a route' });
     }
     const value = loose ? draft : repaired(draft);
-    return { value, defects: [...r.gateway.defects, ...r.listeners.flatMap((l) => l.defects), ...r.routes.defects, ...repeated, ...combinationDefects(value)] };
+    const defects = [...r.gateway.defects, ...r.listeners.flatMap((l) => l.defects), ...r.routes.defects, ...repeated, ...combinationDefects(value)];
+    return { value, defects };
   });
 }
 
@@ -489,7 +496,8 @@ function repaired(s: GatewayScenario): GatewayScenario {
   const routes = s.routes.filter((route) => taking(route.kind).length > 0).map((route): RouteSpec => {
     const listeners = taking(route.kind);
     const anyHost = listeners.some((l) => (l.hostnames ?? []).length === 0);
-    const hostnames = route.hostnames?.filter((h) => anyHost || listeners.some((l) => (l.hostnames ?? []).some((lh) => lh === h || coveredBy(lh, h))));
+    const covered = (h: string) => listeners.some((l) => (l.hostnames ?? []).some((lh) => lh === h || coveredBy(lh, h)));
+    const hostnames = route.hostnames?.filter((h) => anyHost || covered(h));
     const common = {
       hostnames: hostnames !== undefined && hostnames.length > 0 ? hostnames : undefined,
       retries: gatewayApi ? undefined : perTryWithin(route.retries, route.timeout),
@@ -539,11 +547,15 @@ function perTryWithin(retries: RetryPolicy | undefined, timeout: Duration | unde
   if (retries?.perTryTimeout === undefined || timeout === undefined) {
     return retries;
   }
-  return retries.perTryTimeout.toMilliseconds({ integral: false }) > timeout.toMilliseconds({ integral: false }) ? { ...retries, perTryTimeout: undefined } : retries;
+  const tooLong = retries.perTryTimeout.toMilliseconds({ integral: false }) > timeout.toMilliseconds({ integral: false });
+  return tooLong ? { ...retries, perTryTimeout: undefined } : retries;
 }
 
 /** Scenarios two thirds strict, one third loose. */
-export const gatewayScenarios: fc.Arbitrary<Case<GatewayScenario>> = fc.oneof({ weight: 2, arbitrary: scenario(false) }, { weight: 1, arbitrary: scenario(true) });
+export const gatewayScenarios: fc.Arbitrary<Case<GatewayScenario>> = fc.oneof(
+  { weight: 2, arbitrary: scenario(false) },
+  { weight: 1, arbitrary: scenario(true) },
+);
 
 /**
  * Combinations that are wrong whatever else the scenario holds (the

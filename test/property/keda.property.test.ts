@@ -1,7 +1,7 @@
 import { App, Chart, Duration } from 'cdk8s';
 import fc from 'fast-check';
 import { EventScalingProps, Manifest, Microservice, ScaleTrigger, TriggerAuth } from '../../lib';
-import { CronTriggerProps, KafkaTriggerProps, RabbitMqTriggerProps, RedisListTriggerProps, RedisStreamTriggerProps } from '../../lib/serverless/keda';
+import { CronTriggerProps, KafkaTriggerProps, RabbitMqTriggerProps, RedisListTriggerProps, RedisStreamTriggerProps } from '../../lib/workload/scaling';
 import { digestImage } from '../fixtures';
 import { checkCases } from './harness/check-cases';
 import { checkDeterministic } from './harness/deterministic';
@@ -40,7 +40,10 @@ function scaling(s: Sites): fc.Arbitrary<Case<ScalingChoice>> {
   return fc.record({
     minReplicas: optionalCase(s.validOr(fc.integer({ min: 0, max: 3 }), fc.constantFrom(-1, 1.5), 'minReplicas')),
     maxReplicas: s.validOr(fc.integer({ min: 1, max: 20 }), fc.constantFrom(0, -1, 2.5), 'maxReplicas'),
-    triggers: s.wrongOr(fc.array(scaleTriggers(s), { minLength: 1, maxLength: 3 }).map(combine), fc.constant({ value: [] as TriggerChoice[], defects: [] })),
+    triggers: s.wrongOr(
+      fc.array(scaleTriggers(s), { minLength: 1, maxLength: 3 }).map(combine),
+      fc.constant({ value: [] as TriggerChoice[], defects: [] }),
+    ),
     pollingInterval: optionalCase(s.validOr(fc.integer({ min: 1, max: 120 }).map((n) => Duration.seconds(n)), fc.constantFrom(Duration.millis(500), Duration.seconds(0)), 'pollingInterval')),
     cooldownPeriod: optionalCase(s.validOr(fc.integer({ min: 0, max: 600 }).map((n) => Duration.seconds(n)), fc.constant(Duration.millis(1500)), 'cooldownPeriod')),
     idleToZero: fc.option(fc.boolean(), { nil: undefined, freq: 3 }),
@@ -64,7 +67,10 @@ function scaling(s: Sites): fc.Arbitrary<Case<ScalingChoice>> {
       value = repaired(value, planted);
     }
     const defects: Defect[] = [r.minReplicas, r.maxReplicas, r.triggers, r.pollingInterval, r.fallbackReplicas].flatMap((c) => c.defects);
-    defects.push(...(value.cooldownPeriod === undefined ? [] : r.cooldownPeriod.defects), ...(value.fallbackFailureThreshold === undefined ? [] : r.fallbackFailureThreshold.defects));
+    defects.push(
+      ...(value.cooldownPeriod === undefined ? [] : r.cooldownPeriod.defects),
+      ...(value.fallbackFailureThreshold === undefined ? [] : r.fallbackFailureThreshold.defects),
+    );
     defects.push(...combinationDefects(value));
     return { value, defects };
   });
@@ -86,7 +92,8 @@ function repaired(v: ScalingChoice, planted: ReadonlySet<string> = new Set()): S
       return t;
     }
     // the window raises the count within the bounds
-    const desired = Number.isInteger(t.props.desiredReplicas) && t.props.desiredReplicas >= 1 ? Math.min(max, Math.max(t.props.desiredReplicas, idles ? 1 : min + 1)) : t.props.desiredReplicas;
+    const requested = t.props.desiredReplicas;
+    const desired = Number.isInteger(requested) && requested >= 1 ? Math.min(max, Math.max(requested, idles ? 1 : min + 1)) : requested;
     return { ...t, props: { ...t.props, desiredReplicas: desired } };
   });
   const wakes = triggers.some((t) => t.kind !== 'redis-stream' || t.props.pendingEntriesCount === undefined);
@@ -126,7 +133,8 @@ function combinationDefects(v: ScalingChoice): Defect[] {
   if (v.fallbackReplicas === undefined && v.fallbackFailureThreshold !== undefined) {
     defects.push('a fallback threshold without fallback replicas');
   }
-  if (boundsValid && v.fallbackReplicas !== undefined && whole(v.fallbackReplicas) && v.fallbackReplicas >= 1 && (v.fallbackReplicas < min || v.fallbackReplicas > v.maxReplicas)) {
+  const fallback = v.fallbackReplicas;
+  if (boundsValid && fallback !== undefined && whole(fallback) && fallback >= 1 && (fallback < min || fallback > v.maxReplicas)) {
     defects.push(`fallbackReplicas ${v.fallbackReplicas} outside ${min}-${v.maxReplicas}`);
   }
   for (const t of v.triggers) {

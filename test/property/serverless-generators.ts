@@ -191,7 +191,8 @@ export function knativeSchedules(s: Sites): fc.Arbitrary<Case<string>> {
     fc.constantFrom('@every 5m', 'CRON_TZ=UTC @every 1h', '@reboot', '@Daily', '@daily ', ' @hourly', '@', '', 'CRON_TZ=UTC', 'TZ=UTC\t0 * * * *')
       .map((text) => planted(text, `schedule ${JSON.stringify(text)}`)),
   );
-  return s.wrongOr(fc.oneof({ arbitrary: fiveFields(s), weight: 10 }, { arbitrary: descriptors, weight: 2 }, { arbitrary: prefixed, weight: 2 }), wrong);
+  const schedules = fc.oneof({ arbitrary: fiveFields(s), weight: 10 }, { arbitrary: descriptors, weight: 2 }, { arbitrary: prefixed, weight: 2 });
+  return s.wrongOr(schedules, wrong);
 }
 
 /**
@@ -281,7 +282,12 @@ export const deliveries = (s: Sites): fc.Arbitrary<Case<DeliveryChoice>> => fc.r
     backoffPolicy: policy?.value,
     backoffDelay: delay?.value,
   };
-  const defects: Defect[] = [...(r.deadLetterSink?.defects ?? []), ...(r.retry?.defects ?? []), ...(policy?.defects ?? []), ...(delay?.defects ?? [])];
+  const defects: Defect[] = [
+    ...(r.deadLetterSink?.defects ?? []),
+    ...(r.retry?.defects ?? []),
+    ...(policy?.defects ?? []),
+    ...(delay?.defects ?? []),
+  ];
   if ((policy === undefined) !== (delay === undefined)) {
     defects.push({ owner: '', what: `a backoff ${policy === undefined ? 'delay without its policy' : 'policy without its delay'}` });
   } else if (policy !== undefined && (value.retry === undefined || value.retry === 0)) {
@@ -297,8 +303,9 @@ export const filterValues = (s: Sites) => s.validOr(fc.constantFrom('image.uploa
 /** A DNS label name for an eventing object, mostly valid. */
 export const eventingNames = (s: Sites) => s.validOr(fc.constantFrom('events', 'shop-events', 'a'.repeat(63), 'e1'), fc.constantFrom('Events', '', 'a'.repeat(64), 'e_1', '-e'), 'name');
 
-/** `app.kubernetes.io/part-of` values, mostly valid. */
-export const partOfs = (s: Sites) => s.validOr(fc.constantFrom('shop', 'orders-app'), fc.constantFrom('Shop', 'a_b', ''), 'partOf');
+/** `app.kubernetes.io/part-of` values, mostly valid: a non-empty label value (letters of either case, digits, '-', '_', '.'). */
+export const partOfs = (s: Sites) =>
+  s.validOr(fc.constantFrom('shop', 'orders-app', 'Shop', 'a_b', 'shop.v2'), fc.constantFrom('', 'my shop', '-shop', 'shop_', 'a'.repeat(64)), 'partOf');
 
 /** A probe's port: none (the function's), its number or name, or another one. */
 type ProbePort = undefined | 'number' | 'name' | 'other-number' | 'other-name';
@@ -354,7 +361,10 @@ export const envs = (s: Sites): fc.Arbitrary<Case<Record<string, string>>> =>
     minLength: 1,
     maxLength: 3,
     selector: ([n]) => n.value,
-  }).map((entries) => ({ value: Object.fromEntries(entries.map(([n, v]) => [n.value, v.value])), defects: entries.flatMap(([n, v]) => [...n.defects, ...v.defects]) }));
+  }).map((entries) => ({
+    value: Object.fromEntries(entries.map(([n, v]) => [n.value, v.value])),
+    defects: entries.flatMap(([n, v]) => [...n.defects, ...v.defects]),
+  }));
 
 /** A config or secret source: a name, literals, and where it is mounted (as files) or not (as variables). */
 export interface SourceChoice {
@@ -424,7 +434,10 @@ function auth(s: Sites, parameters: Record<string, string>): fc.Arbitrary<Case<A
     if (key.value !== undefined && first !== undefined) {
       mapped[first] = key.value;
     }
-    return { value: { source: src.value.source, name: src.value.name, parameters: mapped }, defects: [...src.defects, ...param.defects, ...key.defects] };
+    return {
+      value: { source: src.value.source, name: src.value.name, parameters: mapped },
+      defects: [...src.defects, ...param.defects, ...key.defects],
+    };
   });
 }
 
@@ -522,7 +535,9 @@ function kafka(s: Sites): fc.Arbitrary<Case<TriggerChoice>> {
       parameters.ca = 'ca.crt';
     }
     const mistake = s.wrongOr(valid(fc.constant<string | undefined>(undefined)), fc.constantFrom('credentials without sasl', 'sasl twice', 'tls twice').map((m) => planted<string | undefined>(m, m)));
-    const withAuth = Object.keys(parameters).length > 0 ? auth(s, parameters).map((c) => c as Case<AuthChoice | undefined>) : fc.constant(sound<AuthChoice | undefined>(undefined));
+    const withAuth = Object.keys(parameters).length > 0
+      ? auth(s, parameters).map((c) => c as Case<AuthChoice | undefined>)
+      : fc.constant(sound<AuthChoice | undefined>(undefined));
     return fc.tuple(withAuth, mistake).map(([a, m]) => {
       let authValue = a.value;
       let saslValue = sasl;
@@ -531,7 +546,11 @@ function kafka(s: Sites): fc.Arbitrary<Case<TriggerChoice>> {
       if (m.value === 'sasl twice') { saslValue = 'plaintext'; authValue = { source: 'secret', name: 'kafka-client', parameters: { sasl: 'sasl', username: 'user', password: 'pass' } }; }
       if (m.value === 'tls twice') { tlsValue = true; authValue = { source: 'secret', name: 'kafka-client', parameters: { ...(authValue?.parameters ?? {}), tls: 'tls' } }; }
       const defects: Defect[] = [r.bootstrapServers, r.consumerGroup, r.topic, r.lagThreshold].flatMap((c) => c.defects);
-      defects.push(...(r.activationLagThreshold?.defects ?? []), ...(r.offsetResetPolicy?.defects ?? []), ...(m.value === undefined ? [...(r.sasl?.defects ?? []), ...a.defects] : m.defects));
+      defects.push(
+        ...(r.activationLagThreshold?.defects ?? []),
+        ...(r.offsetResetPolicy?.defects ?? []),
+        ...(m.value === undefined ? [...(r.sasl?.defects ?? []), ...a.defects] : m.defects),
+      );
       return {
         value: {
           kind: 'kafka' as const,
@@ -572,7 +591,9 @@ function redisConnection(s: Sites): fc.Arbitrary<Case<Record<string, unknown>>> 
     const parameters: Record<string, string> = r.password ? { password: 'pass' } : {};
     if (r.where === 'auth-address') parameters.address = 'address';
     if (r.where === 'auth-host') Object.assign(parameters, { host: 'host', port: 'port' });
-    const withAuth = Object.keys(parameters).length > 0 ? auth(s, parameters).map((c) => c as Case<AuthChoice | undefined>) : fc.constant(sound<AuthChoice | undefined>(undefined));
+    const withAuth = Object.keys(parameters).length > 0
+      ? auth(s, parameters).map((c) => c as Case<AuthChoice | undefined>)
+      : fc.constant(sound<AuthChoice | undefined>(undefined));
     return withAuth.map((a) => {
       const props: Record<string, unknown> = { databaseIndex: r.databaseIndex?.value, enableTls: r.enableTls, auth: a.value };
       const defects: Defect[] = [...(r.databaseIndex?.defects ?? []), ...a.defects, ...r.mistake.defects];
@@ -607,7 +628,12 @@ function redisStream(s: Sites): fc.Arbitrary<Case<TriggerChoice>> {
     fc.option(wholeAtLeast(s, 0, 10, 'activationLagCount'), { nil: undefined, freq: 2 }),
     s.wrongOr(valid(fc.constant<string | undefined>(undefined)), fc.constantFrom('two measures', 'no measure', 'group with streamLength').map((m) => planted<string | undefined>(m, m))),
   ).map(([connection, stream, measure, amount, group, activation, mistake]) => {
-    const props: Record<string, unknown> = { ...connection.value, stream: stream.value, [measure]: amount.value, activationLagCount: activation?.value };
+    const props: Record<string, unknown> = {
+      ...connection.value,
+      stream: stream.value,
+      [measure]: amount.value,
+      activationLagCount: activation?.value,
+    };
     const defects: Defect[] = [...connection.defects, ...stream.defects, ...amount.defects, ...(activation?.defects ?? [])];
     // a consumer group where the measure needs one, none with streamLength; a loose case sometimes drops it
     const needsGroup = measure !== 'streamLength';
@@ -639,4 +665,10 @@ function cron(s: Sites): fc.Arbitrary<Case<TriggerChoice>> {
 
 /** Scale triggers of every KEDA scaler the library has. */
 export const scaleTriggers = (s: Sites): fc.Arbitrary<Case<TriggerChoice>> =>
-  fc.oneof({ arbitrary: rabbitMq(s), weight: 3 }, { arbitrary: kafka(s), weight: 3 }, { arbitrary: redisList(s), weight: 2 }, { arbitrary: redisStream(s), weight: 2 }, { arbitrary: cron(s), weight: 2 });
+  fc.oneof(
+    { arbitrary: rabbitMq(s), weight: 3 },
+    { arbitrary: kafka(s), weight: 3 },
+    { arbitrary: redisList(s), weight: 2 },
+    { arbitrary: redisStream(s), weight: 2 },
+    { arbitrary: cron(s), weight: 2 },
+  );

@@ -42,7 +42,13 @@ interface FunctionScenario {
     readonly mesh?: 'istio' | 'linkerd';
   };
   /** Revisions added after the first, by track, with what they change. */
-  readonly revisions: Array<{ readonly track: string; readonly image?: string; readonly env?: Record<string, string>; readonly scaling?: FunctionScalingProps; readonly timeout?: Duration }>;
+  readonly revisions: Array<{
+    readonly track: string;
+    readonly image?: string;
+    readonly env?: Record<string, string>;
+    readonly scaling?: FunctionScalingProps;
+    readonly timeout?: Duration;
+  }>;
   readonly traffic?: TrafficChoice[];
 }
 
@@ -77,7 +83,10 @@ const scaling = (s: Sites): fc.Arbitrary<Case<FunctionScalingProps>> => fc.recor
     targetRequestsPerSecond: target === 'rps' || target === 'both' ? r.targetRequestsPerSecond.value : undefined,
   };
   const defects: Defect[] = [r.minScale, r.maxScale, r.containerConcurrency, r.scaleDownDelay].flatMap((c) => c.defects);
-  defects.push(...(value.targetConcurrency === undefined ? [] : r.targetConcurrency.defects), ...(value.targetRequestsPerSecond === undefined ? [] : r.targetRequestsPerSecond.defects));
+  defects.push(
+    ...(value.targetConcurrency === undefined ? [] : r.targetConcurrency.defects),
+    ...(value.targetRequestsPerSecond === undefined ? [] : r.targetRequestsPerSecond.defects),
+  );
   if (!s.loose) {
     // a strict scaling keeps min ≤ max and the soft target within the hard limit
     const max = value.maxScale;
@@ -85,18 +94,22 @@ const scaling = (s: Sites): fc.Arbitrary<Case<FunctionScalingProps>> => fc.recor
     value = {
       ...value,
       minScale: max !== undefined && (value.minScale ?? 0) > max ? max : value.minScale,
-      targetConcurrency: limit !== undefined && limit > 0 && value.targetConcurrency !== undefined && value.targetConcurrency > limit ? limit : value.targetConcurrency,
+      targetConcurrency: limit !== undefined && limit > 0 && value.targetConcurrency !== undefined && value.targetConcurrency > limit
+        ? limit
+        : value.targetConcurrency,
     };
   }
   if (target === 'both') {
     defects.push({ owner: '', what: 'both targetConcurrency and targetRequestsPerSecond' });
   }
   const whole = (n: number | undefined) => n === undefined || Number.isInteger(n);
-  if (whole(value.minScale) && whole(value.maxScale) && value.maxScale !== undefined && (value.minScale ?? 0) > value.maxScale && (value.minScale ?? 0) >= 0 && value.maxScale >= 1) {
+  const [minScale, maxScale] = [value.minScale ?? 0, value.maxScale];
+  if (whole(value.minScale) && whole(maxScale) && maxScale !== undefined && minScale > maxScale && minScale >= 0 && maxScale >= 1) {
     defects.push({ owner: '', what: `minScale ${value.minScale} above maxScale ${value.maxScale}` });
   }
   const limit = value.containerConcurrency ?? 0;
-  if (r.containerConcurrency.defects.length === 0 && limit > 0 && value.targetConcurrency !== undefined && r.targetConcurrency.defects.length === 0 && value.targetConcurrency > limit) {
+  const targetConcurrency = r.targetConcurrency.defects.length === 0 ? value.targetConcurrency : undefined;
+  if (r.containerConcurrency.defects.length === 0 && limit > 0 && targetConcurrency !== undefined && targetConcurrency > limit) {
     defects.push({ owner: '', what: `targetConcurrency ${value.targetConcurrency} above containerConcurrency ${limit}` });
   }
   return { value, defects };
@@ -112,7 +125,12 @@ const resources = (s: Sites): fc.Arbitrary<Case<ResourceProps>> => fc.record({
   memoryRequest: optional(s.validOr(fc.constantFrom('64Mi', '128Mi', '1Gi'), fc.constantFrom('64m', '1.5.5Mi', '0'), 'memoryRequest')),
   memoryLimit: optional(s.validOr(fc.constantFrom('512Mi', '256Mi'), fc.constantFrom('big'), 'memoryLimit')),
 }).map((r) => {
-  let value: ResourceProps = { cpuRequest: r.cpuRequest.value, cpuLimit: r.cpuLimit.value, memoryRequest: r.memoryRequest.value, memoryLimit: r.memoryLimit.value };
+  let value: ResourceProps = {
+    cpuRequest: r.cpuRequest.value,
+    cpuLimit: r.cpuLimit.value,
+    memoryRequest: r.memoryRequest.value,
+    memoryLimit: r.memoryLimit.value,
+  };
   const above = (request: string | undefined, limit: string | undefined, table: Record<string, number>, fallback: string) =>
     request !== undefined && table[request] !== undefined && table[limit ?? fallback] !== undefined && table[request] > table[limit ?? fallback];
   if (!s.loose) {

@@ -108,7 +108,10 @@ export const retries: Gen<RetryPolicy> = (() => {
     perTryTimeout: optionalGen(gen(fc.constantFrom(Duration.millis(250), Duration.seconds(1)), fc.constant(Duration.millis(0)))),
     // mostly the conditions every mesh can express (Linkerd only retries on a response status)
     retryOn: optionalGen(gen(
-      fc.oneof({ arbitrary: fc.subarray([RetryOn.SERVER_ERROR, RetryOn.GATEWAY_ERROR], { minLength: 1 }), weight: 4 }, { arbitrary: fc.subarray(Object.values(RetryOn), { minLength: 1 }), weight: 1 }),
+      fc.oneof(
+        { arbitrary: fc.subarray([RetryOn.SERVER_ERROR, RetryOn.GATEWAY_ERROR], { minLength: 1 }), weight: 4 },
+        { arbitrary: fc.subarray(Object.values(RetryOn), { minLength: 1 }), weight: 1 },
+      ),
       fc.constantFrom<RetryOn[]>([], ['bogus' as RetryOn], '5xx' as unknown as RetryOn[]),
     )),
   });
@@ -222,7 +225,9 @@ export function route(revisions: number, targeted: boolean, defectPercent: numbe
   return backendChoices.valid.chain((chosen) => {
     const outside = [...Array(revisions).keys()].filter((i) => !chosen.some((b) => b.revision === i));
     const mirror = gen<RouteChoice['mirror']>(
-      outside.length === 0 ? fc.constant(undefined) : fc.record({ revision: fc.constantFrom(...outside), percentage: optional(percentage.valid) }).map((m) => defined(m)),
+      outside.length === 0
+        ? fc.constant(undefined)
+        : fc.record({ revision: fc.constantFrom(...outside), percentage: optional(percentage.valid) }).map((m) => defined(m)),
       fc.oneof(
         fc.constant({ revision: -1 }),
         fc.constant({ revision: chosen[0].revision }),

@@ -56,7 +56,10 @@ const scenario: fc.Arbitrary<TableScenario> = fc.integer({ min: 1, max: 3 }).cha
       revisions: gen(fc.constant(revisions)),
       inMesh: gen(fc.constant(true), fc.constant(false)),
       // Linkerd refuses connection pool limits: one table in four has a breaker
-      circuitBreaker: gen(fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: circuitBreaker.valid, weight: 1 }), circuitBreaker.invalid),
+      circuitBreaker: gen(
+        fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: circuitBreaker.valid, weight: 1 }),
+        circuitBreaker.invalid,
+      ),
       routes,
       secondTable: gen(fc.constant(false), fc.constant(true)),
     },

@@ -71,7 +71,8 @@ export function withDefect<T>(shape: Shape<T>, defectPercent: number): fc.Arbitr
   const valid = Object.fromEntries(keys.map((k) => [k, shape[k].valid])) as { [K in keyof T]: fc.Arbitrary<T[K]> };
   const sound = fc.record(valid);
   const defectKeys = keys.filter((k) => shape[k].invalid !== undefined);
-  const defective = fc.constantFrom(...defectKeys).chain((key) => fc.record({ ...valid, [key]: shape[key].invalid } as { [K in keyof T]: fc.Arbitrary<T[K]> }));
+  const defective = fc.constantFrom(...defectKeys)
+    .chain((key) => fc.record({ ...valid, [key]: shape[key].invalid } as { [K in keyof T]: fc.Arbitrary<T[K]> }));
   const arbitraries = [
     ...(defectPercent < 100 ? [{ arbitrary: sound, weight: 100 - defectPercent }] : []),
     ...(defectPercent > 0 ? [{ arbitrary: defective, weight: defectPercent }] : []),
@@ -166,7 +167,10 @@ const invalidPorts: fc.Arbitrary<ServicePortProps[]> = fc.oneof<fc.Arbitrary<Ser
 export const ports = gen(validPorts, invalidPorts);
 
 /** Whole seconds (probe timing accepts no fractions). */
-const seconds = (min: number) => gen(fc.integer({ min, max: 30 }).map((s) => Duration.seconds(s)), fc.constantFrom(Duration.millis(1500), Duration.millis(200), ...(min > 0 ? [Duration.seconds(0)] : [])));
+const seconds = (min: number) => gen(
+  fc.integer({ min, max: 30 }).map((s) => Duration.seconds(s)),
+  fc.constantFrom(Duration.millis(1500), Duration.millis(200), ...(min > 0 ? [Duration.seconds(0)] : [])),
+);
 const timing: Gen<ProbeTimingProps> = recordGen<ProbeTimingProps>({
   initialDelay: optionalGen(seconds(0)),
   period: optionalGen(seconds(1)),
@@ -188,8 +192,10 @@ export function probe(declared: readonly ServicePortProps[]): Gen<Probe> {
   const port = references.length === 0 ? undefined : optional(fc.constantFrom<string | number>(...references));
   const http = (t: fc.Arbitrary<ProbeTimingProps>, path: fc.Arbitrary<string | undefined>, p: fc.Arbitrary<string | number | undefined>) =>
     fc.record({ t, path, port: p, scheme: optional(fc.constantFrom<'HTTP' | 'HTTPS'>('HTTP', 'HTTPS')) }).map(({ t: timingProps, ...rest }) => Probe.http({ ...timingProps, ...defined(rest) }));
-  const tcp = (t: fc.Arbitrary<ProbeTimingProps>, p: fc.Arbitrary<string | number | undefined>) => fc.record({ t, port: p }).map(({ t: timingProps, ...rest }) => Probe.tcp({ ...timingProps, ...defined(rest) }));
-  const exec = (t: fc.Arbitrary<ProbeTimingProps>, command: fc.Arbitrary<string[]>) => fc.record({ t, command }).map(({ t: timingProps, command: c }) => Probe.exec({ ...timingProps, command: c }));
+  const tcp = (t: fc.Arbitrary<ProbeTimingProps>, p: fc.Arbitrary<string | number | undefined>) =>
+    fc.record({ t, port: p }).map(({ t: timingProps, ...rest }) => Probe.tcp({ ...timingProps, ...defined(rest) }));
+  const exec = (t: fc.Arbitrary<ProbeTimingProps>, command: fc.Arbitrary<string[]>) =>
+    fc.record({ t, command }).map(({ t: timingProps, command: c }) => Probe.exec({ ...timingProps, command: c }));
   const goodPath = optional(fc.constantFrom('/', '/healthz', '/ready?full=1'));
   const goodCommand = fc.constantFrom<string[]>(['/bin/ok'], ['sh', '-c', 'test -f /tmp/ready']);
   const undeclared = fc.constantFrom<string | number>('nope', 1234);

@@ -88,7 +88,7 @@ export class GatewayApiRenderer implements IGatewayRenderer {
   }
 
   public problems(): string[] {
-    return gatewayApiProblems(this.gateway.routes).map((p) => `${p} (at ${this.gateway.node.path})`);
+    return gatewayApiProblems(this.gateway.routes);
   }
 
   private metadata(name: string): { name: string; namespace: string; labels: Record<string, string> } {

@@ -3,14 +3,13 @@ import { Construct } from 'constructs';
 import { contentHash } from '../../core/content-hash';
 import { emitObject } from '../../core/emit-object';
 import { contentAddressedName } from '../../core/names';
-import { ValidationError } from '../../core/validation-error';
 import { httpsRedirectPort } from '../gateway-checks';
 import { GatewayModel, IGatewayRenderer } from '../gateway-renderer';
 import { GatewayRoute } from '../gateway-route';
 import { ANY_HOSTNAME, hostnamesIntersect } from '../hostnames';
 import { Listener, ListenerProtocol, listenerHosts } from '../listener';
 import { servedHosts } from '../route-attachment';
-import { istioHttpRoutes, percentages } from './istio-http-routes';
+import { istioHttpRoutes, percentagesProblem } from './istio-http-routes';
 
 /**
  * Istio's form of a gateway:
@@ -66,8 +65,7 @@ export class IstioGatewayRenderer implements IGatewayRenderer {
 
   public problems(): string[] {
     const { listeners, routes } = this.gateway;
-    const at = ` (at ${this.gateway.node.path})`;
-    return [...listenerProblems(listeners), ...routes.flatMap((route) => weightProblems(route, this.gateway))].map((p) => p + at);
+    return [...listenerProblems(listeners), ...routes.flatMap(weightProblems)];
   }
 }
 
@@ -108,7 +106,8 @@ function listenerProblems(listeners: readonly Listener[]): string[] {
         );
       }
       const routing = !other.redirectToHttps && !listener.redirectToHttps;
-      if (routing && other.routeKind !== listener.routeKind && listenerHosts(other).some((h) => listenerHosts(listener).some((o) => hostnamesIntersect(h, o)))) {
+      const overlapping = listenerHosts(other).some((h) => listenerHosts(listener).some((o) => hostnamesIntersect(h, o)));
+      if (routing && other.routeKind !== listener.routeKind && overlapping) {
         problems.push(
           `listeners '${other.name}' and '${listener.name}' take overlapping hostnames (${listenerHosts(other).join(', ')} / ${listenerHosts(listener).join(', ')}) ` +
             `for HTTP and gRPC routes, which Istio VirtualServices cannot keep apart (istio); give the gRPC listener hostnames of its own, e.g. grpc.example.com`,
@@ -129,19 +128,9 @@ function listenerProblems(listeners: readonly Listener[]): string[] {
 }
 
 /** Istio weights are whole percentages: a small non-zero weight must not round to 0%. */
-function weightProblems(route: GatewayRoute, scope: Construct): string[] {
-  if (route.targets.length < 2) {
-    return [];
-  }
-  try {
-    percentages(route, scope);
-    return [];
-  } catch (error) {
-    if (!(error instanceof ValidationError)) {
-      throw error;
-    }
-    return [`${error.detail} (istio weights are whole percentages)`];
-  }
+function weightProblems(route: GatewayRoute): string[] {
+  const problem = route.targets.length < 2 ? undefined : percentagesProblem(route);
+  return problem === undefined ? [] : [`${problem} (istio weights are whole percentages)`];
 }
 
 /** `<gateway>-<host>`, a wildcard spelled `wildcard`; hashed when too long. */

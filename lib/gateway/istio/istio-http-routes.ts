@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { istioConditions, istioHeaderOperations, istioStringMatches, istioUriMatches, segmentPrefix } from '../../mesh/istio/istio-http-match';
 import { HttpMatch, MatchType } from '../../traffic/http-match';
-import { toPercentages, Weighted } from '../../traffic/weights';
+import { percentageProblem, toPercentages, Weighted } from '../../traffic/weights';
 import { BackendTarget } from '../backend-target';
 import { GatewayModel } from '../gateway-renderer';
 import { GatewayRoute, GrpcMatch, HttpGatewayRoute } from '../gateway-route';
@@ -99,8 +99,20 @@ function destinations(route: GatewayRoute, scope: IConstruct): Record<string, un
  * @throws ValidationError when a non-zero weight would round to 0%
  */
 export function percentages(route: GatewayRoute, scope: IConstruct): Weighted<BackendTarget>[] {
-  const weighted = route.targets.map((t) => ({ target: t, weight: t.weight }));
-  return toPercentages(weighted, (t) => t.description.replace(/'/g, ''), `route '${route.name}'`, scope);
+  return toPercentages(weightedTargets(route), targetName, `route '${route.name}'`, scope);
+}
+
+/** Why a route's weights have no whole percentages (a non-zero weight would round to 0%), or `undefined`. */
+export function percentagesProblem(route: GatewayRoute): string | undefined {
+  return percentageProblem(weightedTargets(route), targetName, `route '${route.name}'`);
+}
+
+function weightedTargets(route: GatewayRoute): Weighted<BackendTarget>[] {
+  return route.targets.map((t) => ({ target: t, weight: t.weight }));
+}
+
+function targetName(target: BackendTarget): string {
+  return target.description.replace(/'/g, '');
 }
 
 /** The cluster-local DNS name of a target's Service. */

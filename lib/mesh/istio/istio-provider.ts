@@ -1,8 +1,10 @@
 import { Construct, IConstruct } from 'constructs';
 import { checkProps } from '../../core/prop-schema';
+import type { IMeshRoutesBinding } from '../../traffic/routing-mesh';
 import type { ServiceRoutes } from '../../traffic/service-routes';
 import type { Microservice } from '../../workload/microservice';
-import { IMeshProvider, IMeshRoutesBinding, IMeshServiceBinding, MeshFunction, MeshPodMetadata } from '../mesh-provider';
+import type { MeshPodMetadata } from '../../workload/service-mesh';
+import type { IMeshProvider, IMeshServiceBinding, MeshFunction } from '../mesh-provider';
 import { istioProviderPropsSchema } from '../mesh-schemas';
 import { IstioFunctionSecurity } from './istio-function-security';
 import { IstioNamespaceSecurity } from './istio-namespace-security';

@@ -1,15 +1,15 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { emitObject } from '../../core/emit-object';
-import { ValidationError } from '../../core/validation-error';
 import { LabelKeys } from '../../core/labels';
 import { CircuitBreaker } from '../../traffic/circuit-breaker';
 import { formatDuration } from '../../traffic/durations';
 import { Route } from '../../traffic/route';
+import type { IMeshRoutesBinding } from '../../traffic/routing-mesh';
 import type { ServiceRoutes } from '../../traffic/service-routes';
-import { IMeshRoutesBinding } from '../mesh-provider';
-import { istioConditions, istioHeaderOperations, istioUriMatches } from './istio-http-match';
 import { toPercentages } from '../../traffic/weights';
+import { unsupportedRouteFeatures } from './istio-capabilities';
+import { istioConditions, istioHeaderOperations, istioUriMatches } from './istio-http-match';
 
 /**
  * Istio's form of a service's routing table:
@@ -30,7 +30,7 @@ export class IstioServiceRoutes extends Construct implements IMeshRoutesBinding 
     const namespace = service.namespace!;
     const host = `${service.serviceName}.${namespace}.svc.cluster.local`;
     const metadata = { name: service.serviceName, namespace, labels: { ...service.labels } };
-    this.node.addValidation({ validate: () => routes.routes.flatMap((route) => istioErrors(route, routes)) });
+    this.node.addValidation({ validate: () => routes.routes.flatMap((route) => unsupportedRouteFeatures(route, routes)) });
 
     emitObject(this, 'DestinationRule', {
       apiVersion: 'networking.istio.io/v1beta1',
@@ -58,30 +58,6 @@ export class IstioServiceRoutes extends Construct implements IMeshRoutesBinding 
 
   /** Nothing to do: the objects read the routes at synth. */
   public addRoute(): void {}
-}
-
-/**
- * What Istio cannot express or would ignore: weights are whole percentages, so
- * a small non-zero weight would become 0%; client-side faults switch off the
- * route's timeout and retries.
- */
-function istioErrors(route: Route, routes: ServiceRoutes): string[] {
-  const errors: string[] = [];
-  try {
-    toPercentages(route.backends, (r) => r.track, `route '${route.name}' of ${routes.service.serviceName}`, routes);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) {
-      throw error;
-    }
-    errors.push(`${error.detail} (istio weights are whole percentages) (at ${routes.node.path})`);
-  }
-  if (route.fault !== undefined && (route.timeout !== undefined || route.retries !== undefined)) {
-    errors.push(
-      `route '${route.name}' of ${routes.service.serviceName} injects faults and also sets a timeout or retries, ` +
-        `which Istio does not apply while faults are on (istio); put the fault on its own route (at ${routes.node.path})`,
-    );
-  }
-  return errors;
 }
 
 function httpRoute(route: Route, host: string, routes: ServiceRoutes): Record<string, unknown> {

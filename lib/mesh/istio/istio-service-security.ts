@@ -1,10 +1,10 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { contentHash } from '../../core/content-hash';
-import { contentAddressedName } from '../../core/names';
 import { emitObject } from '../../core/emit-object';
+import { contentAddressedName } from '../../core/names';
 import type { IMicroservice, Microservice } from '../../workload/microservice';
-import { IMeshServiceBinding } from '../mesh-provider';
+import type { IMeshServiceBinding } from '../mesh-provider';
 
 /** Props of {@link IstioServiceSecurity}. */
 export interface IstioServiceSecurityProps {

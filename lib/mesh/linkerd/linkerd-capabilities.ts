@@ -32,37 +32,36 @@ export function linkerdRetryStatuses(retries: ResolvedRetries): string {
  */
 export function unsupportedRouteFeatures(route: Route, routes: ServiceRoutes): string[] {
   const where = `route '${route.name}' of ${routes.service.serviceName}`;
-  const at = `(at ${routes.node.path})`;
   const errors: string[] = [];
   if (route.fault !== undefined) {
     errors.push(
       `${where} uses fault injection, which linkerd cannot express (its HTTPRoute has no fault filter, only header modifiers and ` +
-        `redirects); drop the fault, or inject it in the application or with a faulty revision as a weighted backend ${at}`,
+        `redirects); drop the fault, or inject it in the application or with a faulty revision as a weighted backend`,
     );
   }
   if (route.mirror !== undefined) {
     errors.push(
       `${where} mirrors requests to revision '${route.mirror.revision.track}', which linkerd cannot express ` +
-        `(its policy controller refuses the RequestMirror filter); drop the mirror, or send the revision a weighted share instead ${at}`,
+        `(its policy controller refuses the RequestMirror filter); drop the mirror, or send the revision a weighted share instead`,
     );
   }
   const unsupported = (route.retries?.retryOn ?? []).filter((condition) => LINKERD_RETRY_ON[condition] === undefined);
   if (unsupported.length > 0) {
     errors.push(
       `${where} retries on ${unsupported.map((c) => `'${c}'`).join(', ')}, which linkerd cannot express ` +
-        `(retry.linkerd.io/http lists response statuses only); retry on RetryOn.SERVER_ERROR or RetryOn.GATEWAY_ERROR ${at}`,
+        `(retry.linkerd.io/http lists response statuses only); retry on RetryOn.SERVER_ERROR or RetryOn.GATEWAY_ERROR`,
     );
   }
-  errors.push(...schemaLimitErrors(route, where, at));
+  errors.push(...schemaLimitErrors(route, where));
   return errors;
 }
 
 /** Limits of the HTTPRoute schema the neutral model allows beyond. */
-function schemaLimitErrors(route: Route, where: string, at: string): string[] {
+function schemaLimitErrors(route: Route, where: string): string[] {
   const errors: string[] = [];
   const over = (what: string, count: number, limit: number) => {
     if (count > limit) {
-      errors.push(`${where} has ${count} ${what}, more than the ${limit} a linkerd HTTPRoute rule allows; split it ${at}`);
+      errors.push(`${where} has ${count} ${what}, more than the ${limit} a linkerd HTTPRoute rule allows; split it`);
     }
   };
   over('matches', route.matches.length, HttpRouteLimits.MATCHES);
@@ -71,18 +70,18 @@ function schemaLimitErrors(route: Route, where: string, at: string): string[] {
     over(`header conditions in match ${index + 1}`, (match.headers ?? []).length, HttpRouteLimits.HEADER_MATCHES);
     over(`query parameter conditions in match ${index + 1}`, (match.queryParams ?? []).length, HttpRouteLimits.QUERY_PARAM_MATCHES);
     if (match.path !== undefined && match.path.value.length > HttpRouteLimits.PATH_LENGTH) {
-      errors.push(`${where} match ${index + 1} path is ${match.path.value.length} characters, more than the ${HttpRouteLimits.PATH_LENGTH} linkerd allows ${at}`);
+      errors.push(`${where} match ${index + 1} path is ${match.path.value.length} characters, more than the ${HttpRouteLimits.PATH_LENGTH} linkerd allows`);
     }
   });
   for (const [direction, modifier] of [['request', route.headers?.request], ['response', route.headers?.response]] as const) {
     if (modifier !== undefined) {
-      errors.push(...modifierErrors(`${where} ${direction} headers`, modifier, at));
+      errors.push(...modifierErrors(`${where} ${direction} headers`, modifier));
     }
   }
   return errors;
 }
 
-function modifierErrors(what: string, modifier: HeaderModifier, at: string): string[] {
+function modifierErrors(what: string, modifier: HeaderModifier): string[] {
   const errors: string[] = [];
   for (const [part, count] of [
     ['set', Object.keys(modifier.set ?? {}).length],
@@ -90,7 +89,7 @@ function modifierErrors(what: string, modifier: HeaderModifier, at: string): str
     ['remove', (modifier.remove ?? []).length],
   ] as const) {
     if (count > HttpRouteLimits.HEADER_MODIFIER_ENTRIES) {
-      errors.push(`${what} ${part} ${count} headers, more than the ${HttpRouteLimits.HEADER_MODIFIER_ENTRIES} linkerd allows ${at}`);
+      errors.push(`${what} ${part} ${count} headers, more than the ${HttpRouteLimits.HEADER_MODIFIER_ENTRIES} linkerd allows`);
     }
   }
   return errors;
@@ -113,7 +112,7 @@ export function sharedRetries(routes: ServiceRoutes): { retries?: ResolvedRetrie
     error:
       `routes ${describe(first)} and ${describe(differing)} of ${routes.service.serviceName} retry differently, and linkerd sets retries ` +
       'per HTTPRoute (annotations retry.linkerd.io/*) while this provider compiles a routing table into one HTTPRoute per port ' +
-      `to keep the declared order; give every route of ${routes.service.serviceName} the same retries, or none (at ${routes.node.path})`,
+      `to keep the declared order; give every route of ${routes.service.serviceName} the same retries, or none`,
   };
 }
 
@@ -126,14 +125,13 @@ export function sharedRetries(routes: ServiceRoutes): { retries?: ResolvedRetrie
  * @see https://linkerd.io/2/reference/circuit-breaking/
  */
 export function unsupportedCircuitBreaker(breaker: CircuitBreaker, routes: ServiceRoutes): string[] {
-  const at = `(at ${routes.node.path})`;
   const name = routes.service.serviceName;
   const errors: string[] = [];
   for (const field of ['maxConnections', 'maxPendingRequests', 'maxRequestsPerConnection'] as const) {
     if (breaker[field] !== undefined) {
       errors.push(
         `circuitBreaker.${field} (${breaker[field]}) of ${name} is a connection pool limit, which linkerd cannot express ` +
-          `(its proxy has no connection pool limits); drop it ${at}`,
+          `(its proxy has no connection pool limits); drop it`,
       );
     }
   }
@@ -141,13 +139,13 @@ export function unsupportedCircuitBreaker(breaker: CircuitBreaker, routes: Servi
   if (outlier?.interval !== undefined) {
     errors.push(
       `circuitBreaker.outlierDetection.interval (${millisOf(outlier.interval)}ms) of ${name} cannot be expressed in linkerd, ` +
-        `whose failure accrual counts consecutive failures as they happen, without an analysis interval; drop it ${at}`,
+        `whose failure accrual counts consecutive failures as they happen, without an analysis interval; drop it`,
     );
   }
   if (outlier?.maxEjectionPercent !== undefined && outlier.maxEjectionPercent !== 100) {
     errors.push(
       `circuitBreaker.outlierDetection.maxEjectionPercent (${outlier.maxEjectionPercent}) of ${name} cannot be expressed in linkerd, ` +
-        `which can take every failing pod out of the load balancer; drop it or set it to 100 ${at}`,
+        `which can take every failing pod out of the load balancer; drop it or set it to 100`,
     );
   }
   return errors;

@@ -3,10 +3,10 @@ import { Construct } from 'constructs';
 import { emitObject } from '../../core/emit-object';
 import { CircuitBreaker } from '../../traffic/circuit-breaker';
 import { formatDuration, millisOf } from '../../traffic/durations';
-import type { ServiceRoutes } from '../../traffic/service-routes';
 import { Route } from '../../traffic/route';
+import type { IMeshRoutesBinding } from '../../traffic/routing-mesh';
+import type { ServiceRoutes } from '../../traffic/service-routes';
 import { revisionService } from '../../workload/revision-service';
-import { IMeshRoutesBinding } from '../mesh-provider';
 import { DEFAULT_MAX_PENALTY_MILLIS, HttpRouteLimits, LinkerdAnnotations, LinkerdApi, proxiedPorts } from './linkerd-api';
 import { linkerdRetryStatuses, sharedRetries, unsupportedCircuitBreaker, unsupportedRouteFeatures } from './linkerd-capabilities';
 import { linkerdRule } from './linkerd-http-route-rule';
@@ -94,15 +94,14 @@ export class LinkerdServiceRoutes extends Construct implements IMeshRoutesBindin
 
   private errors(routes: ServiceRoutes, portCount: number): string[] {
     const { service } = routes;
-    const at = `(at ${routes.node.path})`;
     const errors: string[] = [];
     if (portCount === 0) {
-      errors.push(`${service.serviceName} has no TCP port, so linkerd has no Service port to attach its routes to; add a TCP port or drop the routes ${at}`);
+      errors.push(`${service.serviceName} has no TCP port, so linkerd has no Service port to attach its routes to; add a TCP port or drop the routes`);
     }
     if (routes.routes.length > HttpRouteLimits.RULES) {
       errors.push(
         `${service.serviceName} has ${routes.routes.length} routes, more than the ${HttpRouteLimits.RULES} rules of a linkerd HTTPRoute; ` +
-          `merge routes ${at}`,
+          `merge routes`,
       );
     }
     for (const route of routes.routes) {
@@ -117,7 +116,7 @@ export class LinkerdServiceRoutes extends Construct implements IMeshRoutesBindin
         `route '${conflict.later.name}' of ${service.serviceName} is declared after route '${conflict.earlier.name}', but linkerd ` +
           `prefers its match ${JSON.stringify(conflict.laterMatch)} over ${JSON.stringify(conflict.earlierMatch)} for some requests ` +
           '(linkerd picks the most specific match: longest path, then most headers, then most query parameters, then a method; ' +
-          `not the declared order); declare '${conflict.later.name}' first, or give '${conflict.earlier.name}' a more specific match ${at}`,
+          `not the declared order); declare '${conflict.later.name}' first, or give '${conflict.earlier.name}' a more specific match`,
       );
     }
     if (routes.circuitBreaker !== undefined) {

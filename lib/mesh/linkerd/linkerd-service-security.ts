@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { emitObject } from '../../core/emit-object';
 import type { Microservice } from '../../workload/microservice';
-import { IMeshServiceBinding } from '../mesh-provider';
+import type { IMeshServiceBinding } from '../mesh-provider';
 import { LinkerdApi, proxiedPorts } from './linkerd-api';
 import { LinkerdIdentityAuthorization, LinkerdIdentityRef } from './linkerd-identity-authorization';
 import { LinkerdNetworkAuthorization } from './linkerd-network-authorization';

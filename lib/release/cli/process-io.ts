@@ -46,7 +46,10 @@ export function processIo(proc: ProcessLike): CliIo {
 }
 
 /** A stream's `write` that stops writing, quietly, after the stream's first error. */
-function guarded(stream: NodeJS.WriteStream, onError: (error: NodeJS.ErrnoException) => void): { write(text: string): boolean; readonly isTTY?: boolean } {
+function guarded(
+  stream: NodeJS.WriteStream,
+  onError: (error: NodeJS.ErrnoException) => void,
+): { write(text: string): boolean; readonly isTTY?: boolean } {
   let failed = false;
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (!failed) {

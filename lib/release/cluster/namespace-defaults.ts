@@ -16,7 +16,8 @@ export function contextNamespace(kubectl: Kubectl): string {
  * @param namespace the namespace to fill in, asked for only when an object names none
  */
 export function withNamespaces(manifests: readonly Manifest[], resources: ApiResources, namespace: () => string): Manifest[] {
-  const missing = (manifest: Manifest) => manifest.metadata.namespace === undefined && resources.of(manifest.apiVersion, manifest.kind)?.namespaced === true;
+  const missing = (manifest: Manifest) =>
+    manifest.metadata.namespace === undefined && resources.of(manifest.apiVersion, manifest.kind)?.namespaced === true;
   if (!manifests.some(missing)) {
     return [...manifests];
   }

@@ -2,9 +2,9 @@ import { Manifest } from '../../core/manifest-schema';
 import { objectReference } from '../../core/object-identity';
 import { toYaml } from '../../core/yaml';
 import { ApiResources, resourceArgument } from '../cluster/api-resources';
+import { runBounded } from '../cluster/bounded';
 import { FIELD_MANAGER } from '../cluster/field-manager';
 import { Kubectl } from '../cluster/kubectl';
-import { runBounded } from '../cluster/bounded';
 
 /** How objects are written in bulk. */
 export interface BulkOptions {

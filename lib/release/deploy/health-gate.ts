@@ -95,7 +95,10 @@ export async function awaitHealthy(kubectl: Kubectl, targets: readonly GateTarge
     const progress = pending.map((target) => progressOf(target, live.get(key(target.kind, target.namespace, target.name))));
     for (const p of progress) {
       const before = last.get(p.target);
-      if (before === undefined || before.ready !== p.ready || before.expected !== p.expected || before.healthy !== p.healthy || before.reason !== p.reason) {
+      if (
+        before === undefined || before.ready !== p.ready || before.expected !== p.expected ||
+        before.healthy !== p.healthy || before.reason !== p.reason
+      ) {
         options.onProgress(p);
         last.set(p.target, p);
       }
@@ -143,7 +146,8 @@ async function readLive(kubectl: Kubectl, targets: readonly GateTarget[]): Promi
     const args = byName
       ? ['get', '-f', '-', '--ignore-not-found', '-o', 'json']
       : ['get', resource.plural, '-n', namespace, ...(kind === 'Deployment' ? ['-l', `${LabelKeys.MANAGED_BY}=${MANAGED_BY}`] : []), '-o', 'json'];
-    const references = group.map((t) => objectReference({ apiVersion: resource.apiVersion, kind: resource.kind, metadata: { name: t.name, namespace } }));
+    const references = group.map((t) =>
+      objectReference({ apiVersion: resource.apiVersion, kind: resource.kind, metadata: { name: t.name, namespace } }));
     const stdout = await kubectl.outputAsync(args, byName ? toYaml(references) : undefined);
     const parsed = stdout.trim() === '' ? {} : JSON.parse(stdout);
     const items = (parsed.kind === 'List' ? parsed.items ?? [] : [parsed]) as Json[];

@@ -2,10 +2,10 @@ import { LabelKeys } from '../../core/labels';
 import { Manifest } from '../../core/manifest-schema';
 import { objectIdentity } from '../../core/object-identity';
 import { ApiResources } from '../cluster/api-resources';
+import { sleep } from '../cluster/bounded';
 import { Kubectl } from '../cluster/kubectl';
 import { plannedObject, ReleasePlan } from '../plan/release-plan';
 import { ReleaseStep } from '../release-steps';
-import { sleep } from '../cluster/bounded';
 import { applyInBulk, BulkFailure, deleteInBulk } from './bulk-apply';
 import { DeployEvent } from './deploy-events';
 import { awaitHealthy, GateFailure, GateTarget } from './health-gate';
@@ -143,7 +143,8 @@ export class ReleaseWriter {
    * @returns whether they do; the problems are reported either way
    */
   public async checkPointers(pointers: readonly Manifest[], after: readonly Manifest[]): Promise<boolean> {
-    const problems = await verifyPointers(this.kubectl, this.resources, pointers, after, { timeoutMs: this.options.timeoutSeconds * 1000, pollMs: POLL_MS });
+    const timing = { timeoutMs: this.options.timeoutSeconds * 1000, pollMs: POLL_MS };
+    const problems = await verifyPointers(this.kubectl, this.resources, pointers, after, timing);
     this.options.report({ type: 'pointers-checked', problems });
     return problems.length === 0;
   }

@@ -1,6 +1,6 @@
 import { apiGroup, DistObjects, Fields, listOf, nameOf, specOf } from './dist-objects';
-import { TopologyBuilder } from './topology-builder';
 import { topologyNodeId } from './topology';
+import { TopologyBuilder } from './topology-builder';
 import { Workloads } from './workloads';
 
 const EVENTING = 'eventing.knative.dev';
@@ -54,7 +54,14 @@ export function addEventFlows(objects: DistObjects, workloads: Workloads, builde
   }
 }
 
-function addDeadLetters(from: string, delivery: Fields | undefined, label: string, namespace: string | undefined, workloads: Workloads, builder: TopologyBuilder): void {
+function addDeadLetters(
+  from: string,
+  delivery: Fields | undefined,
+  label: string,
+  namespace: string | undefined,
+  workloads: Workloads,
+  builder: TopologyBuilder,
+): void {
   for (const to of sinkTargets(delivery?.deadLetterSink, namespace, workloads, builder)) {
     builder.edge({ from, to, kind: 'event', label });
   }

@@ -99,7 +99,8 @@ function addIstioRoute(vs: Manifest, workloads: Workloads, builder: TopologyBuil
       builder.edge({ from: node, to: target, kind: 'route', label: `mirror ${formatPercent(route.mirrorPercentage?.value ?? 100)}` });
     }
     if (route.redirect !== undefined && destinations.length === 0) {
-      builder.addDetails(node, [redirectLine(match, { scheme: route.redirect.scheme, hostname: route.redirect.authority, path: { replaceFullPath: route.redirect.uri } })]);
+      const { scheme, authority, uri } = route.redirect;
+      builder.addDetails(node, [redirectLine(match, { scheme, hostname: authority, path: { replaceFullPath: uri } })]);
     }
   }
 }

@@ -78,7 +78,11 @@ export function addMeshDependencies(objects: DistObjects, workloads: Workloads, 
 }
 
 /** Linkerd: an AuthorizationPolicy on a Server (its pods) that requires a MeshTLSAuthentication (its identities). */
-function addLinkerdDependencies(objects: DistObjects, workloads: Workloads, depend: (callers: readonly string[], callees: readonly string[]) => void): void {
+function addLinkerdDependencies(
+  objects: DistObjects,
+  workloads: Workloads,
+  depend: (callers: readonly string[], callees: readonly string[]) => void,
+): void {
   for (const policy of objects.of('policy.linkerd.io', 'AuthorizationPolicy')) {
     const namespace = policy.metadata.namespace;
     const spec = specOf(policy);

@@ -1,5 +1,5 @@
-import { EDGE_KIND_ORDER, EDGE_STYLES, IDLE_COLOR, NODE_KIND_ORDER, NODE_STYLES } from './graph-style';
 import { Box, PlacedEdge, PlacedNode, Point, TopologyLayout } from './graph-layout';
+import { EDGE_KIND_ORDER, EDGE_STYLES, IDLE_COLOR, NODE_KIND_ORDER, NODE_STYLES } from './graph-style';
 import { TEXT, textWidth } from './text-metrics';
 import { TopologyEdgeKind } from './topology';
 

@@ -76,7 +76,9 @@ export class TopologyBuilder {
   /** The topology: nodes by id, edges by their ends, kind and label. */
   public build(): Topology {
     const nodes: TopologyNode[] = [...this.nodes.values()]
-      .map(({ id, kind, name, namespace, type, details }) => ({ id, kind, name, ...(namespace === undefined ? {} : { namespace }), type, details: [...details] }))
+      .map(({ id, kind, name, namespace, type, details }) => ({
+        id, kind, name, ...(namespace === undefined ? {} : { namespace }), type, details: [...details],
+      }))
       .sort((a, b) => compare(a.id, b.id));
     const edges: TopologyEdge[] = [...this.edges.values()]
       .map(({ edge, labels }): TopologyEdge => {

@@ -3,8 +3,8 @@ import { LabelKeys } from '../../core/labels';
 import { Manifest } from '../../core/manifest-schema';
 import { isDnsLabel } from '../../core/names';
 import { DistObjects, Fields, formatPercent, labelsOf, listOf, nameOf, selects, specOf } from './dist-objects';
-import { compare, TopologyBuilder } from './topology-builder';
 import { topologyNodeId } from './topology';
+import { compare, TopologyBuilder } from './topology-builder';
 
 /** The label Knative puts on the pods of a Knative Service. */
 const KNATIVE_SERVICE_LABEL = 'serving.knative.dev/service';

@@ -65,7 +65,8 @@ export function restartReasons(before: Json, after: Json, workload: string): Res
   // changed keeps its logical name, one added or removed leaves with its uses.
   const logicalKeys = (refs: readonly ConfigReference[]) => new Set(refs.map(logicalKey));
   const [keysBefore, keysAfter] = [logicalKeys(refsBefore), logicalKeys(refsAfter)];
-  const oneSided = new Set([...refsBefore.filter((r) => !keysAfter.has(logicalKey(r))), ...refsAfter.filter((r) => !keysBefore.has(logicalKey(r)))].map((r) => r.name));
+  const unmatched = [...refsBefore.filter((r) => !keysAfter.has(logicalKey(r))), ...refsAfter.filter((r) => !keysBefore.has(logicalKey(r)))];
+  const oneSided = new Set(unmatched.map((r) => r.name));
   const renames = new Map([...refsBefore, ...refsAfter].map((ref) => [ref.name, contentAddressedPrefix(ref.name) ?? ref.name]));
   const specBefore = renamed(withoutConfigs(was.spec ?? {}, oneSided), renames) as Json;
   const specAfter = renamed(withoutConfigs(is.spec ?? {}, oneSided), renames) as Json;

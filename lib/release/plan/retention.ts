@@ -45,7 +45,8 @@ export function retainedObjects(retired: readonly Manifest[], keep: number, reta
         kept.add(objectIdentity(object));
         const podSpec = (object.spec as Json | undefined)?.template?.spec;
         for (const ref of podSpec === undefined ? [] : configReferences(podSpec)) {
-          const config = retired.find((m) => m.kind === ref.kind && m.metadata.name === ref.name && m.metadata.namespace === object.metadata.namespace);
+          const config = retired.find((m) =>
+            m.kind === ref.kind && m.metadata.name === ref.name && m.metadata.namespace === object.metadata.namespace);
           if (config !== undefined) {
             kept.add(objectIdentity(config));
           }
@@ -70,7 +71,8 @@ function retiredRevisionsByWorkload(retired: readonly Manifest[]): Map<string, R
     byRevision.set(revision, [...(byRevision.get(revision) ?? []), object]);
     groups.set(workload, byRevision);
   }
-  return new Map([...groups].map(([workload, byRevision]) => [workload, [...byRevision].map(([revision, objects]) => retiredRevision(revision, objects))]));
+  return new Map([...groups].map(([workload, byRevision]) =>
+    [workload, [...byRevision].map(([revision, objects]) => retiredRevision(revision, objects))]));
 }
 
 function retiredRevision(revision: string, objects: readonly Manifest[]): RetiredRevision {

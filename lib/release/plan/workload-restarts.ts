@@ -57,7 +57,8 @@ export function workloadRestarts(before: readonly Manifest[], after: readonly Ma
       workload,
       ...(objects[0].metadata.namespace === undefined ? {} : { namespace: objects[0].metadata.namespace }),
       retired: old.filter((m) => !kept.has(objectIdentity(m))).map((m) => m.metadata.name!),
-      started: started.map((m) => closestComparison(m, [...old.filter((o) => !kept.has(objectIdentity(o))), ...old.filter((o) => kept.has(objectIdentity(o)))], workload)),
+      started: started.map((m) =>
+        closestComparison(m, [...old.filter((o) => !kept.has(objectIdentity(o))), ...old.filter((o) => kept.has(objectIdentity(o)))], workload)),
     });
   }
   return restarts;

@@ -1,6 +1,6 @@
 import { isObject, prop, PropSchema } from '../../core/prop-schema';
-import { headerMatchSchema, headerRewriteSchema, retryPolicySchema, revisionSchema } from '../../traffic/traffic-schemas';
 import type { ServiceRoutes } from '../../traffic/service-routes';
+import { headerMatchSchema, headerRewriteSchema, retryPolicySchema, revisionSchema } from '../../traffic/traffic-schemas';
 import type { BlueGreenReleaseProps } from './blue-green-release';
 import type { CanaryReleaseProps, CanaryStep } from './canary-release';
 import type { UserRoutingProps } from './user-routing';

@@ -1,16 +1,17 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { emitObject } from '../../core/emit-object';
-import { serviceLabels } from '../../core/labels';
+import { dnsLabelIdentity } from '../../core/identity';
 import { assertDnsLabel, DNS_LABEL_MAX_LENGTH } from '../../core/names';
-import { checkProps } from '../../core/prop-schema';
+import { checkProps, prop } from '../../core/prop-schema';
 import { validateManifestsAtSynth } from '../../core/synth-validation';
 import { ValidationError } from '../../core/validation-error';
 import type { Microservice } from '../../workload/microservice';
+import { microserviceSchema } from '../../workload/workload-schemas';
 import { BrokerIngress } from './broker-ingress';
 import { EventDelivery, renderDelivery } from './event-delivery';
 import { EventDestination, EventSinkBinding, IEventSink } from './event-sink';
-import { appOf, eventingNamespace } from './eventing-namespace';
+import { eventingNamespace } from './eventing-namespace';
 import { brokerPropsSchema, triggerOptionsSchema } from './eventing-schemas';
 import { KNATIVE_EVENTING_NAMESPACE } from './microservice-sink';
 import { Trigger, TriggerOptions } from './trigger';
@@ -64,28 +65,33 @@ export class Broker extends Construct implements IEventSink {
   /** Labels of the broker's objects. */
   public readonly labels: Readonly<Record<string, string>>;
   /** The Broker object (the escape hatch). */
-  public readonly resource: ApiObject;
+  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: BrokerProps = {}) {
     super(scope, id);
     checkProps(brokerPropsSchema, props, this, { name: 'Broker props' });
-    this.brokerName = props.name ?? id;
-    assertDnsLabel('broker name', this.brokerName, DNS_LABEL_MAX_LENGTH, this);
+    const identity = dnsLabelIdentity(this, props, 'broker name');
+    this.brokerName = identity.name;
     const what = `broker '${this.brokerName}'`;
     this.namespace = eventingNamespace(this, what);
     const brokerClass = props.class ?? 'MTChannelBasedBroker';
     if (!/^\S+$/.test(brokerClass)) {
       throw new ValidationError(`class must be a broker class without spaces, such as 'MTChannelBasedBroker' or 'Kafka', got '${brokerClass}'`, this);
     }
-    this.labels = serviceLabels(this.brokerName, appOf(this, props.partOf));
+    this.labels = identity.labels;
     validateManifestsAtSynth(this);
     const delivery = props.delivery === undefined ? undefined : renderDelivery(props.delivery, { scope: this, what, namespace: this.namespace });
-    this.resource = emitObject(this, 'Resource', {
+    this.apiObject = emitObject(this, 'Resource', {
       apiVersion: EVENTING_API_VERSION,
       kind: 'Broker',
       metadata: { name: this.brokerName, labels: { ...this.labels }, annotations: { [BROKER_CLASS_ANNOTATION]: brokerClass } },
       ...(delivery === undefined ? {} : { spec: { delivery } }),
     });
+  }
+
+  /** @deprecated use {@link apiObject}, the name every construct of the library gives its main object. */
+  public get resource(): ApiObject {
+    return this.apiObject;
   }
 
   /** Events sent to the broker enter its pool (its ingress, at the address Knative gives it). */
@@ -101,6 +107,8 @@ export class Broker extends Construct implements IEventSink {
    * @throws ValidationError for an eventing namespace that is not a DNS label, or when the service declares it twice
    */
   public addPublisher(service: Microservice, eventingNamespace: string = KNATIVE_EVENTING_NAMESPACE): void {
+    checkProps(microserviceSchema, service, this, { name: 'addPublisher service' });
+    checkProps(prop.string("a namespace such as 'knative-eventing'"), eventingNamespace, this, { name: 'addPublisher eventingNamespace' });
     assertDnsLabel('eventingNamespace', eventingNamespace, DNS_LABEL_MAX_LENGTH, this);
     const id = `Ingress-${eventingNamespace}`;
     const ingress = (this.node.tryFindChild(id) as BrokerIngress | undefined) ?? new BrokerIngress(this, id, eventingNamespace);

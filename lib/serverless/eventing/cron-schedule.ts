@@ -1,5 +1,5 @@
 import { cronFieldsProblem, OUTER_SPACE } from '../../core/cron-fields';
-import { timeZoneProblem } from './time-zone';
+import { timeZoneProblem } from '../../core/time-zone';
 
 const DESCRIPTORS: readonly string[] = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
 const TIME_ZONE_PREFIXES: readonly string[] = ['TZ=', 'CRON_TZ='];

@@ -1,6 +1,5 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { assertDnsLabel, DNS_LABEL_MAX_LENGTH } from '../../core/names';
 import { ValidationError } from '../../core/validation-error';
 
 /**
@@ -17,16 +16,4 @@ export function eventingNamespace(scope: IConstruct, what: string): string {
     throw new ValidationError(`${what} has no namespace, and Knative's eventing objects live in one; give its chart a namespace`, scope);
   }
   return namespace;
-}
-
-/**
- * The application an eventing object belongs to (`app.kubernetes.io/part-of`).
- *
- * @param partOf the value given, or `undefined` for the id of the object's chart
- * @throws ValidationError for a value that is not a DNS label
- */
-export function appOf(scope: IConstruct, partOf: string | undefined): string {
-  const app = partOf ?? Chart.of(scope).node.id;
-  assertDnsLabel('partOf', app, DNS_LABEL_MAX_LENGTH, scope);
-  return app;
 }

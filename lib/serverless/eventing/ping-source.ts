@@ -1,16 +1,15 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { emitObject } from '../../core/emit-object';
-import { serviceLabels } from '../../core/labels';
-import { assertDnsLabel, DNS_LABEL_MAX_LENGTH } from '../../core/names';
+import { dnsLabelIdentity } from '../../core/identity';
 import { checkProps } from '../../core/prop-schema';
 import { validateManifestsAtSynth } from '../../core/synth-validation';
+import { timeZoneProblem } from '../../core/time-zone';
 import { ValidationError } from '../../core/validation-error';
 import { cronScheduleProblem, scheduleTimeZone } from './cron-schedule';
 import { IEventSink } from './event-sink';
-import { appOf, eventingNamespace } from './eventing-namespace';
+import { eventingNamespace } from './eventing-namespace';
 import { pingSourcePropsSchema } from './eventing-schemas';
-import { timeZoneProblem } from './time-zone';
 
 /** Props of {@link PingSource}. */
 export interface PingSourceProps {
@@ -75,23 +74,23 @@ export class PingSource extends Construct {
   /** The source's name. */
   public readonly sourceName: string;
   /** The PingSource object (the escape hatch). */
-  public readonly resource: ApiObject;
+  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: PingSourceProps) {
     super(scope, id);
     checkProps(pingSourcePropsSchema, props, this, { name: 'PingSource props' });
-    this.sourceName = props.name ?? id;
-    assertDnsLabel('PingSource name', this.sourceName, DNS_LABEL_MAX_LENGTH, this);
+    const identity = dnsLabelIdentity(this, props, 'PingSource name');
+    this.sourceName = identity.name;
     const what = `PingSource '${this.sourceName}'`;
     const namespace = eventingNamespace(this, what);
     assertSchedule(props.schedule, props.timezone, this);
     assertData(props.data, props.contentType, this);
     validateManifestsAtSynth(this);
     const sink = props.sink.bindSink({ scope: this, what, namespace });
-    this.resource = emitObject(this, 'Resource', {
+    this.apiObject = emitObject(this, 'Resource', {
       apiVersion: 'sources.knative.dev/v1',
       kind: 'PingSource',
-      metadata: { name: this.sourceName, labels: serviceLabels(this.sourceName, appOf(this, props.partOf)) },
+      metadata: { name: this.sourceName, labels: { ...identity.labels } },
       spec: {
         schedule: props.schedule,
         timezone: props.timezone,
@@ -100,6 +99,11 @@ export class PingSource extends Construct {
         sink,
       },
     });
+  }
+
+  /** @deprecated use {@link apiObject}, the name every construct of the library gives its main object. */
+  public get resource(): ApiObject {
+    return this.apiObject;
   }
 }
 

@@ -59,7 +59,7 @@ export class Trigger extends Construct {
   /** The broker the trigger picks events from. */
   public readonly broker: Broker;
   /** The Trigger object (the escape hatch). */
-  public readonly resource: ApiObject;
+  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: TriggerProps) {
     super(scope, id);
@@ -81,7 +81,7 @@ export class Trigger extends Construct {
     const binding = { scope: this, what, namespace };
     const subscriber = props.subscriber.bindSink(binding);
     const delivery = props.delivery === undefined ? undefined : renderDelivery(props.delivery, binding);
-    this.resource = emitObject(this, 'Resource', {
+    this.apiObject = emitObject(this, 'Resource', {
       apiVersion: 'eventing.knative.dev/v1',
       kind: 'Trigger',
       metadata: {
@@ -95,6 +95,11 @@ export class Trigger extends Construct {
         delivery,
       },
     });
+  }
+
+  /** @deprecated use {@link apiObject}, the name every construct of the library gives its main object. */
+  public get resource(): ApiObject {
+    return this.apiObject;
   }
 }
 

@@ -2,13 +2,13 @@ import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { AnnotationKeys } from '../../core/labels';
 import { ValidationError } from '../../core/validation-error';
-import type { MeshPodMetadata } from '../../mesh/mesh-provider';
 import { renderContainerData } from '../../workload/container-data';
 import { ContainerImage } from '../../workload/container-image';
 import type { MountedConfig } from '../../workload/pod-template';
 import { Probe } from '../../workload/probe';
 import { renderResources } from '../../workload/resources';
 import { renderSecurityContext } from '../../workload/security';
+import type { MeshPodMetadata } from '../../workload/service-mesh';
 import { FunctionProtocol } from './function-protocol';
 import { FunctionRevisionProps } from './function-revision-props';
 import { renderScaling, wholeSeconds } from './function-scaling';
@@ -66,7 +66,8 @@ export function buildFunctionTemplate(input: FunctionTemplateInput, scope: ICons
   }
   const data = renderContainerData(input.mounts, props.env ?? {}, security.readOnlyRootFilesystem === true, scope);
   const scaling = renderScaling(props.scaling ?? {}, scope);
-  const probe = (role: string, p: Probe | undefined) => p && numericPort(k8s.toJson_Probe(p.render(role, [{ name: input.protocol, containerPort: input.port }], scope))!, input.port);
+  const probe = (role: string, p: Probe | undefined) =>
+    p && numericPort(k8s.toJson_Probe(p.render(role, [{ name: input.protocol, containerPort: input.port }], scope))!, input.port);
   const container = k8s.toJson_Container({
     name: input.functionName,
     image: input.image.reference,

@@ -1,9 +1,9 @@
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { L1 } from '../../core/checked-objects';
 import { emitObject } from '../../core/emit-object';
-import { serviceLabels } from '../../core/labels';
-import { assertDnsLabel, assertServiceName, DNS_LABEL_MAX_LENGTH, SERVICE_NAME_MAX_LENGTH } from '../../core/names';
+import { serviceIdentity } from '../../core/identity';
+import { assertDnsLabel, DNS_LABEL_MAX_LENGTH } from '../../core/names';
 import { checkProps, prop } from '../../core/prop-schema';
 import { claimObjectName, validateManifestsAtSynth } from '../../core/synth-validation';
 import { ValidationError } from '../../core/validation-error';
@@ -119,8 +119,8 @@ export class ServerlessFunction extends Construct implements IGatewayBackend, IE
   public readonly visibility: FunctionVisibility;
   /** The mesh the function is in, if any. */
   public readonly mesh: Mesh | undefined;
-  /** The Knative Service: the pointer whose traffic block moves requests between revisions. */
-  public readonly service: ApiObject;
+  /** The Knative Service (the escape hatch): the pointer whose traffic block moves requests between revisions. */
+  public readonly apiObject: ApiObject;
 
   private readonly baseProps: ServerlessFunctionProps;
   private readonly port: number;
@@ -132,13 +132,10 @@ export class ServerlessFunction extends Construct implements IGatewayBackend, IE
   constructor(scope: Construct, id: string, props: ServerlessFunctionProps) {
     super(scope, id);
     checkProps(serverlessFunctionPropsSchema, props, this, { name: 'ServerlessFunction props' });
-    const chart = Chart.of(this);
-    this.functionName = props.name ?? id;
-    assertServiceName(this.functionName, SERVICE_NAME_MAX_LENGTH, this);
-    this.namespace = chart.namespace;
-    const partOf = props.partOf ?? chart.node.id;
-    assertDnsLabel('partOf', partOf, DNS_LABEL_MAX_LENGTH, this);
-    this.labels = serviceLabels(this.functionName, partOf);
+    const identity = serviceIdentity(this, props);
+    this.functionName = identity.name;
+    this.namespace = identity.namespace;
+    this.labels = identity.labels;
     this.port = props.port ?? DEFAULT_PORT;
     if (!Number.isInteger(this.port) || this.port < 1 || this.port > 65535 || RESERVED_PORTS.has(this.port)) {
       throw new ValidationError(
@@ -168,7 +165,7 @@ export class ServerlessFunction extends Construct implements IGatewayBackend, IE
     });
 
     const visibilityLabel: Record<string, string> = this.visibility === FunctionVisibility.CLUSTER_LOCAL ? { [KnativeServingApi.VISIBILITY_LABEL]: 'cluster-local' } : {};
-    this.service = emitObject(this, 'Resource', {
+    this.apiObject = emitObject(this, 'Resource', {
       apiVersion: KnativeServingApi.V1,
       kind: 'Service',
       metadata: { name: this.functionName, labels: { ...this.labels, ...visibilityLabel } },
@@ -207,6 +204,11 @@ export class ServerlessFunction extends Construct implements IGatewayBackend, IE
         ports: [this.requestPort, QueueProxyPorts.METRICS],
       }, this);
     }
+  }
+
+  /** @deprecated use {@link apiObject}, the name every construct of the library gives its main object. */
+  public get service(): ApiObject {
+    return this.apiObject;
   }
 
   /** The live revisions, first one first; the last is the Knative Service's template. */

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
+import { timeZoneProblem } from '../../core/time-zone';
 import { ValidationError } from '../../core/validation-error';
-import { timeZoneProblem } from '../eventing/time-zone';
 import { cronExpressionProblem } from './cron-expression';
 import { RenderedTrigger, TriggerContext, wholeNumber } from './trigger-rendering';
 

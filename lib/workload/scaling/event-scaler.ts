@@ -146,7 +146,12 @@ function seconds(what: string, duration: Duration, min: number, scope: IConstruc
 }
 
 /** KEDA's `fallback`, or `undefined` without `fallbackReplicas`. */
-function fallbackOf(scaling: EventScalingProps, minReplicas: number, maxReplicas: number, scope: IConstruct): { failureThreshold: number; replicas: number } | undefined {
+function fallbackOf(
+  scaling: EventScalingProps,
+  minReplicas: number,
+  maxReplicas: number,
+  scope: IConstruct,
+): { failureThreshold: number; replicas: number } | undefined {
   if (scaling.fallbackReplicas === undefined) {
     if (scaling.fallbackFailureThreshold !== undefined) {
       throw new ValidationError('eventScaling.fallbackFailureThreshold is set without fallbackReplicas, so there is no fallback; set fallbackReplicas or drop it', scope);

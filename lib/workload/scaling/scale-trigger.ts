@@ -53,7 +53,13 @@ export class ScaleTrigger {
    *
    * @param factory the factory's name, for messages, e.g. 'rabbitMq'
    */
-  private static checked<P>(type: string, factory: string, schema: PropSchema<P>, props: P, render: (props: P, context: TriggerContext) => RenderedTrigger): ScaleTrigger {
+  private static checked<P>(
+    type: string,
+    factory: string,
+    schema: PropSchema<P>,
+    props: P,
+    render: (props: P, context: TriggerContext) => RenderedTrigger,
+  ): ScaleTrigger {
     return new ScaleTrigger(type, (context) => {
       checkProps(schema, props, context.scope, { prefix: context.what, name: `${context.what} props (of ScaleTrigger.${factory})` });
       return render(props, context);

@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { assertObjectName } from '../../core/names';
 import { checkProps } from '../../core/prop-schema';
 import { ValidationError } from '../../core/validation-error';
-import { CONFIG_KEY } from '../../workload/immutable-data';
+import { CONFIG_KEY } from '../immutable-data';
 import { triggerAuthArgumentsSchema } from './keda-schemas';
 
 /** A content-hashed Secret of the revision a scaler authenticates for. */

@@ -27,6 +27,7 @@ export function expectAcceptable(objects: readonly Manifest[]): void {
   });
   for (const object of failing) {
     const id = `${object.kind}/${object.metadata.name}`;
-    expect({ object: id, schema: schemaErrors(object), apiServer: apiServerProblems(object) }).toEqual({ object: id, schema: undefined, apiServer: [] });
+    const found = { object: id, schema: schemaErrors(object), apiServer: apiServerProblems(object) };
+    expect(found).toEqual({ object: id, schema: undefined, apiServer: [] });
   }
 }

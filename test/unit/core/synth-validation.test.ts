@@ -41,13 +41,13 @@ describe('schema validation of synthesized objects', () => {
       ['test/first', 'first is wrong; fix it'],
       ['test/second', 'second is wrong; fix it'],
     ]);
-    expect(error.message).toContain('[test/second] second is wrong; fix it');
+    expect(error.message).toBe('synthesis found 2 problem(s):\n  [test/first] first is wrong; fix it\n  [test/second] second is wrong; fix it\n');
   });
 
   test('fails when a library object is rendered invalid (here by an escape-hatch patch), naming kind, name, path and the schema error', () => {
     const chart = newChart();
     const orders = new Microservice(chart, 'orders', { image: digestImage(), ports: [{ port: 80 }] });
-    orders.service!.addJsonPatch(JsonPatch.replace('/spec/ports/0/port', 'eighty'));
+    orders.apiObject!.addJsonPatch(JsonPatch.replace('/spec/ports/0/port', 'eighty'));
     expect(() => synthObjects(chart)).toThrow(ManifestSchemaError);
     expect(() => synthObjects(chart)).toThrow(/^Service orders \(at test\/orders\/Resource\) fails its schema: .*port/);
   });

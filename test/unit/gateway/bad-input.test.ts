@@ -104,7 +104,8 @@ const cases: Record<string, Record<string, BadInput>> = {
 
 describe.each(Object.keys(cases))('gateway bad input: %s', (group) => {
   test.each(Object.entries(cases[group]))('%s', (_, c) => {
-    const edge = shopEdge(GatewayRendering.GATEWAY_API, { listeners: { http: { protocol: ListenerProtocol.HTTP }, grpc: { protocol: ListenerProtocol.GRPC, port: 9000 } } });
+    const listeners = { http: { protocol: ListenerProtocol.HTTP }, grpc: { protocol: ListenerProtocol.GRPC, port: 9000 } };
+    const edge = shopEdge(GatewayRendering.GATEWAY_API, { listeners });
     expectRefusal(() => c.build(edge), { ...c, path: 'test/edge' });
   });
 });

@@ -285,7 +285,7 @@ describe('what the Gateway API rendering refuses, at synth', () => {
     gateway.addRoute('frontend', { backend: GatewayBackend.service(frontend), retries: { attempts: 2, retryOn: [RetryOn.GATEWAY_ERROR] } });
     expect(synthProblems(chart)).toEqual([
       "[test/edge] route 'frontend' sets retries, which the standard Gateway API HTTPRoute (v1) has no field for (gateway-api); " +
-        'drop retries or render the gateway with GatewayRendering.ISTIO (at test/edge)',
+        'drop retries or render the gateway with GatewayRendering.ISTIO',
     ]);
   });
 
@@ -296,9 +296,9 @@ describe('what the Gateway API rendering refuses, at synth', () => {
     gateway.addGrpcRoute('cart', { backend: GatewayBackend.service(cart), timeout: Duration.seconds(2), retries: { attempts: 1 } });
     expect(synthProblems(chart)).toEqual([
       "[test/edge] route 'cart' sets retries, which the standard Gateway API GRPCRoute (v1) has no field for (gateway-api); " +
-        'drop retries or render the gateway with GatewayRendering.ISTIO (at test/edge)',
+        'drop retries or render the gateway with GatewayRendering.ISTIO',
       "[test/edge] route 'cart' sets a timeout, which the Gateway API GRPCRoute (v1) has no field for (gateway-api); " +
-        'drop timeout or render the gateway with GatewayRendering.ISTIO (at test/edge)',
+        'drop timeout or render the gateway with GatewayRendering.ISTIO',
     ]);
   });
 
@@ -325,9 +325,9 @@ describe('what the Gateway API rendering refuses, at synth', () => {
       headers: { request: { set: Object.fromEntries(many(17).map((i) => [`x-h${i}`, 'v'])) } },
     });
     expect(synthProblems(chart)).toEqual([
-      "[test/edge] route 'wide' has 9 matches, more than the 8 a Gateway API HTTPRoute rule holds (gateway-api); split it into several routes (at test/edge)",
-      "[test/edge] route 'wide' has 17 hostnames, more than the 16 a Gateway API HTTPRoute holds (gateway-api); use at most 16 (at test/edge)",
-      "[test/edge] route 'wide' has 17 request headers set, more than the 16 a Gateway API HTTPRoute holds (gateway-api); use at most 16 (at test/edge)",
+      "[test/edge] route 'wide' has 9 matches, more than the 8 a Gateway API HTTPRoute rule holds (gateway-api); split it into several routes",
+      "[test/edge] route 'wide' has 17 hostnames, more than the 16 a Gateway API HTTPRoute holds (gateway-api); use at most 16",
+      "[test/edge] route 'wide' has 17 request headers set, more than the 16 a Gateway API HTTPRoute holds (gateway-api); use at most 16",
     ]);
   });
 

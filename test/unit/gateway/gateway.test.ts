@@ -35,7 +35,7 @@ describe('Gateway', () => {
       labels: { 'app.kubernetes.io/name': 'edge', 'app.kubernetes.io/managed-by': 'immutable-infra' },
     });
     expect((object.spec as any).gatewayClassName).toBe('istio');
-    expect(gateway.resource.kind).toBe('Gateway');
+    expect(gateway.apiObject.kind).toBe('Gateway');
   });
 
   test('name and gatewayClassName props', () => {
@@ -51,7 +51,7 @@ describe('Gateway', () => {
     const object = objectOf(chart, 'Gateway', 'edge');
     expect(object.apiVersion).toBe('networking.istio.io/v1beta1');
     expect((object.spec as any).selector).toEqual({ app: 'shop-ingress' });
-    expect(gateway.resource).toBe(findGatewayConstruct(chart));
+    expect(gateway.apiObject).toBe(findGatewayConstruct(chart));
   });
 
   test('listeners keep their order; defaults: port 80 for HTTP and plaintext gRPC, 443 for HTTPS and gRPC over TLS, any hostname', () => {
@@ -298,7 +298,7 @@ describe('checks across listeners and routes, at synth', () => {
   test.each(RENDERINGS)('%s: fails when the gateway has no listeners', (rendering) => {
     const chart = newChart();
     new Gateway(chart, 'edge', { rendering });
-    expect(synthProblems(chart)).toEqual(["[test/edge] gateway 'edge' has no listeners; add one with addListener (at test/edge)"]);
+    expect(synthProblems(chart)).toEqual(["[test/edge] gateway 'edge' has no listeners; add one with addListener"]);
   });
 
   test('fails when a route is added before any listener of its kind', () => {
@@ -316,7 +316,7 @@ describe('checks across listeners and routes, at synth', () => {
     const chart = newChart();
     new Gateway(chart, 'edge', { rendering, listeners: { http: { protocol: ListenerProtocol.HTTP, hostnames: ['a.com'], redirectToHttps: true } } });
     expect(synthProblems(chart)).toEqual([
-      "[test/edge] listener 'http' redirects to HTTPS, but no HTTPS listener takes its hostnames (a.com); add one (at test/edge)",
+      "[test/edge] listener 'http' redirects to HTTPS, but no HTTPS listener takes its hostnames (a.com); add one",
     ]);
   });
 
@@ -331,7 +331,7 @@ describe('checks across listeners and routes, at synth', () => {
       },
     });
     expect(synthProblems(chart)).toEqual([
-      "[test/edge] listener 'http' redirects to HTTPS, but HTTPS listeners for its hostnames are on several ports (443, 8443); keep them on one port (at test/edge)",
+      "[test/edge] listener 'http' redirects to HTTPS, but HTTPS listeners for its hostnames are on several ports (443, 8443); keep them on one port",
     ]);
   });
 
@@ -340,7 +340,7 @@ describe('checks across listeners and routes, at synth', () => {
     gateway.addRoute('blog', { hostnames: ['blog.example.com', 'shop.example.com'], backend: GatewayBackend.service(frontend) });
     expect(synthProblems(chart)).toEqual([
       "[test/edge] route 'blog' serves hostname 'blog.example.com', which no HTTP(S) listener takes (https: shop.example.com); " +
-        "add 'blog.example.com' to a listener's hostnames or drop it from the route (at test/edge)",
+        "add 'blog.example.com' to a listener's hostnames or drop it from the route",
     ]);
   });
 
@@ -360,7 +360,7 @@ describe('checks across listeners and routes, at synth', () => {
     const gateway = new Gateway(chart, 'edge', { listeners: { http: { protocol: ListenerProtocol.HTTP, redirectToHttps: true } } });
     gateway.addRoute('frontend', { backend: GatewayBackend.service(frontend) });
     expect(synthProblems(chart)).toContain(
-      "[test/edge] route 'frontend' has no HTTP(S) listener to attach to (one that does not redirect); add one to the gateway (at test/edge)",
+      "[test/edge] route 'frontend' has no HTTP(S) listener to attach to (one that does not redirect); add one to the gateway",
     );
   });
 
@@ -372,9 +372,9 @@ describe('checks across listeners and routes, at synth', () => {
     gateway.addRoute('root-again', { matches: [{ path: PathMatch.prefix('/') }], backend: GatewayBackend.service(orders) });
     expect(synthProblems(chart)).toEqual([
       "[test/edge] routes 'orders' and 'orders-again' both take {\"path\":{\"type\":\"PathPrefix\",\"value\":\"/api\"}} on host 'shop.example.com', " +
-        'so one of them is never used; merge them or make their matches differ (at test/edge)',
+        'so one of them is never used; merge them or make their matches differ',
       "[test/edge] routes 'root' and 'root-again' both take {\"path\":{\"type\":\"PathPrefix\",\"value\":\"/\"}} on host 'shop.example.com', " +
-        'so one of them is never used; merge them or make their matches differ (at test/edge)',
+        'so one of them is never used; merge them or make their matches differ',
     ]);
   });
 
@@ -392,7 +392,7 @@ describe('checks across listeners and routes, at synth', () => {
     gateway.addRoute('rest', { backend: GatewayBackend.service(frontend) });
     expect(synthProblems(chart)).toEqual([
       "[test/edge] route 'regex' matches a regular-expression path, which ranks after every path prefix (Exact > PathPrefix > RegularExpression), " +
-        "so the catch-all route 'rest' on host 'shop.example.com' takes its requests first; match a path prefix instead, or give the catch-all route a narrower match (at test/edge)",
+        "so the catch-all route 'rest' on host 'shop.example.com' takes its requests first; match a path prefix instead, or give the catch-all route a narrower match",
     ]);
   });
 
@@ -411,7 +411,7 @@ describe('checks across listeners and routes, at synth', () => {
     gateway.addRoute('closed', { backend: GatewayBackend.service(closed) });
     expect(synthProblems(chart)).toEqual([
       "[test/edge] route 'closed' sends to closed, but closed admits only its declared callers (NetworkPolicy), so the gateway's proxies in namespace 'test' " +
-        "would be refused; add allowIngressFrom: [IngressPeer.namespace('test')] to closed (at test/edge)",
+        "would be refused; add allowIngressFrom: [IngressPeer.namespace('test')] to closed",
     ]);
   });
 

@@ -228,7 +228,7 @@ describe('what the Istio rendering refuses, at synth', () => {
       listeners: { web: { protocol: ListenerProtocol.HTTP, hostnames: ['a.com'] }, grpc: { protocol: ListenerProtocol.GRPC, hostnames: ['b.com'] } },
     });
     expect(synthProblems(chart)).toEqual([
-      "[test/edge] listeners 'web' (HTTP) and 'grpc' (GRPC) share port 80, but an Istio Gateway serves one protocol per port (istio); give them different ports (at test/edge)",
+      "[test/edge] listeners 'web' (HTTP) and 'grpc' (GRPC) share port 80, but an Istio Gateway serves one protocol per port (istio); give them different ports",
     ]);
   });
 
@@ -241,7 +241,7 @@ describe('what the Istio rendering refuses, at synth', () => {
     new Gateway(chart, 'edge', { rendering: ISTIO, listeners });
     expect(synthProblems(chart)).toEqual([
       "[test/edge] listeners 'https' and 'grpc' take overlapping hostnames (*.example.com / grpc.example.com) for HTTP and gRPC routes, " +
-        'which Istio VirtualServices cannot keep apart (istio); give the gRPC listener hostnames of its own, e.g. grpc.example.com (at test/edge)',
+        'which Istio VirtualServices cannot keep apart (istio); give the gRPC listener hostnames of its own, e.g. grpc.example.com',
     ]);
     const other = newChart();
     new Gateway(other, 'edge', { listeners });
@@ -257,7 +257,7 @@ describe('what the Istio rendering refuses, at synth', () => {
     new Gateway(chart, 'edge', { rendering: ISTIO, listeners });
     expect(synthProblems(chart)).toEqual([
       "[test/edge] listener 'http' redirects to HTTPS on port 8443, but Istio's httpsRedirect always sends clients to port 443 (istio); " +
-        'serve HTTPS on 443 or render the gateway with GatewayRendering.GATEWAY_API (at test/edge)',
+        'serve HTTPS on 443 or render the gateway with GatewayRendering.GATEWAY_API',
     ]);
     const other = newChart();
     new Gateway(other, 'edge', { listeners });
@@ -271,7 +271,7 @@ describe('what the Istio rendering refuses, at synth', () => {
       if (rendering === ISTIO) {
         expect(synthProblems(chart)).toEqual([
           "[test/edge] route 'orders': weight 1 of 'orders revision canary' is below 1% of the total 1001 and would round to 0%; " +
-            'raise it or set it to 0 (istio weights are whole percentages) (at test/edge)',
+            'raise it or set it to 0 (istio weights are whole percentages)',
         ]);
       } else {
         expect(() => synthObjects(chart)).not.toThrow();

@@ -201,7 +201,9 @@ describe('Istio VirtualService', () => {
     ['1:2', [1, 2], [33, 67]],
     ['3:0:1', [3, 0, 1], [75, 0, 25]],
   ])('weights %s become whole percentages summing to 100 (largest remainder)', (_, weights, percentages) => {
-    const route = compiled((s) => ({ backends: [s.stable, s.canary, s.preview].slice(0, weights.length).map((revision, i) => ({ revision, weight: weights[i] })) }));
+    const route = compiled((s) => ({
+      backends: [s.stable, s.canary, s.preview].slice(0, weights.length).map((revision, i) => ({ revision, weight: weights[i] })),
+    }));
     expect(route.route).toEqual(['stable', 'canary', 'preview'].slice(0, weights.length).map((subset, i) => to(subset, percentages[i])));
   });
 
@@ -213,7 +215,11 @@ describe('Istio VirtualService', () => {
     const route = compiled((s) => ({
       backends: [{ revision: s.stable }],
       timeout: Duration.seconds(10),
-      retries: { attempts: 3, perTryTimeout: Duration.millis(2500), retryOn: [RetryOn.SERVER_ERROR, RetryOn.CONNECT_FAILURE, RetryOn.REFUSED_STREAM] },
+      retries: {
+        attempts: 3,
+        perTryTimeout: Duration.millis(2500),
+        retryOn: [RetryOn.SERVER_ERROR, RetryOn.CONNECT_FAILURE, RetryOn.REFUSED_STREAM],
+      },
     }));
     expect(route.timeout).toBe('10s');
     expect(route.retries).toEqual({ attempts: 3, perTryTimeout: '2500ms', retryOn: '5xx,connect-failure,refused-stream' });
@@ -239,7 +245,8 @@ describe('Istio VirtualService', () => {
   });
 
   test('a fault may only delay, or only abort', () => {
-    expect(compiled((s) => ({ backends: [{ revision: s.stable }], fault: { delay: { delay: Duration.millis(300), percentage: 100 } } })).fault).toEqual({
+    const delayed = compiled((s) => ({ backends: [{ revision: s.stable }], fault: { delay: { delay: Duration.millis(300), percentage: 100 } } }));
+    expect(delayed.fault).toEqual({
       delay: { fixedDelay: '300ms', percentage: { value: 100 } },
     });
     expect(compiled((s) => ({ backends: [{ revision: s.stable }], fault: { abort: { httpStatus: 429, percentage: 25 } } })).fault).toEqual({
@@ -332,10 +339,10 @@ describe('Istio VirtualService', () => {
 describe('Istio limits', () => {
   const faultProblem = (route: string) =>
     `[test/routes/Mesh] route '${route}' of reviews injects faults and also sets a timeout or retries, ` +
-    'which Istio does not apply while faults are on (istio); put the fault on its own route (at test/routes)';
+    'which Istio does not apply while faults are on (istio); put the fault on its own route';
   const roundingProblem = (route: string, weight: number, track: string, total: number) =>
     `[test/routes/Mesh] route '${route}' of reviews: weight ${weight} of '${track}' is below 1% of the total ${total} and would round to 0%; ` +
-    'raise it or set it to 0 (istio weights are whole percentages) (at test/routes)';
+    'raise it or set it to 0 (istio weights are whole percentages)';
 
   test('fails when a route injects faults and sets a timeout', () => {
     const { chart, stable, routes } = reviewsRoutes();
@@ -353,6 +360,13 @@ describe('Istio limits', () => {
     const { chart, stable, canary, routes } = reviewsRoutes();
     routes.addRoute('default', { backends: [{ revision: stable, weight: 1000 }, { revision: canary, weight: 1 }] });
     expect(synthProblems(chart)).toEqual([roundingProblem('default', 1, 'canary', 1001)]);
+  });
+
+  test('the synth error names the construct path of each problem once', () => {
+    const { chart, stable, canary, routes } = reviewsRoutes();
+    routes.addRoute('default', { backends: [{ revision: stable, weight: 1000 }, { revision: canary, weight: 1 }] });
+    const { message } = validationErrorOf(() => synthObjects(chart));
+    expect(message.split('test/routes').length - 1).toBe(1);
   });
 
   test('a small weight that still rounds to 1% is accepted (1 vs 150)', () => {

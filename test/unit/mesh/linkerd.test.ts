@@ -367,7 +367,7 @@ describe('Mesh with the Linkerd provider: what it refuses', () => {
   const v2Route = (extra: Partial<RouteProps>, v2: any): RouteProps => ({ backends: [{ revision: v2 }], ...extra });
 
   test.each<[string, (v2: any) => RouteProps, RegExp]>([
-    ['a route injects faults', (v2) => v2Route({ fault: { abort: { httpStatus: 500, percentage: 10 } } }, v2), /route 'r' of reviews uses fault injection, which linkerd cannot express .* \(at test\/routes\)/],
+    ['a route injects faults', (v2) => v2Route({ fault: { abort: { httpStatus: 500, percentage: 10 } } }, v2), /route 'r' of reviews uses fault injection, which linkerd cannot express .*/],
     ['a route retries on connection failures', (v2) => v2Route({ retries: { attempts: 2, retryOn: [RetryOn.CONNECT_FAILURE, RetryOn.RESET] } }, v2), /route 'r' of reviews retries on 'connect-failure', 'reset', which linkerd cannot express \(retry\.linkerd\.io\/http lists response statuses only\); retry on RetryOn\.SERVER_ERROR/],
     ['a route retries on refused streams', (v2) => v2Route({ retries: { attempts: 2, retryOn: [RetryOn.REFUSED_STREAM] } }, v2), /retries on 'refused-stream', which linkerd cannot express/],
     ['a route has more than 8 matches', (v2) => v2Route({ matches: Array.from({ length: 9 }, (_, i) => ({ path: PathMatch.exact(`/p${i}`) })) }, v2), /route 'r' of reviews has 9 matches, more than the 8 a linkerd HTTPRoute rule allows/],
@@ -379,7 +379,6 @@ describe('Mesh with the Linkerd provider: what it refuses', () => {
     const problem = synthProblems(chart).find((p) => message.test(p));
     expect(problem).toBeDefined();
     expect(problem).toContain('linkerd');
-    expect(problem).toContain('(at test/routes)');
   });
 
   test('fails when a route mirrors requests', () => {
@@ -387,7 +386,7 @@ describe('Mesh with the Linkerd provider: what it refuses', () => {
     routes.addRoute('r', { matches: [{ path: PathMatch.prefix('/x') }], backends: [{ revision: v2 }], mirror: { revision: v1, percentage: 10 } });
     routes.addRoute('default', { backends: [{ revision: v1 }] });
     expect(synthProblems(chart)).toEqual([
-      expect.stringMatching(/^route 'r' of reviews mirrors requests to revision 'v1', which linkerd cannot express \(its policy controller refuses the RequestMirror filter\); .* \(at test\/routes\)$/),
+      expect.stringMatching(/^route 'r' of reviews mirrors requests to revision 'v1', which linkerd cannot express \(its policy controller refuses the RequestMirror filter\); .*$/),
     ]);
   });
 
@@ -396,7 +395,7 @@ describe('Mesh with the Linkerd provider: what it refuses', () => {
     routes.addRoute('reads', { matches: [{ method: 'GET' }], backends: [{ revision: v2 }], retries: { attempts: 3 } });
     routes.addRoute('default', { backends: [{ revision: v1 }] });
     expect(synthProblems(chart)).toEqual([
-      expect.stringMatching(/^routes 'reads' \(.*"attempts":3.*\) and 'default' \(no retries\) of reviews retry differently, and linkerd sets retries per HTTPRoute .*give every route of reviews the same retries, or none \(at test\/routes\)$/),
+      expect.stringMatching(/^routes 'reads' \(.*"attempts":3.*\) and 'default' \(no retries\) of reviews retry differently, and linkerd sets retries per HTTPRoute .*give every route of reviews the same retries, or none$/),
     ]);
   });
 
@@ -439,7 +438,6 @@ describe('Mesh with the Linkerd provider: what it refuses', () => {
     routes.addRoute('default', { backends: [{ revision: v1 }] });
     const problems = synthProblems(chart);
     expect(problems).toEqual([expect.stringMatching(message)]);
-    expect(problems[0]).toContain('(at test/routes)');
   });
 
   test('a revision added after the routing table gets its Service when a route sends to it', () => {
@@ -478,7 +476,6 @@ describe('Mesh with the Linkerd provider: what it refuses', () => {
     routes.addRoute('default', { backends: [{ revision: v1 }] });
     const problems = synthProblems(chart);
     expect(problems).toEqual([expect.stringMatching(message)]);
-    expect(problems[0]).toContain('(at test/routes)');
   });
 
   test('reports every problem of one synth together', () => {

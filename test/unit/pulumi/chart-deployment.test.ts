@@ -102,7 +102,8 @@ describe('ChartDeployment (Pulumi mocks)', () => {
       configs: [{ name: 'settings', literals: { A: '1' } }],
       secrets: [{ name: 'db', literals: { password: 'x' }, mountPath: '/s' }],
     });
-    const objectName = (kind: string, prefix: string) => chart.toJson().find((o: any) => o.kind === kind && o.metadata.name.startsWith(prefix)).metadata.name as string;
+    const objectName = (kind: string, prefix: string) =>
+      chart.toJson().find((o: any) => o.kind === kind && o.metadata.name.startsWith(prefix)).metadata.name as string;
     const deployment = new ChartDeployment('options', { charts: [chart] }, { transformations: [capture] });
     await outputOf(deployment.urn);
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -127,7 +128,8 @@ describe('ChartDeployment (Pulumi mocks)', () => {
     expect(renames(secret)).toEqual([{ name: 'test/orders/Secret-db/Resource' }]);
     // A replacement would keep the object's name: created first, it would take over the live object, which deleting the replaced one then deletes.
     for (const opts of options.values()) {
-      expect({ replaceOnChanges: opts.replaceOnChanges, deleteBeforeReplace: opts.deleteBeforeReplace }).toEqual({ replaceOnChanges: undefined, deleteBeforeReplace: undefined });
+      const replacement = { replaceOnChanges: opts.replaceOnChanges, deleteBeforeReplace: opts.deleteBeforeReplace };
+      expect(replacement).toEqual({ replaceOnChanges: undefined, deleteBeforeReplace: undefined });
     }
     expect(revision.dependsOn).toEqual(expect.arrayContaining([deployment.resources['test/orders/ConfigMap-settings/Resource'], deployment.resources['test/orders/Secret-db/Resource']]));
     expect(secret.additionalSecretOutputs).toEqual(expect.arrayContaining(['data']));
@@ -159,7 +161,8 @@ describe('ChartDeployment (Pulumi mocks)', () => {
       // (A typed class adds aliases of its own: its kind's earlier API versions, under the same name.)
       const urn = await outputOf(current.resources[planned.logicalName].urn);
       const renamedFrom = (await Promise.all(resource.__aliases.map(outputOf))).filter((urn) => !urn.endsWith(`::${planned.resourceName}`));
-      expect({ slot: planned.logicalName, renamedFrom }).toEqual({ slot: planned.logicalName, renamedFrom: [await outputOf(earlier.urns[planned.logicalName])] });
+      const earlierUrn = await outputOf(earlier.urns[planned.logicalName]);
+      expect({ slot: planned.logicalName, renamedFrom }).toEqual({ slot: planned.logicalName, renamedFrom: [earlierUrn] });
       expect(urn).toMatch(new RegExp(`::${planned.resourceName}$`));
     }
   });

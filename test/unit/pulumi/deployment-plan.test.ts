@@ -1,10 +1,10 @@
 import { App } from 'cdk8s';
-import { Microservice } from '../../../lib';
-import { planDeployment, PlannedResource } from '../../../lib/pulumi/deployment-plan';
 import { GatewayRoutingChart, InventoryChart } from '../../../examples/gateway-routing';
 import { MeshTrafficChart } from '../../../examples/mesh-traffic';
 import { NightlyCronChart } from '../../../examples/nightly-cron';
 import { ThumbnailEventsChart } from '../../../examples/thumbnail-events';
+import { Microservice } from '../../../lib';
+import { planDeployment, PlannedResource } from '../../../lib/pulumi/deployment-plan';
 import { ShopChart } from '../../../stacks/shop/shop-chart';
 import { digestImage, newChart } from '../../fixtures';
 

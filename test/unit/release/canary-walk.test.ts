@@ -1,6 +1,6 @@
 import { CanaryRelease, Manifest, Mesh, MeshProvider, Microservice, ServiceRoutes } from '../../../lib';
-import { canaryStages } from '../../../lib/release/deploy/canary-walk';
 import { objectIdentity } from '../../../lib/core/object-identity';
+import { canaryStages } from '../../../lib/release/deploy/canary-walk';
 import { synthObjects } from '../../../lib/testing';
 import { digestImage, newChart } from '../../fixtures';
 

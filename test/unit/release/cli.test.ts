@@ -2,8 +2,8 @@ import { spawnSync } from 'child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { App } from 'cdk8s';
-import { Manifest, planRelease } from '../../../lib';
 import { MeshTrafficChart } from '../../../examples/mesh-traffic';
+import { Manifest, planRelease } from '../../../lib';
 import { cli } from './cli-run';
 import { apiService, edited, objectOf, TempDists } from './plan-fixtures';
 

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { drawTopology, readDist } from '../../../lib';
 import { NightlyCronChart } from '../../../examples/nightly-cron';
 import { ThumbnailEventsChart } from '../../../examples/thumbnail-events';
+import { drawTopology, readDist } from '../../../lib';
 import { cli } from './cli-run';
 import { TempDists } from './plan-fixtures';
 

@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import {
-  CanaryRelease, Gateway, GatewayBackend, IMeshProvider, IngressPeer, ListenerProtocol, ListenerTls, Manifest, Mesh, MeshProvider, Microservice, ServiceRoutes,
+  CanaryRelease, Gateway, GatewayBackend, IMeshProvider, IngressPeer, ListenerProtocol, ListenerTls,
+  Manifest, Mesh, MeshProvider, Microservice, ServiceRoutes,
 } from '../../../lib';
 import { synthObjects } from '../../../lib/testing';
 import { digestImage } from '../../fixtures';

@@ -1,8 +1,8 @@
 import { App } from 'cdk8s';
-import { Box, drawTopology, layoutTopology, readTopology, renderMermaid, renderSvg, Topology } from '../../../lib';
-import { synthObjects } from '../../../lib/testing';
 import { NightlyCronChart } from '../../../examples/nightly-cron';
 import { ThumbnailEventsChart } from '../../../examples/thumbnail-events';
+import { Box, drawTopology, layoutTopology, readTopology, renderMermaid, renderSvg, Topology } from '../../../lib';
+import { synthObjects } from '../../../lib/testing';
 import { ShopChart } from '../../../stacks/shop/shop-chart';
 import { meshCanary } from './graph-fixtures';
 

@@ -1,6 +1,4 @@
 import { App } from 'cdk8s';
-import { GatewayRendering, Manifest, MeshProvider, readTopology, Topology, TopologyEdge } from '../../../lib';
-import { synthObjects } from '../../../lib/testing';
 import { FunctionSplitChart } from '../../../examples/function-traffic-split';
 import { GatewayCanaryChart } from '../../../examples/gateway-canary';
 import { MeshScenario, MeshTrafficChart } from '../../../examples/mesh-traffic';
@@ -8,6 +6,8 @@ import { NightlyCronChart } from '../../../examples/nightly-cron';
 import { QueueWorkerChart } from '../../../examples/queue-worker';
 import { ThumbnailEventsChart } from '../../../examples/thumbnail-events';
 import { TwoRevisionsChart } from '../../../examples/two-revisions';
+import { GatewayRendering, Manifest, MeshProvider, readTopology, Topology, TopologyEdge } from '../../../lib';
+import { synthObjects } from '../../../lib/testing';
 import { ShopChart } from '../../../stacks/shop/shop-chart';
 import { digestImage } from '../../fixtures';
 import { deploymentOf, meshCanary } from './graph-fixtures';

@@ -3,7 +3,11 @@ import { Manifest, MicroserviceProps, planRelease, Probe, RestartReason } from '
 import { API_PROPS, apiService, objectOf } from './plan-fixtures';
 
 /** The reasons the one restarted revision of `api` gives, going from `before` to `after` props. */
-function reasons(before: Partial<MicroserviceProps>, after: Partial<MicroserviceProps>, options: { meshBefore?: boolean; meshAfter?: boolean } = {}): RestartReason[] {
+function reasons(
+  before: Partial<MicroserviceProps>,
+  after: Partial<MicroserviceProps>,
+  options: { meshBefore?: boolean; meshAfter?: boolean } = {},
+): RestartReason[] {
   const plan = planRelease(apiService(before, { mesh: options.meshBefore }), apiService(after, { mesh: options.meshAfter }));
   expect(plan.restarts).toHaveLength(1);
   expect(plan.restarts[0].started).toHaveLength(1);

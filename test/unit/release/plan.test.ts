@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
+import { MeshTrafficChart, MeshScenario } from '../../../examples/mesh-traffic';
 import { planRelease } from '../../../lib';
 import { synthObjects } from '../../../lib/testing';
-import { MeshTrafficChart, MeshScenario } from '../../../examples/mesh-traffic';
 import { DEFAULT_SHOP_IMAGES } from '../../../stacks/shop/images';
 import { ShopChart, ShopChartProps } from '../../../stacks/shop/shop-chart';
 import { apiService, edited, objectOf } from './plan-fixtures';

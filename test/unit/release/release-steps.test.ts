@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
+import { MeshTrafficChart } from '../../../examples/mesh-traffic';
 import { Manifest, releaseSteps } from '../../../lib';
 import { synthObjects } from '../../../lib/testing';
-import { MeshTrafficChart } from '../../../examples/mesh-traffic';
 import { ShopChart } from '../../../stacks/shop/shop-chart';
 import { apiService, edited } from './plan-fixtures';
 
@@ -50,7 +50,8 @@ describe('releaseSteps', () => {
   });
 
   test('a live revision that shrinks is scaled after the pointers', () => {
-    const [, create, route] = releaseSteps(apiService({ autoscaling: { minReplicas: 3, maxReplicas: 9 } }), apiService({ autoscaling: { minReplicas: 2, maxReplicas: 9 } }));
+    const before = apiService({ autoscaling: { minReplicas: 3, maxReplicas: 9 } });
+    const [, create, route] = releaseSteps(before, apiService({ autoscaling: { minReplicas: 2, maxReplicas: 9 } }));
     expect(create.objects).toEqual([]);
     expect(names(route.objects).map((n) => n.replace(/[0-9a-f]{10}$/, '#'))).toEqual(['Service/api', 'HorizontalPodAutoscaler/api-#']);
   });

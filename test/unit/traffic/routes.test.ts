@@ -2,6 +2,7 @@ import { App, Chart, Duration } from 'cdk8s';
 import {
   CircuitBreaker,
   HeaderMatch,
+  IServiceMesh,
   Mesh,
   MeshProvider,
   Microservice,
@@ -364,6 +365,15 @@ describe('ServiceRoutes', () => {
     );
   });
 
+  test('fails when the service is in a mesh that cannot route', () => {
+    const chart = newChart();
+    const servicesOnly: IServiceMesh = { podMetadata: { labels: {}, annotations: {} }, addService: () => {}, addCaller: () => {} };
+    const reviews = new Microservice(chart, 'reviews', { ...web, mesh: servicesOnly });
+    const error = validationErrorOf(() => new ServiceRoutes(chart, 'routes', { service: reviews }));
+    expect(error.path).toBe('test/routes');
+    expect(error.message).toContain('reviews is in a mesh that cannot route (it has no addRoutes); give it a Mesh');
+  });
+
   test('fails when the service exposes no ports', () => {
     const chart = newChart();
     const mesh = new Mesh(chart, 'mesh', { provider: MeshProvider.istio() });
@@ -384,7 +394,7 @@ describe('ServiceRoutes', () => {
   // ---- reported at synth (node.addValidation) ----
 
   const NO_CATCH_ALL =
-    '[test/routes] reviews has no catch-all route, so requests matching no route would fail; add a last route without matches (at test/routes)';
+    '[test/routes] reviews has no catch-all route, so requests matching no route would fail; add a last route without matches';
 
   test('fails when no route is a catch-all', () => {
     const { chart, routes, stable } = reviewsRoutes();
@@ -404,7 +414,7 @@ describe('ServiceRoutes', () => {
     routes.addRoute('admin', { matches: [{ path: PathMatch.prefix('/admin') }], backends: [{ revision: canary }] });
     expect(synthProblems(chart)).toEqual([
       "[test/routes] route 'api', 'admin' of reviews comes after the catch-all route 'default' and is never used; " +
-        'move the catch-all last (at test/routes)',
+        'move the catch-all last',
     ]);
   });
 
@@ -413,7 +423,7 @@ describe('ServiceRoutes', () => {
     routes.addRoute('default', { backends: [{ revision: stable }] });
     routes.addRoute('fallback', { matches: [{}], backends: [{ revision: canary }] });
     expect(synthProblems(chart)).toEqual([
-      "[test/routes] route 'fallback' of reviews comes after the catch-all route 'default' and is never used; move the catch-all last (at test/routes)",
+      "[test/routes] route 'fallback' of reviews comes after the catch-all route 'default' and is never used; move the catch-all last",
     ]);
   });
 
@@ -425,7 +435,7 @@ describe('ServiceRoutes', () => {
     expect(synthProblems(chart)).toEqual([
       "[test/routes] routes 'api' and 'api2' of reviews have the same match " +
         '{"headers":[{"name":"x-user","type":"Exact","value":"(not shown)"}],"path":{"type":"PathPrefix","value":"/api"}}; ' +
-        'the second is never used, so merge them (at test/routes)',
+        'the second is never used, so merge them',
     ]);
   });
 
@@ -443,7 +453,7 @@ describe('ServiceRoutes', () => {
     routes.addRoute('b', { matches: [{ method: 'GET' }], backends: [{ revision: canary }] });
     expect(synthProblems(chart)).toEqual([
       NO_CATCH_ALL,
-      "[test/routes] routes 'a' and 'b' of reviews have the same match {\"method\":\"GET\"}; the second is never used, so merge them (at test/routes)",
+      "[test/routes] routes 'a' and 'b' of reviews have the same match {\"method\":\"GET\"}; the second is never used, so merge them",
     ]);
   });
 });

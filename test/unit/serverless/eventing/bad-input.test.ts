@@ -49,6 +49,18 @@ const cases: Record<string, Record<string, BadInput>> = {
       build: ping({ sink: EventSink.uri(new URL('https://hooks.example.com/events') as never) }),
       path: 'test/nightly', prop: "PingSource 'nightly' sink (the URL given to EventSink.uri)", shown: 'got a URL', fix: /https:\/\/hooks\.example\.com\/events/,
     },
+    'a sink service given by name': {
+      build: ping({ sink: EventSink.service('thumbnails' as never) }),
+      path: 'test/nightly', prop: "PingSource 'nightly' sink (the service given to EventSink.service)", shown: "got 'thumbnails' (a string)", fix: /a Microservice such as orders/,
+    },
+    'a publisher given by name': {
+      build: (chart) => new Broker(chart, 'events').addPublisher('orders' as never),
+      path: 'test/events', prop: 'addPublisher service', shown: "got 'orders' (a string)", fix: /a Microservice such as orders/,
+    },
+    'an eventing namespace as a number': {
+      build: (chart, thumbnails) => new Broker(chart, 'events').addPublisher(thumbnails, 5 as never),
+      path: 'test/events', prop: 'addPublisher eventingNamespace', shown: 'got 5 (a number)', fix: /in quotes: '5'/,
+    },
     'a sink path as a number': {
       build: (chart, t) => ping({ sink: EventSink.service(t, { path: 42 as never }) })(chart, t),
       path: 'test/nightly', prop: "PingSource 'nightly' sink (the options given to EventSink.service) path", shown: 'got 42 (a number)', fix: /'42'/,

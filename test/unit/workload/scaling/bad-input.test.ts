@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Microservice } from '../../../../lib';
-import { ScaleTrigger, TriggerAuth } from '../../../../lib/serverless/keda';
+import { ScaleTrigger, TriggerAuth } from '../../../../lib/workload/scaling';
 import { digestImage, ExpectedRefusal, expectRefusal, newChart } from '../../../fixtures';
 
 // Wrong JavaScript values given to KEDA scale triggers, as plain JavaScript,

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Microservice } from '../../../../lib';
-import { ScaleTrigger, TriggerAuth } from '../../../../lib/serverless/keda';
 import { findObject, findObjects, synthObjects } from '../../../../lib/testing';
+import { ScaleTrigger, TriggerAuth } from '../../../../lib/workload/scaling';
 import { digestImage, newChart } from '../../../fixtures';
 import { queueTrigger, spec, synthWorker } from './helpers';
 
@@ -50,11 +50,21 @@ describe('Microservice eventScaling', () => {
   });
 
   test('polling interval, cooldown, idle replicas and fallback in KEDA\'s units', () => {
-    const zero = synthWorker({ maxReplicas: 5, triggers: [queueTrigger], pollingInterval: Duration.seconds(15), cooldownPeriod: Duration.minutes(10) });
+    const zero = synthWorker({
+      maxReplicas: 5,
+      triggers: [queueTrigger],
+      pollingInterval: Duration.seconds(15),
+      cooldownPeriod: Duration.minutes(10),
+    });
     expect(spec(findObject(zero.objects, { kind: 'ScaledObject' }))).toMatchObject({ pollingInterval: 15, cooldownPeriod: 600 });
     const idle = synthWorker({ minReplicas: 2, maxReplicas: 8, idleToZero: true, fallbackReplicas: 4, triggers: [queueTrigger] });
     const scaledObject = spec(findObject(idle.objects, { kind: 'ScaledObject' }));
-    expect(scaledObject).toMatchObject({ minReplicaCount: 2, maxReplicaCount: 8, idleReplicaCount: 0, fallback: { failureThreshold: 3, replicas: 4 } });
+    expect(scaledObject).toMatchObject({
+      minReplicaCount: 2,
+      maxReplicaCount: 8,
+      idleReplicaCount: 0,
+      fallback: { failureThreshold: 3, replicas: 4 },
+    });
     expect(scaledObject.pollingInterval).toBeUndefined();
     expect(scaledObject.cooldownPeriod).toBeUndefined();
   });

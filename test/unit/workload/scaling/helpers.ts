@@ -1,7 +1,7 @@
 import { Microservice, MicroserviceProps } from '../../../../lib';
 import { Manifest } from '../../../../lib/core/manifest-schema';
-import { EventScalingProps, ScaleTrigger, TriggerAuth } from '../../../../lib/serverless/keda';
 import { findObject, findObjects, synthObjects } from '../../../../lib/testing';
+import { EventScalingProps, ScaleTrigger, TriggerAuth } from '../../../../lib/workload/scaling';
 import { digestImage, newChart } from '../../../fixtures';
 
 /** A RabbitMQ trigger with a connection from the existing Secret 'rabbitmq'. */

@@ -1,8 +1,8 @@
 import { Microservice, planRelease, releaseSteps } from '../../../../lib';
 import { objectRole } from '../../../../lib/core/object-role';
 import { planDeployment } from '../../../../lib/pulumi/deployment-plan';
-import { EventScalingProps, ScaleTrigger, TriggerAuth } from '../../../../lib/serverless/keda';
 import { synthObjects } from '../../../../lib/testing';
+import { EventScalingProps, ScaleTrigger, TriggerAuth } from '../../../../lib/workload/scaling';
 import { digestImage, newChart } from '../../../fixtures';
 
 const queue = (value = 20, parameters: Record<string, string> = { host: 'url' }) =>

@@ -1,4 +1,4 @@
-import { ScaleTrigger, TriggerAuth } from '../../../../lib/serverless/keda';
+import { ScaleTrigger, TriggerAuth } from '../../../../lib/workload/scaling';
 import { onlyTrigger } from './helpers';
 
 describe('ScaleTrigger', () => {

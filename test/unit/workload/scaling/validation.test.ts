@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Microservice, MicroserviceProps } from '../../../../lib';
-import { CronTriggerProps, EventScalingProps, KafkaTriggerProps, RabbitMqTriggerProps, RedisListTriggerProps, RedisStreamTriggerProps, ScaleTrigger, TriggerAuth } from '../../../../lib/serverless/keda';
+import { CronTriggerProps, EventScalingProps, KafkaTriggerProps, RabbitMqTriggerProps, RedisListTriggerProps, RedisStreamTriggerProps, ScaleTrigger, TriggerAuth } from '../../../../lib/workload/scaling';
 import { digestImage, newChart, validationErrorOf } from '../../../fixtures';
 import { queueTrigger } from './helpers';
 
