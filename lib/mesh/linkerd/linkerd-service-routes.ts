@@ -47,9 +47,9 @@ export class LinkerdServiceRoutes extends Construct implements IMeshRoutesBindin
     this.routes = routes;
     const { service } = routes;
     const namespace = service.namespace!;
-    if (routes.circuitBreaker !== undefined && service.service !== undefined) {
+    if (routes.circuitBreaker !== undefined && service.apiObject !== undefined) {
       for (const [key, value] of Object.entries(failureAccrual(routes.circuitBreaker, routes))) {
-        service.service.metadata.addAnnotation(key, value);
+        service.apiObject.metadata.addAnnotation(key, value);
       }
     }
 
