@@ -8,15 +8,15 @@
  */
 import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Gateway, GatewayRendering, ListenerProtocol, ListenerTls, PathMatch, Probe, ServerlessFunction, synthApp } from '../lib';
+import { Gateway, IGatewayRendering, ListenerProtocol, ListenerTls, PathMatch, Probe, ServerlessFunction, synthApp } from '../lib';
 
 /** Props of {@link FunctionGatewayChart}. */
 export interface FunctionGatewayChartProps extends ChartProps {
   /**
-   * The API the gateway is rendered to.
-   * @default GatewayRendering.GATEWAY_API
+   * The API the gateway is rendered to, e.g. `GatewayRendering.istio()`.
+   * @default GatewayRendering.gatewayApi()
    */
-  readonly rendering?: GatewayRendering;
+  readonly rendering?: IGatewayRendering;
 }
 
 /** The quote function behind an HTTPS gateway. */

@@ -9,15 +9,15 @@
  */
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Gateway, GatewayBackend, GatewayRendering, IngressPeer, ListenerProtocol, ListenerTls, Microservice, Revision, synthApp } from '../lib';
+import { Gateway, GatewayBackend, IGatewayRendering, IngressPeer, ListenerProtocol, ListenerTls, Microservice, Revision, synthApp } from '../lib';
 
 /** Props of {@link GatewayCanaryChart}. */
 export interface GatewayCanaryChartProps extends ChartProps {
   /**
-   * The API the gateway is rendered to.
-   * @default GatewayRendering.GATEWAY_API
+   * The API the gateway is rendered to, e.g. `GatewayRendering.istio()`.
+   * @default GatewayRendering.gatewayApi()
    */
-  readonly rendering?: GatewayRendering;
+  readonly rendering?: IGatewayRendering;
 }
 
 const NAMESPACE = 'edge-canary';

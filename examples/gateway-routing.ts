@@ -22,8 +22,8 @@ import {
   CertificateIssuer,
   Gateway,
   GatewayBackend,
-  GatewayRendering,
   HeaderMatch,
+  IGatewayRendering,
   IngressPeer,
   ListenerProtocol,
   ListenerTls,
@@ -57,10 +57,10 @@ export interface GatewayRoutingChartProps extends ChartProps {
   /** The service in another namespace the gateway routes to. */
   readonly inventory: Microservice;
   /**
-   * The API the gateway is rendered to.
-   * @default GatewayRendering.GATEWAY_API
+   * The API the gateway is rendered to, e.g. `GatewayRendering.istio()`.
+   * @default GatewayRendering.gatewayApi()
    */
-  readonly rendering?: GatewayRendering;
+  readonly rendering?: IGatewayRendering;
 }
 
 /** The gateway with one route of each kind, and the services next to it. */

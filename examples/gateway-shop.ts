@@ -19,7 +19,7 @@ import {
   CertificateIssuer,
   Gateway,
   GatewayBackend,
-  GatewayRendering,
+  IGatewayRendering,
   ListenerProtocol,
   ListenerTls,
   PathMatch,
@@ -35,10 +35,10 @@ export interface ShopGatewayChartProps extends ChartProps {
   /** The shop the gateway fronts, made with `gatewayNamespace` set to this chart's namespace. */
   readonly shop: ShopChart;
   /**
-   * The API the gateway is rendered to.
-   * @default GatewayRendering.GATEWAY_API
+   * The API the gateway is rendered to, e.g. `GatewayRendering.istio()`.
+   * @default GatewayRendering.gatewayApi()
    */
-  readonly rendering?: GatewayRendering;
+  readonly rendering?: IGatewayRendering;
 }
 
 /** The shop's edge: one gateway for `shop.example.com`. */
@@ -64,7 +64,7 @@ export class ShopGatewayChart extends Chart {
 }
 
 /** The prod shop and its edge gateway, as two charts of `app`. */
-export function shopBehindGateway(app: App, rendering?: GatewayRendering): [ShopChart, ShopGatewayChart] {
+export function shopBehindGateway(app: App, rendering?: IGatewayRendering): [ShopChart, ShopGatewayChart] {
   const shop = new ShopChart(app, 'shop-prod', { environment: 'prod', gatewayNamespace: SHOP_EDGE_NAMESPACE });
   return [shop, new ShopGatewayChart(app, 'shop-edge', { shop, rendering })];
 }

@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
 import { GatewayRoute } from './gateway-route';
 import { Listener } from './listener';
 
@@ -26,4 +27,20 @@ export interface IGatewayRenderer {
   addRoute(route: GatewayRoute): void;
   /** What the API cannot express, read at synth. */
   problems(): string[];
+}
+
+/**
+ * The API a gateway is rendered to, with that API's own props. Make one with
+ * `GatewayRendering.gatewayApi()` or `GatewayRendering.istio()`.
+ */
+export interface IGatewayRendering {
+  /** The API's name. */
+  readonly kind: 'gateway-api' | 'istio';
+  /**
+   * Checks the rendering's props, once a Gateway takes it (a factory has no
+   * construct to name), and makes the gateway's renderer.
+   *
+   * @throws ValidationError naming the gateway for a wrong prop
+   */
+  render(gateway: Construct & GatewayModel): IGatewayRenderer;
 }

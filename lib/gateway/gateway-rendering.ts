@@ -1,14 +1,33 @@
-/** The API a gateway is rendered to; the stack code is the same for each. */
-export enum GatewayRendering {
+import { GatewayApiRendering, GatewayApiRenderingProps } from './gateway-api/gateway-api-rendering';
+import type { IGatewayRendering } from './gateway-renderer';
+import { IstioGatewayRendering, IstioGatewayRenderingProps } from './istio/istio-gateway-rendering';
+
+export type { GatewayApiRenderingProps } from './gateway-api/gateway-api-rendering';
+export type { IGatewayRendering } from './gateway-renderer';
+export type { IstioGatewayRenderingProps } from './istio/istio-gateway-rendering';
+
+/** The name of the API a gateway is rendered to: `'gateway-api'` or `'istio'`. */
+export type GatewayRendering = IGatewayRendering['kind'];
+
+/** The APIs a gateway is rendered to; the stack code is the same for each. */
+export const GatewayRendering = {
   /**
    * The Kubernetes Gateway API (v1): a Gateway of a GatewayClass, an
    * HTTPRoute or GRPCRoute per route, ReferenceGrants for backends in other
    * namespaces.
    */
-  GATEWAY_API = 'gateway-api',
+  gatewayApi(props: GatewayApiRenderingProps = {}): IGatewayRendering {
+    return new GatewayApiRendering(props);
+  },
   /**
    * Istio's own API: an Istio Gateway bound to the ingress gateway pods in
    * the gateway's namespace, and a VirtualService per hostname.
    */
-  ISTIO = 'istio',
-}
+  istio(props: IstioGatewayRenderingProps = {}): IGatewayRendering {
+    return new IstioGatewayRendering(props);
+  },
+  /** @deprecated use `GatewayRendering.gatewayApi({ gatewayClassName })`, which takes the Gateway API's props. */
+  GATEWAY_API: 'gateway-api',
+  /** @deprecated use `GatewayRendering.istio({ selector })`, which takes Istio's props. */
+  ISTIO: 'istio',
+} as const;

@@ -3,8 +3,11 @@ import { headerMatchListSchema, headerRewriteSchema, httpMatchListSchema, retryP
 import type { IGatewayBackend } from './backend-target';
 import type { ExternalBackendProps } from './external-backend';
 import type { GatewayProps } from './gateway';
+import type { GatewayApiRenderingProps } from './gateway-api/gateway-api-rendering';
+import type { IGatewayRendering } from './gateway-renderer';
 import type { GatewayGrpcRouteProps, GatewayRouteCommonProps, GatewayRouteProps, GrpcMatch } from './gateway-route';
 import type { HttpRedirect, UrlRewrite } from './http-filters';
+import type { IstioGatewayRenderingProps } from './istio/istio-gateway-rendering';
 import type { ListenerProps } from './listener';
 import { ListenerTls } from './listener-tls';
 import type { ServiceBackendOptions } from './service-backend';
@@ -60,14 +63,31 @@ export const listenerPropsSchema: PropSchema<ListenerProps> = prop.object<Listen
   redirectToHttps: prop.boolean().optional(),
 }, 'an object of listener props', "{ protocol: ListenerProtocol.HTTPS, hostnames: ['shop.example.com'] }");
 
+const gatewayClassName = prop.string("a GatewayClass name such as 'istio'").optional();
+const istioSelector = prop.stringMap("{ istio: 'ingressgateway' }").optional();
+
+/** A rendering made by GatewayRendering.gatewayApi() or .istio(), or the deprecated name of one (its values are the gateway's own check). */
+const renderingSchema = prop.instance<NonNullable<GatewayProps['rendering']>>(
+  'a gateway rendering',
+  (v) => typeof v === 'string' || (isObject(v) && typeof (v as Partial<IGatewayRendering>).render === 'function'),
+  'GatewayRendering.istio()',
+);
+
 export const gatewayPropsSchema: PropSchema<GatewayProps> = prop.object<GatewayProps>({
   name: prop.string("a gateway name such as 'edge'").optional(),
-  // the rendering's values are the gateway's own check, which names the enum
-  rendering: (prop.string('GatewayRendering.ISTIO') as unknown as PropSchema<NonNullable<GatewayProps['rendering']>>).optional(),
-  gatewayClassName: prop.string("a GatewayClass name such as 'istio'").optional(),
-  istioSelector: prop.stringMap("{ istio: 'ingressgateway' }").optional(),
+  rendering: renderingSchema.optional(),
+  gatewayClassName,
+  istioSelector,
   listeners: prop.map(listenerPropsSchema, 'an object of listeners by name', '{ https: { protocol: ListenerProtocol.HTTPS } }').optional(),
 }, 'an object of Gateway props', '{ listeners: { https: { protocol: ListenerProtocol.HTTPS } } }');
+
+export const gatewayApiRenderingPropsSchema: PropSchema<GatewayApiRenderingProps> = prop.object<GatewayApiRenderingProps>({
+  gatewayClassName,
+}, 'an object of Gateway API rendering props', "{ gatewayClassName: 'istio' }");
+
+export const istioGatewayRenderingPropsSchema: PropSchema<IstioGatewayRenderingProps> = prop.object<IstioGatewayRenderingProps>({
+  selector: istioSelector,
+}, 'an object of Istio rendering props', "{ selector: { istio: 'ingressgateway' } }");
 
 export const externalBackendPropsSchema: PropSchema<ExternalBackendProps> = prop.object<ExternalBackendProps>({
   name: prop.string("a Service name such as 'payments-provider'"),

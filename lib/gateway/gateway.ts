@@ -1,14 +1,14 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LabelKeys, MANAGED_BY } from '../core/labels';
-import { assertDnsLabel, assertObjectName } from '../core/names';
-import { checkProps } from '../core/prop-schema';
+import { assertDnsLabel } from '../core/names';
+import { checkProps, describeValue } from '../core/prop-schema';
 import { validateManifestsAtSynth } from '../core/synth-validation';
 import { ValidationError } from '../core/validation-error';
 import { GatewayBackendBinding } from './backend-target';
-import { GatewayApiRenderer } from './gateway-api/gateway-api-renderer';
+import { GatewayApiRendering } from './gateway-api/gateway-api-rendering';
 import { gatewayProblems } from './gateway-checks';
-import { GatewayModel, IGatewayRenderer } from './gateway-renderer';
+import { GatewayModel, IGatewayRenderer, IGatewayRendering } from './gateway-renderer';
 import { GatewayRendering } from './gateway-rendering';
 import {
   GatewayGrpcRouteProps,
@@ -20,7 +20,7 @@ import {
   resolveHttpRoute,
 } from './gateway-route';
 import { gatewayPropsSchema } from './gateway-schemas';
-import { IstioGatewayRenderer } from './istio/istio-gateway-renderer';
+import { IstioGatewayRendering } from './istio/istio-gateway-rendering';
 import { Listener, listenerHosts, ListenerProps, resolveListener, RouteKind, sectionNames } from './listener';
 import { listenerCertificate } from './listener-certificate';
 
@@ -33,20 +33,24 @@ export interface GatewayProps {
    */
   readonly name?: string;
   /**
-   * The API the gateway is rendered to.
-   * @default GatewayRendering.GATEWAY_API
+   * The API the gateway is rendered to, with that API's props:
+   * `GatewayRendering.gatewayApi({ gatewayClassName })` or
+   * `GatewayRendering.istio({ selector })`. A rendering's name
+   * (`GatewayRendering.GATEWAY_API`, `GatewayRendering.ISTIO`) is deprecated.
+   * @default GatewayRendering.gatewayApi()
    */
-  readonly rendering?: GatewayRendering;
+  readonly rendering?: IGatewayRendering | GatewayRendering;
   /**
    * The GatewayClass that runs the gateway (Gateway API rendering only).
    * @default 'istio'
+   * @deprecated use `rendering: GatewayRendering.gatewayApi({ gatewayClassName })`
    */
   readonly gatewayClassName?: string;
   /**
    * Labels of the Istio ingress gateway pods the Istio Gateway binds to
-   * (Istio rendering only). The pods must run in the gateway's namespace:
-   * Istio reads TLS Secrets from the namespace of its gateway pods.
+   * (Istio rendering only).
    * @default { istio: 'ingressgateway' }
+   * @deprecated use `rendering: GatewayRendering.istio({ selector })`
    */
   readonly istioSelector?: Readonly<Record<string, string>>;
   /**
@@ -98,7 +102,7 @@ export class Gateway extends Construct implements GatewayModel {
   public readonly gatewayName: string;
   /** The gateway's namespace, where its routes and proxies are. */
   public readonly namespace: string;
-  /** The API the gateway is rendered to. */
+  /** The name of the API the gateway is rendered to: `'gateway-api'` or `'istio'`. */
   public readonly rendering: GatewayRendering;
   /** Labels of every object the gateway makes. */
   public readonly labels: Readonly<Record<string, string>>;
@@ -119,29 +123,12 @@ export class Gateway extends Construct implements GatewayModel {
       throw new ValidationError(`gateway '${this.gatewayName}' has no namespace, and its routes and proxies live in one; give its chart a namespace`, this);
     }
     this.namespace = namespace;
-    this.rendering = props.rendering ?? GatewayRendering.GATEWAY_API;
+    const rendering = renderingOf(props, this);
+    this.rendering = rendering.kind;
     this.labels = { [LabelKeys.NAME]: this.gatewayName, [LabelKeys.MANAGED_BY]: MANAGED_BY };
     validateManifestsAtSynth(this);
 
-    if (this.rendering === GatewayRendering.ISTIO) {
-      if (props.gatewayClassName !== undefined) {
-        throw new ValidationError('gatewayClassName selects a Gateway API class, which the Istio rendering does not use; drop it or render to the Gateway API', this);
-      }
-      const selector = props.istioSelector ?? { istio: 'ingressgateway' };
-      if (Object.keys(selector).length === 0) {
-        throw new ValidationError("istioSelector is empty, so the Istio Gateway would bind to every gateway pod; give it the pods' labels", this);
-      }
-      this.renderer = new IstioGatewayRenderer(this, selector);
-    } else if (this.rendering === GatewayRendering.GATEWAY_API) {
-      if (props.istioSelector !== undefined) {
-        throw new ValidationError('istioSelector binds an Istio Gateway, which the Gateway API rendering does not make; drop it or render to Istio', this);
-      }
-      const gatewayClassName = props.gatewayClassName ?? 'istio';
-      assertObjectName('gatewayClassName', gatewayClassName, this);
-      this.renderer = new GatewayApiRenderer(this, gatewayClassName);
-    } else {
-      throw new ValidationError(`rendering must be one of ${Object.values(GatewayRendering).join(', ')}, got '${this.rendering}'`, this);
-    }
+    this.renderer = rendering.render(this);
     this.apiObject = this.renderer.resource;
     this.node.addValidation({ validate: () => [...gatewayProblems(this), ...this.renderer.problems()] });
 
@@ -239,6 +226,42 @@ export class Gateway extends Construct implements GatewayModel {
     this.declaredRoutes.push(route);
     this.renderer.addRoute(route);
     return route;
+  }
+}
+
+/** Where the deprecated rendering props go in the factories. */
+const FACTORY_PROPS = {
+  gatewayClassName: 'GatewayRendering.gatewayApi({ gatewayClassName })',
+  istioSelector: 'GatewayRendering.istio({ selector })',
+} as const;
+
+/**
+ * The gateway's rendering: the factory's, or one made of a deprecated name
+ * and the deprecated top-level props.
+ *
+ * @throws ValidationError for an unknown name, or a factory together with a deprecated prop
+ */
+function renderingOf(props: GatewayProps, scope: Construct): IGatewayRendering {
+  const { rendering = 'gateway-api' } = props;
+  if (typeof rendering === 'object') {
+    for (const key of Object.keys(FACTORY_PROPS) as Array<keyof typeof FACTORY_PROPS>) {
+      if (props[key] !== undefined) {
+        throw new ValidationError(
+          `Gateway props ${key} is ${describeValue(props[key])}, but rendering is GatewayRendering.${rendering.kind === 'istio' ? 'istio' : 'gatewayApi'}(), ` +
+            `which takes the rendering's props; move it into ${FACTORY_PROPS[key]}`,
+          scope,
+        );
+      }
+    }
+    return rendering;
+  }
+  switch (rendering) {
+    case 'istio':
+      return IstioGatewayRendering.fromDeprecatedProps(props, scope);
+    case 'gateway-api':
+      return GatewayApiRendering.fromDeprecatedProps(props, scope);
+    default:
+      throw new ValidationError(`rendering must be GatewayRendering.gatewayApi() or GatewayRendering.istio(), got ${describeValue(rendering)}`, scope);
   }
 }
 

@@ -2,14 +2,14 @@ import { App, Chart } from 'cdk8s';
 import { GatewayCanaryChart } from '../../examples/gateway-canary';
 import { GatewayRoutingChart, InventoryChart } from '../../examples/gateway-routing';
 import { SHOP_EDGE_NAMESPACE, ShopGatewayChart } from '../../examples/gateway-shop';
-import { GatewayRendering, Manifest } from '../../lib';
+import { GatewayRendering, IGatewayRendering, Manifest } from '../../lib';
 import { synthObjects } from '../../lib/testing';
 import { ShopChart } from '../../stacks/shop/shop-chart';
 import { ensureNamespaces, expectAcceptedAndLive } from './apply-checked';
 import { applyServerSide, deleteNamespace, getLive, liveResourceVersion, resourceType } from './kubectl';
 
 /** Every gateway example as the charts a user would apply, backends first. */
-function exampleCharts(rendering: GatewayRendering): Array<[string, () => Chart[]]> {
+function exampleCharts(rendering: IGatewayRendering): Array<[string, () => Chart[]]> {
   return [
     ['shop behind one HTTPS gateway', () => {
       const app = new App();
@@ -25,7 +25,7 @@ function exampleCharts(rendering: GatewayRendering): Array<[string, () => Chart[
   ];
 }
 
-const RENDERINGS = [GatewayRendering.GATEWAY_API, GatewayRendering.ISTIO];
+const RENDERINGS = [GatewayRendering.gatewayApi(), GatewayRendering.istio()];
 const cases = RENDERINGS.flatMap((rendering) => exampleCharts(rendering).map(([name, charts]) => [rendering, name, charts] as const));
 const namespaces = new Set<string>();
 /** The kinds whose fields a structural CRD would silently drop if it did not know them. */
@@ -88,7 +88,7 @@ describe('every gateway example is accepted by the real API server (Gateway API,
   });
 
   test('the API server refuses what the Gateway API rendering refuses: a retry on an HTTPRoute rule', () => {
-    const [, routing] = exampleCharts(GatewayRendering.GATEWAY_API)[2];
+    const [, routing] = exampleCharts(GatewayRendering.gatewayApi())[2];
     const route = objectsOf(routing()).find((o) => o.kind === 'HTTPRoute' && o.metadata.name === 'api-catalog')!;
     const spec = route.spec as any;
     const retried = { ...route, metadata: { ...route.metadata, name: 'retried' }, spec: { ...spec, rules: [{ ...spec.rules[0], retry: { attempts: 2 } }] } };

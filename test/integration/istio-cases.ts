@@ -23,7 +23,7 @@ export interface SynthCase {
   readonly charts: () => Chart[];
 }
 
-const RENDERINGS = [GatewayRendering.GATEWAY_API, GatewayRendering.ISTIO];
+const RENDERINGS = [GatewayRendering.gatewayApi(), GatewayRendering.istio()];
 
 /**
  * Every stack and example that runs in Istio (the default mesh) or renders a gateway, as
@@ -66,7 +66,7 @@ export const ISTIO_CASES: readonly SynthCase[] = [
 ];
 
 /** The gateway examples in the Gateway API rendering (the ones istiod's Gateway API controller reads). */
-export const GATEWAY_API_CASES: readonly SynthCase[] = ISTIO_CASES.filter((c) => c.name.endsWith(`(${GatewayRendering.GATEWAY_API})`));
+export const GATEWAY_API_CASES: readonly SynthCase[] = ISTIO_CASES.filter((c) => c.name.endsWith(`(${GatewayRendering.gatewayApi()})`));
 
 /** The YAML `cdk8s synth` writes for a case, and its objects. */
 export function synthCase(c: SynthCase): { yaml: string; objects: Manifest[] } {

@@ -164,7 +164,7 @@ const LEFT_WARNINGS: readonly LeftWarning[] = [
 
 /** The examples whose Linkerd rendering is refused at synth (see test/snapshot/mesh-traffic.test.ts). */
 const LINKERD_REFUSES: readonly MeshScenario[] = ['faults', 'circuit-breaker', 'mirror-v3'];
-const RENDERINGS = [GatewayRendering.GATEWAY_API, GatewayRendering.ISTIO];
+const RENDERINGS = [GatewayRendering.gatewayApi(), GatewayRendering.istio()];
 
 /** One audited synthesis: the source file it comes from, and its charts (applied together). */
 type AuditCase = [name: string, source: string, charts: () => Chart[]];

@@ -14,7 +14,7 @@ import { runRelease } from './release-runner';
 /** Every serverless example, as a user would apply it. */
 const charts: Array<[string, () => Chart]> = [
   ['function-behind-gateway (Gateway API)', () => new FunctionGatewayChart(new App(), 'fn-gw-api', { namespace: 'fn-gw-api' })],
-  ['function-behind-gateway (Istio)', () => new FunctionGatewayChart(new App(), 'fn-gw-istio', { namespace: 'fn-gw-istio', rendering: GatewayRendering.ISTIO })],
+  ['function-behind-gateway (Istio)', () => new FunctionGatewayChart(new App(), 'fn-gw-istio', { namespace: 'fn-gw-istio', rendering: GatewayRendering.istio() })],
   ['function-traffic-split', () => new FunctionSplitChart(new App(), 'function-traffic-split')],
   ['thumbnail-events', () => new ThumbnailEventsChart(new App(), 'thumbnail-events')],
   ['nightly-cron', () => new NightlyCronChart(new App(), 'nightly-cron')],

@@ -2,13 +2,13 @@ import { App } from 'cdk8s';
 import { GatewayCanaryChart } from '../../examples/gateway-canary';
 import { GatewayRoutingChart, InventoryChart } from '../../examples/gateway-routing';
 import { shopBehindGateway } from '../../examples/gateway-shop';
-import { GatewayRendering } from '../../lib';
+import { GatewayRendering, IGatewayRendering } from '../../lib';
 import { snapshotOf, synthObjects } from '../../lib/testing';
 import { ShopChart } from '../../stacks/shop/shop-chart';
 
-const RENDERINGS = [GatewayRendering.GATEWAY_API, GatewayRendering.ISTIO];
+const RENDERINGS = [GatewayRendering.gatewayApi(), GatewayRendering.istio()];
 
-function routing(rendering: GatewayRendering) {
+function routing(rendering: IGatewayRendering) {
   const app = new App();
   const inventory = new InventoryChart(app, 'inventory');
   const edge = new GatewayRoutingChart(app, 'gateway-routing', { inventory: inventory.inventory, rendering });
@@ -48,15 +48,15 @@ describe('the gateway in front of the shop', () => {
           'AuthorizationPolicy/orders',
           'NetworkPolicy/cart',
           'NetworkPolicy/orders',
-          ...(rendering === GatewayRendering.GATEWAY_API ? ['ReferenceGrant/shop-edge-gateway-routes'] : []),
+          ...(rendering.kind === 'gateway-api' ? ['ReferenceGrant/shop-edge-gateway-routes'] : []),
         ],
       });
-      expect(fronted.length - plain.length).toBe(rendering === GatewayRendering.GATEWAY_API ? 1 : 0);
+      expect(fronted.length - plain.length).toBe(rendering.kind === 'gateway-api' ? 1 : 0);
     }
   });
 
   test('the routes reach the three services and nothing else: frontend for the rest, orders and cart by path prefix', () => {
-    const edge = synthObjects(shopBehindGateway(new App(), GatewayRendering.GATEWAY_API)[1]);
+    const edge = synthObjects(shopBehindGateway(new App(), GatewayRendering.gatewayApi())[1]);
     const backends = edge
       .filter((o) => o.kind === 'HTTPRoute')
       .map((o) => [o.metadata.name, (o.spec as any).rules[0].matches?.[0]?.path?.value, (o.spec as any).rules[0].backendRefs?.[0]?.name]);

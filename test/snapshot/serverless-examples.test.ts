@@ -8,7 +8,7 @@ import { GatewayRendering } from '../../lib';
 import { snapshotOf } from '../../lib/testing';
 
 describe('serverless examples', () => {
-  test.each([GatewayRendering.GATEWAY_API, GatewayRendering.ISTIO])('function-behind-gateway: a scale-to-zero function behind the gateway (%s)', (rendering) => {
+  test.each([GatewayRendering.gatewayApi(), GatewayRendering.istio()])('function-behind-gateway: a scale-to-zero function behind the gateway (%s)', (rendering) => {
     expect(snapshotOf(new FunctionGatewayChart(new App(), 'function-behind-gateway', { rendering }))).toMatchSnapshot();
   });
 

@@ -9,7 +9,7 @@ const MAX_MATCHES = 8;
 const MAX_ITEMS = 16;
 /** What the Gateway API allows in an exact or prefix path: RFC 3986 characters, `%` only in an escape. */
 const GATEWAY_PATH = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/;
-const FIX = 'or render the gateway with GatewayRendering.ISTIO';
+const FIX = 'or render the gateway with GatewayRendering.istio()';
 
 /**
  * What the standard Gateway API (v1) cannot express: retries (no field in

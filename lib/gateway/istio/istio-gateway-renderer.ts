@@ -3,17 +3,17 @@ import { Construct } from 'constructs';
 import { contentHash } from '../../core/content-hash';
 import { emitObject } from '../../core/emit-object';
 import { contentAddressedName } from '../../core/names';
-import { httpsRedirectPort } from '../gateway-checks';
 import { GatewayModel, IGatewayRenderer } from '../gateway-renderer';
 import { GatewayRoute } from '../gateway-route';
-import { ANY_HOSTNAME, hostnamesIntersect } from '../hostnames';
-import { Listener, ListenerProtocol, listenerHosts } from '../listener';
+import { ANY_HOSTNAME } from '../hostnames';
 import { servedHosts } from '../route-attachment';
-import { istioHttpRoutes, percentagesProblem } from './istio-http-routes';
+import { istioGatewayProblems } from './istio-gateway-limits';
+import { istioHttpRoutes } from './istio-http-routes';
+import { istioServer } from './istio-server';
 
 /**
  * Istio's form of a gateway:
- * - an Istio Gateway bound to the ingress gateway pods (`istioSelector`) in
+ * - an Istio Gateway bound to the ingress gateway pods (`selector`) in
  *   the gateway's namespace, one server per listener, hosts limited to
  *   VirtualServices of that namespace (`./`), TLS from the listener's Secret
  *   (`credentialName`), `httpsRedirect` for a redirecting listener;
@@ -35,7 +35,7 @@ export class IstioGatewayRenderer implements IGatewayRenderer {
       metadata: { name: gateway.gatewayName, namespace: gateway.namespace, labels: { ...gateway.labels } },
       spec: {
         selector: { ...selector },
-        servers: Lazy.any({ produce: () => gateway.listeners.map(server) }),
+        servers: Lazy.any({ produce: () => gateway.listeners.map(istioServer) }),
       },
     });
   }
@@ -64,73 +64,8 @@ export class IstioGatewayRenderer implements IGatewayRenderer {
   }
 
   public problems(): string[] {
-    const { listeners, routes } = this.gateway;
-    return [...listenerProblems(listeners), ...routes.flatMap(weightProblems)];
+    return istioGatewayProblems(this.gateway.listeners, this.gateway.routes);
   }
-}
-
-/** The Istio server of a listener. */
-function server(listener: Listener): Record<string, unknown> {
-  return {
-    name: listener.name,
-    port: { number: listener.port, name: listener.name, protocol: istioProtocol(listener) },
-    hosts: listenerHosts(listener).map((host) => `./${host}`),
-    tls: listener.redirectToHttps
-      ? { httpsRedirect: true }
-      : listener.secretName === undefined ? undefined : { mode: 'SIMPLE', credentialName: listener.secretName },
-  };
-}
-
-/** HTTPS for anything over TLS (gRPC included, by ALPN), GRPC for plaintext gRPC. */
-function istioProtocol(listener: Listener): string {
-  if (listener.secretName !== undefined) {
-    return 'HTTPS';
-  }
-  return listener.protocol === ListenerProtocol.GRPC ? 'GRPC' : 'HTTP';
-}
-
-/**
- * What an Istio Gateway cannot express: plaintext HTTP and gRPC on one port
- * (a port has one protocol), gRPC and HTTP listeners with overlapping
- * hostnames (a VirtualService binds per hostname to every server), and an
- * HTTPS redirect to a port other than 443 (`httpsRedirect` has no port).
- */
-function listenerProblems(listeners: readonly Listener[]): string[] {
-  const problems: string[] = [];
-  listeners.forEach((listener, index) => {
-    for (const other of listeners.slice(0, index)) {
-      if (other.port === listener.port && istioProtocol(other) !== istioProtocol(listener)) {
-        problems.push(
-          `listeners '${other.name}' (${istioProtocol(other)}) and '${listener.name}' (${istioProtocol(listener)}) share port ${listener.port}, ` +
-            'but an Istio Gateway serves one protocol per port (istio); give them different ports',
-        );
-      }
-      const routing = !other.redirectToHttps && !listener.redirectToHttps;
-      const overlapping = listenerHosts(other).some((h) => listenerHosts(listener).some((o) => hostnamesIntersect(h, o)));
-      if (routing && other.routeKind !== listener.routeKind && overlapping) {
-        problems.push(
-          `listeners '${other.name}' and '${listener.name}' take overlapping hostnames (${listenerHosts(other).join(', ')} / ${listenerHosts(listener).join(', ')}) ` +
-            `for HTTP and gRPC routes, which Istio VirtualServices cannot keep apart (istio); give the gRPC listener hostnames of its own, e.g. grpc.example.com`,
-        );
-      }
-    }
-    if (listener.redirectToHttps) {
-      const port = httpsRedirectPort(listener, listeners);
-      if (typeof port === 'number' && port !== 443) {
-        problems.push(
-          `listener '${listener.name}' redirects to HTTPS on port ${port}, but Istio's httpsRedirect always sends clients to port 443 (istio); ` +
-            'serve HTTPS on 443 or render the gateway with GatewayRendering.GATEWAY_API',
-        );
-      }
-    }
-  });
-  return problems;
-}
-
-/** Istio weights are whole percentages: a small non-zero weight must not round to 0%. */
-function weightProblems(route: GatewayRoute): string[] {
-  const problem = route.targets.length < 2 ? undefined : percentagesProblem(route);
-  return problem === undefined ? [] : [`${problem} (istio weights are whole percentages)`];
 }
 
 /** `<gateway>-<host>`, a wildcard spelled `wildcard`; hashed when too long. */

@@ -156,7 +156,7 @@ describe('the per-revision Service', () => {
 });
 
 describe('external backends', () => {
-  test.each([GatewayRendering.GATEWAY_API, GatewayRendering.ISTIO])('%s: an ExternalName Service in the gateway namespace, made once, port 80 by default', (rendering) => {
+  test.each([GatewayRendering.gatewayApi(), GatewayRendering.istio()])('%s: an ExternalName Service in the gateway namespace, made once, port 80 by default', (rendering) => {
     const { chart, gateway } = shopEdge(rendering);
     const partner = GatewayBackend.external({ name: 'partner', hostname: 'api.partner.example.net' });
     gateway.addRoute('a', { matches: [{ path: PathMatch.prefix('/a') }], backend: partner });
@@ -166,7 +166,7 @@ describe('external backends', () => {
       { name: 'partner', namespace: 'test', labels: gateway.labels },
       { type: 'ExternalName', externalName: 'api.partner.example.net', ports: [{ name: 'http', port: 80, protocol: 'TCP' }] },
     ]]);
-    if (rendering === GatewayRendering.GATEWAY_API) {
+    if (rendering.kind === 'gateway-api') {
       expect(specOf(chart, 'HTTPRoute', 'edge-a').rules[0].backendRefs).toEqual([{ name: 'partner', port: 80 }]);
     } else {
       expect(specOf(chart, 'VirtualService', 'edge-shop.example.com').http[0].route).toEqual([

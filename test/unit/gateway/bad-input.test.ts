@@ -105,7 +105,7 @@ const cases: Record<string, Record<string, BadInput>> = {
 describe.each(Object.keys(cases))('gateway bad input: %s', (group) => {
   test.each(Object.entries(cases[group]))('%s', (_, c) => {
     const listeners = { http: { protocol: ListenerProtocol.HTTP }, grpc: { protocol: ListenerProtocol.GRPC, port: 9000 } };
-    const edge = shopEdge(GatewayRendering.GATEWAY_API, { listeners });
+    const edge = shopEdge(GatewayRendering.gatewayApi(), { listeners });
     expectRefusal(() => c.build(edge), { ...c, path: 'test/edge' });
   });
 });
@@ -127,7 +127,7 @@ describe('gateway bad input: duplicates and namespaces at synth', () => {
   });
 
   test('a route with well-typed props is accepted', () => {
-    const { gateway, frontend } = shopEdge(GatewayRendering.GATEWAY_API, { listeners: { http: { protocol: ListenerProtocol.HTTP } } });
+    const { gateway, frontend } = shopEdge(GatewayRendering.gatewayApi(), { listeners: { http: { protocol: ListenerProtocol.HTTP } } });
     expect(gateway.addRoute('web', { hostnames: ['shop.example.com'], timeout: Duration.seconds(10), backend: GatewayBackend.service(frontend) }).hostnames).toEqual(['shop.example.com']);
   });
 });

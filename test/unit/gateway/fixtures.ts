@@ -3,6 +3,7 @@ import {
   Gateway,
   GatewayProps,
   GatewayRendering,
+  IGatewayRendering,
   IngressPeer,
   ListenerProtocol,
   ListenerTls,
@@ -29,7 +30,10 @@ export const SHOP_LISTENERS: GatewayProps['listeners'] = {
  * Namespace 'test': orders (stable + canary), frontend, and the gateway
  * 'edge' at test/edge with {@link SHOP_LISTENERS} unless `props` says otherwise.
  */
-export function shopEdge(rendering: GatewayRendering = GatewayRendering.GATEWAY_API, props: GatewayProps = { listeners: SHOP_LISTENERS }) {
+export function shopEdge(
+  rendering: IGatewayRendering | GatewayRendering = GatewayRendering.gatewayApi(),
+  props: GatewayProps = { listeners: SHOP_LISTENERS },
+) {
   const chart = newChart();
   const orders = new Microservice(chart, 'orders', web('a'));
   const stable = orders.revisions[0];

@@ -285,7 +285,7 @@ describe('what the Gateway API rendering refuses, at synth', () => {
     gateway.addRoute('frontend', { backend: GatewayBackend.service(frontend), retries: { attempts: 2, retryOn: [RetryOn.GATEWAY_ERROR] } });
     expect(synthProblems(chart)).toEqual([
       "[test/edge] route 'frontend' sets retries, which the standard Gateway API HTTPRoute (v1) has no field for (gateway-api); " +
-        'drop retries or render the gateway with GatewayRendering.ISTIO',
+        'drop retries or render the gateway with GatewayRendering.istio()',
     ]);
   });
 
@@ -296,9 +296,9 @@ describe('what the Gateway API rendering refuses, at synth', () => {
     gateway.addGrpcRoute('cart', { backend: GatewayBackend.service(cart), timeout: Duration.seconds(2), retries: { attempts: 1 } });
     expect(synthProblems(chart)).toEqual([
       "[test/edge] route 'cart' sets retries, which the standard Gateway API GRPCRoute (v1) has no field for (gateway-api); " +
-        'drop retries or render the gateway with GatewayRendering.ISTIO',
+        'drop retries or render the gateway with GatewayRendering.istio()',
       "[test/edge] route 'cart' sets a timeout, which the Gateway API GRPCRoute (v1) has no field for (gateway-api); " +
-        'drop timeout or render the gateway with GatewayRendering.ISTIO',
+        'drop timeout or render the gateway with GatewayRendering.istio()',
     ]);
   });
 

@@ -19,16 +19,16 @@ interface BadInput extends Omit<ExpectedRefusal, 'path'> {
 const HTTP = { protocol: ListenerProtocol.HTTP };
 
 /** The shop's edge gateway made with `props`. */
-const gateway = (props: Record<string, unknown>) => () => shopEdge(GatewayRendering.GATEWAY_API, props as GatewayProps);
+const gateway = (props: Record<string, unknown>) => () => shopEdge(GatewayRendering.gatewayApi(), props as GatewayProps);
 /** The shop's edge with an HTTP listener and a route 'partner' to the external backend made with `props`. */
 const external = (props: Record<string, unknown>) => () => {
-  const { gateway: edge } = shopEdge(GatewayRendering.GATEWAY_API, { listeners: { http: HTTP } });
+  const { gateway: edge } = shopEdge(GatewayRendering.gatewayApi(), { listeners: { http: HTTP } });
   return edge.addRoute('partner', { backend: GatewayBackend.external(props as never) });
 };
 
 /** The shop's edge with an HTTP listener and a route 'orders' to the backend `backend` makes of the orders service and its revisions. */
 const toOrders = (backend: (orders: Microservice, stable: Revision, canary: Revision) => unknown) => () => {
-  const { gateway: edge, orders, stable, canary } = shopEdge(GatewayRendering.GATEWAY_API, { listeners: { http: HTTP } });
+  const { gateway: edge, orders, stable, canary } = shopEdge(GatewayRendering.gatewayApi(), { listeners: { http: HTTP } });
   return edge.addRoute('orders', { backend: backend(orders, stable, canary) as never });
 };
 
@@ -55,6 +55,18 @@ const cases: Record<string, Record<string, BadInput>> = {
     'an Istio selector as a string': {
       build: gateway({ rendering: GatewayRendering.ISTIO, istioSelector: 'istio=ingressgateway' }),
       prop: 'istioSelector', shown: "got 'istio=ingressgateway' (a string)", fix: /\{ istio: 'ingressgateway' \}/,
+    },
+    'an Istio rendering selector as a string': {
+      build: gateway({ rendering: GatewayRendering.istio({ selector: 'istio=ingressgateway' as never }) }),
+      prop: 'GatewayRendering.istio props selector', shown: "got 'istio=ingressgateway' (a string)", fix: /\{ istio: 'ingressgateway' \}/,
+    },
+    'a Gateway API rendering class as a number': {
+      build: gateway({ rendering: GatewayRendering.gatewayApi({ gatewayClassName: 7 as never }) }),
+      prop: 'GatewayRendering.gatewayApi props gatewayClassName', shown: 'got 7 (a number)', fix: /write it in quotes: '7'/,
+    },
+    'a rendering given as its props': {
+      build: gateway({ rendering: { selector: { istio: 'ingressgateway' } } }),
+      prop: 'rendering', shown: 'got {', fix: /GatewayRendering\.istio\(\)/,
     },
     'a listener port as a string': {
       build: gateway({ listeners: { http: { protocol: ListenerProtocol.HTTP, port: '8080' } } }),
@@ -96,8 +108,20 @@ const cases: Record<string, Record<string, BadInput>> = {
       build: gateway({ rendering: GatewayRendering.ISTIO, istioSelector: { istio: unset } }),
       prop: 'istioSelector.istio', shown: 'is undefined', fix: /not set/,
     },
+    'an Istio rendering selector label': {
+      build: gateway({ rendering: GatewayRendering.istio({ selector: { istio: unset as never } }) }),
+      prop: 'GatewayRendering.istio props selector.istio', shown: 'is undefined', fix: /not set/,
+    },
   },
   'unknown key': {
+    'the deprecated Istio selector name in the Istio rendering': {
+      build: gateway({ rendering: GatewayRendering.istio({ istioSelector: { istio: 'ingressgateway' } } as never) }),
+      prop: 'GatewayRendering.istio props istioSelector', shown: 'is not a known prop', fix: /selector/,
+    },
+    'a gateway class in the Istio rendering': {
+      build: gateway({ rendering: GatewayRendering.istio({ gatewayClassName: 'istio' } as never) }),
+      prop: 'GatewayRendering.istio props gatewayClassName', shown: 'is not a known prop', fix: /selector/,
+    },
     'a misspelled gateway class': {
       build: gateway({ gatewayClass: 'istio' }), prop: 'gatewayClass', shown: 'is not a known prop', fix: /did you mean 'gatewayClassName'\?/,
     },
@@ -120,7 +144,7 @@ describe.each(Object.keys(cases))('Gateway props bad input: %s', (group) => {
 
 describe('Gateway props bad input: the same values given right are accepted', () => {
   test('a gateway with its props, and an external backend', () => {
-    const { gateway: edge } = shopEdge(GatewayRendering.GATEWAY_API, { name: 'edge', gatewayClassName: 'istio', listeners: { http: HTTP } });
+    const { gateway: edge } = shopEdge(GatewayRendering.gatewayApi({ gatewayClassName: 'istio' }), { name: 'edge', listeners: { http: HTTP } });
     expect(edge.addRoute('partner', { backend: GatewayBackend.external({ name: 'partner', hostname: 'api.partner.example.com', port: 80 }) }).name).toBe('partner');
   });
 });

@@ -3,6 +3,7 @@ import {
   CertificateIssuer,
   Gateway,
   GatewayBackend,
+  GatewayProps,
   GatewayRendering,
   HeaderMatch,
   IngressPeer,
@@ -18,13 +19,13 @@ import { findObjects, synthObjects } from '../../../lib/testing';
 import { newChart, validationErrorOf } from '../../fixtures';
 import { objectOf, SHOP_LISTENERS, shopEdge, specOf, synthProblems, web } from './fixtures';
 
-const RENDERINGS = [GatewayRendering.GATEWAY_API, GatewayRendering.ISTIO];
+const RENDERINGS = [GatewayRendering.gatewayApi(), GatewayRendering.istio()];
 
 describe('Gateway', () => {
   test('renders to the Gateway API by default, class istio, named after its id, in its chart namespace', () => {
     const { chart, gateway, frontend } = shopEdge();
     gateway.addRoute('frontend', { backend: GatewayBackend.service(frontend) });
-    expect(gateway.rendering).toBe(GatewayRendering.GATEWAY_API);
+    expect(gateway.rendering).toBe('gateway-api');
     expect(gateway.gatewayName).toBe('edge');
     expect(gateway.namespace).toBe('test');
     const object = objectOf(chart, 'Gateway', 'edge');
@@ -38,20 +39,33 @@ describe('Gateway', () => {
     expect(gateway.apiObject.kind).toBe('Gateway');
   });
 
-  test('name and gatewayClassName props', () => {
+  test('name prop, and the Gateway API rendering\'s gatewayClassName', () => {
     const chart = newChart();
-    const gateway = new Gateway(chart, 'edge', { name: 'public', gatewayClassName: 'eg', listeners: SHOP_LISTENERS });
+    const gateway = new Gateway(chart, 'edge', { name: 'public', rendering: GatewayRendering.gatewayApi({ gatewayClassName: 'eg' }), listeners: SHOP_LISTENERS });
     expect(specOf(chart, 'Gateway', 'public').gatewayClassName).toBe('eg');
     expect(gateway.gatewayName).toBe('public');
   });
 
   test('the Istio rendering makes an Istio Gateway bound to the ingress gateway pods (selector prop)', () => {
     const chart = newChart();
-    const gateway = new Gateway(chart, 'edge', { rendering: GatewayRendering.ISTIO, istioSelector: { app: 'shop-ingress' }, listeners: SHOP_LISTENERS });
+    const gateway = new Gateway(chart, 'edge', { rendering: GatewayRendering.istio({ selector: { app: 'shop-ingress' } }), listeners: SHOP_LISTENERS });
     const object = objectOf(chart, 'Gateway', 'edge');
     expect(object.apiVersion).toBe('networking.istio.io/v1beta1');
     expect((object.spec as any).selector).toEqual({ app: 'shop-ingress' });
     expect(gateway.apiObject).toBe(findGatewayConstruct(chart));
+    expect(gateway.rendering).toBe('istio');
+  });
+
+  test('the deprecated rendering names and top-level props make the same objects as the factories', () => {
+    const manifests = (props: GatewayProps) => {
+      const chart = newChart();
+      new Gateway(chart, 'edge', { listeners: SHOP_LISTENERS, ...props });
+      return synthObjects(chart);
+    };
+    expect(manifests({ rendering: GatewayRendering.ISTIO, istioSelector: { app: 'shop-ingress' } }))
+      .toEqual(manifests({ rendering: GatewayRendering.istio({ selector: { app: 'shop-ingress' } }) }));
+    expect(manifests({ rendering: GatewayRendering.GATEWAY_API, gatewayClassName: 'eg' })).toEqual(manifests({ rendering: GatewayRendering.gatewayApi({ gatewayClassName: 'eg' }) }));
+    expect(manifests({ gatewayClassName: 'eg' })).toEqual(manifests({ rendering: GatewayRendering.gatewayApi({ gatewayClassName: 'eg' }) }));
   });
 
   test('listeners keep their order; defaults: port 80 for HTTP and plaintext gRPC, 443 for HTTPS and gRPC over TLS, any hostname', () => {
@@ -162,28 +176,45 @@ describe('Gateway input', () => {
 
   test('fails when the Istio rendering is given a gatewayClassName', () => {
     expect(validationErrorOf(() => new Gateway(newChart(), 'edge', { rendering: GatewayRendering.ISTIO, gatewayClassName: 'istio' })).detail).toMatch(
-      /^gatewayClassName selects a Gateway API class, which the Istio rendering does not use/,
+      /^gatewayClassName 'istio' selects a Gateway API class, which the Istio rendering does not use; drop it or render with GatewayRendering\.gatewayApi/,
     );
   });
 
   test('fails when the Gateway API rendering is given an istioSelector', () => {
     expect(validationErrorOf(() => new Gateway(newChart(), 'edge', { istioSelector: { istio: 'ingressgateway' } })).detail).toMatch(
-      /^istioSelector binds an Istio Gateway, which the Gateway API rendering does not make/,
+      /^istioSelector \{ istio: 'ingressgateway' \} binds an Istio Gateway, which the Gateway API rendering does not make; drop it or render with GatewayRendering\.istio/,
     );
   });
 
   test('fails when the istioSelector is empty', () => {
-    expect(validationErrorOf(() => new Gateway(newChart(), 'edge', { rendering: GatewayRendering.ISTIO, istioSelector: {} })).detail).toMatch(/istioSelector is empty/);
+    expect(validationErrorOf(() => new Gateway(newChart(), 'edge', { rendering: GatewayRendering.ISTIO, istioSelector: {} })).detail).toMatch(/^istioSelector is empty/);
+    expect(validationErrorOf(() => new Gateway(newChart(), 'edge', { rendering: GatewayRendering.istio({ selector: {} }) })).detail).toMatch(
+      /^GatewayRendering\.istio props selector is empty, so the Istio Gateway would bind to every gateway pod/,
+    );
+  });
+
+  test.each([
+    ['istioSelector', GatewayRendering.istio(), { istioSelector: { app: 'edge' } }, "{ app: 'edge' }", 'GatewayRendering.istio({ selector })'],
+    ['gatewayClassName', GatewayRendering.gatewayApi(), { gatewayClassName: 'eg' }, "'eg'", 'GatewayRendering.gatewayApi({ gatewayClassName })'],
+    ['gatewayClassName', GatewayRendering.istio(), { gatewayClassName: 'eg' }, "'eg'", 'GatewayRendering.gatewayApi({ gatewayClassName })'],
+  ])('fails when a rendering factory comes with the deprecated %s prop (%s)', (key, rendering, deprecated, shown, fix) => {
+    expect(validationErrorOf(() => new Gateway(newChart(), 'edge', { rendering, ...deprecated })).message).toBe(
+      `Gateway props ${key} is ${shown}, but rendering is GatewayRendering.${rendering.kind === 'istio' ? 'istio' : 'gatewayApi'}(), ` +
+        `which takes the rendering's props; move it into ${fix} (at test/edge)`,
+    );
   });
 
   test('fails when the rendering is unknown', () => {
     expect(validationErrorOf(() => new Gateway(newChart(), 'edge', { rendering: 'nginx' as GatewayRendering })).detail).toBe(
-      "rendering must be one of gateway-api, istio, got 'nginx'",
+      "rendering must be GatewayRendering.gatewayApi() or GatewayRendering.istio(), got 'nginx'",
     );
   });
 
   test('fails when gatewayClassName is not an object name', () => {
     expect(validationErrorOf(() => new Gateway(newChart(), 'edge', { gatewayClassName: 'Istio Class' })).detail).toMatch(/^gatewayClassName must be a DNS subdomain/);
+    expect(validationErrorOf(() => new Gateway(newChart(), 'edge', { rendering: GatewayRendering.gatewayApi({ gatewayClassName: 'Istio Class' }) })).detail).toMatch(
+      /^GatewayRendering\.gatewayApi props gatewayClassName must be a DNS subdomain/,
+    );
   });
 });
 

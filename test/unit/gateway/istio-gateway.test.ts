@@ -16,7 +16,7 @@ import { findObjects, synthObjects } from '../../../lib/testing';
 import { newChart } from '../../fixtures';
 import { shopEdge, specOf, synthProblems, web } from './fixtures';
 
-const ISTIO = GatewayRendering.ISTIO;
+const ISTIO = GatewayRendering.istio();
 const ORDERS = 'orders.test.svc.cluster.local';
 const FRONTEND = 'frontend.test.svc.cluster.local';
 const to = (host: string, port = 80) => ({ destination: { host, port: { number: port } } });
@@ -257,7 +257,7 @@ describe('what the Istio rendering refuses, at synth', () => {
     new Gateway(chart, 'edge', { rendering: ISTIO, listeners });
     expect(synthProblems(chart)).toEqual([
       "[test/edge] listener 'http' redirects to HTTPS on port 8443, but Istio's httpsRedirect always sends clients to port 443 (istio); " +
-        'serve HTTPS on 443 or render the gateway with GatewayRendering.GATEWAY_API',
+        'serve HTTPS on 443 or render the gateway with GatewayRendering.gatewayApi()',
     ]);
     const other = newChart();
     new Gateway(other, 'edge', { listeners });
@@ -265,7 +265,7 @@ describe('what the Istio rendering refuses, at synth', () => {
   });
 
   test('fails when a non-zero weight would round to 0% (Istio weights are whole percentages); the Gateway API rendering accepts it', () => {
-    for (const rendering of [ISTIO, GatewayRendering.GATEWAY_API]) {
+    for (const rendering of [ISTIO, GatewayRendering.gatewayApi()]) {
       const { chart, gateway, orders, stable, canary } = shopEdge(rendering);
       gateway.addRoute('orders', { backend: GatewayBackend.revisions(orders, [{ revision: stable, weight: 1000 }, { revision: canary, weight: 1 }]) });
       if (rendering === ISTIO) {

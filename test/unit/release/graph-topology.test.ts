@@ -61,13 +61,13 @@ describe('readTopology: gateways, routes, services, revisions', () => {
   });
 
   test('a gateway that splits between revision Services goes to the revisions; the Service alone spreads by replicas', () => {
-    for (const rendering of [GatewayRendering.GATEWAY_API, GatewayRendering.ISTIO]) {
+    for (const rendering of [GatewayRendering.gatewayApi(), GatewayRendering.istio()]) {
       const canaryTopology = readTopology(synthObjects(new GatewayCanaryChart(new App(), 'canary', { rendering })));
       // A revision by its replicas: the stable one runs 3, the canary 1.
       const lines = edgeLines(canaryTopology).map((l) => l.replace(/revision:(\S+)/, (_, name) => `revision(${node(canaryTopology, `revision:edge-canary/${name}`).details[0]})`));
-      const route = rendering === GatewayRendering.ISTIO ? 'route:edge-checkout.example.com' : 'route:edge-checkout';
+      const route = rendering.kind === 'istio' ? 'route:edge-checkout.example.com' : 'route:edge-checkout';
       expect(lines.sort()).toEqual([
-        `route gateway:edge -> ${route}${rendering === GatewayRendering.ISTIO ? '' : ' [https]'}`,
+        `route gateway:edge -> ${route}${rendering.kind === 'istio' ? '' : ' [https]'}`,
         `route ${route} -> revision(1 replica) [10%]`,
         `route ${route} -> revision(3 replicas) [90%]`,
         'traffic service:checkout -> revision(1 replica) [25% by replicas]',

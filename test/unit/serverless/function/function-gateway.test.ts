@@ -15,7 +15,7 @@ describe('a function behind a gateway', () => {
   });
 
   test('Istio: the VirtualService rewrites the authority to the function', () => {
-    const { chart, gateway } = shopEdge(GatewayRendering.ISTIO);
+    const { chart, gateway } = shopEdge(GatewayRendering.istio());
     const thumbs = new ServerlessFunction(chart, 'thumbs', { image: digestImage() });
     gateway.addRoute('thumbs', { matches: [{ path: PathMatch.prefix('/thumbs') }], backend: thumbs });
     const http = findObjects(synthObjects(chart), { kind: 'VirtualService' }).flatMap((vs: any) => vs.spec.http);
