@@ -41,8 +41,8 @@ export class Revision extends Construct {
   public readonly track: string;
   /** Fixed replica count, or `undefined` when autoscaled or scaled on events. */
   public readonly replicas: number | undefined;
-  /** The revision's Deployment. */
-  public readonly deployment: ApiObject;
+  /** The revision's Deployment: its main object. */
+  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, track: string, props: RevisionConstructProps) {
     super(scope, track);
@@ -70,7 +70,7 @@ export class Revision extends Construct {
       );
     }
     claimObjectName(this, 'Deployment', namespace, this.name);
-    this.deployment = new L1.Deployment(this, 'Resource', {
+    this.apiObject = new L1.Deployment(this, 'Resource', {
       metadata: { name: this.name, labels: revisionLabels, annotations: mutableImageAnnotation(template) },
       spec: {
         replicas: this.replicas,
@@ -114,6 +114,11 @@ export class Revision extends Construct {
       });
     }
   }
+  /** @deprecated use {@link apiObject}, the name every construct of the library gives its main object. */
+  public get deployment(): ApiObject {
+    return this.apiObject;
+  }
+
 }
 
 /** The opt-out of digest pinning, repeated on the Deployment where reviewers look. */

@@ -34,8 +34,8 @@ const KEDA_API_VERSION = 'keda.sh/v1alpha1';
  * Bad input is a ValidationError naming `scope`, the construct it is made in (the revision).
  */
 export class EventScaler extends Construct {
-  /** The ScaledObject. */
-  public readonly scaledObject: ApiObject;
+  /** The ScaledObject: its main object. */
+  public readonly apiObject: ApiObject;
   /** The fewest replicas while a trigger is active. */
   public readonly minReplicas: number;
   /** The most replicas KEDA scales the Deployment to. */
@@ -82,7 +82,7 @@ export class EventScaler extends Construct {
     }
 
     const authNames = this.emitAuthentications(rendered, props);
-    this.scaledObject = emitObject(this, 'Resource', {
+    this.apiObject = emitObject(this, 'Resource', {
       apiVersion: KEDA_API_VERSION,
       kind: 'ScaledObject',
       metadata: { name: props.name, labels: { ...props.labels } },
@@ -102,6 +102,11 @@ export class EventScaler extends Construct {
       },
     });
   }
+  /** @deprecated use {@link apiObject}, the name every construct of the library gives its main object. */
+  public get scaledObject(): ApiObject {
+    return this.apiObject;
+  }
+
 
   /** One TriggerAuthentication per distinct set of Secret references; the name each trigger uses. */
   private emitAuthentications(rendered: readonly RenderedTrigger[], props: EventScalerProps): Array<string | undefined> {

@@ -3,7 +3,9 @@ import { Gateway, GatewayBackend, ImmutableConfigMap, ImmutableSecret, ListenerP
 import { ReferenceGrant } from '../../../lib/gateway/reference-grant';
 import { Broker, EventSink, PingSource } from '../../../lib/serverless/eventing';
 import { ServerlessFunction } from '../../../lib/serverless/function';
+import { EventScaler } from '../../../lib/workload/scaling/event-scaler';
 import { digestImage, newChart } from '../../fixtures';
+import { queueTrigger } from '../workload/scaling/helpers';
 
 /** Each construct's `apiObject`, the kind it must be, and its deprecated older name's value if it has one. */
 const handles: Record<string, () => { apiObject: ApiObject | undefined; kind: string; alias?: ApiObject }> = {
@@ -39,6 +41,15 @@ const handles: Record<string, () => { apiObject: ApiObject | undefined; kind: st
     apiObject: new ImmutableSecret(newChart(), 'tls', { namePrefix: 'tls', stringData: { a: '1' } }).apiObject,
     kind: 'Secret',
   }),
+  Revision: () => {
+    const [revision] = new Microservice(newChart(), 'orders', { image: digestImage(), ports: [{ port: 80 }] }).revisions;
+    return { apiObject: revision.apiObject, kind: 'Deployment', alias: revision.deployment };
+  },
+  EventScaler: () => {
+    const [revision] = new Microservice(newChart(), 'worker', { image: digestImage(), eventScaling: { maxReplicas: 10, triggers: [queueTrigger] } }).revisions;
+    const scaler = revision.node.findAll().find((c): c is EventScaler => c instanceof EventScaler)!;
+    return { apiObject: scaler.apiObject, kind: 'ScaledObject', alias: scaler.scaledObject };
+  },
   ReferenceGrant: () => {
     const chart = newChart();
     const cart = new Microservice(chart, 'cart', { image: digestImage(), ports: [{ port: 80 }] });
