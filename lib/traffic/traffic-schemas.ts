@@ -4,7 +4,7 @@ import { Revision } from '../workload/revision';
 import type { CircuitBreaker, OutlierDetection } from './circuit-breaker';
 import type { AbortFault, DelayFault, FaultInjection } from './fault-injection';
 import type { HeaderModifier, HeaderRewrite } from './header-rewrite';
-import { HeaderMatch, HttpMatch, HttpMethod, MatchType, PathMatch, QueryParamMatch } from './http-match';
+import { HeaderMatch, HTTP_METHODS, HttpMatch, MatchType, PathMatch, QueryParamMatch } from './http-match';
 import { RetryOn, RetryPolicy } from './retry-policy';
 import type { RouteProps } from './route';
 import type { RouteBackend } from './route-backend';
@@ -16,7 +16,6 @@ import type { TrafficMirror } from './traffic-mirror';
 // stay the routes' own checks. Header match values may be credentials
 // (Authorization, a tester's token), so they are never shown.
 
-const HTTP_METHODS: readonly [HttpMethod, ...HttpMethod[]] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
 
 /** A live revision, from `Microservice.revisions` or `addRevision`. */
 export const revisionSchema = prop.instance<Revision>('a Revision', (v) => v instanceof Revision, 'a revision from orders.revisions or orders.addRevision');

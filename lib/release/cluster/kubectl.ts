@@ -287,3 +287,22 @@ function isExecutableFile(path: string): boolean {
     return false;
   }
 }
+
+/**
+ * The objects of `kubectl get -o json` output: a List's items, one object, or
+ * nothing (empty output, as `--ignore-not-found` prints for none).
+ *
+ * @throws KubectlError when the output is not JSON
+ */
+export function kubectlItems<T = Record<string, unknown>>(stdout: string): T[] {
+  if (stdout.trim() === '') {
+    return [];
+  }
+  let parsed: { kind?: string; items?: T[] };
+  try {
+    parsed = JSON.parse(stdout);
+  } catch (error) {
+    throw new KubectlError(`kubectl get printed something that is not JSON: ${(error as Error).message}`);
+  }
+  return parsed.kind === 'List' && Array.isArray(parsed.items) ? parsed.items : [parsed as unknown as T];
+}

@@ -6,7 +6,7 @@ import { ApiResource, ApiResources, resourceArgument } from './api-resources';
 import { appLabelSelector, appScope, AppScope, isAppObject } from './app-scope';
 import { runBounded } from './bounded';
 import { FIELD_MANAGER } from './field-manager';
-import { Kubectl, KubectlError } from './kubectl';
+import { Kubectl, kubectlItems } from './kubectl';
 
 /** What the cluster holds of an app and of a synthesis of it. */
 export interface LiveState {
@@ -87,7 +87,7 @@ async function listAppObjects(kubectl: Kubectl, listed: readonly ApiResource[], 
     [typeList(listed.filter((r) => !r.namespaced))],
   ].filter(([types]) => types !== '');
   const lists = await runBounded(calls, READERS, async (call) =>
-    listItems(await kubectl.outputAsync(['get', ...call, '-l', selector, '-o', 'json', '--show-managed-fields'])));
+    kubectlItems<Manifest>(await kubectl.outputAsync(['get', ...call, '-l', selector, '-o', 'json', '--show-managed-fields'])));
   return lists.flat().filter((object) => isAppObject(object, scope));
 }
 
@@ -98,7 +98,7 @@ async function getObjects(kubectl: Kubectl, resources: ApiResources, dist: reado
     .map(objectReference);
   const batches = chunks(references, Math.min(MAX_BATCH, Math.max(MIN_BATCH, Math.ceil(references.length / READERS))));
   const lists = await runBounded(batches, READERS, async (batch) =>
-    listItems(await kubectl.outputAsync(['get', '-f', '-', '--ignore-not-found', '-o', 'json', '--show-managed-fields'], toYaml(batch))));
+    kubectlItems<Manifest>(await kubectl.outputAsync(['get', '-f', '-', '--ignore-not-found', '-o', 'json', '--show-managed-fields'], toYaml(batch))));
   return lists.flat();
 }
 
@@ -118,20 +118,6 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 function typeList(types: readonly ApiResource[]): string {
   return types.map((r) => resourceArgument(r)).join(',');
-}
-
-/** The objects of `kubectl get -o json` output: a List, one object, or nothing. */
-function listItems(stdout: string): Manifest[] {
-  if (stdout.trim() === '') {
-    return [];
-  }
-  let parsed: { kind?: string; items?: Manifest[] };
-  try {
-    parsed = JSON.parse(stdout);
-  } catch (error) {
-    throw new KubectlError(`kubectl get printed something that is not JSON: ${(error as Error).message}`);
-  }
-  return parsed.kind === 'List' && Array.isArray(parsed.items) ? parsed.items : [parsed as unknown as Manifest];
 }
 
 function sortedByIdentity(objects: readonly Manifest[]): Manifest[] {

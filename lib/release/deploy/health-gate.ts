@@ -4,7 +4,7 @@ import { objectReference } from '../../core/object-identity';
 import { objectRole } from '../../core/object-role';
 import { toYaml } from '../../core/yaml';
 import { FIRST_POLL_MS, pollIntervals, runBounded, sleep } from '../cluster/bounded';
-import { Kubectl } from '../cluster/kubectl';
+import { Kubectl, kubectlItems } from '../cluster/kubectl';
 import { podDiagnostics } from './pod-diagnostics';
 
 type Json = Record<string, any>;
@@ -148,10 +148,7 @@ async function readLive(kubectl: Kubectl, targets: readonly GateTarget[]): Promi
       : ['get', resource.plural, '-n', namespace, ...(kind === 'Deployment' ? ['-l', `${LabelKeys.MANAGED_BY}=${MANAGED_BY}`] : []), '-o', 'json'];
     const references = group.map((t) =>
       objectReference({ apiVersion: resource.apiVersion, kind: resource.kind, metadata: { name: t.name, namespace } }));
-    const stdout = await kubectl.outputAsync(args, byName ? toYaml(references) : undefined);
-    const parsed = stdout.trim() === '' ? {} : JSON.parse(stdout);
-    const items = (parsed.kind === 'List' ? parsed.items ?? [] : [parsed]) as Json[];
-    for (const item of items) {
+    for (const item of kubectlItems<Json>(await kubectl.outputAsync(args, byName ? toYaml(references) : undefined))) {
       live.set(key(kind, namespace, item.metadata.name), item);
     }
   });
