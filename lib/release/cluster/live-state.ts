@@ -4,7 +4,7 @@ import { toYaml } from '../../core/yaml';
 import { appliedView } from '../plan/applied-view';
 import { ApiResource, ApiResources, resourceArgument } from './api-resources';
 import { appLabelSelector, appScope, AppScope, isAppObject } from './app-scope';
-import { runBounded } from './bounded';
+import { chunks, runBounded } from './bounded';
 import { FIELD_MANAGER } from './field-manager';
 import { Kubectl, kubectlItems } from './kubectl';
 
@@ -105,15 +105,6 @@ async function getObjects(kubectl: Kubectl, resources: ApiResources, dist: reado
 /** `items` cut into at most `count` runs of nearly equal length, in order; none empty. */
 function shares<T>(items: readonly T[], count: number): T[][] {
   return chunks(items, Math.ceil(items.length / Math.max(1, count)));
-}
-
-/** `items` cut into runs of `size` (the last one shorter), in order. */
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const runs: T[][] = [];
-  for (let i = 0; i < items.length; i += Math.max(1, size)) {
-    runs.push(items.slice(i, i + Math.max(1, size)));
-  }
-  return runs;
 }
 
 function typeList(types: readonly ApiResource[]): string {

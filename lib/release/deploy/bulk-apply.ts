@@ -2,7 +2,7 @@ import { Manifest } from '../../core/manifest-schema';
 import { objectReference } from '../../core/object-identity';
 import { toYaml } from '../../core/yaml';
 import { ApiResources, resourceArgument } from '../cluster/api-resources';
-import { runBounded } from '../cluster/bounded';
+import { chunks, runBounded } from '../cluster/bounded';
 import { FIELD_MANAGER } from '../cluster/field-manager';
 import { Kubectl } from '../cluster/kubectl';
 
@@ -92,13 +92,7 @@ function batchesOf(objects: readonly Manifest[], key: (m: Manifest) => string, p
     groups.set(key(object), [...(groups.get(key(object)) ?? []), object]);
   }
   const size = Math.min(MAX_BATCH, Math.max(1, Math.ceil(objects.length / parallelism)));
-  return [...groups.values()].flatMap((group) => {
-    const batches: Manifest[][] = [];
-    for (let i = 0; i < group.length; i += size) {
-      batches.push(group.slice(i, i + size));
-    }
-    return batches;
-  });
+  return [...groups.values()].flatMap((group) => chunks(group, size));
 }
 
 /** The batch, the object kubectl's message names (by kind and name, else by name) first. */
