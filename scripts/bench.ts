@@ -71,6 +71,7 @@ import { ChildProcess, fork } from 'child_process';
 import { cpus, loadavg } from 'os';
 import { enginesBin, missingEngines, RunningCluster, startCluster } from './bench/cluster';
 import { DEPLOY_PARALLELISM, DeployCaseResult, DeployRun, deployRunsFor, runDeployCase } from './bench/deploy-case';
+import { Timeline } from './bench/deploy-timeline';
 import { CaseKind, CaseResult, median, runCase } from './bench/measure';
 import { CallSummary } from './bench/traced-kubectl';
 
@@ -476,7 +477,7 @@ function printDeployReport(machine: Machine, load: string, deploy: DeploySection
     return;
   }
   console.log(`median of ${deploy.rows.map((r) => `${r.result.runs.length} run${r.result.runs.length === 1 ? '' : 's'} @${r.size}`).join(', ')}; node ${machine.node}, ${machine.cpus} CPUs, 1-min load average ${load}\n`);
-  const s = (ms: number) => (ms / 1000).toFixed(1);
+  const s = secondsText;
   const header = ['services', 'objects', 'floor s', 'ours s', 'waits s', 'ours−waits s', '(ours−waits)/floor', 'ours/floor', 'planning s', '2nd release s', '2nd/1st', '2nd−waits/1st−waits', 'RSS ours MB', 'RSS floor kubectl MB'];
   const body = deploy.rows.map(({ size, result, median: m }) => {
     const rss = result.runs.map((r) => r.floorKubectlRssMb).filter((v): v is number => v !== undefined);
@@ -506,7 +507,8 @@ function printDeployReport(machine: Machine, load: string, deploy: DeploySection
   for (const row of deploy.rows) {
     const run = medianRun(row);
     const f = run.first;
-    console.log(`\n${row.size} services, run ${row.result.runs.indexOf(run) + 1} (${run.order}): first deploy ${s(f.totalMs)} s = planning ${s(f.planMs)} + ${Object.entries(f.stepsMs).map(([step, ms]) => `${step} ${s(ms)}`).join(' + ')} s; gate ${s(f.gateMs)} s, pointer check ${s(f.pointerCheckMs)} s; floor ${s(run.floorMs)} s`);
+    console.log(`\n${row.size} services, run ${row.result.runs.indexOf(run) + 1} (${run.order}): first deploy ${timeSplit(f)}; floor ${s(run.floorMs)} s`);
+    console.log(`second release ${timeSplit(run.second)}`);
     console.log('kubectl calls of the first deploy | of the second release:');
     console.log(formatTable(callsTable(f.calls, run.second.calls)));
     const byName = run.second.calls.find((c) => c.purpose === 'get synthesis objects by name');
@@ -521,6 +523,18 @@ function printDeployReport(machine: Machine, load: string, deploy: DeploySection
   if (deploy.note !== undefined) {
     console.log(`\n${deploy.note}`);
   }
+}
+
+/** Where a deploy's time went: planning, each step, and the waits inside them. */
+function timeSplit(t: Timeline): string {
+  const s = secondsText;
+  const steps = Object.entries(t.stepsMs).map(([step, ms]) => `${step} ${s(ms)}`).join(' + ');
+  return `${s(t.totalMs)} s = planning ${s(t.planMs)} + ${steps} s; gate ${s(t.gateMs)} s, pointer check ${s(t.pointerCheckMs)} s`;
+}
+
+/** Milliseconds as seconds with one decimal. */
+function secondsText(ms: number): string {
+  return (ms / 1000).toFixed(1);
 }
 
 /** The run whose first deploy took the median time (the lower one for an even count). */
