@@ -1,0 +1,13 @@
+export { GRAFANA_DASHBOARD_LABEL, GrafanaDashboard } from './grafana-dashboard';
+export type { GrafanaDashboardProps } from './grafana-dashboard';
+export type { TracingProps } from './istio-telemetry';
+export { Monitoring } from './monitoring';
+export type { MonitoringProps } from './monitoring';
+export type { ObservableWorkload } from './observable-workload';
+export type { ObserveProps } from './observe-props';
+export { ObservedWorkload } from './observed-workload';
+export type { ObservedWorkloadProps } from './observed-workload';
+export type { QueryTarget } from './promql';
+export { BURN_RATE_WINDOWS, SLI_WINDOWS } from './service-level-objective';
+export type { BurnRateWindow, LatencyObjectiveProps, ServiceLevelObjective, ServiceLevelObjectiveProps } from './service-level-objective';
+export type { AppMetricsProps, SignalSource } from './signal-source';
