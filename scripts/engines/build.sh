@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds (once) and caches the real engines used by the integration tests:
 #   etcd, kube-apiserver, kube-controller-manager, kubectl, kube-scheduler, kwok, pulumi, pulumi-language-nodejs,
-#   pulumi-resource-kubernetes, kubeconform, kube-score, kube-linter, istioctl, pilot-discovery
-# plus the CRD YAML of Istio, Gateway API, Knative, KEDA, cert-manager (and Linkerd if pinned).
+#   pulumi-resource-kubernetes, kubeconform, kube-score, kube-linter, istioctl, pilot-discovery, promtool,
+#   knative-serving-controller, knative-serving-webhook
+# plus the CRD YAML of Istio, Gateway API, Knative, KEDA, cert-manager, the prometheus-operator
+# (ServiceMonitor, PodMonitor, PrometheusRule) and Linkerd if pinned.
 #
 # Everything comes from the Go module proxy (no VCS, no release pages). Versions: versions.env.
 # Cache: ${IMMUTABLE_INFRA_CACHE:-$HOME/.cache/immutable-infra}/engines/
@@ -15,6 +17,7 @@
 #     src/   throw-away wrapper go.mod modules       crds-optional/  CRDs not applied by default
 #     logs/<step>.log  go output of each build step   build-times.log  one line per build step
 #     kwok-stages/  (symlink) the node and pod stages kwok ships (cluster.sh adds ../kwok/pod-fault-stages.yaml)
+#     knative-serving-config/  (symlink) the YAML Knative Serving needs at run time (see below)
 # Idempotent: a component already in the store is only linked, a CRD directory already there is
 # skipped, so a warm run takes seconds. A binary an older build.sh left in bin/ (a regular file,
 # built for this same versions.env) is moved into the store instead of being rebuilt.
@@ -22,7 +25,8 @@
 # Usage: scripts/engines/build.sh [component ...]
 #   components: etcd kube-apiserver kube-controller-manager kubectl kube-scheduler kwok pulumi
 #               pulumi-language-nodejs pulumi-resource-kubernetes kubeconform kube-score
-#               kube-linter istioctl pilot-discovery crds        (default: all)
+#               kube-linter istioctl pilot-discovery promtool knative-serving-controller
+#               knative-serving-webhook crds        (default: all)
 # Exit status: 0 when every pinned component is in the cache (components whose version is empty
 # in versions.env are listed as not available), 1 when a pinned one failed.
 # Env: ENGINES_GOPROXY (default https://proxy.golang.org; never "direct")
@@ -97,6 +101,7 @@ gobuild() { # dir name pkg [go build flags...]
 side_files() { # name
   case "$1" in
   kwok) echo kwok-stages ;;
+  knative-serving-webhook) echo knative-serving-config ;;
   esac
 }
 
@@ -152,9 +157,10 @@ step() { # name version fn [label] [inputs]
     log "$name $ver: cached"
     return 0
   fi
-  if [[ -x "$ENGINES_BIN/$name" && ! -L "$ENGINES_BIN/$name" ]]; then
-    # Built by an older build.sh for this very versions.env (a binary, not a link into the
-    # store, since the store has no entry for these inputs): adopt it.
+  if [[ -x "$ENGINES_BIN/$name" && ! -L "$ENGINES_BIN/$name" && "$(stat -c %h "$ENGINES_BIN/$name")" == 1 ]]; then
+    # Built by an older build.sh for this very versions.env (a binary with no other link, so
+    # not a link into the store, which holds other inputs of it, e.g. an older Knative listen
+    # patch): adopt it.
     store_built "$name" "$sdir" "$inputs"
     log "$name $ver: cached (moved into $sdir)"
     return 0
@@ -330,6 +336,15 @@ build_kube_score() {
 build_kube_linter() {
   gobin_install "golang.stackrox.io/kube-linter/cmd/kube-linter@$KUBE_LINTER_VERSION" kube-linter "-s -w"
 }
+# github.com/prometheus/prometheus has no replace lines, so `go install` builds cmd/promtool.
+# Prometheus's own build tag remove_all_sd leaves out the cloud service discoveries (AWS, Azure,
+# GCE, …; plugins/plugin_*.go), which rule checks never use and which are most of the compile time.
+build_promtool() {
+  local p=github.com/prometheus/common/version
+  (cd "$SRC" && GOBIN="$ENGINES_BIN" "${NICE[@]}" go install -trimpath -tags remove_all_sd \
+    -ldflags "-s -w -X $p.Version=${PROMETHEUS_VERSION#v} -X $p.Branch=module -X $p.Revision=$PROMETHEUS_VERSION" \
+    "github.com/prometheus/prometheus/cmd/promtool@$PROMETHEUS_VERSION")
+}
 
 # --------------------------------------------------------------------------------- istio ----
 # istio.io/istio has no release tags on the proxy (pseudo-versions only) and no replace lines, so
@@ -356,10 +371,122 @@ build_istio_cmd() { # name package
 build_istioctl() { build_istio_cmd istioctl istioctl/cmd/istioctl; }
 build_pilot_discovery() { build_istio_cmd pilot-discovery pilot/cmd/pilot-discovery; }
 
+# ------------------------------------------------------------------------------- knative ----
+# knative.dev/serving's go.mod has a replace line (github.com/gorilla/websocket), which
+# `go install` refuses and a wrapper module would drop, so its binaries are built inside a
+# writable copy of the module, where the line applies. One copy serves every binary of the
+# module; .ready-<version> marks a complete copy.
+knative_module() { # module version -> prints the dir of the writable copy
+  local d="$SRC/${1##*/}"
+  if [[ ! -f "$d/.ready-$2" ]]; then
+    local src
+    src="$(mod_dir "$1" "$2")"
+    rm -rf "$d"
+    cp -r "$src" "$d"
+    chmod -R u+w "$d"
+    touch "$d/.ready-$2"
+  fi
+  printf '%s\n' "$d"
+}
+# Knative gives no way to choose the listen address of three sockets (the webhook's HTTPS port,
+# WEBHOOK_PORT; each process's profiling port, PROFILING_PORT; the controller's health probes,
+# hard-coded to :8080 in knative.dev/pkg's sharedmain), and they listen on all addresses. The
+# serving binaries are built with -mod=vendor from the module's dependencies vendored into the
+# writable copy, in which knative_listen_patch makes each of them listen on 127.0.0.1 only (the
+# probes on the port in env KNATIVE_PROBES_PORT, else 8080). Each substitution must match exactly
+# once, so a version whose sources differ fails the build instead of silently listening on all
+# addresses. The store key of both binaries includes a hash of this recipe.
+patch_literal() { # file old new: replaces the one occurrence of the literal <old> in <file>
+  local f="$1" old="$2" new="$3" text rest n
+  text="$(cat "$f" && printf x)" || return 1
+  text="${text%x}"
+  rest="${text//"$old"/}"
+  n=$(((${#text} - ${#rest}) / ${#old}))
+  if ((n != 1)); then
+    echo "knative listen patch: expected 1 occurrence of [$old] in $f, found $n" >&2
+    return 1
+  fi
+  printf '%s' "${text/"$old"/"$new"}" >"$f"
+  grep -qF -- "$new" "$f" || { echo "knative listen patch: [$new] not in $f after patching" >&2; return 1; }
+  echo "knative listen patch: $f: [$old] -> [$new]"
+}
+knative_listen_patch() { # vendor dir
+  local pkg="$1/knative.dev/pkg"
+  patch_literal "$pkg/webhook/webhook.go" \
+    'Addr:              fmt.Sprint(":", wh.Options.Port),' \
+    'Addr:              fmt.Sprint("127.0.0.1:", wh.Options.Port),'
+  patch_literal "$pkg/profiling/server.go" \
+    'Addr:              ":" + port,' \
+    'Addr:              "127.0.0.1:" + port,'
+  patch_literal "$pkg/injection/health_check.go" \
+    'Addr: ":" + strconv.Itoa(port)}' \
+    'Addr: "127.0.0.1:" + strconv.Itoa(port)}'
+  patch_literal "$pkg/injection/sharedmain/main.go" \
+    'return injection.ServeHealthProbes(ctx, injection.HealthCheckDefaultPort)' \
+    'return injection.ServeHealthProbes(ctx, probesPortFromEnv(injection.HealthCheckDefaultPort))'
+  cat >"$pkg/injection/sharedmain/zz_immutable_infra_probes_port.go" <<'GO'
+package sharedmain
+
+// Added by immutable-infra's scripts/engines/build.sh (knative_listen_patch).
+
+import (
+	"os"
+	"strconv"
+)
+
+// probesPortFromEnv returns the port in env KNATIVE_PROBES_PORT, else def.
+func probesPortFromEnv(def int) int {
+	if p, err := strconv.Atoi(os.Getenv("KNATIVE_PROBES_PORT")); err == nil && p > 0 {
+		return p
+	}
+	return def
+}
+GO
+}
+# The hash of the recipe: part of the serving binaries' store key and of the vendor marker.
+KNATIVE_LISTEN_PATCH_HASH="$(declare -f patch_literal knative_listen_patch | sha256sum | cut -c1-12)"
+# Vendors the dependencies of the writable copy <dir> and patches them (once per recipe hash).
+knative_vendor() { # dir
+  local d="$1"
+  [[ -f "$d/.vendor-$KNATIVE_LISTEN_PATCH_HASH" ]] && return 0
+  rm -rf "$d/vendor" "$d"/.vendor-*
+  (cd "$d" && go mod vendor)
+  knative_listen_patch "$d/vendor"
+  touch "$d/.vendor-$KNATIVE_LISTEN_PATCH_HASH"
+}
+build_knative_cmd() { # module version name cmd
+  local d
+  d="$(knative_module "$1" "$2")"
+  knative_vendor "$d"
+  gobuild "$d" "$3" "./cmd/$4" -mod=vendor -ldflags "-s -w"
+}
+# The serving webhook keeps beside it (knative-serving-config/) the YAML a test needs to run
+# Serving outside a cluster, read from the modules the binaries are built from: the system
+# config maps and webhook configurations of serving's config/core, the config-network map and
+# the CRDs of knative.dev/networking (Ingress, Certificate, ServerlessService,
+# ClusterDomainClaim) and knative.dev/caching (Image), which the controller watches and
+# serving's own 300-resources only link to.
+build_knative_serving_webhook() {
+  local d net cache out="$ENGINES_HOME/knative-serving-config"
+  build_knative_cmd knative.dev/serving "$KNATIVE_SERVING_CONTROLLERS_VERSION" knative-serving-webhook webhook
+  d="$(knative_module knative.dev/serving "$KNATIVE_SERVING_CONTROLLERS_VERSION")"
+  net="$(cd "$d" && go list -m -f '{{.Dir}}' knative.dev/networking)"
+  cache="$(cd "$d" && go list -m -f '{{.Dir}}' knative.dev/caching)"
+  rm -rf "$out"
+  mkdir -p "$out/crds" "$out/configmaps" "$out/webhooks"
+  install -m 0644 "$net"/config/{certificate,domain-claim,ingress,serverlessservice}.yaml "$cache/config/image.yaml" "$out/crds/"
+  install -m 0644 "$d"/config/core/configmaps/*.yaml "$net/config/config-network.yaml" "$out/configmaps/"
+  install -m 0644 "$d"/config/core/webhooks/*.yaml "$out/webhooks/"
+}
+build_knative_serving_controller() {
+  build_knative_cmd knative.dev/serving "$KNATIVE_SERVING_CONTROLLERS_VERSION" knative-serving-controller controller
+}
+
 # ---------------------------------------------------------------------------------- CRDs ----
-# Copies the YAML files of <module>@<version>/<subdir> that define CustomResourceDefinitions.
-crd_copy() { # project module version subdir [dest-root]
-  local project="$1" mod="$2" ver="$3" sub="$4" root="${5:-$ENGINES_CRDS}" dir f n=0
+# Copies the YAML files of <module>@<version>/<subdir> that define CustomResourceDefinitions
+# (only those whose file name matches <glob>, when given).
+crd_copy() { # project module version subdir [dest-root] [glob]
+  local project="$1" mod="$2" ver="$3" sub="$4" root="${5:-$ENGINES_CRDS}" glob="${6:-*}" dir f n=0
   if [[ -d "$root/$project" ]]; then
     log "crds/$project ($mod $ver): cached"
     return 0
@@ -377,6 +504,8 @@ crd_copy() { # project module version subdir [dest-root]
   mkdir -p "$root/.$project.tmp"
   for f in "$dir/$sub"/*.yaml "$dir/$sub"/*.yml; do
     [[ -f "$f" ]] || continue
+    # shellcheck disable=SC2053 # <glob> is a pattern on purpose
+    [[ "$(basename "$f")" == $glob ]] || continue
     grep -q '^kind: CustomResourceDefinition' "$f" || continue
     if grep -q '{{' "$f"; then
       log "crds/$project: $(basename "$f") is a template, not copied"
@@ -405,6 +534,10 @@ build_crds() {
   crd_copy keda github.com/kedacore/keda/v2 "$KEDA_VERSION" config/crd/bases
   crd_copy cert-manager github.com/cert-manager/cert-manager "$CERT_MANAGER_VERSION" deploy/crds
   crd_copy linkerd github.com/linkerd/linkerd2 "$LINKERD2_MODULE_VERSION" charts/linkerd-crds/templates
+  # Only the kinds the library emits; the Prometheus/Alertmanager/Thanos CRDs are ~4 MB.
+  crd_copy prometheus-operator github.com/prometheus-operator/prometheus-operator \
+    "$PROMETHEUS_OPERATOR_VERSION" example/prometheus-operator-crd "" \
+    'monitoring.coreos.com_@(servicemonitors|podmonitors|prometheusrules).yaml'
   # ENGINES_LOCAL_CRDS="project=/dir ..." copies already-rendered CRDs from local directories
   # for projects no module provides (e.g. linkerd=/work/shared/crds/linkerd).
   local spec project dir f n
@@ -437,7 +570,8 @@ build_crds() {
 
 # ---------------------------------------------------------------------------------- main ----
 ALL=(etcd kube-apiserver kube-controller-manager kubectl kube-scheduler kwok kubeconform kube-score kube-linter
-  crds istioctl pilot-discovery pulumi pulumi-language-nodejs pulumi-resource-kubernetes)
+  crds istioctl pilot-discovery pulumi pulumi-language-nodejs pulumi-resource-kubernetes
+  knative-serving-controller knative-serving-webhook promtool)
 WANT=("$@")
 ((${#WANT[@]})) || WANT=("${ALL[@]}")
 
@@ -468,6 +602,12 @@ for c in "${WANT[@]}"; do
   kubeconform) step kubeconform "$KUBECONFORM_VERSION" build_kubeconform ;;
   kube-score) step kube-score "$KUBE_SCORE_VERSION" build_kube_score ;;
   kube-linter) step kube-linter "$KUBE_LINTER_VERSION" build_kube_linter ;;
+  promtool) step promtool "$PROMETHEUS_VERSION" build_promtool ;;
+  knative-serving-controller | knative-serving-webhook)
+    step "$c" "${KNATIVE_SERVING_CONTROLLERS_VERSION:-}" "build_${c//-/_}" \
+      "${KNATIVE_SERVING_CONTROLLERS_VERSION:-} (listen patch $KNATIVE_LISTEN_PATCH_HASH)" \
+      "${KNATIVE_SERVING_CONTROLLERS_VERSION:-} listen-patch:$KNATIVE_LISTEN_PATCH_HASH"
+    ;;
   crds) build_crds ;;
   *) log "unknown component: $c" && exit 2 ;;
   esac

@@ -1,8 +1,7 @@
-import { ChildProcess, spawn, spawnSync } from 'child_process';
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'fs';
-import { createServer } from 'net';
+import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { CLUSTER_STATE_ENV, engines } from './engines';
+import { engines } from './engines';
+import { freePort, sleep, startLocalProcess } from './local-process';
 
 /** The pinned istioctl and pilot-discovery (scripts/engines/build.sh istioctl pilot-discovery). */
 export const ISTIOCTL = join(engines().bin, 'istioctl');
@@ -10,20 +9,6 @@ export const PILOT_DISCOVERY = join(engines().bin, 'pilot-discovery');
 
 /** The namespace istiod runs "in" (its leader-election lease and its own config live there). */
 export const ISTIO_SYSTEM = 'istio-system';
-
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One running istiod (pilot-discovery) outside any cluster, against the suite's API server. */
 export interface Istiod {
@@ -75,68 +60,30 @@ export async function startIstiod(workDir: string): Promise<Istiod> {
     '--log_output_level=default:info',
   ];
   const log = join(workDir, 'istiod.log');
-  const fd = openSync(log, 'a');
-  const child: ChildProcess = spawn(PILOT_DISCOVERY, args, {
-    stdio: ['ignore', fd, fd],
-    env: {
-      PATH: process.env.PATH,
-      HOME: workDir,
-      POD_NAMESPACE: ISTIO_SYSTEM,
-      POD_NAME: 'istiod-local',
-      REVISION: 'default',
-      // Self-signed certificates for istiod's own TLS ports; no CA service for workloads.
-      ENABLE_CA_SERVER: 'false',
-      // No webhook configuration exists to patch.
-      INJECTION_WEBHOOK_CONFIG_NAME: '',
-      VALIDATION_WEBHOOK_CONFIG_NAME: '',
-      PILOT_ENABLE_GATEWAY_API: 'true',
-      PILOT_ENABLE_GATEWAY_API_STATUS: 'true',
-      PILOT_ENABLE_GATEWAY_API_GATEWAYCLASS_CONTROLLER: 'true',
-      PILOT_ENABLE_GATEWAY_API_DEPLOYMENT_CONTROLLER: 'false',
-      ISTIOD_CUSTOM_HOST: 'localhost',
-      CLUSTER_ID: 'Kubernetes',
-    },
-  });
-  closeSync(fd);
-  const pid = child.pid!;
-  const state = process.env[CLUSTER_STATE_ENV];
-  if (state !== undefined && existsSync(join(state, 'pids'))) {
-    appendFileSync(join(state, 'pids'), `istiod ${pid}\n`);
-  }
-  let exited: number | null | undefined;
-  child.once('exit', (code) => (exited = code));
-
-  const stop = async () => {
-    if (exited === undefined) {
-      child.kill('SIGTERM');
-      for (let i = 0; i < 150 && exited === undefined; i++) {
-        await sleep(100);
-      }
-      if (exited === undefined) {
-        child.kill('SIGKILL');
-        for (let i = 0; i < 50 && exited === undefined; i++) {
-          await sleep(100);
-        }
-      }
-    }
-    if (state !== undefined && existsSync(join(state, 'pids'))) {
-      const kept = readFileSync(join(state, 'pids'), 'utf8').split('\n').filter((line) => line !== `istiod ${pid}`);
-      writeFileSync(join(state, 'pids'), kept.join('\n'));
-    }
-  };
-  const listening = () => {
-    const ss = spawnSync('ss', ['-Hltnp'], { encoding: 'utf8' });
-    return ss.stdout
-      .split('\n')
-      .filter((line) => line.includes(`pid=${pid},`))
-      .map((line) => line.trim().split(/\s+/)[3]);
-  };
+  const istiod = startLocalProcess('istiod', PILOT_DISCOVERY, args, {
+    HOME: workDir,
+    POD_NAMESPACE: ISTIO_SYSTEM,
+    POD_NAME: 'istiod-local',
+    REVISION: 'default',
+    // Self-signed certificates for istiod's own TLS ports; no CA service for workloads.
+    ENABLE_CA_SERVER: 'false',
+    // No webhook configuration exists to patch.
+    INJECTION_WEBHOOK_CONFIG_NAME: '',
+    VALIDATION_WEBHOOK_CONFIG_NAME: '',
+    PILOT_ENABLE_GATEWAY_API: 'true',
+    PILOT_ENABLE_GATEWAY_API_STATUS: 'true',
+    PILOT_ENABLE_GATEWAY_API_GATEWAYCLASS_CONTROLLER: 'true',
+    PILOT_ENABLE_GATEWAY_API_DEPLOYMENT_CONTROLLER: 'false',
+    ISTIOD_CUSTOM_HOST: 'localhost',
+    CLUSTER_ID: 'Kubernetes',
+  }, log);
+  const { pid, listening, stop } = istiod;
 
   // Ready: its HTTP /ready answers 200 (caches synced, including the Gateway API ones).
   const deadline = Date.now() + 180_000;
   for (;;) {
-    if (exited !== undefined) {
-      throw new Error(`pilot-discovery exited (${exited}) during start; see ${log}:\n${readFileSync(log, 'utf8').slice(-4000)}`);
+    if (istiod.exitCode() !== undefined) {
+      throw new Error(`pilot-discovery exited (${istiod.exitCode()}) during start; see ${log}:\n${istiod.tail()}`);
     }
     try {
       const response = await fetch(`http://${addresses.httpAddr}/ready`);
@@ -148,7 +95,7 @@ export async function startIstiod(workDir: string): Promise<Istiod> {
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`pilot-discovery not ready after 180 s; see ${log}:\n${readFileSync(log, 'utf8').slice(-4000)}`);
+      throw new Error(`pilot-discovery not ready after 180 s; see ${log}:\n${istiod.tail()}`);
     }
     await sleep(500);
   }

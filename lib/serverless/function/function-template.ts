@@ -99,12 +99,27 @@ export function buildFunctionTemplate(input: FunctionTemplateInput, scope: ICons
       timeoutSeconds: props.timeout && wholeSeconds('timeout', props.timeout, 1, KnativeServingApi.MAX_TIMEOUT_SECONDS, scope),
       containers: [{
         ...container,
-        readinessProbe: probe('readiness probe', props.readiness),
+        readinessProbe: withKnativeReadinessDefaults(probe('readiness probe', props.readiness), input.port),
         livenessProbe: probe('liveness probe', props.liveness),
       }],
       volumes: data.volumes.length > 0 ? data.volumes.map((v) => k8s.toJson_Volume(v)) : undefined,
     },
   };
+}
+
+/**
+ * The readiness probe with the defaults Knative's webhook gives the serving container written
+ * out: a TCP check of the port when none is set, `successThreshold` 1, and, when a period is
+ * set, `failureThreshold` 3 and `timeoutSeconds` 1. Knative adds them at creation, but on an
+ * update that keeps the revision name it skips its defaulting and refuses any template change
+ * ("Saw the following changes without a name change"); an apply replaces the containers list
+ * whole, so a default missing from our template is such a change, and re-applying the same
+ * Service (a traffic move, or the same release again) would be refused.
+ */
+function withKnativeReadinessDefaults(probe: Record<string, any> | undefined, port: number): Record<string, any> {
+  const p = probe ?? { tcpSocket: { port } };
+  const timing = p.periodSeconds === undefined ? {} : { failureThreshold: p.failureThreshold ?? 3, timeoutSeconds: p.timeoutSeconds ?? 1 };
+  return { ...p, ...timing, successThreshold: p.successThreshold ?? 1 };
 }
 
 /** Knative wants a probe's port as the container port number (or none), not its name. */
