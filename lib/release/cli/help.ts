@@ -2,15 +2,16 @@
 export const HELP = `immutable-infra: plan, deploy and draw releases of immutable Kubernetes objects
 
 Usage:
-  immutable-infra plan <before-dist> <after-dist> [--json]
+  immutable-infra plan <before-dist> <after-dist> [--json | --format text|markdown]
   immutable-infra plan <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--request-timeout <duration>]
-                       [--keep <n>] [--json]
+                       [--keep <n>] [--json | --format text|markdown]
   immutable-infra deploy <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--request-timeout <duration>]
                          [--keep <n>] [--timeout <duration>] [--until <percent> | --step] [--remove-failed]
                          [--skip-function-gate] [--force-conflicts]
   immutable-infra rollback <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--request-timeout <duration>]
                            [--timeout <duration>] [--force-conflicts]
   immutable-infra graph <dist> [--format svg|mermaid] [--output <file>] [--namespace <name>]
+  immutable-infra init [<dir>] [--name <name>] [--library <spec>]
   immutable-infra --help
 
 A dist is a folder of *.yaml (or *.yml, any case) files, as cdk8s synth writes
@@ -43,9 +44,18 @@ graph   Draws the synthesis's topology, read from its objects: gateways →
         shares; declared dependencies (dashed); event triggers and sources;
         KEDA scalers. Each namespace in a frame. SVG (laid out with dagre) or
         Mermaid text; the same dist always gives the same bytes.
+init    Writes a new project into <dir> (default: the current folder), which
+        must be new or empty (a .git folder may be there): package.json
+        depending on this library, tsconfig.json, cdk8s.yaml, Pulumi.yaml, a
+        one-service stack (stacks/), a jest snapshot test (test/),
+        .gitignore, a README and a GitHub Actions pipeline
+        (.github/workflows/immutable-infra.yml: tests, synth, the plan as a
+        pull request comment, the guard, deploy); then prints the next steps.
 
 Options:
   --json               plan: print the plan as JSON, for CI
+  --format <format>    plan: text (default) or markdown, a summary ready to
+                       post as a pull request comment (not with --json)
   --kubeconfig <file>  the cluster; plan compares it with <dist>; deploy needs it
   --context <name>     the kubeconfig context (default: its current context)
   --kubectl <path>     the kubectl binary (default: $KUBECTL, else kubectl on the PATH)
@@ -77,6 +87,12 @@ Options:
                        without an extension, --format is needed)
   --namespace <name>   graph: draw only the objects of this namespace
                        (default: every namespace)
+  --name <name>        init: the project's name, a DNS label: its package,
+                       Pulumi project, chart and namespace (default: the
+                       folder's name, lower-cased, other characters as -)
+  --library <spec>     init: the package.json dependency on immutable-infra,
+                       e.g. ^0.1.0 or file:../immutable-infra-0.1.0.tgz
+                       (default: the running version, exactly)
   -h, --help           show this help
 
 The app's live objects are those labelled
@@ -106,5 +122,5 @@ Exit codes:
      missing, failing or timing out, an output file that cannot be
      written, an unexpected error)
   2  usage error: unknown command or option, missing or extra arguments, a bad or empty value,
-     a graph --output extension it cannot write
+     a graph --output extension it cannot write, an init folder that is not empty
 `;

@@ -7,11 +7,13 @@ import { CliIo } from './cli-io';
 import { awaitFirstAnswer, CLUSTER_ACCESS_FLAGS, connectKubectl } from './cluster-access';
 import { ExitCode, UsageError } from './exit-codes';
 import { guardErrors, planSummary, renderPlan } from './render-plan';
+import { renderPlanMarkdown } from './render-plan-markdown';
 import { colorsEnabled, textStyle } from './style';
 
 /** The flags of `plan`. */
 export const PLAN_FLAGS: Readonly<Record<string, FlagType>> = {
   json: 'boolean',
+  format: 'string',
   kubeconfig: 'string',
   context: 'string',
   kubectl: 'string',
@@ -21,9 +23,12 @@ export const PLAN_FLAGS: Readonly<Record<string, FlagType>> = {
 
 const CLUSTER_ONLY = ['context', 'kubectl', 'keep', ...Object.keys(CLUSTER_ACCESS_FLAGS)];
 
+/** The human formats of `plan --format`: coloured text, or Markdown for a pull request comment. */
+export const PLAN_FORMATS = ['text', 'markdown'] as const;
+
 /**
  * `plan <before> <after>` or `plan <dist> --kubeconfig <file>`: prints the
- * plan (text, or JSON with `--json`). The kubeconfig is checked before any
+ * plan (text, Markdown with `--format markdown`, or JSON with `--json`). The kubeconfig is checked before any
  * call to the cluster, and each request is bounded by `--request-timeout`.
  *
  * @returns 1 when the guard finds violations, else 0
@@ -31,6 +36,7 @@ const CLUSTER_ONLY = ['context', 'kubectl', 'keep', ...Object.keys(CLUSTER_ACCES
  */
 export async function planCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   const { positionals, flags } = args;
+  const format = planFormat(flags);
   const kubeconfig = flags.kubeconfig as string | undefined;
   let plan: ReleasePlan;
   let labels: [string, string];
@@ -56,6 +62,8 @@ export async function planCommand(args: ParsedArgs, io: CliIo): Promise<number> 
   }
   if (flags.json === true) {
     io.stdout.write(`${JSON.stringify({ before: labels[0], after: labels[1], summary: planSummary(plan), ...plan }, null, 2)}\n`);
+  } else if (format === 'markdown') {
+    io.stdout.write(renderPlanMarkdown(plan, labels[0], labels[1]));
   } else {
     io.stdout.write(renderPlan(plan, `Plan: ${labels[0]} → ${labels[1]}`, textStyle(colorsEnabled(io.stdout, io.env))));
   }
@@ -64,4 +72,24 @@ export async function planCommand(args: ParsedArgs, io: CliIo): Promise<number> 
     return ExitCode.FAILED;
   }
   return ExitCode.OK;
+}
+
+/**
+ * The format `--format` asks for (default text).
+ *
+ * @throws UsageError for an unknown format, or `--format` with `--json`
+ */
+function planFormat(flags: ParsedArgs['flags']): (typeof PLAN_FORMATS)[number] {
+  const format = flags.format as string | undefined;
+  if (format === undefined) {
+    return 'text';
+  }
+  if (flags.json === true) {
+    throw new UsageError(`--format ${format} and --json both choose the output; give one of them`);
+  }
+  const known = PLAN_FORMATS.find((f) => f === format);
+  if (known === undefined) {
+    throw new UsageError(`--format must be one of ${PLAN_FORMATS.join(', ')} (or --json), got '${format}'`);
+  }
+  return known;
 }

@@ -71,8 +71,7 @@ export function objectName(object: PlannedObject): string {
 }
 
 function renderUpdate(update: ObjectUpdate, style: Style): string[] {
-  const special = [...update.traffic.map((t) => t.path), ...update.selectors.map((s) => s.path)];
-  const rest = update.changes.filter((c) => !special.some((path) => c.path === path || c.path.startsWith(`${path}.`) || c.path.startsWith(`${path}[`)));
+  const rest = otherChanges(update);
   return [
     `  ${style.yellow('~')} ${objectName(update)}`,
     ...update.traffic.map((t) => `      ${style.cyan('traffic')} ${t.path}: ${weights(t)}`),
@@ -81,37 +80,51 @@ function renderUpdate(update: ObjectUpdate, style: Style): string[] {
   ];
 }
 
-function renderRestart(restart: WorkloadRestart, style: Style): string[] {
-  const where = restart.namespace === undefined ? restart.workload : `${restart.workload} (${restart.namespace})`;
-  return restart.started.flatMap((started) => {
-    const head = started.comparedWith === started.name
+/** The field changes of an update that are not shown as traffic weights or selectors. */
+export function otherChanges(update: ObjectUpdate): FieldChange[] {
+  const special = [...update.traffic.map((t) => t.path), ...update.selectors.map((s) => s.path)];
+  return update.changes.filter((c) => !special.some((path) => c.path === path || c.path.startsWith(`${path}.`) || c.path.startsWith(`${path}[`)));
+}
+
+/** The head line of each revision a restart starts: `old → new`, or why there is no old one. */
+export function restartHeads(restart: WorkloadRestart): Array<{ readonly head: string; readonly reasons: readonly string[] }> {
+  return restart.started.map((started) => ({
+    head: started.comparedWith === started.name
       ? `${started.name}, new pod template under the same name`
       : restart.retired.includes(started.comparedWith)
         ? `${started.comparedWith} → ${started.name}`
-        : `new revision ${started.name} beside ${started.comparedWith}`;
-    return [`  ${style.cyan(where)}: ${head}`, ...started.reasons.map((r) => `      ${r.message}`)];
-  });
+        : `new revision ${started.name} beside ${started.comparedWith}`,
+    reasons: started.reasons.map((r) => r.message),
+  }));
+}
+
+function renderRestart(restart: WorkloadRestart, style: Style): string[] {
+  const where = restart.namespace === undefined ? restart.workload : `${restart.workload} (${restart.namespace})`;
+  return restartHeads(restart).flatMap(({ head, reasons }) => [`  ${style.cyan(where)}: ${head}`, ...reasons.map((r) => `      ${r}`)]);
 }
 
 function renderViolation(violation: GuardViolation, style: Style): string[] {
   return [`  ${style.red('!')} ${style.red(violation.message)}`, ...violation.changes.map((c) => `      ${fieldChange(c)}`)];
 }
 
-function weights(change: TrafficChange): string {
+/** A traffic split's backends: `v1 50 → 0, v3 50 → 100` (an unchanged one once). */
+export function weights(change: TrafficChange): string {
   const shown = (w: number | undefined) => (w === undefined ? '–' : String(w));
   return change.backends
     .map((b) => (b.before === b.after ? `${b.backend} ${shown(b.after)}` : `${b.backend} ${shown(b.before)} → ${shown(b.after)}`))
     .join(', ');
 }
 
-function labels(selector: Readonly<Record<string, string>> | undefined): string {
+/** A label selector: `k=v, k2=v2`, or `(none)`. */
+export function labels(selector: Readonly<Record<string, string>> | undefined): string {
   if (selector === undefined) {
     return '(none)';
   }
   return Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(', ');
 }
 
-function fieldChange(change: FieldChange): string {
+/** `path: before → after`, values as JSON (long ones cut), `(none)` for a missing side. */
+export function fieldChange(change: FieldChange): string {
   return `${change.path}: ${value(change, 'before')} → ${value(change, 'after')}`;
 }
 

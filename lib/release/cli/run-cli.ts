@@ -7,13 +7,14 @@ import { DEPLOY_FLAGS, deployCommand } from './deploy-command';
 import { ExitCode, UsageError } from './exit-codes';
 import { GRAPH_FLAGS, graphCommand } from './graph-command';
 import { HELP } from './help';
+import { INIT_FLAGS, initCommand } from './init-command';
 import { PLAN_FLAGS, planCommand } from './plan-command';
 import { ROLLBACK_FLAGS, rollbackCommand } from './rollback-command';
 
 /** The environment variable that makes an unexpected error print its stack trace (`IMMUTABLE_INFRA_DEBUG=1`). */
 export const DEBUG_VARIABLE = 'IMMUTABLE_INFRA_DEBUG';
 
-const USAGE_HINT = 'Usage: immutable-infra plan|deploy|rollback|graph …; see immutable-infra --help';
+const USAGE_HINT = 'Usage: immutable-infra plan|deploy|rollback|graph|init …; see immutable-infra --help';
 
 /**
  * An error as `--json` prints it on stdout: `{"error":{"code":2,"message":"…"}}`,
@@ -48,6 +49,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await rollbackCommand(parseArgs(rest, { ...ROLLBACK_FLAGS, ...CLUSTER_ACCESS_FLAGS }), io);
       case 'graph':
         return graphCommand(parseArgs(rest, GRAPH_FLAGS), io);
+      case 'init':
+        return initCommand(parseArgs(rest, INIT_FLAGS), io);
       case undefined:
         throw new UsageError('no command given');
       default:
