@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { parseAllDocuments } from 'yaml';
 import { Manifest } from '../lib';
+import { moduleCrdSchemas } from './module-crds';
 
 // The CRD schemas of the API groups the library has no schema package for
 // (Linkerd's policy.linkerd.io), read from the reference CRDs in ../shared,
@@ -44,16 +45,33 @@ export function crdSchemas(): Map<string, Schema> {
 }
 
 /**
- * The problems of an object of a CRD group in {@link CRD_DIRS} against its
- * CRD schema; `undefined` for other groups, or when the CRDs are absent.
+ * The problems of an object of a CRD group in {@link CRD_DIRS} (or in
+ * `MODULE_CRDS`, read from a pinned Go module) against its CRD schema;
+ * `undefined` for other groups, or when the reference CRDs are absent.
  */
 export function crdSchemaProblems(object: Manifest): string[] | undefined {
   const group = object.apiVersion.split('/')[0];
+  const fromModule = moduleCrdSchemas(group);
+  if (fromModule !== undefined) {
+    const schema = fromModule.get(`${object.apiVersion}/${object.kind}`);
+    return schema === undefined ? [`no CRD schema for ${object.apiVersion}/${object.kind}`] : crdProblems(schema, object);
+  }
   if (!crdSchemasAvailable || !(group in CRD_DIRS)) {
     return undefined;
   }
   const schema = crdSchemas().get(`${object.apiVersion}/${object.kind}`);
   return schema === undefined ? [`no CRD schema for ${object.apiVersion}/${object.kind}`] : crdProblems(schema, object);
+}
+
+/**
+ * Whether an object satisfies an alternative of a `oneOf` that speaks of
+ * which fields are present: `required`, `not` and `anyOf` of such (the form
+ * protobuf `oneof`s take in generated CRDs, e.g. Istio's).
+ */
+function satisfiesPresence(alt: Schema, record: Record<string, unknown>): boolean {
+  return (alt.required ?? []).every((k: string) => k in record)
+    && (alt.not === undefined || !satisfiesPresence(alt.not, record))
+    && (alt.anyOf === undefined || alt.anyOf.some((any: Schema) => satisfiesPresence(any, record)));
 }
 
 const DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
@@ -93,10 +111,10 @@ export function crdProblems(schema: Schema, value: unknown, path = ''): string[]
       if (schema.maxProperties !== undefined && Object.keys(record).length > schema.maxProperties) {
         problems.push(`${at}: more than ${schema.maxProperties} properties`);
       }
-      if (schema.oneOf !== undefined) {
-        const fits = schema.oneOf.filter((alt: Schema) => (alt.required ?? []).every((k: string) => k in record));
+      for (const oneOf of [schema.oneOf, ...(schema.allOf ?? []).map((all: Schema) => all.oneOf)].filter((o) => o !== undefined)) {
+        const fits = oneOf.filter((alt: Schema) => satisfiesPresence(alt, record));
         if (fits.length !== 1) {
-          problems.push(`${at}: must satisfy exactly one of ${JSON.stringify(schema.oneOf)}`);
+          problems.push(`${at}: must satisfy exactly one of ${JSON.stringify(oneOf)}`);
         }
       }
       break;

@@ -35,10 +35,15 @@ const CRD_PACKAGES: Record<string, string> = {
  * the schema of an older version of the same kind instead. Gateway API ≥ 1.1
  * serves GRPCRoute only as v1, while @kubernetes-models/gateway-api 0.5.1
  * ships only its v1alpha2 schema, whose fields are those of v1 minus later
- * additions (which it lets through as unknown fields).
+ * additions (which it lets through as unknown fields). The same holds for
+ * TCPRoute and TLSRoute, v1 in the standard channel of Gateway API 1.6.
  */
 const STAND_IN_VERSIONS: Record<string, string> = {
   'gateway.networking.k8s.io/v1/GRPCRoute': 'gateway.networking.k8s.io/v1alpha2',
+  'gateway.networking.k8s.io/v1/TCPRoute': 'gateway.networking.k8s.io/v1alpha2',
+  'gateway.networking.k8s.io/v1/TLSRoute': 'gateway.networking.k8s.io/v1alpha2',
+  // Istio ≥ 1.22 serves Telemetry as v1 with the v1alpha1 schema; @kubernetes-models/istio 2.3.0 ships only v1alpha1.
+  'telemetry.istio.io/v1/Telemetry': 'telemetry.istio.io/v1alpha1',
 };
 
 const modelCache = new Map<string, ModelClass | undefined>();
@@ -61,7 +66,11 @@ function apiGroup(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
-/** Whether the API version belongs to Kubernetes itself (core, `apps`, `*.k8s.io`), not to a CRD. */
+/**
+ * Whether the API version belongs to Kubernetes itself (core, `apps`, `*.k8s.io`), not to a CRD.
+ *
+ * @internal
+ */
 export function isBuiltInApiVersion(apiVersion: string): boolean {
   const group = apiGroup(apiVersion);
   return !(group in CRD_PACKAGES) && (group === '' || !group.includes('.') || group.endsWith('.k8s.io'));
@@ -96,6 +105,7 @@ function hasKnownSchemaGroup(apiVersion: string): boolean {
  *
  * @returns the schema errors as one sentence, or `undefined` when the object is
  *   valid or belongs to an API group the library has no schema for.
+ * @internal
  */
 export function schemaErrors(manifest: Manifest): string | undefined {
   if (!hasKnownSchemaGroup(manifest.apiVersion)) {

@@ -273,6 +273,22 @@ export const prop = {
     return z.custom<T>((value) => test(value), (value: unknown) => ({ message: problem({ kind: 'instance', expected, example }, value) }));
   },
 
+  /**
+   * A value of one of two shapes, told apart by `isFirst`, then checked
+   * against that shape alone (so its message is that shape's, not a list of
+   * both), e.g. a keyword string or an object.
+   */
+  either<A, B>(isFirst: (value: unknown) => boolean, first: PropSchema<A>, second: PropSchema<B>): PropSchema<A | B> {
+    return z.any().superRefine((value, ctx) => {
+      const result = (isFirst(value) ? first : second).safeParse(value);
+      if (!result.success) {
+        for (const issue of result.error.issues) {
+          ctx.addIssue(issue as z.IssueData);
+        }
+      }
+    }) as unknown as PropSchema<A | B>;
+  },
+
   /** A cdk8s Duration; `example` e.g. 'Duration.seconds(10)'. */
   duration(example: string): PropSchema<Duration> {
     const isDuration = (v: unknown) => typeof v === 'object' && v !== null && typeof (v as { toSeconds?: unknown }).toSeconds === 'function';

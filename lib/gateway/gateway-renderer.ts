@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayRoute } from './gateway-route';
 import { Listener } from './listener';
+import type { StreamGatewayRoute } from './stream-route';
 
 /** What a rendering reads of its gateway. */
 export interface GatewayModel {
@@ -15,6 +16,8 @@ export interface GatewayModel {
   readonly listeners: readonly Listener[];
   /** The routes, in the order added. */
   readonly routes: readonly GatewayRoute[];
+  /** The TCP and TLS passthrough routes, in the order added. */
+  readonly streamRoutes: readonly StreamGatewayRoute[];
 }
 
 /** Compiles a gateway into the objects of one API. */
@@ -25,6 +28,8 @@ export interface IGatewayRenderer {
   addListener(listener: Listener): void;
   /** Emits what a new route needs. */
   addRoute(route: GatewayRoute): void;
+  /** Emits what a new TCP or TLS passthrough route needs. */
+  addStreamRoute(route: StreamGatewayRoute): void;
   /** What the API cannot express, read at synth. */
   problems(): string[];
 }

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { checkProps } from '../core/prop-schema';
 import { ValidationError } from '../core/validation-error';
 import { formatDuration } from '../traffic/durations';
+import { EndUserAuthentication, resolveEndUserAuthentication, ResolvedEndUserAuthentication } from '../traffic/end-user-auth';
 import { HeaderRewrite } from '../traffic/header-rewrite';
 import { HeaderMatch, HttpMatch, isCatchAll, MatchType, validateMatch } from '../traffic/http-match';
 import { assertPercentage } from '../traffic/percentage';
@@ -77,6 +78,15 @@ export interface GatewayRouteProps extends GatewayRouteCommonProps {
    * @default - none
    */
   readonly rewrite?: UrlRewrite;
+  /**
+   * End-user (JWT) authentication of the route's requests at the gateway:
+   * the issuers accepted and the claims required (the route's matches are
+   * its scope, so its requirements take `claims` only). Rendered as Istio
+   * policies on the gateway's proxies (the Istio rendering, or the Gateway
+   * API rendering with the `istio` GatewayClass); refused elsewhere.
+   * @default - none: requests pass without a token
+   */
+  readonly authentication?: EndUserAuthentication;
 }
 
 /** A gRPC request condition; give `service`, `method`, or both. */
@@ -165,6 +175,11 @@ export interface HttpGatewayRoute extends GatewayRouteBase {
    * @default - none
    */
   readonly rewrite?: UrlRewrite;
+  /**
+   * End-user authentication of the route's requests.
+   * @default - none
+   */
+  readonly authentication?: ResolvedEndUserAuthentication;
 }
 
 /** A validated gRPC route. */
@@ -185,6 +200,7 @@ const REWRITE_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
  * Validates an HTTP route and binds its backend.
  *
  * @throws ValidationError naming the route for any invalid part
+ * @internal
  */
 export function resolveHttpRoute(name: string, props: GatewayRouteProps, binding: GatewayBackendBinding): HttpGatewayRoute {
   const { what, gateway: scope } = binding;
@@ -205,9 +221,10 @@ export function resolveHttpRoute(name: string, props: GatewayRouteProps, binding
       throw new ValidationError(`${what} rewrite changes nothing; give it path or hostname, or drop it`, scope);
     }
   }
+  const authentication = props.authentication && resolveRouteAuthentication(what, props.authentication, scope);
   const common = resolveCommon(name, props, props.backend, binding);
   const rewrite = withTargetHostname(what, props.rewrite, common.targets, scope);
-  return { kind: 'HTTPRoute', matches: matches.filter((m) => !isCatchAll(m)), redirect, rewrite, ...common };
+  return { kind: 'HTTPRoute', matches: matches.filter((m) => !isCatchAll(m)), redirect, rewrite, authentication, ...common };
 }
 
 /**
@@ -248,6 +265,7 @@ function withTargetHostname(
  * Validates a gRPC route and binds its backend.
  *
  * @throws ValidationError naming the route for any invalid part
+ * @internal
  */
 export function resolveGrpcRoute(name: string, props: GatewayGrpcRouteProps, binding: GatewayBackendBinding): GrpcGatewayRoute {
   const { what, gateway: scope } = binding;
@@ -266,6 +284,24 @@ export function resolveGrpcRoute(name: string, props: GatewayGrpcRouteProps, bin
   const empty = (m: GrpcMatch) => m.service === undefined && m.method === undefined && (m.headers ?? []).length === 0;
   assertOneCatchAll(what, matches.length, matches.some(empty), scope);
   return { kind: 'GRPCRoute', matches: matches.filter((m) => !empty(m)), ...resolveCommon(name, props, props.backend, binding) };
+}
+
+/**
+ * Validates a route's end-user authentication, whose scope is the route's matches.
+ *
+ * @throws ValidationError for an invalid authentication, or a requirement with its own paths or methods
+ */
+function resolveRouteAuthentication(what: string, auth: EndUserAuthentication, scope: IConstruct): ResolvedEndUserAuthentication {
+  const resolved = resolveEndUserAuthentication(`${what} authentication`, auth, scope);
+  const narrowing = resolved.require.findIndex((r) => r.paths.length > 0 || r.methods.length > 0);
+  if (narrowing !== -1) {
+    throw new ValidationError(
+      `${what} authentication require ${narrowing + 1} lists paths or methods, but a gateway route's requirements cover the route's own requests; ` +
+        'give the requirement claims only, and match the paths and methods in a route of their own',
+      scope,
+    );
+  }
+  return resolved;
 }
 
 /** @throws ValidationError for an empty match beside others (which would make them pointless) */

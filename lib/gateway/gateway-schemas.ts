@@ -1,5 +1,12 @@
 import { isObject, prop, PropSchema, PropsShape } from '../core/prop-schema';
-import { headerMatchListSchema, headerRewriteSchema, httpMatchListSchema, retryPolicySchema, trafficMirrorSchema } from '../traffic/traffic-schemas';
+import {
+  endUserAuthenticationSchema,
+  headerMatchListSchema,
+  headerRewriteSchema,
+  httpMatchListSchema,
+  retryPolicySchema,
+  trafficMirrorSchema,
+} from '../traffic/traffic-schemas';
 import type { IGatewayBackend } from './backend-target';
 import type { ExternalBackendProps } from './external-backend';
 import type { GatewayProps } from './gateway';
@@ -11,6 +18,7 @@ import type { IstioGatewayRenderingProps } from './istio/istio-gateway-rendering
 import type { ListenerProps } from './listener';
 import { ListenerTls } from './listener-tls';
 import type { ServiceBackendOptions } from './service-backend';
+import type { GatewayTcpRouteProps, GatewayTlsRouteProps } from './stream-route';
 
 // The run-time schemas of the gateway props (see core/prop-schema): types and
 // shapes only; hostnames, ports, protocols and everything between routes and
@@ -46,6 +54,7 @@ export const httpRoutePropsSchema: PropSchema<GatewayRouteProps> = prop.object<G
   backend: backendSchema.optional(),
   redirect: object<HttpRedirect>('a redirect', "{ scheme: 'https' }").optional(),
   rewrite: object<UrlRewrite>('a URL rewrite', "{ path: PathRewrite.prefix('/') }").optional(),
+  authentication: endUserAuthenticationSchema.optional(),
 }, 'an object of route props', "{ backend: GatewayBackend.service(orders) }");
 
 export const grpcRoutePropsSchema: PropSchema<GatewayGrpcRouteProps> = prop.object<GatewayGrpcRouteProps>({
@@ -53,6 +62,16 @@ export const grpcRoutePropsSchema: PropSchema<GatewayGrpcRouteProps> = prop.obje
   matches: prop.list(grpcMatchSchema, 'a list of gRPC matches', "[{ service: 'shop.cart.v1.Cart' }]").optional(),
   backend: backendSchema,
 }, 'an object of gRPC route props', "{ backend: GatewayBackend.service(cart) }");
+
+export const tcpRoutePropsSchema: PropSchema<GatewayTcpRouteProps> = prop.object<GatewayTcpRouteProps>({
+  listener: prop.string("a TCP listener's name such as 'postgres'").optional(),
+  backend: backendSchema,
+}, 'an object of TCP route props', "{ backend: GatewayBackend.service(ordersDb) }");
+
+export const tlsRoutePropsSchema: PropSchema<GatewayTlsRouteProps> = prop.object<GatewayTlsRouteProps>({
+  hostnames: prop.stringList("['db.example.com']"),
+  backend: backendSchema,
+}, 'an object of TLS route props', "{ hostnames: ['db.example.com'], backend: GatewayBackend.service(ordersDb) }");
 
 export const listenerPropsSchema: PropSchema<ListenerProps> = prop.object<ListenerProps>({
   // the protocol's values are the listener's own check, which names the enum

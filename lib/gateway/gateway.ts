@@ -21,8 +21,16 @@ import {
 } from './gateway-route';
 import { gatewayPropsSchema } from './gateway-schemas';
 import { IstioGatewayRendering } from './istio/istio-gateway-rendering';
-import { Listener, listenerHosts, ListenerProps, resolveListener, RouteKind, sectionNames } from './listener';
+import { isStreamListener, Listener, listenerHosts, ListenerProps, resolveListener, RouteKind, sectionNames } from './listener';
 import { listenerCertificate } from './listener-certificate';
+import {
+  GatewayTcpRouteProps,
+  GatewayTlsRouteProps,
+  resolveTcpGatewayRoute,
+  resolveTlsGatewayRoute,
+  StreamGatewayRoute,
+  streamRouteProblems,
+} from './stream-route';
 
 /** Props of {@link Gateway}. */
 export interface GatewayProps {
@@ -112,6 +120,7 @@ export class Gateway extends Construct implements GatewayModel {
   private readonly renderer: IGatewayRenderer;
   private readonly declaredListeners: Listener[] = [];
   private readonly declaredRoutes: GatewayRoute[] = [];
+  private readonly declaredStreamRoutes: StreamGatewayRoute[] = [];
 
   constructor(scope: Construct, id: string, props: GatewayProps = {}) {
     super(scope, id);
@@ -130,7 +139,9 @@ export class Gateway extends Construct implements GatewayModel {
 
     this.renderer = rendering.render(this);
     this.apiObject = this.renderer.resource;
-    this.node.addValidation({ validate: () => [...gatewayProblems(this), ...this.renderer.problems()] });
+    this.node.addValidation({
+      validate: () => [...gatewayProblems(this), ...streamRouteProblems(this.declaredStreamRoutes, this.namespace), ...this.renderer.problems()],
+    });
 
     for (const [name, listener] of Object.entries(props.listeners ?? {})) {
       this.addListener(name, listener);
@@ -152,6 +163,11 @@ export class Gateway extends Construct implements GatewayModel {
     return [...this.declaredRoutes];
   }
 
+  /** The TCP and TLS passthrough routes, in the order added. */
+  public get streamRoutes(): readonly StreamGatewayRoute[] {
+    return [...this.declaredStreamRoutes];
+  }
+
   /**
    * Adds a listener, with its cert-manager Certificate when its TLS comes
    * from an issuer. Every listener must be added before the first route:
@@ -164,9 +180,10 @@ export class Gateway extends Construct implements GatewayModel {
    */
   public addListener(name: string, props: ListenerProps): Listener {
     assertDnsLabel('listener name', name, LISTENER_NAME_MAX_LENGTH, this);
-    if (this.declaredRoutes.length > 0) {
+    const firstRoute = this.declaredRoutes[0] ?? this.declaredStreamRoutes[0];
+    if (firstRoute !== undefined) {
       throw new ValidationError(
-        `listener '${name}' is added after route '${this.declaredRoutes[0].name}', and routes attach to the listeners there are; add every listener first`,
+        `listener '${name}' is added after route '${firstRoute.name}', and routes attach to the listeners there are; add every listener first`,
         this,
       );
     }
@@ -209,14 +226,39 @@ export class Gateway extends Construct implements GatewayModel {
     return this.declare(resolveGrpcRoute(name, props, this.binding(name, 'GRPCRoute')));
   }
 
+  /**
+   * Adds a TCP route: the connections to a TCP listener go, unopened, to a
+   * service's TCP port or a weighted split across its revisions (a
+   * connection stays with the revision it reached).
+   *
+   * @param name the route's name, unique on the gateway (a DNS label)
+   * @throws ValidationError for a duplicate name, no TCP listener, an unknown
+   *   or ambiguous listener, or a backend that is not a TCP port of a microservice
+   */
+  public addTcpRoute(name: string, props: GatewayTcpRouteProps): StreamGatewayRoute {
+    return this.declareStream(resolveTcpGatewayRoute(name, props, this.declaredListeners, this.binding(name, 'TCPRoute')));
+  }
+
+  /**
+   * Adds a TLS passthrough route: the TLS connections for its SNI hostnames
+   * go, unopened, to a backend that terminates the TLS itself.
+   *
+   * @param name the route's name, unique on the gateway (a DNS label)
+   * @throws ValidationError for a duplicate name, no TLS passthrough listener,
+   *   a hostname no such listener takes, or a backend that speaks HTTP only
+   */
+  public addTlsRoute(name: string, props: GatewayTlsRouteProps): StreamGatewayRoute {
+    return this.declareStream(resolveTlsGatewayRoute(name, props, this.declaredListeners, this.binding(name, 'TLSRoute')));
+  }
+
   /** What the route's backend is told, once the name is checked. */
   private binding(name: string, routeKind: RouteKind): GatewayBackendBinding {
     assertDnsLabel('route name', name, ROUTE_NAME_MAX_LENGTH, this);
-    if (this.declaredRoutes.some((r) => r.name === name)) {
+    if (this.declaredRoutes.some((r) => r.name === name) || this.declaredStreamRoutes.some((r) => r.name === name)) {
       throw new ValidationError(`route '${name}' already exists on gateway '${this.gatewayName}'; give each route its own name`, this);
     }
     if (!this.declaredListeners.some((l) => l.routeKind === routeKind)) {
-      const protocols = routeKind === 'GRPCRoute' ? 'a GRPC listener' : 'an HTTP or HTTPS listener';
+      const protocols = LISTENERS_FOR[routeKind];
       throw new ValidationError(`route '${name}' needs ${protocols} on gateway '${this.gatewayName}' to attach to; add one first`, this);
     }
     return { gateway: this, gatewayNamespace: this.namespace, what: `route '${name}'`, routeKind, labels: this.labels };
@@ -227,7 +269,21 @@ export class Gateway extends Construct implements GatewayModel {
     this.renderer.addRoute(route);
     return route;
   }
+
+  private declareStream(route: StreamGatewayRoute): StreamGatewayRoute {
+    this.declaredStreamRoutes.push(route);
+    this.renderer.addStreamRoute(route);
+    return route;
+  }
 }
+
+/** The listeners that take each kind of route, for the message of a route with none. */
+const LISTENERS_FOR: Readonly<Record<RouteKind, string>> = {
+  HTTPRoute: 'an HTTP or HTTPS listener',
+  GRPCRoute: 'a GRPC listener',
+  TCPRoute: 'a TCP listener',
+  TLSRoute: 'a TLS passthrough listener',
+};
 
 /** Where the deprecated rendering props go in the factories. */
 const FACTORY_PROPS = {
@@ -279,6 +335,13 @@ function assertCompatible(listener: Listener, other: Listener, scope: Construct)
   }
   if (listener.port !== other.port) {
     return;
+  }
+  if ((isStreamListener(listener) || isStreamListener(other)) && listener.protocol !== other.protocol) {
+    throw new ValidationError(
+      `listeners '${other.name}' (${other.protocol}) and '${listener.name}' (${listener.protocol}) share port ${listener.port}, ` +
+        'but a port takes one protocol; give them different ports',
+      scope,
+    );
   }
   if ((listener.secretName === undefined) !== (other.secretName === undefined)) {
     throw new ValidationError(

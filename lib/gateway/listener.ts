@@ -14,29 +14,56 @@ export enum ListenerProtocol {
   HTTPS = 'HTTPS',
   /** gRPC (HTTP/2), over TLS when `tls` is given; takes gRPC routes. */
   GRPC = 'GRPC',
+  /** Plain TCP connections, whatever they carry; takes TCP routes; needs `port`, no hostnames. */
+  TCP = 'TCP',
+  /**
+   * TLS connections passed through unopened to the backend, which holds the
+   * certificate: routed by the SNI hostname; takes TLS routes; needs `port`.
+   */
+  TLS_PASSTHROUGH = 'TLS',
 }
 
 /** The kind of route a listener takes. */
-export type RouteKind = 'HTTPRoute' | 'GRPCRoute';
+export type RouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TCPRoute' | 'TLSRoute';
+
+/** The route kind of each protocol. */
+const ROUTE_KINDS: Readonly<Record<ListenerProtocol, RouteKind>> = {
+  [ListenerProtocol.HTTP]: 'HTTPRoute',
+  [ListenerProtocol.HTTPS]: 'HTTPRoute',
+  [ListenerProtocol.GRPC]: 'GRPCRoute',
+  [ListenerProtocol.TCP]: 'TCPRoute',
+  [ListenerProtocol.TLS_PASSTHROUGH]: 'TLSRoute',
+};
+
+/**
+ * Whether the listener carries connections (TCP, TLS passthrough) rather than HTTP requests.
+ *
+ * @internal
+ */
+export function isStreamListener(listener: Pick<Listener, 'protocol'>): boolean {
+  return listener.protocol === ListenerProtocol.TCP || listener.protocol === ListenerProtocol.TLS_PASSTHROUGH;
+}
 
 /** A port the gateway listens on. */
 export interface ListenerProps {
   /** What the listener speaks. */
   readonly protocol: ListenerProtocol;
   /**
-   * The port.
+   * The port; required for TCP and TLS passthrough.
    * @default - 80 for HTTP and plaintext gRPC, 443 for HTTPS and gRPC over TLS
    */
   readonly port?: number;
   /**
-   * The hostnames the listener takes requests for; a leading `*.` matches
-   * any subdomain (`*.example.com` takes `a.example.com`, not `example.com`).
+   * The hostnames the listener takes requests for (TLS passthrough: the SNI
+   * hostnames it takes connections for; TCP has none); a leading `*.`
+   * matches any subdomain (`*.example.com` takes `a.example.com`, not `example.com`).
    * @default - any hostname
    */
   readonly hostnames?: readonly string[];
   /**
    * The certificate: required for HTTPS, optional for gRPC (plaintext
-   * HTTP/2 without it), not allowed for HTTP.
+   * HTTP/2 without it), not allowed for HTTP, TCP and TLS passthrough (whose
+   * backend holds the certificate).
    * @default - none
    */
   readonly tls?: ListenerTls;
@@ -64,7 +91,11 @@ export interface Listener {
   readonly secretName: string | undefined;
 }
 
-/** A listener's hostnames, {@link ANY_HOSTNAME} standing for none. */
+/**
+ * A listener's hostnames, {@link ANY_HOSTNAME} standing for none.
+ *
+ * @internal
+ */
 export function listenerHosts(listener: Listener): readonly string[] {
   return listener.hostnames.length > 0 ? listener.hostnames : [ANY_HOSTNAME];
 }
@@ -72,6 +103,8 @@ export function listenerHosts(listener: Listener): readonly string[] {
 /**
  * The names of the Gateway API listeners a listener becomes, one per
  * hostname: `<name>` for one hostname or none, `<name>-<n>` for several.
+ *
+ * @internal
  */
 export function sectionNames(listener: Listener): string[] {
   return listener.hostnames.length <= 1 ? [listener.name] : listener.hostnames.map((_, index) => `${listener.name}-${index + 1}`);
@@ -82,6 +115,7 @@ export function sectionNames(listener: Listener): string[] {
  *
  * @throws ValidationError for a malformed port or hostname, a TLS listener
  *   without a certificate, TLS on plain HTTP, or a redirect on a non-HTTP listener
+ * @internal
  */
 export function resolveListener(name: string, props: ListenerProps, gatewayName: string, scope: IConstruct): Listener {
   const what = `listener '${name}'`;
@@ -89,6 +123,18 @@ export function resolveListener(name: string, props: ListenerProps, gatewayName:
   const { protocol, tls } = props;
   if (!Object.values(ListenerProtocol).includes(protocol)) {
     throw new ValidationError(`${what} protocol must be one of ${Object.values(ListenerProtocol).join(', ')}, got '${protocol}'`, scope);
+  }
+  if (isStreamListener(props) && props.port === undefined) {
+    throw new ValidationError(`${what} is ${protocol}, which has no usual port; give it port (e.g. 5432 for a database)`, scope);
+  }
+  if (isStreamListener(props) && tls !== undefined) {
+    throw new ValidationError(
+      `${what} is ${protocol}, which does not terminate TLS (${protocol === ListenerProtocol.TCP ? 'it forwards bytes' : 'the backend holds the certificate'}); drop tls`,
+      scope,
+    );
+  }
+  if (protocol === ListenerProtocol.TCP && (props.hostnames ?? []).length > 0) {
+    throw new ValidationError(`${what} is TCP, which carries no hostname to match; drop hostnames, or use TLS passthrough to route by SNI`, scope);
   }
   const port = props.port ?? (protocol === ListenerProtocol.HTTPS || (protocol === ListenerProtocol.GRPC && tls) ? 443 : 80);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
@@ -131,7 +177,7 @@ export function resolveListener(name: string, props: ListenerProps, gatewayName:
     hostnames,
     tls,
     redirectToHttps,
-    routeKind: protocol === ListenerProtocol.GRPC ? 'GRPCRoute' : 'HTTPRoute',
+    routeKind: ROUTE_KINDS[protocol],
     secretName: tls === undefined ? undefined : tls.secretName ?? `${gatewayName}-${name}-tls`,
   };
 }

@@ -60,6 +60,8 @@ export class MicroserviceBackend implements IGatewayBackend {
  * A target in a microservice: its stable Service or one of its revisions'
  * Services. The gateway's proxies reach it only if the service's
  * NetworkPolicy and mesh authorization admit the gateway's namespace.
+ *
+ * @internal
  */
 export function microserviceTarget(
   service: Microservice,

@@ -22,6 +22,7 @@ export const meshPropsSchema = prop.object<MeshProps>({
 
 export const istioProviderPropsSchema = prop.object<IstioProviderProps>({
   trustDomain: prop.string("a trust domain such as 'cluster.local'").optional(),
+  routes: prop.oneOf(['virtual-service', 'gateway-api']).optional(),
 }, 'an object of Istio provider props', "{ trustDomain: 'cluster.local' }");
 
 export const linkerdProviderPropsSchema = prop.object<LinkerdProviderProps>({}, 'an object of Linkerd provider props (none yet)', '{}');

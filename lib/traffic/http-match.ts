@@ -70,7 +70,11 @@ export class QueryParamMatch {
 /** HTTP methods a route can match. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH';
 
-/** Every method a route can match, in the order messages list them. */
+/**
+ * Every method a route can match, in the order messages list them.
+ *
+ * @internal
+ */
 export const HTTP_METHODS: readonly [HttpMethod, ...HttpMethod[]] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
 
 /**
@@ -101,7 +105,11 @@ export interface HttpMatch {
 }
 
 /** RFC 7230 token: what a header name may be. */
-/** An HTTP header name: a token of 1-256 characters (RFC 9110). */
+/**
+ * An HTTP header name: a token of 1-256 characters (RFC 9110).
+ *
+ * @internal
+ */
 export const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,256}$/;
 /** Characters allowed in a path by the Gateway API (and accepted by Istio). */
 const PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
@@ -117,6 +125,7 @@ const RE2_FLAG_GROUP = /\(\?(?:[imsU]+(?:-[imsU]+)?|-[imsU]+):/g;
 
 /**
  * @throws ValidationError for a malformed path, header, method or query condition
+ * @internal
  */
 export function validateMatch(what: string, match: HttpMatch, scope: IConstruct): void {
   if (match.path !== undefined) {
@@ -173,6 +182,8 @@ function assertRenderableName(what: string, name: string, scope: IConstruct): vo
 /**
  * The match as messages may show it: each header condition keeps its name
  * and type, its value is replaced (a header value may be a credential).
+ *
+ * @internal
  */
 export function withoutHeaderValues<M extends { readonly headers?: readonly HeaderMatch[] }>(match: M): M {
   if (match.headers === undefined) {
@@ -181,7 +192,11 @@ export function withoutHeaderValues<M extends { readonly headers?: readonly Head
   return { ...match, headers: match.headers.map((h) => ({ name: h.name, type: h.type, value: '(not shown)' })) };
 }
 
-/** True when the match has no condition at all (matches every request). */
+/**
+ * True when the match has no condition at all (matches every request).
+ *
+ * @internal
+ */
 export function isCatchAll(match: HttpMatch): boolean {
   return match.path === undefined && (match.headers ?? []).length === 0 && match.method === undefined && (match.queryParams ?? []).length === 0;
 }

@@ -10,7 +10,7 @@ import { FaultInjection } from './fault-injection';
 import { HeaderModifier, HeaderRewrite } from './header-rewrite';
 import { HEADER_NAME, HttpMatch, isCatchAll, validateMatch } from './http-match';
 import { assertPercentage } from './percentage';
-import { RetryOn, RetryPolicy } from './retry-policy';
+import { MESH_DEFAULT_RETRIES, RetryOn, RetryPolicy, RouteRetries } from './retry-policy';
 import { RouteBackend } from './route-backend';
 import { TrafficMirror } from './traffic-mirror';
 import { routePropsSchema } from './traffic-schemas';
@@ -33,10 +33,13 @@ export interface RouteProps {
    */
   readonly timeout?: Duration;
   /**
-   * How failed requests are retried.
+   * How failed requests are retried: a policy, or `MESH_DEFAULT_RETRIES` to
+   * keep the mesh's own (Istio: 2 retries on
+   * `connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes`
+   * with status 503; Linkerd: none).
    * @default - no retries (Istio's implicit two retries are turned off, so every mesh behaves alike)
    */
-  readonly retries?: RetryPolicy;
+  readonly retries?: RouteRetries;
   /**
    * Faults injected into the route's requests.
    * @default - none
@@ -65,6 +68,8 @@ export interface ResolvedRetries {
   readonly perTryTimeout?: string;
   /** What counts as failed, without duplicates. */
   readonly retryOn: readonly RetryOn[];
+  /** Response statuses retried besides `retryOn`, without duplicates, in order. */
+  readonly statusCodes: readonly number[];
 }
 
 /** A validated mirror. */
@@ -106,10 +111,10 @@ export interface Route {
    */
   readonly timeout?: string;
   /**
-   * How failed requests are retried.
+   * How failed requests are retried, or `MESH_DEFAULT_RETRIES` for the mesh's own.
    * @default - no retries
    */
-  readonly retries?: ResolvedRetries;
+  readonly retries?: ResolvedRetries | typeof MESH_DEFAULT_RETRIES;
   /**
    * Faults injected.
    * @default - none
@@ -133,6 +138,7 @@ export interface Route {
  * Validates a route of `service` and brings it into its neutral form.
  *
  * @throws ValidationError naming the route for any invalid part
+ * @internal
  */
 export function resolveRoute(name: string, props: RouteProps, service: Microservice, scope: IConstruct): Route {
   const what = `route '${name}'`;
@@ -147,7 +153,9 @@ export function resolveRoute(name: string, props: RouteProps, service: Microserv
   const backends = resolveRevisionBackends(what, service, props.backends, scope);
 
   const timeout = props.timeout && formatDuration(`${what} timeout`, props.timeout, scope);
-  const retries = props.retries && resolveRetries(what, props.retries, props.timeout, scope);
+  const retries = props.retries === MESH_DEFAULT_RETRIES
+    ? MESH_DEFAULT_RETRIES
+    : props.retries && resolveRetries(what, props.retries, props.timeout, scope);
   const fault = props.fault && resolveFault(what, props.fault, scope);
   const mirror = props.mirror && resolveMirror(what, props.mirror, service, backends, scope);
   const headers = props.headers && resolveHeaderRewrite(what, props.headers, scope);
@@ -160,6 +168,7 @@ export function resolveRoute(name: string, props: RouteProps, service: Microserv
  * one, each live and listed once, weights whole numbers with one above 0.
  *
  * @throws ValidationError naming `what` for any invalid backend
+ * @internal
  */
 export function resolveRevisionBackends(
   what: string,
@@ -190,6 +199,7 @@ export function resolveRevisionBackends(
  * no header both set and added, or changed and removed.
  *
  * @throws ValidationError naming `what` for an invalid change
+ * @internal
  */
 export function resolveHeaderRewrite(what: string, headers: HeaderRewrite, scope: IConstruct): HeaderRewrite {
   return {
@@ -200,6 +210,7 @@ export function resolveHeaderRewrite(what: string, headers: HeaderRewrite, scope
 
 /**
  * @throws ValidationError unless `revision` is a live revision of `service`
+ * @internal
  */
 export function assertRevisionOf(service: Microservice, revision: Revision, what: string, scope: IConstruct): void {
   if (!service.revisions.includes(revision)) {
@@ -215,6 +226,7 @@ export function assertRevisionOf(service: Microservice, revision: Revision, what
  * Validates a retry policy against the route's timeout.
  *
  * @throws ValidationError naming `what` for an invalid policy
+ * @internal
  */
 export function resolveRetries(what: string, retries: RetryPolicy, timeout: Duration | undefined, scope: IConstruct): ResolvedRetries {
   if (!Number.isInteger(retries.attempts) || retries.attempts < 1 || retries.attempts > 10) {
@@ -228,11 +240,25 @@ export function resolveRetries(what: string, retries: RetryPolicy, timeout: Dura
       scope,
     );
   }
-  const retryOn = retries.retryOn ?? [RetryOn.GATEWAY_ERROR];
-  if (retryOn.length === 0) {
-    throw new ValidationError(`${what} retries.retryOn is empty, so nothing would be retried; list a condition or drop retries`, scope);
+  const statusCodes = [...new Set(retries.statusCodes ?? [])];
+  const badCode = statusCodes.find((code) => !Number.isInteger(code) || code < 100 || code > 599);
+  if (badCode !== undefined) {
+    throw new ValidationError(`${what} retries.statusCodes must be HTTP statuses 100-599, got ${badCode}`, scope);
   }
-  return { attempts: retries.attempts, perTryTimeout, retryOn: [...new Set(retryOn)] };
+  const retryOn = retries.retryOn ?? (statusCodes.length > 0 ? [] : [RetryOn.GATEWAY_ERROR]);
+  if (retryOn.length === 0 && statusCodes.length === 0) {
+    throw new ValidationError(`${what} retries.retryOn is empty, so nothing would be retried; list a condition or a status code, or drop retries`, scope);
+  }
+  return { attempts: retries.attempts, perTryTimeout, retryOn: [...new Set(retryOn)], statusCodes };
+}
+
+/**
+ * A retry policy's conditions and statuses as one list, the form Envoy's
+ * `x-envoy-retry-on` (Istio's `retryOn`) takes: a status in it is retried as
+ * a retriable status code.
+ */
+export function retryConditions(retries: ResolvedRetries): string[] {
+  return [...retries.retryOn, ...retries.statusCodes.map(String)];
 }
 
 function resolveFault(what: string, fault: FaultInjection, scope: IConstruct): ResolvedFault {

@@ -1,11 +1,14 @@
 import type { IServiceMesh } from '../workload/service-mesh';
 import type { Route } from './route';
 import type { ServiceRoutes } from './service-routes';
+import type { TcpRoute } from './tcp-route';
 
 /** A routing table's place in the mesh. */
 export interface IMeshRoutesBinding {
   /** Called once for every route added to the table, in order, after it is validated. */
   addRoute(route: Route): void;
+  /** Called once for every TCP route added to the table, in order, after it is validated. */
+  addTcpRoute(route: TcpRoute): void;
 }
 
 /**

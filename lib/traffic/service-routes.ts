@@ -6,10 +6,15 @@ import { ValidationError } from '../core/validation-error';
 import type { Microservice } from '../workload/microservice';
 import { CircuitBreaker } from './circuit-breaker';
 import { formatDuration } from './durations';
+import { EndUserAuthentication, resolveEndUserAuthentication, ResolvedEndUserAuthentication } from './end-user-auth';
 import { withoutHeaderValues } from './http-match';
+import { LoadBalancing, ResolvedLoadBalancing, resolveLoadBalancing } from './load-balancing';
+import { LocalityFailover, resolveLocalityFailover } from './locality-failover';
 import { assertPercentage } from './percentage';
+import { LocalRateLimit, ResolvedLocalRateLimit, resolveLocalRateLimit } from './rate-limit';
 import { resolveRoute, Route, RouteProps } from './route';
 import { IMeshRoutesBinding, isRoutingMesh } from './routing-mesh';
+import { resolveTcpRoute, TcpRoute, TcpRouteProps } from './tcp-route';
 import { serviceRoutesPropsSchema } from './traffic-schemas';
 
 /** Props of {@link ServiceRoutes}. */
@@ -21,6 +26,36 @@ export interface ServiceRoutesProps {
    * @default - no limits, no ejection
    */
   readonly circuitBreaker?: CircuitBreaker;
+  /**
+   * End-user (JWT) authentication: the tokens the service's pods accept and
+   * which requests must present one, on top of the mesh's caller
+   * authorization (Istio: RequestAuthentication and a DENY
+   * AuthorizationPolicy; refused by meshes without JWT validation).
+   * @default - no end-user authentication
+   */
+  readonly authentication?: EndUserAuthentication;
+  /**
+   * A local rate limit on every pod of the service, all its HTTP ports
+   * (Istio: Envoy's local rate limit filter through an EnvoyFilter, which is
+   * coupled to the Istio version; refused by meshes without one).
+   * @default - no rate limit
+   */
+  readonly rateLimit?: LocalRateLimit;
+  /**
+   * How callers spread requests over the service's pods: the algorithm,
+   * session affinity (consistent hashing) and slow start (Istio:
+   * DestinationRule `loadBalancer`; refused by Linkerd, which balances by
+   * EWMA only).
+   * @default - the mesh's own balancing (Istio: least request; Linkerd: EWMA)
+   */
+  readonly loadBalancing?: LoadBalancing;
+  /**
+   * Prefer callers' own zone and fail over to named regions when its pods are
+   * ejected (Istio: `localityLbSetting`; failover needs
+   * `circuitBreaker.outlierDetection`; refused by Linkerd).
+   * @default - the mesh's own (Istio: locality-aware once outlier detection is set)
+   */
+  readonly localityFailover?: LocalityFailover;
 }
 
 const ROUTE_NAME_MAX_LENGTH = 40;
@@ -46,7 +81,16 @@ export class ServiceRoutes extends Construct {
   public readonly service: Microservice;
   /** The service's circuit breaker, if any. */
   public readonly circuitBreaker: CircuitBreaker | undefined;
+  /** The service's end-user authentication, validated, if any. */
+  public readonly authentication: ResolvedEndUserAuthentication | undefined;
+  /** The service's local rate limit, validated, if any. */
+  public readonly rateLimit: ResolvedLocalRateLimit | undefined;
+  /** The service's load balancing, validated, if any. */
+  public readonly loadBalancing: ResolvedLoadBalancing | undefined;
+  /** The service's locality failover, validated, if any. */
+  public readonly localityFailover: LocalityFailover | undefined;
   private readonly declaredRoutes: Route[] = [];
+  private readonly declaredTcpRoutes: TcpRoute[] = [];
   private readonly meshBinding: IMeshRoutesBinding;
 
   constructor(scope: Construct, id: string, props: ServiceRoutesProps) {
@@ -73,6 +117,10 @@ export class ServiceRoutes extends Construct {
       validateCircuitBreaker(props.circuitBreaker, this);
     }
     this.circuitBreaker = props.circuitBreaker;
+    this.authentication = props.authentication && resolveEndUserAuthentication('authentication', props.authentication, this);
+    this.rateLimit = props.rateLimit && resolveLocalRateLimit('rateLimit', props.rateLimit, this);
+    this.loadBalancing = props.loadBalancing && resolveLoadBalancing('loadBalancing', props.loadBalancing, this);
+    this.localityFailover = props.localityFailover && resolveLocalityFailover('localityFailover', props.localityFailover, this);
     this.node.addValidation({ validate: () => this.crossRouteErrors() });
     this.meshBinding = mesh.addRoutes(this);
   }
@@ -80,6 +128,11 @@ export class ServiceRoutes extends Construct {
   /** The routes, in the order they are tried. */
   public get routes(): readonly Route[] {
     return [...this.declaredRoutes];
+  }
+
+  /** The TCP routes, one per port at most, in the order they were added. */
+  public get tcpRoutes(): readonly TcpRoute[] {
+    return [...this.declaredTcpRoutes];
   }
 
   /**
@@ -90,7 +143,7 @@ export class ServiceRoutes extends Construct {
    */
   public addRoute(name: string, props: RouteProps): Route {
     assertDnsLabel('route name', name, ROUTE_NAME_MAX_LENGTH, this);
-    if (this.declaredRoutes.some((r) => r.name === name)) {
+    if (this.hasRoute(name)) {
       throw new ValidationError(`route '${name}' already exists on ${this.service.serviceName}; give each route its own name`, this);
     }
     const route = resolveRoute(name, props, this.service, this);
@@ -99,12 +152,48 @@ export class ServiceRoutes extends Construct {
     return route;
   }
 
+  /**
+   * Adds a TCP route: the connections to one TCP port of the service go to
+   * the weighted revisions (HTTP routes then leave that port alone).
+   *
+   * @param name the route's name, unique in this table (a DNS label)
+   * @throws ValidationError for a duplicate name, a port routed twice or an invalid route
+   */
+  public addTcpRoute(name: string, props: TcpRouteProps): TcpRoute {
+    assertDnsLabel('route name', name, ROUTE_NAME_MAX_LENGTH, this);
+    if (this.hasRoute(name)) {
+      throw new ValidationError(`route '${name}' already exists on ${this.service.serviceName}; give each route its own name`, this);
+    }
+    const route = resolveTcpRoute(name, props, this.service, this);
+    const other = this.declaredTcpRoutes.find((r) => r.port.name === route.port.name);
+    if (other !== undefined) {
+      throw new ValidationError(
+        `TCP route '${name}' takes port '${route.port.name}' of ${this.service.serviceName}, which TCP route '${other.name}' takes already; ` +
+          'give the port one TCP route with all its backends',
+        this,
+      );
+    }
+    this.declaredTcpRoutes.push(route);
+    this.meshBinding.addTcpRoute(route);
+    return route;
+  }
+
+  private hasRoute(name: string): boolean {
+    return this.declaredRoutes.some((r) => r.name === name) || this.declaredTcpRoutes.some((r) => r.name === name);
+  }
+
   /** Problems between routes, reported together at synth. */
   private crossRouteErrors(): string[] {
     const errors: string[] = [];
     const routes = this.declaredRoutes;
     const catchAll = routes.findIndex((r) => r.isCatchAll);
-    if (catchAll === -1) {
+    const policies = [this.circuitBreaker, this.loadBalancing, this.localityFailover, this.authentication, this.rateLimit];
+    if (routes.length === 0 && this.declaredTcpRoutes.length === 0 && policies.every((p) => p === undefined)) {
+      errors.push(
+        `${this.service.serviceName} has no routes and no service policy (circuitBreaker, loadBalancing, localityFailover, authentication, ` +
+          'rateLimit), so its routing table does nothing; add a route or a policy, or drop the ServiceRoutes',
+      );
+    } else if (catchAll === -1 && routes.length > 0) {
       errors.push(
         `${this.service.serviceName} has no catch-all route, so requests matching no route would fail; ` +
           'add a last route without matches',

@@ -1,14 +1,19 @@
 import { prop, PropSchema } from '../core/prop-schema';
 import { Microservice } from '../workload/microservice';
 import { Revision } from '../workload/revision';
+import { retryPolicySchema, routeRetriesSchema } from '../workload/workload-schemas';
 import type { CircuitBreaker, OutlierDetection } from './circuit-breaker';
+import type { ClaimRequirement, ClaimToHeader, EndUserAuthentication, JwtHeaderLocation, JwtIssuer, TokenRequirement } from './end-user-auth';
 import type { AbortFault, DelayFault, FaultInjection } from './fault-injection';
 import type { HeaderModifier, HeaderRewrite } from './header-rewrite';
 import { HeaderMatch, HTTP_METHODS, HttpMatch, MatchType, PathMatch, QueryParamMatch } from './http-match';
-import { RetryOn, RetryPolicy } from './retry-policy';
+import { AffinityCookie, LoadBalancing, LoadBalancingAlgorithm, SessionAffinity } from './load-balancing';
+import type { LocalityDistribution, LocalityFailover, RegionFailover } from './locality-failover';
+import type { LocalRateLimit } from './rate-limit';
 import type { RouteProps } from './route';
 import type { RouteBackend } from './route-backend';
 import type { ServiceRoutesProps } from './service-routes';
+import type { TcpRouteProps } from './tcp-route';
 import type { TrafficMirror } from './traffic-mirror';
 
 // The run-time schemas of the traffic model's props (see core/prop-schema):
@@ -57,15 +62,8 @@ export const httpMatchSchema = prop.object<HttpMatch>({
 /** A list of matches, any one of which takes the request. */
 export const httpMatchListSchema = prop.list(httpMatchSchema, 'a list of matches', "[{ path: PathMatch.prefix('/api') }]");
 
-export const retryPolicySchema = prop.object<RetryPolicy>({
-  attempts: prop.number('3'),
-  perTryTimeout: prop.duration('Duration.seconds(2)').optional(),
-  retryOn: prop.list(
-    prop.oneOf(Object.values(RetryOn) as [RetryOn, ...RetryOn[]]),
-    'a list of RetryOn conditions',
-    '[RetryOn.GATEWAY_ERROR]',
-  ).optional(),
-}, 'a retry policy', '{ attempts: 3 }');
+
+export { retryPolicySchema, routeRetriesSchema };
 
 const delayFaultSchema = prop.object<DelayFault>({
   delay: prop.duration('Duration.seconds(5)'),
@@ -111,13 +109,19 @@ export const routeShape = {
   matches: httpMatchListSchema.optional(),
   backends: routeBackendListSchema,
   timeout: prop.duration('Duration.seconds(10)').optional(),
-  retries: retryPolicySchema.optional(),
+  retries: routeRetriesSchema.optional(),
   fault: faultInjectionSchema.optional(),
   mirror: trafficMirrorSchema.optional(),
   headers: headerRewriteSchema.optional(),
 } satisfies { readonly [K in keyof RouteProps]-?: PropSchema<RouteProps[K]> };
 
 export const routePropsSchema = prop.object<RouteProps>(routeShape, 'an object of route props', '{ backends: [{ revision: stable }] }');
+
+/** The props of a TCP route of a ServiceRoutes. */
+export const tcpRoutePropsSchema = prop.object<TcpRouteProps>({
+  port: prop.string("a port name such as 'tcp-postgres'").optional(),
+  backends: routeBackendListSchema,
+}, 'an object of TCP route props', "{ port: 'tcp-postgres', backends: [{ revision: stable }] }");
 
 const outlierDetectionSchema = prop.object<OutlierDetection>({
   consecutiveErrors: prop.number('5'),
@@ -133,7 +137,84 @@ export const circuitBreakerSchema = prop.object<CircuitBreaker>({
   outlierDetection: outlierDetectionSchema.optional(),
 }, 'a circuit breaker', '{ maxConnections: 100 }');
 
+const jwtIssuerSchema = prop.object<JwtIssuer>({
+  issuer: prop.string("an issuer URL such as 'https://accounts.example.com'"),
+  jwksUri: prop.string("a key set URL such as 'https://accounts.example.com/.well-known/jwks.json'").optional(),
+  jwks: prop.string('a JSON Web Key Set such as \'{"keys": [...]}\'').optional(),
+  audiences: prop.stringList("['shop']"),
+  fromHeaders: prop.list(prop.object<JwtHeaderLocation>({
+    name: prop.string("a header name such as 'authorization'"),
+    prefix: prop.string("a prefix such as 'Bearer '").optional(),
+  }, 'a token header', "{ name: 'authorization', prefix: 'Bearer ' }"), 'a list of token headers', "[{ name: 'authorization', prefix: 'Bearer ' }]").optional(),
+  fromCookies: prop.stringList("['session']").optional(),
+  fromParams: prop.stringList("['access_token']").optional(),
+  outputClaimToHeaders: prop.list(prop.object<ClaimToHeader>({
+    header: prop.string("a header name such as 'x-user-id'"),
+    claim: prop.string("a claim such as 'sub'"),
+  }, 'a claim to copy into a header', "{ header: 'x-user-id', claim: 'sub' }"), 'a list of claims to copy into headers', "[{ header: 'x-user-id', claim: 'sub' }]").optional(),
+}, 'a token issuer', "{ issuer: 'https://accounts.example.com', jwksUri: 'https://accounts.example.com/jwks.json', audiences: ['shop'] }");
+
+const claimRequirementSchema = prop.object<ClaimRequirement>({
+  claim: prop.string("a claim such as 'groups'"),
+  values: prop.stringList("['admin']"),
+}, 'a claim requirement', "{ claim: 'groups', values: ['admin'] }");
+
+const tokenRequirementSchema = prop.object<TokenRequirement>({
+  paths: prop.list(pathMatchSchema, 'a list of PathMatches', "[PathMatch.prefix('/admin')]").optional(),
+  methods: prop.list(prop.oneOf(HTTP_METHODS), 'a list of HTTP methods', "['POST']").optional(),
+  claims: prop.list(claimRequirementSchema, 'a list of claim requirements', "[{ claim: 'groups', values: ['admin'] }]").optional(),
+}, 'a token requirement', "{ paths: [PathMatch.prefix('/admin')] }");
+
+/** End-user (JWT) authentication: issuers and which requests must present a token. */
+export const endUserAuthenticationSchema = prop.object<EndUserAuthentication>({
+  issuers: prop.list(jwtIssuerSchema, 'a list of token issuers', "[{ issuer: 'https://accounts.example.com', jwksUri: …, audiences: ['shop'] }]"),
+  require: prop.list(tokenRequirementSchema, 'a list of token requirements', '[{}]').optional(),
+}, 'an end-user authentication', "{ issuers: [{ issuer: 'https://accounts.example.com', jwksUri: …, audiences: ['shop'] }] }");
+
+/** A local (per pod) rate limit. */
+export const localRateLimitSchema = prop.object<LocalRateLimit>({
+  requests: prop.number('100'),
+  interval: prop.duration('Duration.seconds(1)'),
+  burst: prop.number('200').optional(),
+  statusCode: prop.number('429').optional(),
+}, 'a local rate limit', '{ requests: 100, interval: Duration.seconds(1) }');
+
+const sessionAffinitySchema = prop.object<SessionAffinity>({
+  header: prop.string("a header name such as 'x-user'").optional(),
+  cookie: prop.object<AffinityCookie>({
+    name: prop.string("a cookie name such as 'session'"),
+    ttl: prop.duration('Duration.hours(1)').optional(),
+    path: prop.string("a path such as '/'").optional(),
+  }, 'an affinity cookie', "{ name: 'session', ttl: Duration.hours(1) }").optional(),
+  sourceIp: prop.boolean().optional(),
+  queryParameter: prop.string("a query parameter such as 'user'").optional(),
+}, 'a session affinity', "{ cookie: { name: 'session', ttl: Duration.hours(1) } }");
+
+/** A load-balancing policy. */
+export const loadBalancingSchema = prop.object<LoadBalancing>({
+  algorithm: prop.oneOf(Object.values(LoadBalancingAlgorithm) as [LoadBalancingAlgorithm, ...LoadBalancingAlgorithm[]]).optional(),
+  sessionAffinity: sessionAffinitySchema.optional(),
+  slowStart: prop.duration('Duration.seconds(30)').optional(),
+}, 'a load-balancing policy', '{ algorithm: LoadBalancingAlgorithm.ROUND_ROBIN }');
+
+/** A locality failover policy. */
+export const localityFailoverSchema = prop.object<LocalityFailover>({
+  failover: prop.list(prop.object<RegionFailover>({
+    from: prop.string("a region such as 'us-east1'"),
+    to: prop.string("a region such as 'us-west1'"),
+  }, 'a region failover', "{ from: 'us-east1', to: 'us-west1' }"), 'a list of region failovers', "[{ from: 'us-east1', to: 'us-west1' }]").optional(),
+  failoverPriority: prop.stringList("['topology.kubernetes.io/region', 'topology.kubernetes.io/zone']").optional(),
+  distribute: prop.list(prop.object<LocalityDistribution>({
+    from: prop.string("a locality such as 'us-east1/*'"),
+    to: prop.map(prop.number('80'), 'an object of localities to percentages', "{ 'us-east1/*': 80, 'us-west1/*': 20 }"),
+  }, 'a locality distribution', "{ from: 'us-east1/*', to: { 'us-east1/*': 80, 'us-west1/*': 20 } }"), 'a list of locality distributions').optional(),
+}, 'a locality failover', "{ failover: [{ from: 'us-east1', to: 'us-west1' }] }");
+
 export const serviceRoutesPropsSchema = prop.object<ServiceRoutesProps>({
   service: prop.instance<Microservice>('a Microservice', (v) => v instanceof Microservice, 'the Microservice whose requests are routed'),
   circuitBreaker: circuitBreakerSchema.optional(),
+  authentication: endUserAuthenticationSchema.optional(),
+  rateLimit: localRateLimitSchema.optional(),
+  loadBalancing: loadBalancingSchema.optional(),
+  localityFailover: localityFailoverSchema.optional(),
 }, 'an object of ServiceRoutes props', '{ service: orders }');

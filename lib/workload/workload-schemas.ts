@@ -1,13 +1,14 @@
 import { isObject, prop, PropSchema, PropsShape } from '../core/prop-schema';
 import type { ConfigSource, ExistingSecretReference } from './config-source';
 import { ContainerImage } from './container-image';
-import type { ExternalHostProps } from './external-host';
+import type { ExternalHostProps, ExternalTlsOrigination } from './external-host';
 import type { ImmutableConfigMapProps } from './immutable-config-map';
 import type { ImmutableSecretProps } from './immutable-secret';
 import { IngressPeer } from './ingress-peer';
 import type { IMicroservice, Microservice, MicroserviceProps } from './microservice';
 import { Probe } from './probe';
 import type { ResourceProps } from './resources';
+import { MESH_DEFAULT_RETRIES, RetryOn, RetryPolicy, RouteRetries } from './retry-policy';
 import type { AutoscalingProps, RevisionProps } from './revision-props';
 import type { EventScalingProps } from './scaling/event-scaling-props';
 import { ScaleTrigger } from './scaling/scale-trigger';
@@ -148,10 +149,36 @@ const servicePortSchema = prop.object<ServicePortProps>({
   protocol: prop.oneOf(['TCP', 'UDP', 'SCTP']).optional(),
 }, 'a port', '{ port: 8080 }');
 
+/** A retry policy (of a route, a gateway route or an external host). */
+export const retryPolicySchema = prop.object<RetryPolicy>({
+  attempts: prop.number('3'),
+  perTryTimeout: prop.duration('Duration.seconds(2)').optional(),
+  retryOn: prop.list(
+    prop.oneOf(Object.values(RetryOn) as [RetryOn, ...RetryOn[]]),
+    'a list of RetryOn conditions',
+    '[RetryOn.GATEWAY_ERROR]',
+  ).optional(),
+  statusCodes: prop.list(prop.number('503'), 'a list of HTTP statuses', '[503]').optional(),
+}, 'a retry policy', '{ attempts: 3 }');
+
+/** A retry policy, or MESH_DEFAULT_RETRIES (checked as what it is: a string must be the sentinel, anything else a policy). */
+export const routeRetriesSchema: PropSchema<RouteRetries> = prop.either<typeof MESH_DEFAULT_RETRIES, RetryPolicy>(
+  (value) => typeof value === 'string',
+  prop.oneOf([MESH_DEFAULT_RETRIES]),
+  retryPolicySchema,
+);
+
 const externalHostSchema = prop.object<ExternalHostProps>({
   host: prop.string("a DNS name such as 'api.example.com'"),
   port: prop.number('443').optional(),
   protocol: prop.oneOf(['TLS', 'HTTPS', 'HTTP', 'GRPC', 'TCP']).optional(),
+  tlsOrigination: prop.object<ExternalTlsOrigination>({
+    port: prop.number('443').optional(),
+    sni: prop.string("a server name such as 'api.example.com'").optional(),
+    caCertificates: prop.string("a file such as '/etc/ssl/certs/ca-certificates.crt'").optional(),
+  }, 'a TLS origination', '{}').optional(),
+  timeout: prop.duration('Duration.seconds(5)').optional(),
+  retries: routeRetriesSchema.optional(),
 }, 'an external host', "{ host: 'api.example.com' }");
 
 const microserviceLike = (v: unknown) =>

@@ -18,6 +18,8 @@ export interface EnvironmentSettings {
    * platform's secret store in prod (never real credentials in code).
    */
   readonly inlineSecrets: boolean;
+  /** Requests per second each frontend pod admits from the internet (bursts up to twice that). */
+  readonly publicRequestsPerSecond: number;
 }
 
 /** The settings of each environment. */
@@ -28,6 +30,7 @@ export const ENVIRONMENTS: Readonly<Record<ShopEnvironment, EnvironmentSettings>
     resources: { cpuRequest: '50m', cpuLimit: '250m', memoryRequest: '64Mi', memoryLimit: '128Mi' },
     logLevel: 'debug',
     inlineSecrets: true,
+    publicRequestsPerSecond: 20,
   },
   prod: {
     replicas: 3,
@@ -35,5 +38,6 @@ export const ENVIRONMENTS: Readonly<Record<ShopEnvironment, EnvironmentSettings>
     resources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '256Mi', memoryLimit: '512Mi' },
     logLevel: 'info',
     inlineSecrets: false,
+    publicRequestsPerSecond: 200,
   },
 };

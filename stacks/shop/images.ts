@@ -24,3 +24,6 @@ export const DEFAULT_SHOP_IMAGES: ShopImages = {
 
 /** The image of the order-confirmation function, pinned by digest. */
 export const ORDER_CONFIRMATION_IMAGE = `ghcr.io/immutable-infra/shop-order-confirmation@${digest('6f708192')}`;
+
+/** The image of orders-db, the orders' Postgres database, pinned by digest. */
+export const ORDERS_DB_IMAGE = `ghcr.io/immutable-infra/shop-orders-db@${digest('708192a3')}`;

@@ -1,9 +1,10 @@
 import { join } from 'path';
 import { Chart, ChartProps, Duration, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Broker, ConfigSource, ExistingSecretReference, IMeshProvider, IngressPeer, L1, Mesh, MeshProvider, Microservice, Probe, ServerlessFunction } from '../../lib';
+import { Broker, ConfigSource, ExistingSecretReference, IMeshProvider, IngressPeer, Mesh, MeshProvider, Microservice, Probe, ServerlessFunction, ServiceRoutes } from '../../lib';
 import { ENVIRONMENTS, ShopEnvironment } from './environments';
-import { DEFAULT_SHOP_IMAGES, ORDER_CONFIRMATION_IMAGE, ShopImages, ShopService } from './images';
+import { DEFAULT_SHOP_IMAGES, ORDER_CONFIRMATION_IMAGE, ORDERS_DB_IMAGE, ShopImages, ShopService } from './images';
 
 /** Props of {@link ShopChart}. */
 export interface ShopChartProps extends ChartProps {
@@ -47,17 +48,20 @@ export interface ShopChartProps extends ChartProps {
  * `order-confirmation` (scaled to zero between orders) to send the email.
  *
  *   frontend → catalog, cart, orders
- *   orders   → cart, payments, shipping, shop-events → order-confirmation
+ *   orders   → cart, payments, shipping, orders-db (Postgres, routed by TCP),
+ *              shop-events → order-confirmation
  */
 export class ShopChart extends Chart {
   /** The shop's services by name. */
   public readonly services: Readonly<Record<ShopService, Microservice>>;
   /** The function that emails the order confirmation. */
   public readonly orderConfirmation: ServerlessFunction;
+  /** The orders' Postgres database, a TCP service. */
+  public readonly ordersDb: Microservice;
 
   constructor(scope: Construct, id: string, props: ShopChartProps) {
     super(scope, id, { namespace: id, ...props });
-    const namespace = new L1.Namespace(this, 'Namespace', { metadata: { name: id, labels: { 'app.kubernetes.io/part-of': 'shop' } } });
+    const namespace = new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: id, labels: { 'app.kubernetes.io/part-of': 'shop' } } });
     namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     const env = ENVIRONMENTS[props.environment];
     const images = props.images ?? DEFAULT_SHOP_IMAGES;
@@ -116,6 +120,22 @@ export class ShopChart extends Chart {
       image: images.shipping,
       configs: [settings('shipping', { CARRIERS: 'dhl,ups' })],
     });
+    // The orders' database: Postgres speaks TCP, not HTTP, so its port is named for TCP (the mesh routes it by revision).
+    const ordersDb = new Microservice(this, 'orders-db', {
+      image: ORDERS_DB_IMAGE,
+      ports: [{ name: 'tcp-postgres', port: 5432 }],
+      readiness: Probe.tcp({ port: 'tcp-postgres', period: Duration.seconds(10) }),
+      resources: env.resources,
+      replicas: 1,
+      partOf: 'shop',
+      mesh,
+    });
+    this.ordersDb = ordersDb;
+    // Linkerd routes HTTP only: there the stable Service balances the database's connections without a TCP route.
+    if (mesh !== undefined && mesh.provider.name !== 'linkerd') {
+      new ServiceRoutes(this, 'orders-db-routes', { service: ordersDb })
+        .addTcpRoute('postgres', { port: 'tcp-postgres', backends: [{ revision: ordersDb.revisions[0] }] });
+    }
     const orders = new Microservice(this, 'orders', {
       ...common('orders'),
       ...scaled,
@@ -123,7 +143,7 @@ export class ShopChart extends Chart {
       configs: [settings('orders', { MAX_ITEMS_PER_ORDER: '50' })],
       ...credentials('orders', { 'database-url': 'postgres://orders:dev-only@orders-db:5432/orders' }),
       startup: Probe.http({ path: '/healthz', period: Duration.seconds(5), failureThreshold: 30 }),
-      dependencies: [cart, payments, shipping],
+      dependencies: [cart, payments, shipping, ordersDb],
       allowIngressFrom: fromGateway,
     });
     const frontend = new Microservice(this, 'frontend', {
@@ -135,6 +155,19 @@ export class ShopChart extends Chart {
       // The public entry point, with or without a gateway in front.
       allowIngressFrom: [IngressPeer.anywhere()],
     });
+    // The public entry point is rate limited per pod where the mesh can do it (Linkerd has no rate limiting): a policy
+    // alone, no routes, so requests still take the Service as they do from the gateway.
+    if (mesh !== undefined && mesh.provider.name === 'istio') {
+      const perSecond = env.publicRequestsPerSecond;
+      new ServiceRoutes(this, 'frontend-routes', { service: frontend, rateLimit: { requests: perSecond, interval: Duration.seconds(1), burst: 2 * perSecond } });
+    }
+    // A shopper's cart stays on one pod (its cache) for the session, where the mesh can pin it (Linkerd balances by EWMA only).
+    if (mesh !== undefined && mesh.provider.name === 'istio') {
+      new ServiceRoutes(this, 'cart-routes', {
+        service: cart,
+        loadBalancing: { sessionAffinity: { cookie: { name: 'cart-session', ttl: Duration.minutes(120), path: '/' } } },
+      });
+    }
     this.services = { frontend, catalog, cart, orders, payments, shipping };
 
     const events = new Broker(this, 'shop-events', { partOf: 'shop' });

@@ -2,6 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { GatewayCanaryChart } from '../../examples/gateway-canary';
 import { GatewayRoutingChart, InventoryChart } from '../../examples/gateway-routing';
 import { SHOP_EDGE_NAMESPACE, ShopGatewayChart } from '../../examples/gateway-shop';
+import { GatewayTcpChart } from '../../examples/gateway-tcp';
 import { GatewayRendering, IGatewayRendering, Manifest } from '../../lib';
 import { synthObjects } from '../../lib/testing';
 import { ShopChart } from '../../stacks/shop/shop-chart';
@@ -22,6 +23,7 @@ function exampleCharts(rendering: IGatewayRendering): Array<[string, () => Chart
       const inventory = new InventoryChart(app, 'inventory');
       return [inventory, new GatewayRoutingChart(app, 'gateway-routing', { inventory: inventory.inventory, rendering })];
     }],
+    ['TCP and TLS passthrough routes', () => [new GatewayTcpChart(new App(), 'gateway-tcp', { rendering })]],
   ];
 }
 
@@ -47,6 +49,8 @@ describe('every gateway example is accepted by the real API server (Gateway API,
       'gateways.gateway.networking.k8s.io',
       'httproutes.gateway.networking.k8s.io',
       'grpcroutes.gateway.networking.k8s.io',
+      'tcproutes.gateway.networking.k8s.io',
+      'tlsroutes.gateway.networking.k8s.io',
       'referencegrants.gateway.networking.k8s.io',
       'gateways.networking.istio.io',
       'virtualservices.networking.istio.io',

@@ -6,11 +6,15 @@ import { FunctionSplitChart } from '../../examples/function-traffic-split';
 import { GatewayCanaryChart } from '../../examples/gateway-canary';
 import { GatewayRoutingChart, InventoryChart } from '../../examples/gateway-routing';
 import { shopBehindGateway } from '../../examples/gateway-shop';
+import { GatewayTcpChart } from '../../examples/gateway-tcp';
 import { HelloServiceChart } from '../../examples/hello-service';
+import { MeshGatewayApiChart } from '../../examples/mesh-gateway-api';
 import { MESH_SCENARIOS, MeshTrafficChart } from '../../examples/mesh-traffic';
 import { NightlyCronChart } from '../../examples/nightly-cron';
+import { observedShop } from '../../examples/observed-shop';
 import { QueueWorkerChart } from '../../examples/queue-worker';
 import { ThumbnailEventsChart } from '../../examples/thumbnail-events';
+import { TrafficPolicyChart } from '../../examples/traffic-policy';
 import { TwoRevisionsChart } from '../../examples/two-revisions';
 import { GatewayRendering, Manifest } from '../../lib';
 import { synthYaml } from '../../lib/testing';
@@ -36,14 +40,22 @@ export const ISTIO_CASES: readonly SynthCase[] = [
   { name: 'example config-rollout v1', source: 'examples/config-rollout.ts', charts: () => [new ConfigRolloutChart(new App(), 'config-rollout', { release: 'v1' })] },
   { name: 'example config-rollout v2', source: 'examples/config-rollout.ts', charts: () => [new ConfigRolloutChart(new App(), 'config-rollout', { release: 'v2' })] },
   { name: 'example two-revisions', source: 'examples/two-revisions.ts', charts: () => [new TwoRevisionsChart(new App(), 'two-revisions')] },
+  { name: 'example traffic-policy', source: 'examples/traffic-policy.ts', charts: () => [new TrafficPolicyChart(new App(), 'traffic-policy')] },
   ...MESH_SCENARIOS.map((scenario): SynthCase => ({
     name: `example mesh-traffic in Istio: ${scenario}`,
     source: 'examples/mesh-traffic.ts',
     charts: () => [new MeshTrafficChart(new App(), 'bookinfo', { mesh: 'istio', scenario })],
   })),
+  // Istio's mesh routing in the Gateway API form: istiod's Gateway API controller judges its HTTPRoute and TCPRoute too
+  {
+    name: `example mesh-gateway-api (${GatewayRendering.gatewayApi()})`,
+    source: 'examples/mesh-gateway-api.ts',
+    charts: () => [new MeshGatewayApiChart(new App(), 'mesh-gateway-api')],
+  },
   ...RENDERINGS.flatMap((rendering): SynthCase[] => [
     { name: `example gateway-shop (${rendering})`, source: 'examples/gateway-shop.ts', charts: () => shopBehindGateway(new App(), rendering) },
     { name: `example gateway-canary (${rendering})`, source: 'examples/gateway-canary.ts', charts: () => [new GatewayCanaryChart(new App(), 'gateway-canary', { rendering })] },
+    { name: `example gateway-tcp (${rendering})`, source: 'examples/gateway-tcp.ts', charts: () => [new GatewayTcpChart(new App(), 'gateway-tcp', { rendering })] },
     {
       name: `example gateway-routing (${rendering})`,
       source: 'examples/gateway-routing.ts',
@@ -63,6 +75,7 @@ export const ISTIO_CASES: readonly SynthCase[] = [
   { name: 'example thumbnail-events', source: 'examples/thumbnail-events.ts', charts: () => [new ThumbnailEventsChart(new App(), 'thumbnail-events')] },
   { name: 'example nightly-cron', source: 'examples/nightly-cron.ts', charts: () => [new NightlyCronChart(new App(), 'nightly-cron')] },
   { name: 'example queue-worker', source: 'examples/queue-worker.ts', charts: () => [new QueueWorkerChart(new App(), 'queue-worker')] },
+  { name: 'example observed-shop', source: 'examples/observed-shop.ts', charts: () => [...observedShop(new App()).charts] },
 ];
 
 /** The gateway examples in the Gateway API rendering (the ones istiod's Gateway API controller reads). */

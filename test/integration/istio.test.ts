@@ -2,7 +2,8 @@ import { execFileSync, spawnSync } from 'child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { Manifest, toYaml } from '../../lib';
+import { Manifest } from '../../lib';
+import { toYaml } from '../../lib/internal';
 import { REPO_ROOT } from './engines';
 import { GATEWAY_API_CASES, ISTIO_CASES, isIstioObject, slug, SynthCase, synthCase } from './istio-cases';
 import { Istiod, ISTIOCTL, ISTIO_SYSTEM, startIstiod } from './istiod';
@@ -16,7 +17,8 @@ import { applyServerSide, deleteNamespace, getLive, kubectlOk, pollFor, resource
  *      listed below (and in the README, "Istio judges the output") with the condition that
  *      makes it expected, proved on the analyzed objects.
  *   2. istiod runs as the Gateway API controller against the suite's cluster: every Gateway,
- *      HTTPRoute and GRPCRoute of the Gateway API rendering of every gateway example reaches
+ *      HTTPRoute, GRPCRoute, TCPRoute and TLSRoute of the Gateway API rendering of every gateway
+ *      example, and the mesh routes (parent: a Service) of examples/mesh-gateway-api.ts, reaches
  *      Accepted=True and ResolvedRefs=True; a route whose ReferenceGrant is removed gets
  *      ResolvedRefs=False from istiod.
  *   3. Istio's validation (`istioctl validate`, the same validation istiod's webhook runs)
@@ -53,6 +55,58 @@ const named = (objects: readonly Manifest[], kind: string, origin: string) =>
   objects.find((o) => o.kind === kind && `${kind} ${o.metadata.namespace}/${o.metadata.name}` === origin);
 const knativeService = (objects: readonly Manifest[], namespace: string | undefined, name: string | undefined) =>
   objects.some((o) => o.apiVersion.startsWith('serving.knative.dev/') && o.kind === 'Service' && o.metadata.namespace === namespace && o.metadata.name === name);
+
+const DENY_HTTP_ONLY =
+  'configured AuthorizationPolicy will deny all traffic to TCP ports under its scope due to the use of only HTTP attributes in a DENY rule; ' +
+  'it is recommended to explicitly specify the port';
+const ENVOY_FILTER_INTERNALS =
+  'EnvoyFilter exposes internal implementation details that may change at any time. Prefer other APIs if possible, and exercise extreme caution, ' +
+  'especially around upgrades.';
+const ISTIO_HTTP_SERVER_PROTOCOLS = new Set(['HTTP', 'HTTPS', 'GRPC']);
+
+/**
+ * Whether `AuthorizationPolicy <namespace>/<name>` is the token requirement of a gateway in the Istio rendering: a DENY
+ * policy selecting the pods of an Istio Gateway of ours whose servers all speak HTTP, HTTPS or gRPC (so no TCP traffic of
+ * our configuration passes those pods).
+ */
+function isIstioGatewayTokenRequirement(origin: string, objects: readonly Manifest[]): boolean {
+  const policy = named(objects, 'AuthorizationPolicy', origin);
+  const spec = policy?.spec as any;
+  const gateway = objects.find((o) => o.kind === 'Gateway' && o.apiVersion.startsWith('networking.istio.io/') && o.metadata.namespace === policy?.metadata.namespace &&
+    JSON.stringify((o.spec as any).selector) === JSON.stringify(spec?.selector?.matchLabels));
+  return policy !== undefined && policy.metadata.name === `${gateway?.metadata.name}-require-token` && spec.action === 'DENY' &&
+    ((gateway?.spec as any).servers as any[]).every((server) => ISTIO_HTTP_SERVER_PROTOCOLS.has(server.port.protocol));
+}
+
+/** Whether `EnvoyFilter <namespace>/<name>` is a service's local rate limit, every patch pinned to the proxy version it was tested with. */
+function isPinnedLocalRateLimit(origin: string, objects: readonly Manifest[]): boolean {
+  const filter = named(objects, 'EnvoyFilter', origin);
+  const patches = ((filter?.spec as any)?.configPatches ?? []) as any[];
+  return filter !== undefined && filter.metadata.name!.endsWith('-local-rate-limit') && patches.length > 0 &&
+    patches.every((p) => p.match.proxy?.proxyVersion === '^1\\.31\\..*' && p.patch.value.name === 'envoy.filters.http.local_ratelimit');
+}
+
+/**
+ * Whether `AuthorizationPolicy <namespace>/<name>` is a gateway's token requirement on gateway pods the test cluster does not
+ * run: those of an Istio Gateway of ours (by its selector) or of a Gateway API Gateway of ours (by `targetRefs`).
+ */
+function isGatewayTokenRequirement(origin: string, objects: readonly Manifest[]): boolean {
+  const policy = named(objects, 'AuthorizationPolicy', origin);
+  const spec = policy?.spec as any;
+  const refs = (spec?.targetRefs ?? []) as any[];
+  const gateways = objects.filter((o) => o.kind === 'Gateway' && o.metadata.namespace === policy?.metadata.namespace && policy?.metadata.name === `${o.metadata.name}-require-token`);
+  const byRef = refs.length === 1 && gateways.some((g) => g.apiVersion.startsWith('gateway.networking.k8s.io/') && refs[0].kind === 'Gateway' && refs[0].name === g.metadata.name);
+  return spec?.action === 'DENY' && (byRef || isIstioGatewayTokenRequirement(origin, objects));
+}
+
+const TOKEN_REQUIREMENT_REASON =
+  "The DENY AuthorizationPolicy an Istio-rendered gateway's end-user authentication writes names no ports: an Istio Gateway's " +
+  'pods may listen on other ports than its servers (the ingress gateway maps 80/443 to 8080/8443), so ports would be guessed, ' +
+  "and a wrong guess would let requests without a token through. The gateway's servers are all HTTP, HTTPS or gRPC, so no TCP " +
+  'traffic of ours passes those pods. (Services and Gateway API gateways name their HTTP ports, and get no warning.)';
+const ENVOY_FILTER_REASON =
+  'A local rate limit has no Istio API: it is an EnvoyFilter patching Envoy directly, version-coupled by design (README, ' +
+  '"Traffic policy by backend"), pinned with proxyVersion to the Istio minor version the suite runs.';
 
 /**
  * The analyzer messages (Warning or Error) our output is expected to get, and why. Offline,
@@ -126,6 +180,28 @@ const EXPECTED: readonly ExpectedMessage[] = [
         message.message === `A condition with a negative status is present: type=Programmed, reason=AddressNotUsable, message=Failed to assign to any requested addresses: hostname "${host}" not found.`;
     },
   },
+  {
+    code: 'IST0127',
+    kind: 'AuthorizationPolicy',
+    reason:
+      "NoMatchingWorkloadsFound: a gateway's token requirement applies to the gateway's proxies: the ingress gateway Istio's " +
+      'installation runs (Istio rendering, selector istio=ingressgateway) or the deployment istiod makes for a Gateway API ' +
+      'Gateway (targetRefs); neither runs in the test cluster (see IST0101 and IST0171).',
+    holds: (message, objects) => message.message.startsWith('No matching workloads for this resource with the following labels: ') &&
+      isGatewayTokenRequirement(message.origin, objects),
+  },
+  {
+    code: 'IST0133',
+    kind: 'AuthorizationPolicy',
+    reason: TOKEN_REQUIREMENT_REASON,
+    holds: (message, objects) => message.message === `Schema validation warning: ${DENY_HTTP_ONLY}` && isIstioGatewayTokenRequirement(message.origin, objects),
+  },
+  {
+    code: 'IST0133',
+    kind: 'EnvoyFilter',
+    reason: ENVOY_FILTER_REASON,
+    holds: (message, objects) => message.message === `Schema validation warning: ${ENVOY_FILTER_INTERNALS}` && isPinnedLocalRateLimit(message.origin, objects),
+  },
 ];
 
 /** A note `istioctl validate` prints on valid input, with the condition that makes it expected. */
@@ -156,6 +232,26 @@ const TELEMETRY_LABELS_NOTE: ExpectedNote = {
     return deployment !== undefined && labels['app.kubernetes.io/name'] !== undefined && !CANONICAL_REVISION_LABELS.some((l) => l in labels);
   },
 };
+
+/** The warnings `istioctl validate` lists (`\t* <Kind>/<namespace>/<name>: <warning>`) that our output is expected to get. */
+const VALIDATE_WARNINGS: readonly ExpectedNote[] = [
+  {
+    note: DENY_HTTP_ONLY,
+    reason: TOKEN_REQUIREMENT_REASON,
+    holds: (line, objects) => {
+      const match = /^\t\* AuthorizationPolicy\/([^/]+)\/([^:]+): (.*)$/.exec(line);
+      return match !== null && match[3] === DENY_HTTP_ONLY && isIstioGatewayTokenRequirement(`AuthorizationPolicy ${match[1]}/${match[2]}`, objects);
+    },
+  },
+  {
+    note: ENVOY_FILTER_INTERNALS,
+    reason: ENVOY_FILTER_REASON,
+    holds: (line, objects) => {
+      const match = /^\t\* EnvoyFilter\/([^/]+)\/([^:]+): (.*)$/.exec(line);
+      return match !== null && match[3] === ENVOY_FILTER_INTERNALS && isPinnedLocalRateLimit(`EnvoyFilter ${match[1]}/${match[2]}`, objects);
+    },
+  },
+];
 
 /** The synthesized YAML of each case, written once. */
 const files = new Map<string, { file: string; objects: Manifest[] }>();
@@ -237,8 +333,12 @@ describe('istioctl analyze and validate on every stack and example (offline)', (
     const run = validate(file);
     expect(run.status).toBe(0);
     // istioctl validate writes its verdict and its notes to stderr.
-    const lines = `${run.stdout}\n${run.stderr}`.split('\n').filter((line) => line.trim() !== '');
-    expect(lines.pop()).toBe(`${JSON.stringify(file)} is valid`);
+    let lines = `${run.stdout}\n${run.stderr}`.split('\n').filter((line) => line.trim() !== '');
+    // With warnings, the verdict is '"<file>" has warnings:' followed by one '\t* ' line per warning, each an expected one.
+    const warnings = lines.filter((line) => line.startsWith('\t* '));
+    lines = lines.filter((line) => !line.startsWith('\t* '));
+    expect(lines.pop()?.trimEnd()).toBe(`${JSON.stringify(file)} ${warnings.length > 0 ? 'has warnings:' : 'is valid'}`);
+    expect(warnings.filter((line) => !VALIDATE_WARNINGS.some((w) => w.holds(line, objects)))).toEqual([]);
     // Every other line must be a note whose condition holds on our objects.
     expect(lines.filter((line) => !TELEMETRY_LABELS_NOTE.holds(line, objects))).toEqual([]);
   });
@@ -342,7 +442,7 @@ function providePlatform(objects: readonly Manifest[]): void {
 const conditionsOf = (status: any): Record<string, string> =>
   Object.fromEntries(((status?.conditions ?? []) as any[]).map((c) => [c.type, c.status]));
 
-const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute']);
+const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute']);
 const GATEWAY_CONTROLLER = 'istio.io/gateway-controller';
 
 /** What istiod wrote on a live Gateway or route: conditions by type (per parent for a route). */

@@ -1,19 +1,11 @@
 import { Duration } from 'cdk8s';
 import fc from 'fast-check';
 import {
-  CircuitBreaker,
-  FaultInjection,
-  HeaderMatch,
-  HeaderModifier,
-  HeaderRewrite,
-  HttpMatch,
-  HttpMethod,
-  isCatchAll,
-  PathMatch,
-  QueryParamMatch,
-  RetryOn,
-  RetryPolicy,
+  CircuitBreaker, ClaimRequirement, ClaimToHeader, EndUserAuthentication, FaultInjection, HeaderMatch, HeaderModifier, HeaderRewrite, HttpMatch,
+  HttpMethod, JwtHeaderLocation, JwtIssuer, LoadBalancing, LoadBalancingAlgorithm, LocalityFailover, LocalRateLimit, MESH_DEFAULT_RETRIES, PathMatch,
+  QueryParamMatch, RetryOn, RetryPolicy, RouteRetries, TokenRequirement,
 } from '../../lib';
+import { isCatchAll } from '../../lib/internal';
 import { defined, gen, Gen, invalidOf, optional, optionalGen, recordGen, withDefect } from './workload-generators';
 
 // Generators over the neutral traffic model (lib/traffic): matches, weighted
@@ -112,11 +104,26 @@ export const retries: Gen<RetryPolicy> = (() => {
         { arbitrary: fc.subarray([RetryOn.SERVER_ERROR, RetryOn.GATEWAY_ERROR], { minLength: 1 }), weight: 4 },
         { arbitrary: fc.subarray(Object.values(RetryOn), { minLength: 1 }), weight: 1 },
       ),
-      fc.constantFrom<RetryOn[]>([], ['bogus' as RetryOn], '5xx' as unknown as RetryOn[]),
+      fc.constantFrom<RetryOn[]>(['bogus' as RetryOn], '5xx' as unknown as RetryOn[]),
     )),
+    // statuses every mesh retries on (Istio: retriable status codes; Linkerd: retry.linkerd.io/http)
+    statusCodes: optionalGen(gen(fc.constantFrom<number[]>([503], [429, 503]), fc.constantFrom<number[]>([600], [99], [503.5]))),
   });
-  return gen(shape.valid, fc.oneof(invalidOf(shape), fc.constant<RetryPolicy>({ attempts: 2, perTryTimeout: Duration.minutes(5) })));
+  return gen(shape.valid, fc.oneof(
+    invalidOf(shape),
+    fc.constant<RetryPolicy>({ attempts: 2, perTryTimeout: Duration.minutes(5) }),
+    fc.constant<RetryPolicy>({ attempts: 2, retryOn: [] }),
+  ));
 })();
+
+/** A route's retries: a policy, or (now and then) the mesh's own. */
+export const routeRetries: Gen<RouteRetries> = gen<RouteRetries>(
+  fc.oneof(
+    { arbitrary: retries.valid.map((r): RouteRetries => r), weight: 4 },
+    { arbitrary: fc.constant<RouteRetries>(MESH_DEFAULT_RETRIES), weight: 1 },
+  ),
+  fc.oneof(retries.invalid!.map((r): RouteRetries => r), fc.constant('default' as RouteRetries)),
+);
 
 const percentage = gen<number>(fc.constantFrom(0.5, 10, 50, 100), fc.constantFrom(0, -1, 150));
 /** Faults: a delay, an abort or both. */
@@ -205,7 +212,7 @@ export interface RouteChoice {
   readonly matches?: HttpMatch[];
   readonly backends: BackendChoice[];
   readonly timeout?: Duration;
-  readonly retries?: RetryPolicy;
+  readonly retries?: RouteRetries;
   readonly fault?: FaultInjection;
   readonly mirror?: { readonly revision: number; readonly percentage?: number };
   readonly headers?: HeaderRewrite;
@@ -239,7 +246,7 @@ export function route(revisions: number, targeted: boolean, defectPercent: numbe
         matches: targeted ? targetedMatches : gen(fc.constant(undefined)),
         backends: gen(fc.constant(chosen), backendChoices.invalid),
         timeout: sometimes(timeout),
-        retries: sometimes(retries, 3),
+        retries: sometimes(routeRetries, 3),
         // Linkerd refuses faults and mirrors: rare, so that most Linkerd tables are accepted
         fault: sometimes(fault, 12),
         mirror: sometimes(mirror, 10),
@@ -266,3 +273,127 @@ export const circuitBreaker: Gen<CircuitBreaker> = (() => {
     outlierDetection: optionalGen(outlier),
   });
 })();
+
+const ISSUERS = ['https://accounts.example.com', 'https://login.partner.example/tenant'];
+/** A token issuer: a key set by URI or inline, audiences, and now and then where the token is read and claims forwarded. */
+const jwtIssuer: Gen<JwtIssuer> = recordGen<JwtIssuer>({
+  issuer: gen(fc.constantFrom(...ISSUERS), fc.constantFrom('accounts.example.com', 'http://accounts.example.com', '', 'https://user:pw@example.com')),
+  jwksUri: gen(
+    fc.constantFrom('https://accounts.example.com/.well-known/jwks.json', 'https://keys.example.com/jwks'),
+    fc.constantFrom('ftp://keys.example.com', 'https://', 'keys'),
+  ),
+  jwks: gen(fc.constant(undefined), fc.constantFrom('{"keys":[{"kty":"RSA","n":"abc","e":"AQAB"}]}', '{"keys":[]}', 'not json')),
+  audiences: gen(fc.uniqueArray(fc.constantFrom('shop', 'shop-admin', 'api://orders'), { minLength: 1, maxLength: 2 }), fc.constantFrom<string[]>([], [''], ['a b'], ['shop', 'shop'])),
+  fromHeaders: optionalGen(gen(
+    fc.constantFrom<JwtHeaderLocation[]>([{ name: 'authorization', prefix: 'Bearer ' }], [{ name: 'x-token' }]),
+    fc.constantFrom<JwtHeaderLocation[]>([{ name: 'bad header' }], [{ name: 'x-token' }, { name: 'X-Token' }]),
+  )),
+  fromCookies: optionalGen(gen(fc.constantFrom<string[]>(['session'], ['sid', 'token']), fc.constantFrom<string[]>(['a;b'], ['']))),
+  fromParams: optionalGen(gen(fc.constantFrom<string[]>(['access_token']), fc.constantFrom<string[]>(['a b']))),
+  outputClaimToHeaders: optionalGen(gen(
+    fc.constantFrom<ClaimToHeader[]>([{ header: 'x-user', claim: 'sub' }], [{ header: 'x-tenant', claim: 'https://example.com/tenant' }]),
+    fc.constantFrom<ClaimToHeader[]>([{ header: 'x.user', claim: 'sub' }], [{ header: 'x-user', claim: 'a[b]' }], [{ header: 'x-user', claim: '' }]),
+  )),
+});
+
+/** Which requests need a token: paths (exact or prefix), methods, claims. */
+const tokenRequirement: Gen<TokenRequirement> = recordGen<TokenRequirement>({
+  paths: optionalGen(gen(
+    // a regex path is valid in the model, and refused by Istio (its AuthorizationPolicy paths are exact or prefix)
+    fc.uniqueArray(
+      fc.oneof(
+        fc.constantFrom('/admin', '/api/orders/', '/').map((p) => PathMatch.prefix(p)),
+        fc.constant(PathMatch.exact('/metrics')),
+        fc.constant(PathMatch.regex('/v[0-9]+/admin')),
+      ),
+      { minLength: 1, maxLength: 2, selector: (p) => `${p.type} ${p.value}` },
+    ),
+    fc.constantFrom<PathMatch[]>([PathMatch.prefix('admin')], [PathMatch.regex('(?=a)')]),
+  )),
+  methods: optionalGen(gen(fc.constantFrom<HttpMethod[]>(['POST'], ['PUT', 'DELETE']), fc.constantFrom<HttpMethod[]>(['FETCH' as HttpMethod], ['POST', 'POST']))),
+  claims: optionalGen(gen(
+    fc.constantFrom<ClaimRequirement[]>([{ claim: 'groups', values: ['admin'] }], [{ claim: 'scope', values: ['orders:write', 'orders:admin'] }]),
+    fc.constantFrom<ClaimRequirement[]>([{ claim: 'groups', values: [] }], [{ claim: '', values: ['x'] }], [{ claim: 'a]b', values: ['x'] }]),
+  )),
+});
+
+/**
+ * End-user authentication of a service: one or two issuers (each named
+ * once), requirements mostly left to the default (every request).
+ */
+export const authentication: Gen<EndUserAuthentication> = recordGen<EndUserAuthentication>({
+  issuers: gen(
+    fc.uniqueArray(jwtIssuer.valid, { minLength: 1, maxLength: 2, selector: (i) => i.issuer }),
+    fc.oneof(fc.constant<JwtIssuer[]>([]), jwtIssuer.invalid!.map((i) => [i]), jwtIssuer.valid.map((i) => [i, i])),
+  ),
+  require: optionalGen(gen(
+    fc.oneof(
+      fc.constant<TokenRequirement[]>([]),
+      fc.uniqueArray(tokenRequirement.valid, { minLength: 1, maxLength: 2, selector: (r) => JSON.stringify(r) }),
+    ),
+    tokenRequirement.invalid!.map((r) => [r]),
+  )),
+});
+
+/** A local rate limit. */
+export const rateLimit: Gen<LocalRateLimit> = recordGen<LocalRateLimit>({
+  requests: gen(fc.integer({ min: 1, max: 1000 }), fc.constantFrom(0, 1.5, -1)),
+  interval: gen(
+    fc.constantFrom(Duration.seconds(1), Duration.millis(100), Duration.minutes(1)),
+    fc.constantFrom(Duration.millis(10), Duration.millis(0)),
+  ),
+  burst: gen(fc.constant(undefined), fc.constantFrom(0, 1.5)),
+  statusCode: optionalGen(gen(fc.constantFrom(429, 503), fc.constantFrom(200, 418))),
+});
+
+/**
+ * A service's load balancing: an algorithm, a session affinity (one key) or
+ * a slow start beside an algorithm Envoy warms up; invalid ones break a
+ * neutral rule (algorithm and affinity together, nothing set, two keys, a
+ * bad key, a 0 warm-up).
+ */
+export const loadBalancing: Gen<LoadBalancing> = gen<LoadBalancing>(
+  fc.oneof(
+    fc.constantFrom(...Object.values(LoadBalancingAlgorithm)).map((algorithm): LoadBalancing => ({ algorithm })),
+    fc.constantFrom<LoadBalancing['sessionAffinity']>(
+      { header: 'x-user' },
+      { cookie: { name: 'cart-session', ttl: Duration.hours(1), path: '/' } },
+      { cookie: { name: 'sid' } },
+      { sourceIp: true },
+      { queryParameter: 'user' },
+    ).map((sessionAffinity): LoadBalancing => ({ sessionAffinity })),
+    fc.constantFrom(undefined, LoadBalancingAlgorithm.ROUND_ROBIN, LoadBalancingAlgorithm.LEAST_REQUEST)
+      .map((algorithm): LoadBalancing => defined({ algorithm, slowStart: Duration.seconds(30) })),
+  ),
+  fc.constantFrom<LoadBalancing>(
+    {},
+    { algorithm: LoadBalancingAlgorithm.RANDOM, sessionAffinity: { sourceIp: true } },
+    { sessionAffinity: { header: 'x-user', queryParameter: 'user' } },
+    { sessionAffinity: { header: 'bad header' } },
+    { sessionAffinity: { cookie: { name: 'sid', path: 'no-slash' } } },
+    { sessionAffinity: { sourceIp: false } },
+    { slowStart: Duration.millis(0) },
+    { algorithm: 'ewma' as LoadBalancingAlgorithm },
+  ),
+);
+
+/**
+ * A service's locality policy: region failover, a failover priority or a
+ * distribution; invalid ones break a neutral rule.
+ */
+export const localityFailover: Gen<LocalityFailover> = gen<LocalityFailover>(
+  fc.constantFrom<LocalityFailover>(
+    { failover: [{ from: 'us-east1', to: 'us-west1' }] },
+    { failoverPriority: ['topology.kubernetes.io/region', 'topology.kubernetes.io/zone'] },
+    { failover: [{ from: 'eu-west1', to: 'eu-north1' }], failoverPriority: ['example.com/rack'] },
+    { distribute: [{ from: 'us-east1/*', to: { 'us-east1/*': 80, 'us-west1/*': 20 } }] },
+  ),
+  fc.constantFrom<LocalityFailover>(
+    {},
+    { failover: [{ from: 'us-east1', to: 'us-east1' }] },
+    { failover: [{ from: 'us-east1/a', to: 'us-west1' }] },
+    { distribute: [{ from: 'us-east1', to: { 'us-east1': 60 } }] },
+    { distribute: [{ from: 'a', to: { a: 100 } }], failover: [{ from: 'a', to: 'b' }] },
+    { failoverPriority: ['not a label'] },
+  ),
+);

@@ -9,9 +9,11 @@ import {
   ExistingSecretReference,
   ExternalHostProps,
   IngressPeer,
+  MESH_DEFAULT_RETRIES,
   Probe,
   ProbeTimingProps,
   ResourceProps,
+  RetryOn,
   RevisionProps,
   ScaleTrigger,
   SecurityProps,
@@ -468,19 +470,34 @@ export const allowIngressFrom: Gen<IngressPeer[]> = gen(
 /** Hosts outside the cluster. */
 export const externalHosts: Gen<ExternalHostProps[]> = gen<ExternalHostProps[]>(
   fc.uniqueArray(
-    fc.record(
-      {
-        host: fc.constantFrom('api.example.com', '*.example.com', 'payments.example.org', 'a.b.c.example.net'),
-        port: fc.constantFrom(443, 80, 5432),
-        protocol: fc.constantFrom<ExternalHostProps['protocol']>('TLS', 'HTTPS', 'HTTP', 'GRPC', 'TCP'),
-      },
-      { requiredKeys: ['host'] },
+    fc.oneof(
+      { arbitrary: fc.record(
+        {
+          host: fc.constantFrom('api.example.com', '*.example.com', 'payments.example.org', 'a.b.c.example.net'),
+          port: fc.constantFrom(443, 80, 5432),
+          protocol: fc.constantFrom<ExternalHostProps['protocol']>('TLS', 'HTTPS', 'HTTP', 'GRPC', 'TCP'),
+        },
+        { requiredKeys: ['host'] },
+      ), weight: 4 },
+      // what the mesh does to the calls: TLS origination, a timeout, retries (valid in a mesh; Linkerd refuses them)
+      { arbitrary: fc.constantFrom<ExternalHostProps>(
+        { host: 'api.example.com', tlsOrigination: {} },
+        { host: 'payments.example.org', port: 8080, protocol: 'HTTP', tlsOrigination: { port: 8443, sni: 'example.org' }, timeout: Duration.seconds(5) },
+        { host: 'a.b.c.example.net', port: 9090, protocol: 'GRPC', retries: { attempts: 2, retryOn: [RetryOn.GRPC_UNAVAILABLE] } },
+        { host: 'api.example.com', port: 80, protocol: 'HTTP', retries: MESH_DEFAULT_RETRIES, timeout: Duration.seconds(1) },
+      ), weight: 1 },
     ),
-    { maxLength: 2, selector: (h) => `${h.host}:${h.port ?? 443}` },
+    { maxLength: 2, selector: (h: ExternalHostProps) => `${h.host}:${h.port ?? (h.tlsOrigination ? 80 : 443)}` },
   ),
   fc.oneof<fc.Arbitrary<ExternalHostProps[]>[]>(
     fc.constantFrom('Api.example.com', 'localhost', '*.*.x.com', '10.0.0.1', '').map((host) => [{ host }]),
     fc.constantFrom(0, 70000, 1.5).map((port) => [{ host: 'api.example.com', port }]),
     fc.constant([{ host: 'api.example.com' }, { host: 'api.example.com', port: 443 }]),
+    fc.constantFrom<ExternalHostProps>(
+      { host: 'api.example.com', protocol: 'TLS', tlsOrigination: {} },
+      { host: '*.example.com', tlsOrigination: {} },
+      { host: 'api.example.com', timeout: Duration.seconds(1) },
+      { host: 'api.example.com', port: 80, protocol: 'HTTP', retries: { attempts: 0 } },
+    ).map((h) => [h]),
   ),
 );

@@ -1,5 +1,6 @@
 import { App } from 'cdk8s';
-import { canonicalJson, Manifest } from '../../lib';
+import { Manifest } from '../../lib';
+import { canonicalJson } from '../../lib/internal';
 import { synthObjects } from '../../lib/testing';
 import { ShopChart, ShopChartProps } from '../../stacks/shop/shop-chart';
 

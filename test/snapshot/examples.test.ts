@@ -1,6 +1,8 @@
 import { App } from 'cdk8s';
 import { ConfigRolloutChart } from '../../examples/config-rollout';
 import { HelloServiceChart } from '../../examples/hello-service';
+import { MeshGatewayApiChart } from '../../examples/mesh-gateway-api';
+import { TrafficPolicyChart } from '../../examples/traffic-policy';
 import { TwoRevisionsChart } from '../../examples/two-revisions';
 import { snapshotOf, synthObjects } from '../../lib/testing';
 
@@ -35,6 +37,14 @@ describe('examples', () => {
     for (const object of kept) {
       expect(v1).toContainEqual(object);
     }
+  });
+
+  test('mesh-gateway-api: Istio reads the routing tables as an HTTPRoute and a TCPRoute', () => {
+    expect(snapshotOf(new MeshGatewayApiChart(new App(), 'mesh-gateway-api'))).toMatchSnapshot();
+  });
+
+  test('traffic-policy: load balancing, locality failover, retries as written, TLS origination to an external host', () => {
+    expect(snapshotOf(new TrafficPolicyChart(new App(), 'traffic-policy'))).toMatchSnapshot();
   });
 
   test('two-revisions', () => {

@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import { GatewayCanaryChart } from '../../examples/gateway-canary';
 import { GatewayRoutingChart, InventoryChart } from '../../examples/gateway-routing';
 import { shopBehindGateway } from '../../examples/gateway-shop';
+import { GatewayTcpChart } from '../../examples/gateway-tcp';
 import { GatewayRendering, IGatewayRendering } from '../../lib';
 import { snapshotOf, synthObjects } from '../../lib/testing';
 import { ShopChart } from '../../stacks/shop/shop-chart';
@@ -25,6 +26,10 @@ describe.each(RENDERINGS)('gateway examples rendered for %s', (rendering) => {
 
   test('gateway-canary: 90/10 between two revisions at the edge', () => {
     expect(snapshotOf(new GatewayCanaryChart(new App(), 'gateway-canary', { rendering }))).toMatchSnapshot();
+  });
+
+  test('gateway-tcp: a TCP route split across revisions and a TLS passthrough route by SNI', () => {
+    expect(snapshotOf(new GatewayTcpChart(new App(), 'gateway-tcp', { rendering }))).toMatchSnapshot();
   });
 
   test('gateway-routing: headers, rewrites, redirect, external, cross-namespace and gRPC routes', () => {

@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { MESH_SCENARIOS, MeshScenario, MeshTrafficChart, MeshTrafficChartProps } from '../../examples/mesh-traffic';
-import { objectIdentity, objectRole } from '../../lib';
+import { objectIdentity, objectRole } from '../../lib/internal';
 import { findObject, snapshotOf, synthObjects } from '../../lib/testing';
 import { validationErrorOf } from '../fixtures';
 
@@ -11,6 +11,7 @@ const LINKERD_REFUSES: Partial<Record<MeshScenario, RegExp>> = {
   'faults': /fault injection/i,
   'circuit-breaker': /maxConnections|connection/i,
   'mirror-v3': /mirror/i,
+  'jwt-rate-limit': /JWT validation/,
 };
 
 describe('example mesh-traffic', () => {

@@ -67,3 +67,16 @@ function modifierCounts(direction: string, modifier: HeaderModifier | undefined)
     [`${direction} headers removed`, (modifier.remove ?? []).length, MAX_ITEMS],
   ];
 }
+
+/**
+ * End-user authentication under a GatewayClass other than Istio's: the
+ * standard Gateway API (v1) has no JWT validation, and only Istio is known
+ * to read the policies the library writes for it.
+ */
+export function gatewayApiAuthenticationProblems(routes: readonly GatewayRoute[], gatewayClassName: string): string[] {
+  return routes
+    .filter((route) => route.kind === 'HTTPRoute' && route.authentication !== undefined)
+    .map((route) =>
+      `route '${route.name}' authenticates its requests, which the standard Gateway API (v1) has no field for (gateway-api), and the library ` +
+        `writes it as Istio policies, which GatewayClass '${gatewayClassName}' does not read; use gatewayClassName 'istio' ${FIX}`);
+}

@@ -1,17 +1,21 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { emitObject } from '../../core/emit-object';
+import { gatewayAuthenticationProblems, IstioGatewayAuthentication } from '../gateway-authentication';
 import { httpsRedirectPort } from '../gateway-checks';
 import { GatewayModel, IGatewayRenderer } from '../gateway-renderer';
 import { GatewayRoute } from '../gateway-route';
 import { hostnamesIntersect } from '../hostnames';
-import { Listener, sectionNames } from '../listener';
+import { Listener, ListenerProtocol, sectionNames } from '../listener';
 import { ReferenceGrant } from '../reference-grant';
 import { attachedListeners } from '../route-attachment';
-import { gatewayApiProblems } from './gateway-api-limits';
+import { StreamGatewayRoute } from '../stream-route';
+import { gatewayApiAuthenticationProblems, gatewayApiProblems } from './gateway-api-limits';
 import { grpcRouteRule, httpRouteRule } from './gateway-api-rules';
 
 const GROUP = 'gateway.networking.k8s.io';
+/** The GatewayClass of Istio's Gateway API controller, which reads Istio's policies attached to its Gateways. */
+const ISTIO_GATEWAY_CLASS = 'istio';
 
 /**
  * The Kubernetes Gateway API form of a gateway (standard channel, v1):
@@ -21,14 +25,22 @@ const GROUP = 'gateway.networking.k8s.io';
  *   attached to the listeners (by section) whose hostnames it shares;
  * - per redirecting HTTP listener an HTTPRoute `<gateway>-<listener>-redirect`
  *   answering 301 to `https://`;
- * - for a backend in another namespace, a ReferenceGrant there.
+ * - for a backend in another namespace, a ReferenceGrant there;
+ * - with the `istio` GatewayClass, for routes with `authentication`, a
+ *   RequestAuthentication and a DENY AuthorizationPolicy attached to the
+ *   Gateway (`targetRefs`), which Istio applies to the proxies it runs for it.
  *
  * @see https://gateway-api.sigs.k8s.io/reference/spec/
  */
 export class GatewayApiRenderer implements IGatewayRenderer {
   public readonly resource: ApiObject;
+  /** The gateway's end-user authentication, as Istio policies: only Istio (the `istio` class) can run it. */
+  private readonly authentication: IstioGatewayAuthentication | undefined;
 
-  constructor(private readonly gateway: Construct & GatewayModel, gatewayClassName: string) {
+  constructor(private readonly gateway: Construct & GatewayModel, private readonly gatewayClassName: string) {
+    this.authentication = gatewayClassName === ISTIO_GATEWAY_CLASS
+      ? new IstioGatewayAuthentication(gateway, { gatewayName: gateway.gatewayName })
+      : undefined;
     this.resource = emitObject(gateway, 'Resource', {
       apiVersion: `${GROUP}/v1`,
       kind: 'Gateway',
@@ -69,6 +81,7 @@ export class GatewayApiRenderer implements IGatewayRenderer {
 
   public addRoute(route: GatewayRoute): void {
     const { gateway } = this;
+    this.authentication?.addRoute(route);
     const { namespace } = gateway;
     emitObject(gateway, `${route.kind}-${route.name}`, {
       apiVersion: `${GROUP}/v1`,
@@ -87,8 +100,45 @@ export class GatewayApiRenderer implements IGatewayRenderer {
     }
   }
 
+  /**
+   * Emits the TCPRoute or TLSRoute `<gateway>-<route>` (v1, standard
+   * channel), attached to its listeners' sections, and a ReferenceGrant for a
+   * backend in another namespace.
+   */
+  public addStreamRoute(route: StreamGatewayRoute): void {
+    const { gateway } = this;
+    const { namespace } = gateway;
+    emitObject(gateway, `${route.kind}-${route.name}`, {
+      apiVersion: `${GROUP}/v1`,
+      kind: route.kind,
+      metadata: this.metadata(`${gateway.gatewayName}-${route.name}`),
+      spec: {
+        parentRefs: streamParentRefs(route, gateway.gatewayName),
+        hostnames: route.kind === 'TLSRoute' ? [...route.hostnames] : undefined,
+        rules: [{
+          name: route.name,
+          backendRefs: route.targets.map((t) => ({
+            name: t.serviceName,
+            namespace: t.namespace === namespace ? undefined : t.namespace,
+            port: t.port,
+            weight: route.targets.length > 1 ? t.weight : undefined,
+          })),
+        }],
+      },
+    });
+    for (const target of route.targets.filter((t) => t.namespace !== namespace)) {
+      ReferenceGrant.allow(target, namespace, route.kind);
+    }
+  }
+
   public problems(): string[] {
-    return gatewayApiProblems(this.gateway.routes);
+    const { routes } = this.gateway;
+    return [
+      ...gatewayApiProblems(routes),
+      ...(this.authentication === undefined
+        ? gatewayApiAuthenticationProblems(routes, this.gatewayClassName)
+        : gatewayAuthenticationProblems(routes, `gateway-api with the ${ISTIO_GATEWAY_CLASS} GatewayClass`)),
+    ];
   }
 
   private metadata(name: string): { name: string; namespace: string; labels: Record<string, string> } {
@@ -102,14 +152,35 @@ function gatewayListeners(listener: Listener): Record<string, unknown>[] {
   const hostnames = listener.hostnames.length > 0 ? listener.hostnames : [undefined];
   return hostnames.map((hostname, index) => ({
     name: names[index],
-    protocol: listener.secretName === undefined ? 'HTTP' : 'HTTPS',
+    protocol: gatewayApiProtocol(listener),
     port: listener.port,
     hostname,
-    tls: listener.secretName === undefined
-      ? undefined
-      : { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: listener.secretName }] },
+    tls: listener.protocol === ListenerProtocol.TLS_PASSTHROUGH
+      ? { mode: 'Passthrough' }
+      : listener.secretName === undefined
+        ? undefined
+        : { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: listener.secretName }] },
     allowedRoutes: { namespaces: { from: 'Same' }, kinds: [{ group: GROUP, kind: listener.routeKind }] },
   }));
+}
+
+/** The listener sections a stream route attaches to: a TLS route's, those whose hostname it shares. */
+function streamParentRefs(route: StreamGatewayRoute, gatewayName: string): Record<string, string>[] {
+  return route.listeners.flatMap((listener) => {
+    const names = sectionNames(listener);
+    return (listener.hostnames.length > 0 ? listener.hostnames : [undefined])
+      .map((hostname, index) => ({ hostname, sectionName: names[index] }))
+      .filter(({ hostname }) => hostname === undefined || route.hostnames.some((h) => hostnamesIntersect(h, hostname)))
+      .map(({ sectionName }) => ({ name: gatewayName, sectionName }));
+  });
+}
+
+/** The Gateway API protocol of a listener: TCP and TLS as they are; gRPC rides HTTP or HTTPS. */
+function gatewayApiProtocol(listener: Listener): string {
+  if (listener.protocol === ListenerProtocol.TCP || listener.protocol === ListenerProtocol.TLS_PASSTHROUGH) {
+    return listener.protocol;
+  }
+  return listener.secretName === undefined ? 'HTTP' : 'HTTPS';
 }
 
 /** The listener sections a route attaches to: those whose hostname it shares. */

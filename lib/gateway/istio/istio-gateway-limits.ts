@@ -29,7 +29,8 @@ function listenerProblems(listeners: readonly Listener[]): string[] {
       }
       const routing = !other.redirectToHttps && !listener.redirectToHttps;
       const overlapping = listenerHosts(other).some((h) => listenerHosts(listener).some((o) => hostnamesIntersect(h, o)));
-      if (routing && other.routeKind !== listener.routeKind && overlapping) {
+      const httpAndGrpc = [other, listener].every((l) => l.routeKind === 'HTTPRoute' || l.routeKind === 'GRPCRoute');
+      if (routing && httpAndGrpc && other.routeKind !== listener.routeKind && overlapping) {
         problems.push(
           `listeners '${other.name}' and '${listener.name}' take overlapping hostnames (${listenerHosts(other).join(', ')} / ${listenerHosts(listener).join(', ')}) ` +
             `for HTTP and gRPC routes, which Istio VirtualServices cannot keep apart (istio); give the gRPC listener hostnames of its own, e.g. grpc.example.com`,

@@ -3,13 +3,16 @@ import { Construct } from 'constructs';
 import { contentHash } from '../../core/content-hash';
 import { emitObject } from '../../core/emit-object';
 import { contentAddressedName } from '../../core/names';
+import { gatewayAuthenticationProblems, IstioGatewayAuthentication, portlessTokenProblems } from '../gateway-authentication';
 import { GatewayModel, IGatewayRenderer } from '../gateway-renderer';
 import { GatewayRoute } from '../gateway-route';
 import { ANY_HOSTNAME } from '../hostnames';
 import { servedHosts } from '../route-attachment';
+import { StreamGatewayRoute } from '../stream-route';
 import { istioGatewayProblems } from './istio-gateway-limits';
 import { istioHttpRoutes } from './istio-http-routes';
 import { istioServer } from './istio-server';
+import { istioStreamRouteSpec, streamPercentagesProblem } from './istio-stream-routes';
 
 /**
  * Istio's form of a gateway:
@@ -19,7 +22,9 @@ import { istioServer } from './istio-server';
  *   (`credentialName`), `httpsRedirect` for a redirecting listener;
  * - a VirtualService per hostname the routes serve, bound to that Gateway,
  *   its http routes ordered by Gateway API precedence, Istio's implicit
- *   retries off unless the route sets retries.
+ *   retries off unless the route sets retries;
+ * - for routes with `authentication`, a RequestAuthentication and a DENY
+ *   AuthorizationPolicy selecting the same pods (see gateway-authentication.ts).
  *
  * @see https://istio.io/latest/docs/reference/config/networking/gateway/
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/
@@ -27,8 +32,10 @@ import { istioServer } from './istio-server';
 export class IstioGatewayRenderer implements IGatewayRenderer {
   public readonly resource: ApiObject;
   private readonly virtualServices = new Set<string>();
+  private readonly authentication: IstioGatewayAuthentication;
 
   constructor(private readonly gateway: Construct & GatewayModel, selector: Readonly<Record<string, string>>) {
+    this.authentication = new IstioGatewayAuthentication(gateway, { selector });
     this.resource = emitObject(gateway, 'Resource', {
       apiVersion: 'networking.istio.io/v1beta1',
       kind: 'Gateway',
@@ -45,6 +52,7 @@ export class IstioGatewayRenderer implements IGatewayRenderer {
 
   public addRoute(route: GatewayRoute): void {
     const { gateway } = this;
+    this.authentication.addRoute(route);
     for (const host of servedHosts(route, gateway.listeners)) {
       if (this.virtualServices.has(host)) {
         continue;
@@ -63,8 +71,28 @@ export class IstioGatewayRenderer implements IGatewayRenderer {
     }
   }
 
+  /** Emits the route's VirtualService `<gateway>-tcp-<route>` or `<gateway>-tls-<route>`, bound to the gateway. */
+  public addStreamRoute(route: StreamGatewayRoute): void {
+    const { gateway } = this;
+    const kind = route.kind === 'TCPRoute' ? 'tcp' : 'tls';
+    emitObject(gateway, `VirtualService-${kind}-${route.name}`, {
+      apiVersion: 'networking.istio.io/v1beta1',
+      kind: 'VirtualService',
+      metadata: { name: `${gateway.gatewayName}-${kind}-${route.name}`, namespace: gateway.namespace, labels: { ...gateway.labels } },
+      spec: Lazy.any({ produce: () => istioStreamRouteSpec(route, `${gateway.namespace}/${gateway.gatewayName}`, gateway) }),
+    });
+  }
+
   public problems(): string[] {
-    return istioGatewayProblems(this.gateway.listeners, this.gateway.routes);
+    return [
+      ...istioGatewayProblems(this.gateway.listeners, this.gateway.routes),
+      ...gatewayAuthenticationProblems(this.gateway.routes, 'istio'),
+      ...portlessTokenProblems(this.gateway.routes, this.gateway.listeners),
+      ...this.gateway.streamRoutes.flatMap((route) => {
+        const problem = streamPercentagesProblem(route);
+        return problem === undefined ? [] : [`${problem} (istio weights are whole percentages)`];
+      }),
+    ];
   }
 }
 

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { istioConditions, istioHeaderOperations, istioStringMatches, istioUriMatches, segmentPrefix } from '../../mesh/istio/istio-http-match';
 import { HttpMatch, MatchType } from '../../traffic/http-match';
+import { retryConditions } from '../../traffic/route';
 import { percentageProblem, toPercentages, Weighted } from '../../traffic/weights';
 import { BackendTarget } from '../backend-target';
 import { GatewayModel } from '../gateway-renderer';
@@ -74,7 +75,7 @@ function routeBody(route: GatewayRoute, scope: IConstruct): Record<string, unkno
     retries: !forwards
       ? undefined
       : route.retries
-        ? { attempts: route.retries.attempts, perTryTimeout: route.retries.perTryTimeout, retryOn: route.retries.retryOn.join(',') }
+        ? { attempts: route.retries.attempts, perTryTimeout: route.retries.perTryTimeout, retryOn: retryConditions(route.retries).join(',') }
         : { attempts: 0 },
     mirror: route.mirror && { host: hostOf(route.mirror.target), port: { number: route.mirror.target.port } },
     mirrorPercentage: route.mirror && { value: route.mirror.percentage },

@@ -8,12 +8,17 @@ export function istioServer(listener: Listener): Record<string, unknown> {
     hosts: listenerHosts(listener).map((host) => `./${host}`),
     tls: listener.redirectToHttps
       ? { httpsRedirect: true }
-      : listener.secretName === undefined ? undefined : { mode: 'SIMPLE', credentialName: listener.secretName },
+      : listener.protocol === ListenerProtocol.TLS_PASSTHROUGH
+        ? { mode: 'PASSTHROUGH' }
+        : listener.secretName === undefined ? undefined : { mode: 'SIMPLE', credentialName: listener.secretName },
   };
 }
 
-/** HTTPS for anything over TLS (gRPC included, by ALPN), GRPC for plaintext gRPC. */
+/** HTTPS for anything terminating TLS (gRPC included, by ALPN), GRPC for plaintext gRPC, TCP and TLS as they are. */
 export function istioProtocol(listener: Listener): string {
+  if (listener.protocol === ListenerProtocol.TCP || listener.protocol === ListenerProtocol.TLS_PASSTHROUGH) {
+    return listener.protocol;
+  }
   if (listener.secretName !== undefined) {
     return 'HTTPS';
   }

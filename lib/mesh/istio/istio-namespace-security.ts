@@ -1,7 +1,11 @@
 import { Construct } from 'constructs';
 import { emitObject } from '../../core/emit-object';
 
-/** Props of {@link IstioNamespaceSecurity}. */
+/**
+ * Props of {@link IstioNamespaceSecurity}.
+ *
+ * @internal
+ */
 export interface IstioNamespaceSecurityProps {
   /** The namespace. */
   readonly namespace: string;
@@ -15,6 +19,7 @@ export interface IstioNamespaceSecurityProps {
  *
  * @see https://istio.io/latest/docs/reference/config/security/peer_authentication/
  * @see https://istio.io/latest/docs/reference/config/security/authorization-policy/
+ * @internal
  */
 export class IstioNamespaceSecurity extends Construct {
   constructor(scope: Construct, id: string, props: IstioNamespaceSecurityProps) {

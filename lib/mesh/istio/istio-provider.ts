@@ -2,12 +2,14 @@ import { Construct, IConstruct } from 'constructs';
 import { checkProps } from '../../core/prop-schema';
 import type { IMeshRoutesBinding } from '../../traffic/routing-mesh';
 import type { ServiceRoutes } from '../../traffic/service-routes';
-import type { Microservice } from '../../workload/microservice';
+import type { IMicroservice, Microservice } from '../../workload/microservice';
 import type { MeshPodMetadata } from '../../workload/service-mesh';
 import type { IMeshProvider, IMeshServiceBinding, MeshFunction } from '../mesh-provider';
 import { istioProviderPropsSchema } from '../mesh-schemas';
 import { IstioFunctionSecurity } from './istio-function-security';
+import { IstioGatewayApiRoutes } from './istio-gateway-api-routes';
 import { IstioNamespaceSecurity } from './istio-namespace-security';
+import { IstioServicePolicies } from './istio-service-policies';
 import { IstioServiceRoutes } from './istio-service-routes';
 import { IstioServiceSecurity } from './istio-service-security';
 
@@ -18,12 +20,28 @@ export interface IstioProviderProps {
    * @default 'cluster.local'
    */
   readonly trustDomain?: string;
+  /**
+   * The form of the routing tables: `'virtual-service'` (a DestinationRule
+   * with a subset per revision and a VirtualService), or `'gateway-api'`
+   * (GAMMA: Gateway API HTTPRoutes and TCPRoutes attached to the Service,
+   * routing to per-revision Services, the form the Linkerd provider writes),
+   * so a team moving between meshes keeps one form. The Gateway API form
+   * needs Istio's Gateway API support and the Gateway API CRDs (standard
+   * channel, 1.6 or later for TCPRoute v1); what its HTTPRoute cannot
+   * express is refused at synth (own retries, no retries, faults, a circuit breaker).
+   * @default 'virtual-service'
+   * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/#mesh-traffic
+   */
+  readonly routes?: 'virtual-service' | 'gateway-api';
 }
 
 /**
  * Istio: sidecar injection by pod label, strict mTLS and deny-by-default per
  * namespace, per-service ALLOW policies and Sidecar egress from the service
- * graph, DestinationRule + VirtualService for routing tables.
+ * graph, DestinationRule + VirtualService for routing tables (or, with
+ * `routes: 'gateway-api'`, Gateway API routes attached to the Service).
+ *
+ * @internal
  */
 export class IstioProvider implements IMeshProvider {
   public readonly name = 'istio';
@@ -36,6 +54,9 @@ export class IstioProvider implements IMeshProvider {
     annotations: {},
   };
 
+  /** The Gateway API routing tables, by service, for the callers' egress to the per-revision Services. */
+  private readonly gatewayApiRoutes = new Map<IMicroservice, IstioGatewayApiRoutes>();
+
   constructor(private readonly props: IstioProviderProps = {}) {}
 
   public checkProps(scope: IConstruct): void {
@@ -47,10 +68,20 @@ export class IstioProvider implements IMeshProvider {
   }
 
   public bindService(scope: Construct, id: string, service: Microservice): IMeshServiceBinding {
-    return new IstioServiceSecurity(scope, id, { service, trustDomain: this.props.trustDomain });
+    return new IstioServiceSecurity(scope, id, {
+      service,
+      trustDomain: this.props.trustDomain,
+      revisionServiceNames: (dependency) => (this.gatewayApiRoutes.get(dependency)?.revisions ?? []).map((r) => r.name),
+    });
   }
 
   public bindRoutes(scope: Construct, id: string, routes: ServiceRoutes): IMeshRoutesBinding {
+    new IstioServicePolicies(scope, `${id}Policies`, routes);
+    if (this.props.routes === 'gateway-api') {
+      const binding = new IstioGatewayApiRoutes(scope, id, routes);
+      this.gatewayApiRoutes.set(routes.service, binding);
+      return binding;
+    }
     return new IstioServiceRoutes(scope, id, routes);
   }
 

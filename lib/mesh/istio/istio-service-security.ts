@@ -1,12 +1,15 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { contentHash } from '../../core/content-hash';
 import { emitObject } from '../../core/emit-object';
-import { contentAddressedName } from '../../core/names';
 import type { IMicroservice, Microservice } from '../../workload/microservice';
 import type { IMeshServiceBinding } from '../mesh-provider';
+import { emitIstioExternalHost } from './istio-external-host';
 
-/** Props of {@link IstioServiceSecurity}. */
+/**
+ * Props of {@link IstioServiceSecurity}.
+ *
+ * @internal
+ */
 export interface IstioServiceSecurityProps {
   /** The service. */
   readonly service: Microservice;
@@ -15,6 +18,13 @@ export interface IstioServiceSecurityProps {
    * @default 'cluster.local'
    */
   readonly trustDomain?: string;
+  /**
+   * The per-revision Services of a dependency that the dependency's routing
+   * table sends to (Istio's Gateway API routes go to them, so the caller's
+   * Sidecar must see them), read at synth.
+   * @default - none: callers reach the dependency's stable Service only
+   */
+  readonly revisionServiceNames?: (dependency: IMicroservice) => readonly string[];
 }
 
 /**
@@ -29,6 +39,7 @@ export interface IstioServiceSecurityProps {
  * Both are read at synth, so dependencies declared later count.
  *
  * @see https://istio.io/latest/docs/reference/config/networking/sidecar/
+ * @internal
  */
 export class IstioServiceSecurity extends Construct implements IMeshServiceBinding {
   constructor(scope: Construct, id: string, props: IstioServiceSecurityProps) {
@@ -50,19 +61,7 @@ export class IstioServiceSecurity extends Construct implements IMeshServiceBindi
     });
 
     for (const external of service.externalHosts) {
-      const name = contentAddressedName(`${service.serviceName}-external`, contentHash(external));
-      emitObject(this, `ServiceEntry-${external.host}-${external.port}`, {
-        apiVersion: 'networking.istio.io/v1beta1',
-        kind: 'ServiceEntry',
-        metadata: { name, namespace, labels: { ...service.labels } },
-        spec: {
-          hosts: [external.host],
-          ports: [{ number: external.port, name: `${external.protocol.toLowerCase()}-${external.port}`, protocol: external.protocol }],
-          location: 'MESH_EXTERNAL',
-          resolution: external.host.startsWith('*.') ? 'NONE' : 'DNS',
-          exportTo: ['.'],
-        },
-      });
+      emitIstioExternalHost(this, service, external);
     }
 
     emitObject(this, 'Sidecar', {
@@ -71,7 +70,7 @@ export class IstioServiceSecurity extends Construct implements IMeshServiceBindi
       metadata: { name: service.serviceName, namespace, labels: { ...service.labels } },
       spec: {
         workloadSelector: { labels: { ...service.labels } },
-        egress: [{ hosts: Lazy.any({ produce: () => egressHosts(service) }) }],
+        egress: [{ hosts: Lazy.any({ produce: () => egressHosts(service, props.revisionServiceNames ?? (() => [])) }) }],
         outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
       },
     });
@@ -98,10 +97,10 @@ function allowRules(service: Microservice, trustDomain: string): unknown[] {
   return from.length > 0 ? [{ from, to }] : [];
 }
 
-function egressHosts(service: Microservice): string[] {
-  const internal = service.dependencies.map((d: IMicroservice) => {
+function egressHosts(service: Microservice, revisionServiceNames: (dependency: IMicroservice) => readonly string[]): string[] {
+  const internal = service.dependencies.flatMap((d: IMicroservice) => {
     const namespace = d.namespace ?? 'default';
-    return `${namespace}/${d.serviceName}.${namespace}.svc.cluster.local`;
+    return [d.serviceName, ...revisionServiceNames(d)].map((name) => `${namespace}/${name}.${namespace}.svc.cluster.local`);
   });
   const external = [...new Set(service.externalHosts.map((h) => `./${h.host}`))];
   return [...internal, ...external, 'istio-system/*'];

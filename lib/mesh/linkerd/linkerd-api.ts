@@ -7,6 +7,7 @@ import type { ServicePort } from '../../workload/service-port';
  * @see https://linkerd.io/2/reference/authorization-policy/
  * @see https://linkerd.io/2/reference/retries/
  * @see https://linkerd.io/2/reference/circuit-breaking/
+ * @internal
  */
 export const LinkerdApi = {
   /** `Server`, `HTTPRoute` (the storage versions of the Linkerd CRDs). */
@@ -17,7 +18,11 @@ export const LinkerdApi = {
   POLICY_GROUP: 'policy.linkerd.io',
 } as const;
 
-/** Annotation keys Linkerd reads. */
+/**
+ * Annotation keys Linkerd reads.
+ *
+ * @internal
+ */
 export const LinkerdAnnotations = {
   /** On pods: inject the proxy. */
   INJECT: 'linkerd.io/inject',
@@ -42,6 +47,8 @@ export const LinkerdAnnotations = {
 /**
  * Limits of the policy.linkerd.io/v1beta3 HTTPRoute schema (the API server
  * rejects an object beyond them).
+ *
+ * @internal
  */
 export const HttpRouteLimits = {
   RULES: 16,
@@ -53,13 +60,19 @@ export const HttpRouteLimits = {
   HEADER_MODIFIER_ENTRIES: 16,
 } as const;
 
-/** Linkerd's default longest failure-accrual penalty, in milliseconds. */
+/**
+ * Linkerd's default longest failure-accrual penalty, in milliseconds.
+ *
+ * @internal
+ */
 export const DEFAULT_MAX_PENALTY_MILLIS = 60_000;
 
 /**
  * The ports Linkerd proxies: TCP only. A UDP or SCTP port bypasses the
  * proxy, so no Linkerd policy or route applies to it (the service's
  * NetworkPolicy still does).
+ *
+ * @internal
  */
 export function proxiedPorts(ports: readonly ServicePort[]): ServicePort[] {
   return ports.filter((p) => p.protocol === 'TCP');

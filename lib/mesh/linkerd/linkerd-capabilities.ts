@@ -2,16 +2,20 @@ import { canonicalJson } from '../../core/content-hash';
 import { CircuitBreaker } from '../../traffic/circuit-breaker';
 import { millisOf } from '../../traffic/durations';
 import { HeaderModifier } from '../../traffic/header-rewrite';
-import { RetryOn } from '../../traffic/retry-policy';
+import { MESH_DEFAULT_RETRIES, RetryOn } from '../../traffic/retry-policy';
 import type { ResolvedRetries, Route } from '../../traffic/route';
 import type { ServiceRoutes } from '../../traffic/service-routes';
+import type { TcpRoute } from '../../traffic/tcp-route';
+import type { Microservice } from '../../workload/microservice';
 import { HttpRouteLimits } from './linkerd-api';
 
 /**
  * The retry conditions Linkerd has: `retry.linkerd.io/http` lists response
  * statuses (codes, ranges, `5xx`, `gateway-error`), so a failure without a
  * response (a refused connection, a reset, a refused HTTP/2 stream) cannot
- * be named.
+ * be named; gRPC statuses go in `retry.linkerd.io/grpc`, which Linkerd reads
+ * on a GRPCRoute or a Service but not on the HTTPRoutes this provider writes
+ * (whose retry annotations override the Service's).
  *
  * @see https://linkerd.io/2/reference/retries/
  */
@@ -20,9 +24,14 @@ const LINKERD_RETRY_ON: Readonly<Partial<Record<RetryOn, string>>> = {
   [RetryOn.GATEWAY_ERROR]: 'gateway-error',
 };
 
-/** The `retry.linkerd.io/http` value of a retry policy Linkerd can express. */
+/** The `retry.linkerd.io/http` value of a retry policy Linkerd can express: its conditions, then its statuses. */
 export function linkerdRetryStatuses(retries: ResolvedRetries): string {
-  return retries.retryOn.map((condition) => LINKERD_RETRY_ON[condition]).join(',');
+  return [...retries.retryOn.map((condition) => LINKERD_RETRY_ON[condition]), ...retries.statusCodes.map(String)].join(',');
+}
+
+/** A route's retry policy, for Linkerd: the mesh's default is no retries, as no policy. */
+export function linkerdRetries(route: Route): ResolvedRetries | undefined {
+  return route.retries === MESH_DEFAULT_RETRIES ? undefined : route.retries;
 }
 
 /**
@@ -45,11 +54,12 @@ export function unsupportedRouteFeatures(route: Route, routes: ServiceRoutes): s
         `(its policy controller refuses the RequestMirror filter); drop the mirror, or send the revision a weighted share instead`,
     );
   }
-  const unsupported = (route.retries?.retryOn ?? []).filter((condition) => LINKERD_RETRY_ON[condition] === undefined);
+  const unsupported = (linkerdRetries(route)?.retryOn ?? []).filter((condition) => LINKERD_RETRY_ON[condition] === undefined);
   if (unsupported.length > 0) {
     errors.push(
       `${where} retries on ${unsupported.map((c) => `'${c}'`).join(', ')}, which linkerd cannot express ` +
-        `(retry.linkerd.io/http lists response statuses only); retry on RetryOn.SERVER_ERROR or RetryOn.GATEWAY_ERROR`,
+        '(retry.linkerd.io/http lists response statuses only, and retry.linkerd.io/grpc is not read on the HTTPRoutes this provider writes); ' +
+        'retry on RetryOn.SERVER_ERROR, RetryOn.GATEWAY_ERROR or statusCodes',
     );
   }
   errors.push(...schemaLimitErrors(route, where));
@@ -103,11 +113,14 @@ function modifierErrors(what: string, modifier: HeaderModifier): string[] {
 export function sharedRetries(routes: ServiceRoutes): { retries?: ResolvedRetries; error?: string } {
   const all = routes.routes;
   const first = all[0];
-  const differing = all.find((route) => canonicalJson(route.retries ?? null) !== canonicalJson(first?.retries ?? null));
+  const differing = all.find((route) => canonicalJson(linkerdRetries(route) ?? null) !== canonicalJson((first && linkerdRetries(first)) ?? null));
   if (first === undefined || differing === undefined) {
-    return { retries: first?.retries };
+    return { retries: first && linkerdRetries(first) };
   }
-  const describe = (route: Route) => `'${route.name}' (${route.retries ? canonicalJson(route.retries) : 'no retries'})`;
+  const describe = (route: Route) => {
+    const retries = linkerdRetries(route);
+    return `'${route.name}' (${retries ? canonicalJson(retries) : 'no retries'})`;
+  };
   return {
     error:
       `routes ${describe(first)} and ${describe(differing)} of ${routes.service.serviceName} retry differently, and linkerd sets retries ` +
@@ -149,4 +162,99 @@ export function unsupportedCircuitBreaker(breaker: CircuitBreaker, routes: Servi
     );
   }
   return errors;
+}
+
+/**
+ * A TCP route, which Linkerd cannot express with the policy API this provider
+ * writes: policy.linkerd.io has HTTPRoute only, and the Gateway API TCPRoute
+ * that newer Linkerd releases read is not among its CRDs.
+ */
+export function unsupportedTcpRoute(route: TcpRoute, routes: ServiceRoutes): string {
+  return (
+    `TCP route '${route.name}' of ${routes.service.serviceName} splits connections to port '${route.port.name}' by revision, which linkerd ` +
+    'cannot express (its policy.linkerd.io API routes HTTP only: HTTPRoute, no TCP route); drop the TCP route and let the stable ' +
+    'Service balance across its revisions, or run the service in an istio mesh'
+  );
+}
+
+/**
+ * What of a service's policies Linkerd cannot express: end-user (JWT)
+ * authentication (its proxy validates no tokens: authorization is by mTLS
+ * identity and network only) and local rate limits (its policy API has none).
+ *
+ * @see https://linkerd.io/2/reference/authorization-policy/
+ */
+export function unsupportedServicePolicies(routes: ServiceRoutes): string[] {
+  const name = routes.service.serviceName;
+  const errors: string[] = [];
+  if (routes.authentication !== undefined) {
+    errors.push(
+      `authentication of ${name} asks for JWT validation, which linkerd cannot express (its proxy validates no tokens: ` +
+        'it authorizes callers by mTLS identity and network only); validate tokens in the application or at a gateway rendered by Istio, or run the service in Istio',
+    );
+  }
+  if (routes.rateLimit !== undefined) {
+    errors.push(
+      `rateLimit of ${name} asks for a local rate limit, which linkerd cannot express (its proxy has no rate limiting); ` +
+        'limit the rate in the application or at the gateway, or run the service in Istio',
+    );
+  }
+  return errors;
+}
+
+/**
+ * What of a service's load balancing and locality failover Linkerd cannot
+ * express: its proxy balances every service by EWMA (exponentially weighted
+ * moving average of latency, over the pods it picks two of), with no other
+ * algorithm, no consistent hashing (so no session affinity), no slow start,
+ * and no locality failover.
+ *
+ * @see https://linkerd.io/2/features/load-balancing/
+ */
+export function unsupportedTrafficPolicy(routes: ServiceRoutes): string[] {
+  const name = routes.service.serviceName;
+  const errors: string[] = [];
+  const lb = routes.loadBalancing;
+  const ewmaOnly = 'linkerd balances every service by EWMA (latency-weighted) only';
+  if (lb?.algorithm !== undefined) {
+    errors.push(`loadBalancing.algorithm '${lb.algorithm}' of ${name} cannot be expressed in linkerd: ${ewmaOnly}; drop the algorithm`);
+  }
+  if (lb?.sessionAffinity !== undefined) {
+    errors.push(
+      `loadBalancing.sessionAffinity of ${name} cannot be expressed in linkerd: ${ewmaOnly}, with no consistent hashing; ` +
+        'drop the affinity, or keep session state out of the pods',
+    );
+  }
+  if (lb?.slowStart !== undefined) {
+    errors.push(`loadBalancing.slowStart of ${name} cannot be expressed in linkerd: ${ewmaOnly}, with no warm-up of new pods; drop slowStart`);
+  }
+  if (routes.localityFailover !== undefined) {
+    errors.push(
+      `localityFailover of ${name} cannot be expressed in linkerd, which has no locality failover (its balancer does not weigh ` +
+        'zones or regions); drop localityFailover',
+    );
+  }
+  return errors;
+}
+
+/**
+ * What a service asks of its external hosts that Linkerd cannot do: it does
+ * not originate TLS, and this provider writes no routes to hosts outside the
+ * cluster, so neither timeouts nor retries reach them.
+ */
+export function unsupportedExternalHosts(service: Microservice): string[] {
+  return service.externalHosts.flatMap((h) => {
+    const what = `externalHosts '${h.host}:${h.port}' of ${service.serviceName}`;
+    const errors: string[] = [];
+    if (h.tlsOrigination !== undefined) {
+      errors.push(`${what} asks for tlsOrigination, which linkerd cannot do (its proxy does not originate TLS to external hosts); call the host over TLS from the service`);
+    }
+    if (h.timeout !== undefined || h.retries !== undefined) {
+      errors.push(
+        `${what} sets ${h.timeout !== undefined ? 'a timeout' : 'retries'}, which linkerd cannot apply (it routes no traffic to hosts outside ` +
+          'the cluster); set them in the service\'s HTTP client',
+      );
+    }
+    return errors;
+  });
 }

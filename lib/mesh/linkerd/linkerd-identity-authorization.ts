@@ -3,7 +3,11 @@ import { Construct } from 'constructs';
 import { emitObject } from '../../core/emit-object';
 import { LinkerdApi } from './linkerd-api';
 
-/** A Kubernetes object a MeshTLSAuthentication admits the mesh identities of. */
+/**
+ * A Kubernetes object a MeshTLSAuthentication admits the mesh identities of.
+ *
+ * @internal
+ */
 export interface LinkerdIdentityRef {
   /** `ServiceAccount` (its pods' identity) or `Namespace` (every meshed pod in it). */
   readonly kind: 'ServiceAccount' | 'Namespace';
@@ -16,7 +20,11 @@ export interface LinkerdIdentityRef {
   readonly namespace?: string;
 }
 
-/** Props of {@link LinkerdIdentityAuthorization}. */
+/**
+ * Props of {@link LinkerdIdentityAuthorization}.
+ *
+ * @internal
+ */
 export interface LinkerdIdentityAuthorizationProps {
   /** The namespace of the service. */
   readonly namespace: string;
@@ -40,6 +48,7 @@ export interface LinkerdIdentityAuthorizationProps {
  * without one of those identities, plaintext included, stays denied.
  *
  * @see https://linkerd.io/2/reference/authorization-policy/#meshtlsauthentication
+ * @internal
  */
 export class LinkerdIdentityAuthorization extends Construct {
   constructor(scope: Construct, id: string, props: LinkerdIdentityAuthorizationProps) {

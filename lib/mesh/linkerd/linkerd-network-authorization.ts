@@ -2,7 +2,11 @@ import { Construct } from 'constructs';
 import { emitObject } from '../../core/emit-object';
 import { LinkerdApi } from './linkerd-api';
 
-/** Props of {@link LinkerdNetworkAuthorization}. */
+/**
+ * Props of {@link LinkerdNetworkAuthorization}.
+ *
+ * @internal
+ */
 export interface LinkerdNetworkAuthorizationProps {
   /** The namespace of the service. */
   readonly namespace: string;
@@ -24,6 +28,7 @@ const EVERYWHERE = ['0.0.0.0/0', '::/0'];
  * requires it (the AuthorizationPolicy name is `<server>-anywhere`).
  *
  * @see https://linkerd.io/2/reference/authorization-policy/#networkauthentication
+ * @internal
  */
 export class LinkerdNetworkAuthorization extends Construct {
   constructor(scope: Construct, id: string, props: LinkerdNetworkAuthorizationProps) {

@@ -51,6 +51,7 @@ export interface LinkerdProviderProps {}
  *
  * @see https://linkerd.io/2/reference/authorization-policy/
  * @see https://linkerd.io/2/features/automatic-mtls/
+ * @internal
  */
 export class LinkerdProvider implements IMeshProvider {
   public readonly name = 'linkerd';

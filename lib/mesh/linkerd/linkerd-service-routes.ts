@@ -8,7 +8,7 @@ import type { IMeshRoutesBinding } from '../../traffic/routing-mesh';
 import type { ServiceRoutes } from '../../traffic/service-routes';
 import { revisionService } from '../../workload/revision-service';
 import { DEFAULT_MAX_PENALTY_MILLIS, HttpRouteLimits, LinkerdAnnotations, LinkerdApi, proxiedPorts } from './linkerd-api';
-import { linkerdRetryStatuses, sharedRetries, unsupportedCircuitBreaker, unsupportedRouteFeatures } from './linkerd-capabilities';
+import { linkerdRetryStatuses, sharedRetries, unsupportedCircuitBreaker, unsupportedRouteFeatures, unsupportedServicePolicies, unsupportedTcpRoute, unsupportedTrafficPolicy } from './linkerd-capabilities';
 import { linkerdRule } from './linkerd-http-route-rule';
 import { precedenceConflicts } from './linkerd-route-precedence';
 
@@ -26,7 +26,7 @@ import { precedenceConflicts } from './linkerd-route-precedence';
  *   annotations on the stable Service (the Service clients resolve, whose
  *   policy covers every backend of its routes).
  *
- * Refused at synth, naming the feature, the route and 'linkerd': faults,
+ * Refused at synth, naming the feature, the route and 'linkerd': TCP routes, faults,
  * mirrors, retries on something other than a response status, routes that
  * retry differently, connection pool limits, an ejection interval or cap,
  * routes whose declared order Linkerd would not follow (it prefers the most
@@ -36,11 +36,12 @@ import { precedenceConflicts } from './linkerd-route-precedence';
  * @see https://linkerd.io/2/reference/retries/
  * @see https://linkerd.io/2/reference/timeouts/
  * @see https://linkerd.io/2/reference/circuit-breaking/
+ * @internal
  */
 export class LinkerdServiceRoutes extends Construct implements IMeshRoutesBinding {
-  /** The HTTPRoutes, one per TCP port of the service. */
-  public readonly httpRoutes: readonly ApiObject[];
   private readonly routes: ServiceRoutes;
+  private readonly emittedHttpRoutes: ApiObject[] = [];
+  private readonly emitHttpRoutes: () => ApiObject[];
 
   constructor(scope: Construct, id: string, routes: ServiceRoutes) {
     super(scope, id);
@@ -55,8 +56,11 @@ export class LinkerdServiceRoutes extends Construct implements IMeshRoutesBindin
 
     const retries = () => sharedRetries(routes).retries;
     const ports = proxiedPorts(service.ports);
-    this.httpRoutes = ports.map((port) =>
-      emitObject(this, `HTTPRoute-${port.name}`, {
+    // the HTTPRoutes come with the first route: a table of service policies
+    // alone is the failure accrual annotations alone
+    const routing = new Construct(this, 'Routing');
+    this.emitHttpRoutes = () => ports.map((port) =>
+      emitObject(routing, `HTTPRoute-${port.name}`, {
         apiVersion: LinkerdApi.POLICY_V1BETA3,
         kind: 'HTTPRoute',
         metadata: {
@@ -82,20 +86,31 @@ export class LinkerdServiceRoutes extends Construct implements IMeshRoutesBindin
     this.node.addValidation({ validate: () => this.errors(routes, ports.length) });
   }
 
-  /** Makes sure every revision the route sends to has its Service. */
+  /** The HTTPRoutes, one per TCP port of the service, once it has a route. */
+  public get httpRoutes(): readonly ApiObject[] {
+    return [...this.emittedHttpRoutes];
+  }
+
+  /** Makes the HTTPRoutes with the first route, and sure every revision the route sends to has its Service. */
   public addRoute(route: Route): void {
     if (proxiedPorts(this.routes.service.ports).length === 0) {
       return;
+    }
+    if (this.emittedHttpRoutes.length === 0) {
+      this.emittedHttpRoutes.push(...this.emitHttpRoutes());
     }
     for (const { target } of route.backends) {
       revisionService(this.routes.service, target);
     }
   }
 
+  /** Nothing to do: linkerd refuses TCP routes at synth. */
+  public addTcpRoute(): void {}
+
   private errors(routes: ServiceRoutes, portCount: number): string[] {
     const { service } = routes;
     const errors: string[] = [];
-    if (portCount === 0) {
+    if (portCount === 0 && routes.routes.length > 0) {
       errors.push(`${service.serviceName} has no TCP port, so linkerd has no Service port to attach its routes to; add a TCP port or drop the routes`);
     }
     if (routes.routes.length > HttpRouteLimits.RULES) {
@@ -107,6 +122,9 @@ export class LinkerdServiceRoutes extends Construct implements IMeshRoutesBindin
     for (const route of routes.routes) {
       errors.push(...unsupportedRouteFeatures(route, routes));
     }
+    errors.push(...routes.tcpRoutes.map((route) => unsupportedTcpRoute(route, routes)));
+    errors.push(...unsupportedServicePolicies(routes));
+    errors.push(...unsupportedTrafficPolicy(routes));
     const retryError = sharedRetries(routes).error;
     if (retryError !== undefined) {
       errors.push(retryError);

@@ -4,10 +4,15 @@ import { emitObject } from '../../core/emit-object';
 import type { Microservice } from '../../workload/microservice';
 import type { IMeshServiceBinding } from '../mesh-provider';
 import { LinkerdApi, proxiedPorts } from './linkerd-api';
+import { unsupportedExternalHosts } from './linkerd-capabilities';
 import { LinkerdIdentityAuthorization, LinkerdIdentityRef } from './linkerd-identity-authorization';
 import { LinkerdNetworkAuthorization } from './linkerd-network-authorization';
 
-/** Props of {@link LinkerdServiceSecurity}. */
+/**
+ * Props of {@link LinkerdServiceSecurity}.
+ *
+ * @internal
+ */
 export interface LinkerdServiceSecurityProps {
   /** The service. */
   readonly service: Microservice;
@@ -32,6 +37,7 @@ export interface LinkerdServiceSecurityProps {
  * caller and reads the callers at synth.
  *
  * @see https://linkerd.io/2/reference/authorization-policy/
+ * @internal
  */
 export class LinkerdServiceSecurity extends Construct implements IMeshServiceBinding {
   /** The Servers, one per TCP port, in port order. */
@@ -46,6 +52,7 @@ export class LinkerdServiceSecurity extends Construct implements IMeshServiceBin
     const { service } = props;
     this.service = service;
     const namespace = service.namespace!;
+    this.node.addValidation({ validate: () => unsupportedExternalHosts(service) });
     this.servers = proxiedPorts(service.ports).map((port) =>
       emitObject(this, `Server-${port.name}`, {
         apiVersion: LinkerdApi.POLICY_V1BETA3,

@@ -1,6 +1,6 @@
 import { isObject, prop, PropSchema } from '../../core/prop-schema';
 import type { ServiceRoutes } from '../../traffic/service-routes';
-import { headerMatchSchema, headerRewriteSchema, retryPolicySchema, revisionSchema } from '../../traffic/traffic-schemas';
+import { headerMatchSchema, headerRewriteSchema, revisionSchema, routeRetriesSchema } from '../../traffic/traffic-schemas';
 import type { BlueGreenReleaseProps } from './blue-green-release';
 import type { CanaryReleaseProps, CanaryStep } from './canary-release';
 import type { UserRoutingProps } from './user-routing';
@@ -18,7 +18,7 @@ const routesSchema: PropSchema<ServiceRoutes> = prop.instance<ServiceRoutes>(
 /** The route props every strategy passes on to its routes. */
 const sharedRouteShape = {
   timeout: prop.duration('Duration.seconds(10)').optional(),
-  retries: retryPolicySchema.optional(),
+  retries: routeRetriesSchema.optional(),
   headers: headerRewriteSchema.optional(),
 };
 

@@ -1,14 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import {
-  GatewayBackend,
-  GatewayRendering,
-  LabelKeys,
-  ListenerProtocol,
-  Microservice,
-  objectRole,
-  PathMatch,
-  revisionService,
-} from '../../../lib';
+import { GatewayBackend, GatewayRendering, LabelKeys, ListenerProtocol, Microservice, PathMatch } from '../../../lib';
+import { objectRole, revisionService } from '../../../lib/internal';
 import { findObjects, synthObjects } from '../../../lib/testing';
 import { digestImage, newChart, validationErrorOf } from '../../fixtures';
 import { shopEdge, specOf, web } from './fixtures';

@@ -1,20 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import {
-  CertificateIssuer,
-  Gateway,
-  GatewayBackend,
-  GatewayProps,
-  GatewayRendering,
-  HeaderMatch,
-  IngressPeer,
-  ListenerProtocol,
-  ListenerTls,
-  Mesh,
-  MeshProvider,
-  Microservice,
-  PathMatch,
-  schemaErrors,
-} from '../../../lib';
+import { CertificateIssuer, Gateway, GatewayBackend, GatewayProps, GatewayRendering, HeaderMatch, IngressPeer, ListenerProtocol, ListenerTls, Mesh, MeshProvider, Microservice, PathMatch } from '../../../lib';
+import { schemaErrors } from '../../../lib/internal';
 import { findObjects, synthObjects } from '../../../lib/testing';
 import { newChart, validationErrorOf } from '../../fixtures';
 import { objectOf, SHOP_LISTENERS, shopEdge, specOf, synthProblems, web } from './fixtures';
@@ -268,8 +254,8 @@ describe('listeners', () => {
   });
 
   test('fails when the protocol is unknown', () => {
-    expect(validationErrorOf(() => gateway().addListener('web', { protocol: 'TCP' as ListenerProtocol })).detail).toBe(
-      "listener 'web' protocol must be one of HTTP, HTTPS, GRPC, got 'TCP'",
+    expect(validationErrorOf(() => gateway().addListener('web', { protocol: 'UDP' as ListenerProtocol })).detail).toBe(
+      "listener 'web' protocol must be one of HTTP, HTTPS, GRPC, TCP, TLS, got 'UDP'",
     );
   });
 

@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import { IngressPeer, Mesh, MeshProvider, Microservice, MicroserviceProps, schemaErrors } from '../../../lib';
+import { IngressPeer, Mesh, MeshProvider, Microservice, MicroserviceProps } from '../../../lib';
+import { schemaErrors } from '../../../lib/internal';
 import { findObject, findObjects, synthObjects } from '../../../lib/testing';
 import { digestImage, newChart, validationErrorOf } from '../../fixtures';
 

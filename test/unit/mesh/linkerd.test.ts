@@ -1,23 +1,6 @@
 import { App, Chart, Duration } from 'cdk8s';
-import {
-  HeaderMatch,
-  IngressPeer,
-  LabelKeys,
-  Manifest,
-  Mesh,
-  MeshProvider,
-  Microservice,
-  MicroserviceProps,
-  objectRole,
-  PathMatch,
-  QueryParamMatch,
-  RetryOn,
-  RouteProps,
-  schemaErrors,
-  ServiceRoutes,
-  ServiceRoutesProps,
-  SynthValidationError,
-} from '../../../lib';
+import { HeaderMatch, IngressPeer, LabelKeys, Manifest, Mesh, MeshProvider, Microservice, MicroserviceProps, PathMatch, QueryParamMatch, RetryOn, RouteProps, ServiceRoutes, ServiceRoutesProps, SynthValidationError } from '../../../lib';
+import { objectRole, schemaErrors } from '../../../lib/internal';
 import { findObject, findObjects, synthObjects, synthYaml } from '../../../lib/testing';
 import { crdProblems, CRD_ROOT, crdSchemas, crdSchemasAvailable } from '../../crd-schema';
 import { digestImage, newChart, validationErrorOf } from '../../fixtures';
@@ -368,7 +351,8 @@ describe('Mesh with the Linkerd provider: what it refuses', () => {
 
   test.each<[string, (v2: any) => RouteProps, RegExp]>([
     ['a route injects faults', (v2) => v2Route({ fault: { abort: { httpStatus: 500, percentage: 10 } } }, v2), /route 'r' of reviews uses fault injection, which linkerd cannot express .*/],
-    ['a route retries on connection failures', (v2) => v2Route({ retries: { attempts: 2, retryOn: [RetryOn.CONNECT_FAILURE, RetryOn.RESET] } }, v2), /route 'r' of reviews retries on 'connect-failure', 'reset', which linkerd cannot express \(retry\.linkerd\.io\/http lists response statuses only\); retry on RetryOn\.SERVER_ERROR/],
+    ['a route retries on connection failures', (v2) => v2Route({ retries: { attempts: 2, retryOn: [RetryOn.CONNECT_FAILURE, RetryOn.RESET] } }, v2), /route 'r' of reviews retries on 'connect-failure', 'reset', which linkerd cannot express \(retry\.linkerd\.io\/http lists response statuses only, .*\); retry on RetryOn\.SERVER_ERROR/],
+    ['a route retries on a gRPC status', (v2) => v2Route({ retries: { attempts: 2, retryOn: [RetryOn.GRPC_UNAVAILABLE] } }, v2), /retries on 'unavailable', which linkerd cannot express .*retry\.linkerd\.io\/grpc is not read on the HTTPRoutes/],
     ['a route retries on refused streams', (v2) => v2Route({ retries: { attempts: 2, retryOn: [RetryOn.REFUSED_STREAM] } }, v2), /retries on 'refused-stream', which linkerd cannot express/],
     ['a route has more than 8 matches', (v2) => v2Route({ matches: Array.from({ length: 9 }, (_, i) => ({ path: PathMatch.exact(`/p${i}`) })) }, v2), /route 'r' of reviews has 9 matches, more than the 8 a linkerd HTTPRoute rule allows/],
   ])('fails when %s', (_, route, message) => {

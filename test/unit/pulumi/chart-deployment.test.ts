@@ -57,6 +57,9 @@ describe('ChartDeployment (Pulumi mocks)', () => {
       'kubernetes:security.istio.io/v1beta1:AuthorizationPolicy',
       'kubernetes:networking.istio.io/v1beta1:Sidecar',
       'kubernetes:networking.istio.io/v1beta1:ServiceEntry',
+      'kubernetes:networking.istio.io/v1beta1:DestinationRule',
+      'kubernetes:networking.istio.io/v1beta1:VirtualService',
+      'kubernetes:networking.istio.io/v1alpha3:EnvoyFilter',
       'kubernetes:serving.knative.dev/v1:Service',
       'kubernetes:eventing.knative.dev/v1:Broker',
       'kubernetes:eventing.knative.dev/v1:Trigger',
@@ -66,7 +69,7 @@ describe('ChartDeployment (Pulumi mocks)', () => {
     const urn = await outputOf(deployment.resources['shop-dev/orders/Resource'].urn);
     expect(urn).toContain('immutable-infra:index:ChartDeployment$kubernetes:core/v1:Service::shop-dev/orders/Resource');
     // A revision object's resource is named by the object; `resources` keys it by its construct path.
-    const revisionName = chart.toJson().find((o: any) => o.kind === 'Deployment' && o.metadata.name.startsWith('orders-')).metadata.name;
+    const revisionName = chart.toJson().find((o: any) => o.kind === 'Deployment' && /^orders-[0-9a-f]{10}$/.test(o.metadata.name)).metadata.name;
     const revisionUrn = await outputOf(deployment.resources['shop-dev/orders/stable/Resource'].urn);
     expect(deployment.resourceNames['shop-dev/orders/stable/Resource']).toBe(`Deployment/shop-dev/${revisionName}`);
     expect(deployment.resourceNames['shop-dev/orders/Resource']).toBe('shop-dev/orders/Resource');

@@ -21,7 +21,7 @@ describe('planDeployment', () => {
     expect(plan).toHaveLength(chart.toJson().length);
     const service = find(plan, 'Service', 'orders');
     expect(service).toMatchObject({ role: 'pointer', logicalName: 'shop-prod/orders/Resource', resourceName: 'shop-prod/orders/Resource', aliases: [] });
-    const deployment = find(plan, 'Deployment', /^orders-/);
+    const deployment = find(plan, 'Deployment', /^orders-[0-9a-f]{10}$/);
     const name = deployment.manifest.metadata.name!;
     expect(name).toMatch(/^orders-[0-9a-f]{10}$/);
     expect(deployment).toMatchObject({ role: 'revision', logicalName: 'shop-prod/orders/stable/Resource', resourceName: `Deployment/shop-prod/${name}` });
@@ -116,10 +116,11 @@ describe('planDeployment', () => {
     const plan = planDeployment([shop()]);
     const name = (kind: string, n: RegExp | string) => find(plan, kind, n).logicalName;
     const namespace = name('Namespace', 'shop-prod');
-    expect(find(plan, 'Service', 'orders').dependsOn.slice().sort()).toEqual([name('Deployment', /^orders-/), namespace].sort());
-    expect(find(plan, 'Deployment', /^orders-/).dependsOn.slice().sort()).toEqual([name('ConfigMap', /^orders-settings-/), namespace].sort());
-    expect(find(plan, 'HorizontalPodAutoscaler', /^orders-/).dependsOn.slice().sort()).toEqual([name('Deployment', /^orders-/), namespace].sort());
-    expect(find(plan, 'PodDisruptionBudget', /^orders-/).dependsOn.slice().sort()).toEqual([name('Deployment', /^orders-/), namespace].sort());
+    const orders = /^orders-[0-9a-f]{10}$/; // not orders-db's
+    expect(find(plan, 'Service', 'orders').dependsOn.slice().sort()).toEqual([name('Deployment', orders), namespace].sort());
+    expect(find(plan, 'Deployment', orders).dependsOn.slice().sort()).toEqual([name('ConfigMap', /^orders-settings-/), namespace].sort());
+    expect(find(plan, 'HorizontalPodAutoscaler', /^orders-/).dependsOn.slice().sort()).toEqual([name('Deployment', orders), namespace].sort());
+    expect(find(plan, 'PodDisruptionBudget', /^orders-/).dependsOn.slice().sort()).toEqual([name('Deployment', orders), namespace].sort());
     expect(find(plan, 'Namespace', 'shop-prod').dependsOn).toEqual([]);
   });
 

@@ -150,6 +150,7 @@ describe('readTopology: declared dependencies', () => {
     'dependency service:frontend -> service:catalog',
     'dependency service:frontend -> service:orders',
     'dependency service:orders -> service:cart',
+    'dependency service:orders -> service:orders-db',
     'dependency service:orders -> service:payments',
     'dependency service:orders -> service:shipping',
   ];

@@ -99,6 +99,17 @@ const cases: Record<string, Record<string, BadInput>> = {
       build: (s) => new ServiceRoutes(s.chart, 'more-routes', { service: s.reviews, circuitBreaker: { maxConnections: '100' as never } }),
       path: 'test/more-routes', prop: 'circuitBreaker.maxConnections', shown: "got '100' (a string)", fix: /without quotes: 100/,
     },
+    'audiences as one string': {
+      build: (s) => new ServiceRoutes(s.chart, 'more-routes', {
+        service: s.reviews,
+        authentication: { issuers: [{ issuer: 'https://accounts.example.com', jwksUri: 'https://accounts.example.com/jwks.json', audiences: 'shop' as never }] },
+      }),
+      path: 'test/more-routes', prop: 'authentication.issuers[0].audiences', shown: "got 'shop'", fix: /\['shop'\]/,
+    },
+    'a rate limit interval as a number': {
+      build: (s) => new ServiceRoutes(s.chart, 'more-routes', { service: s.reviews, rateLimit: { requests: 100, interval: 1 as never } }),
+      path: 'test/more-routes', prop: 'rateLimit.interval', shown: 'got 1', fix: /Duration.seconds\(1\) if seconds are meant/,
+    },
     'a routing table of a service name': {
       build: (s) => new ServiceRoutes(s.chart, 'more-routes', { service: 'reviews' as never }),
       path: 'test/more-routes', prop: 'service', shown: "got 'reviews' (a string)", fix: /the Microservice whose requests are routed/,
@@ -180,6 +191,13 @@ const cases: Record<string, Record<string, BadInput>> = {
     'a retry policy of a singular condition': {
       build: route(() => ({ retries: { attempts: 2, retryOnn: ['5xx'] } })),
       path: 'test/routes', prop: "route 'r' retries.retryOnn", shown: 'is not a known prop', fix: /did you mean 'retryOn'\?/,
+    },
+    'a misspelled JWKS URI': {
+      build: (s) => new ServiceRoutes(s.chart, 'more-routes', {
+        service: s.reviews,
+        authentication: { issuers: [{ issuer: 'https://accounts.example.com', jwksUrl: 'https://accounts.example.com/jwks.json', audiences: ['shop'] } as never] },
+      }),
+      path: 'test/more-routes', prop: 'authentication.issuers[0].jwksUrl', shown: 'is not a known prop', fix: /did you mean 'jwksUri'\?/,
     },
     'a canary share in other words': {
       build: (s) => new CanaryRelease(s.chart, 'release', { routes: s.routes, stable: s.stable, canary: s.canary, canaryPercent: 10, percent: 10 } as never),

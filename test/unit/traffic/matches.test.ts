@@ -1,18 +1,6 @@
 import { Construct } from 'constructs';
-import {
-  HeaderMatch,
-  HttpMatch,
-  HttpMethod,
-  isCatchAll,
-  MatchType,
-  Mesh,
-  MeshProvider,
-  Microservice,
-  PathMatch,
-  QueryParamMatch,
-  ServiceRoutes,
-  validateMatch,
-} from '../../../lib';
+import { HeaderMatch, HttpMatch, HttpMethod, MatchType, Mesh, MeshProvider, Microservice, PathMatch, QueryParamMatch, ServiceRoutes } from '../../../lib';
+import { isCatchAll, validateMatch } from '../../../lib/internal';
 import { digestImage, newChart, validationErrorOf } from '../../fixtures';
 
 /** A routing table of a meshed service `reviews`, at path test/routes, and its first revision. */

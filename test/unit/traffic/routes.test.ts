@@ -9,6 +9,7 @@ import {
   MicroserviceProps,
   PathMatch,
   QueryParamMatch,
+  ResolvedRetries,
   Revision,
   RetryOn,
   RouteProps,
@@ -82,14 +83,14 @@ describe('ServiceRoutes', () => {
       mirror: { revision: canary },
     });
     expect(route.timeout).toBe('3s');
-    expect(route.retries).toEqual({ attempts: 2, perTryTimeout: '750ms', retryOn: [RetryOn.GATEWAY_ERROR] });
+    expect(route.retries).toEqual({ attempts: 2, perTryTimeout: '750ms', retryOn: [RetryOn.GATEWAY_ERROR], statusCodes: [] });
     expect(route.mirror).toEqual({ revision: canary, percentage: 100 });
     const twice = routes.addRoute('again', {
       matches: [{ method: 'GET' }],
       backends: [{ revision: stable }],
       retries: { attempts: 1, retryOn: [RetryOn.SERVER_ERROR, RetryOn.RESET, RetryOn.SERVER_ERROR] },
     });
-    expect(twice.retries!.retryOn).toEqual(['5xx', 'reset']);
+    expect((twice.retries as ResolvedRetries).retryOn).toEqual(['5xx', 'reset']);
   });
 
   test('durations: whole seconds as Ns, anything finer as milliseconds', () => {
@@ -178,11 +179,16 @@ describe('ServiceRoutes', () => {
     { when: 'retries.attempts is 0', build: route({ retries: { attempts: 0 } }), parts: ["route 'r' retries.attempts must be a whole number 1-10, got 0"] },
     { when: 'retries.attempts is 11', build: route({ retries: { attempts: 11 } }), parts: ["route 'r' retries.attempts must be a whole number 1-10, got 11"] },
     { when: 'retries.attempts is 1.5', build: route({ retries: { attempts: 1.5 } }), parts: ['retries.attempts must be a whole number 1-10, got 1.5'] },
-    { when: 'retryOn is empty', build: route({ retries: { attempts: 2, retryOn: [] } }), parts: ["route 'r' retries.retryOn is empty", 'list a condition or drop retries'] },
+    { when: 'retryOn is empty', build: route({ retries: { attempts: 2, retryOn: [] } }), parts: ["route 'r' retries.retryOn is empty", 'list a condition or a status code, or drop retries'] },
+    {
+      when: 'a retried status is not an HTTP status',
+      build: route({ retries: { attempts: 2, statusCodes: [503, 600] } }),
+      parts: ["route 'r' retries.statusCodes must be HTTP statuses 100-599, got 600"],
+    },
     {
       when: 'retryOn holds an unknown condition',
-      build: route({ retries: { attempts: 2, retryOn: ['retriable-4xx' as RetryOn] } }),
-      parts: ["route 'r' retries.retryOn[0] must be one of '5xx', 'gateway-error'", "got 'retriable-4xx'"],
+      build: route({ retries: { attempts: 2, retryOn: ['retriable-5xx' as RetryOn] } }),
+      parts: ["route 'r' retries.retryOn[0] must be one of '5xx', 'gateway-error'", "got 'retriable-5xx'"],
     },
     // faults
     { when: 'a fault has neither delay nor abort', build: route({ fault: {} }), parts: ["route 'r' fault has neither delay nor abort", 'give one or drop the fault'] },
@@ -402,9 +408,12 @@ describe('ServiceRoutes', () => {
     expect(synthProblems(chart)).toEqual([NO_CATCH_ALL]);
   });
 
-  test('fails when a table has no routes at all', () => {
+  test('fails when a table has no routes at all and no service policy', () => {
     const { chart } = reviewsRoutes();
-    expect(synthProblems(chart)).toEqual([NO_CATCH_ALL]);
+    expect(synthProblems(chart)).toEqual([
+      '[test/routes] reviews has no routes and no service policy (circuitBreaker, loadBalancing, localityFailover, authentication, ' +
+        'rateLimit), so its routing table does nothing; add a route or a policy, or drop the ServiceRoutes',
+    ]);
   });
 
   test('fails when routes follow the catch-all', () => {
