@@ -1,7 +1,7 @@
 /**
  * The reference shop behind one HTTPS gateway in its own namespace:
  *
- *   https://shop.example.com/api/orders… → orders
+ *   https://shop.example.com/api/orders… → orders (signed-in customers: a JWT of the shop's issuer)
  *   https://shop.example.com/api/cart…   → cart
  *   https://shop.example.com/…           → frontend
  *   http://shop.example.com/…            → 301 to https://
@@ -57,7 +57,21 @@ export class ShopGatewayChart extends Chart {
         https: { protocol: ListenerProtocol.HTTPS, hostnames, tls: ListenerTls.fromCertManager(CertificateIssuer.clusterIssuer('letsencrypt')) },
       },
     });
-    this.gateway.addRoute('orders', { matches: [{ path: PathMatch.prefix('/api/orders') }], backend: GatewayBackend.service(orders) });
+    // Orders are for signed-in customers: a valid token of the shop's issuer, whose subject reaches orders as x-customer-id.
+    this.gateway.addRoute('orders', {
+      matches: [{ path: PathMatch.prefix('/api/orders') }],
+      backend: GatewayBackend.service(orders),
+      authentication: {
+        issuers: [{
+          issuer: 'https://auth.shop.example.com',
+          jwksUri: 'https://auth.shop.example.com/.well-known/jwks.json',
+          audiences: ['shop'],
+          fromHeaders: [{ name: 'authorization', prefix: 'Bearer ' }],
+          fromCookies: ['shop-session'],
+          outputClaimToHeaders: [{ header: 'x-customer-id', claim: 'sub' }],
+        }],
+      },
+    });
     this.gateway.addRoute('cart', { matches: [{ path: PathMatch.prefix('/api/cart') }], backend: GatewayBackend.service(cart) });
     this.gateway.addRoute('frontend', { backend: GatewayBackend.service(frontend) });
   }

@@ -6,7 +6,8 @@
  * Each scenario is one state of the stack; moving from one to the next is a
  * code change that updates only routing objects (pointers) while every
  * revision stays immutable. `mesh` switches between Istio and Linkerd; a
- * scenario Linkerd cannot express (faults, mirroring, connection limits)
+ * scenario Linkerd cannot express (faults, mirroring, connection limits,
+ * JWT validation, rate limits)
  * is refused at synth with a ValidationError that names the feature.
  * Strict mTLS with deny-by-default holds in every scenario: details declares
  * no dependency on ratings, so a call from details to ratings is denied.
@@ -16,6 +17,7 @@ import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   CanaryRelease,
+  EndUserAuthentication,
   HeaderMatch,
   IMeshProvider,
   IngressPeer,
@@ -44,6 +46,8 @@ export const MESH_SCENARIOS = [
   'circuit-breaker',
   /** v1 serves; every request is also copied to v3, whose answers are dropped. */
   'mirror-v3',
+  /** reviews accepts only requests with a valid JWT of the shop's issuer (a POST needs the 'reviewer' group), at most 50 a second per pod. */
+  'jwt-rate-limit',
 ] as const;
 
 /** One state of the example. */
@@ -65,6 +69,16 @@ const DIGESTS = {
   reviewsV1: '3e47458a85a1707b2319731fe22cfdaee827b34a8176c3485932157d58a1285b',
   reviewsV2: '57a8201849c46e423263bd1c2a8b666b75a2418bb7333be952e5d16187b03c06',
   reviewsV3: 'ca290ae342490d5dcb00f1937427cd631369aa3e047e9594b5efe47f3d0e9194',
+};
+/** Who may call reviews in 'jwt-rate-limit': tokens of the bookinfo issuer for bookinfo, which productpage forwards. */
+const REVIEWS_AUTHENTICATION: EndUserAuthentication = {
+  issuers: [{
+    issuer: 'https://auth.bookinfo.example.com',
+    jwksUri: 'https://auth.bookinfo.example.com/.well-known/jwks.json',
+    audiences: ['bookinfo'],
+    outputClaimToHeaders: [{ header: 'x-user', claim: 'sub' }],
+  }],
+  require: [{}, { methods: ['POST'], claims: [{ claim: 'groups', values: ['reviewer'] }] }],
 };
 const PROVIDERS: Record<MeshTrafficChartProps['mesh'], () => IMeshProvider> = {
   istio: () => MeshProvider.istio(),
@@ -96,7 +110,10 @@ export class MeshTrafficChart extends Chart {
     });
     this.services = { productpage, details, reviews, ratings };
 
-    const reviewRoutes = new ServiceRoutes(this, 'ReviewsRoutes', { service: reviews });
+    const reviewRoutes = new ServiceRoutes(this, 'ReviewsRoutes', {
+      service: reviews,
+      ...(props.scenario === 'jwt-rate-limit' ? { authentication: REVIEWS_AUTHENTICATION, rateLimit: { requests: 50, interval: Duration.seconds(1), burst: 100 } } : {}),
+    });
     routeReviews(this, props.scenario, reviewRoutes, { v1, v2, v3 });
 
     const ratingsRoutes = new ServiceRoutes(this, 'RatingsRoutes', {

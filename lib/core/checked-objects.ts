@@ -43,7 +43,11 @@ function schemaChecked<P>(base: ApiObjectClass<P>): ApiObjectClass<P> {
   return SchemaChecked;
 }
 
-/** Whether an object validates its own schema when rendered. */
+/**
+ * Whether an object validates its own schema when rendered.
+ *
+ * @internal
+ */
 export function isSchemaChecked(object: ApiObject): boolean {
   return CHECKED in object;
 }
@@ -51,6 +55,8 @@ export function isSchemaChecked(object: ApiObject): boolean {
 /**
  * The L1 objects the library emits: cdk8s-plus-28's typed classes and plain
  * API objects for CRD kinds, each checked against its schema when rendered.
+ *
+ * @internal
  */
 export const L1 = {
   /** Any kind, e.g. a CRD object, given as `apiVersion`, `kind`, `metadata` and the rest. */

@@ -1,11 +1,17 @@
 import { createHash } from 'crypto';
 
-/** Length of the hash suffix in revision and content-addressed names. */
+/**
+ * Length of the hash suffix in revision and content-addressed names.
+ *
+ * @internal
+ */
 export const HASH_LENGTH = 10;
 
 /**
  * JSON with object keys sorted at every depth and `undefined` members dropped,
  * so that equal content always serializes to the same bytes.
+ *
+ * @internal
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
@@ -30,6 +36,8 @@ export function canonicalJson(value: unknown): string {
 /**
  * A short, DNS-safe hash (lower-case hex) of the canonical JSON of `value`.
  * Same input → same hash on any machine.
+ *
+ * @internal
  */
 export function contentHash(value: unknown, length: number = HASH_LENGTH): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, length);

@@ -3,7 +3,11 @@ import { Construct } from 'constructs';
 import { L1 } from './checked-objects';
 import { claimObjectName } from './synth-validation';
 
-/** An object to emit: any kind, with an explicit name. */
+/**
+ * An object to emit: any kind, with an explicit name.
+ *
+ * @internal
+ */
 export interface EmittedObjectProps extends ApiObjectProps {
   readonly metadata: NonNullable<ApiObjectProps['metadata']> & { readonly name: string };
 }
@@ -14,6 +18,7 @@ export interface EmittedObjectProps extends ApiObjectProps {
  * object.
  *
  * @throws ValidationError when another construct emits that name already
+ * @internal
  */
 export function emitObject(scope: Construct, id: string, props: EmittedObjectProps): ApiObject {
   claimObjectName(scope, props.kind, props.metadata.namespace ?? Chart.of(scope).namespace, props.metadata.name);

@@ -21,7 +21,11 @@ export const AnnotationKeys = {
 /** Value of `app.kubernetes.io/managed-by`. */
 export const MANAGED_BY = 'immutable-infra';
 
-/** The labels every object of a service carries. */
+/**
+ * The labels every object of a service carries.
+ *
+ * @internal
+ */
 export function serviceLabels(name: string, partOf: string): Record<string, string> {
   return {
     [LabelKeys.NAME]: name,
@@ -33,7 +37,11 @@ export function serviceLabels(name: string, partOf: string): Record<string, stri
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
-/** Whether a value is a label value: empty, or ≤ 63 letters, digits, '-', '_' and '.' starting and ending with a letter or digit. */
+/**
+ * Whether a value is a label value: empty, or ≤ 63 letters, digits, '-', '_' and '.' starting and ending with a letter or digit.
+ *
+ * @internal
+ */
 export function isLabelValue(value: string): boolean {
   return typeof value === 'string' && LABEL_VALUE.test(value) && value.length <= 63;
 }
@@ -45,6 +53,7 @@ export function isLabelValue(value: string): boolean {
  * value is empty or a name of that form.
  *
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
+ * @internal
  */
 export function labelProblem(key: string, value: string): string | undefined {
   const slash = key.indexOf('/');

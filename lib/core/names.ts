@@ -3,17 +3,27 @@ import { HASH_LENGTH } from './content-hash';
 import { describeValue } from './prop-schema';
 import { ValidationError } from './validation-error';
 
-/** Longest DNS-1123 label Kubernetes accepts (Service, label values, most names). */
+/**
+ * Longest DNS-1123 label Kubernetes accepts (Service, label values, most names).
+ *
+ * @internal
+ */
 export const DNS_LABEL_MAX_LENGTH = 63;
 
 /**
  * Longest name of a revision object. A Deployment `<name>` gets ReplicaSets
  * `<name>-<pod-template-hash>` (11 more characters) whose name must still be a
  * valid label value (≤ 63) for the `pod-template-hash` machinery and tools.
+ *
+ * @internal
  */
 export const REVISION_NAME_MAX_LENGTH = 52;
 
-/** Longest service name: `<service>-<revision id>` must fit {@link REVISION_NAME_MAX_LENGTH}. */
+/**
+ * Longest service name: `<service>-<revision id>` must fit {@link REVISION_NAME_MAX_LENGTH}.
+ *
+ * @internal
+ */
 export const SERVICE_NAME_MAX_LENGTH = REVISION_NAME_MAX_LENGTH - 1 - HASH_LENGTH;
 
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -27,6 +37,8 @@ function shown(value: unknown): string {
 /**
  * Checks a name that Kubernetes uses as a DNS-1035 label (Service names:
  * lower-case letters, digits and '-', starting with a letter).
+ *
+ * @internal
  */
 export function assertServiceName(value: string, maxLength: number, scope: IConstruct): void {
   if (typeof value !== 'string' || !DNS_1035_LABEL.test(value) || value.length > maxLength) {
@@ -41,12 +53,18 @@ export function assertServiceName(value: string, maxLength: number, scope: ICons
 /**
  * Whether a value is a DNS-1123 label: lower-case letters, digits and '-',
  * starting and ending with a letter or digit, at most `maxLength` long.
+ *
+ * @internal
  */
 export function isDnsLabel(value: string, maxLength = DNS_LABEL_MAX_LENGTH): boolean {
   return typeof value === 'string' && DNS_1123_LABEL.test(value) && value.length <= maxLength;
 }
 
-/** Checks a DNS-1123 label (lower-case alphanumerics and '-'), e.g. a port or volume name. */
+/**
+ * Checks a DNS-1123 label (lower-case alphanumerics and '-'), e.g. a port or volume name.
+ *
+ * @internal
+ */
 export function assertDnsLabel(what: string, value: string, maxLength: number, scope: IConstruct): void {
   if (!isDnsLabel(value, maxLength)) {
     throw new ValidationError(
@@ -58,12 +76,20 @@ export function assertDnsLabel(what: string, value: string, maxLength: number, s
 
 const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-/** Whether a value is a DNS-1123 subdomain (≤ 253, labels joined by '.'), the form of most object names. */
+/**
+ * Whether a value is a DNS-1123 subdomain (≤ 253, labels joined by '.'), the form of most object names.
+ *
+ * @internal
+ */
 export function isDnsSubdomain(value: string): boolean {
   return typeof value === 'string' && DNS_1123_SUBDOMAIN.test(value) && value.length <= 253;
 }
 
-/** Checks a DNS-1123 subdomain (≤ 253, labels joined by '.'), the form of most object names. */
+/**
+ * Checks a DNS-1123 subdomain (≤ 253, labels joined by '.'), the form of most object names.
+ *
+ * @internal
+ */
 export function assertObjectName(what: string, value: string, scope: IConstruct): void {
   if (!isDnsSubdomain(value)) {
     throw new ValidationError(
@@ -73,7 +99,11 @@ export function assertObjectName(what: string, value: string, scope: IConstruct)
   }
 }
 
-/** Name of the objects of one revision: `<service>-<revision id>`. */
+/**
+ * Name of the objects of one revision: `<service>-<revision id>`.
+ *
+ * @internal
+ */
 export function revisionObjectName(serviceName: string, revisionId: string): string {
   return `${serviceName}-${revisionId}`;
 }
@@ -81,6 +111,8 @@ export function revisionObjectName(serviceName: string, revisionId: string): str
 /**
  * Name of a content-addressed object: `<prefix>-<hash>`, the prefix cut (never
  * the hash) so the whole stays a DNS label of at most 63 characters.
+ *
+ * @internal
  */
 export function contentAddressedName(prefix: string, hash: string): string {
   const room = DNS_LABEL_MAX_LENGTH - 1 - hash.length;
@@ -96,6 +128,7 @@ const HASH_SUFFIX = new RegExp(`^(.+)-[0-9a-f]{${HASH_LENGTH}}$`);
  * stays the same when the content changes.
  *
  * @returns `undefined` when the name does not end in a content hash
+ * @internal
  */
 export function contentAddressedPrefix(name: string): string | undefined {
   return HASH_SUFFIX.exec(name)?.[1];

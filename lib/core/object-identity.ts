@@ -1,6 +1,10 @@
 import { Manifest } from './manifest-schema';
 
-/** What identifies an object in a cluster. */
+/**
+ * What identifies an object in a cluster.
+ *
+ * @internal
+ */
 export type IdentifiedObject = Pick<Manifest, 'apiVersion' | 'kind'> & {
   readonly metadata: { readonly name?: string; readonly namespace?: string };
 };
@@ -8,6 +12,8 @@ export type IdentifiedObject = Pick<Manifest, 'apiVersion' | 'kind'> & {
 /**
  * The identity of an object in a cluster, `<group>/<kind>/<namespace>/<name>`:
  * the API version does not count (the same object is served at several).
+ *
+ * @internal
  */
 export function objectIdentity(object: IdentifiedObject): string {
   const slash = object.apiVersion.indexOf('/');
@@ -15,7 +21,11 @@ export function objectIdentity(object: IdentifiedObject): string {
   return `${group}/${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 }
 
-/** Just what names an object to the API server: apiVersion, kind, name and namespace (what `kubectl get -f` / `delete -f` need). */
+/**
+ * Just what names an object to the API server: apiVersion, kind, name and namespace (what `kubectl get -f` / `delete -f` need).
+ *
+ * @internal
+ */
 export function objectReference(object: IdentifiedObject): Manifest {
   const { name, namespace } = object.metadata;
   return { apiVersion: object.apiVersion, kind: object.kind, metadata: { name, ...(namespace === undefined ? {} : { namespace }) } };

@@ -12,6 +12,8 @@ export type ObjectRole = 'revision' | 'pointer';
  * The role of a synthesized object: immutable ConfigMaps and Secrets and
  * everything labelled with a revision id are revision objects; the rest are
  * pointers.
+ *
+ * @internal
  */
 export function objectRole(manifest: Manifest): ObjectRole {
   const labels = (manifest.metadata.labels ?? {}) as Record<string, string>;

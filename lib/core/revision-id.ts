@@ -1,6 +1,10 @@
 import { contentHash } from './content-hash';
 
-/** Everything that makes a revision what it is. */
+/**
+ * Everything that makes a revision what it is.
+ *
+ * @internal
+ */
 export interface RevisionContent {
   /** The pod template, without the revision label (which is derived from this id). */
   readonly podTemplate: unknown;
@@ -20,6 +24,8 @@ export interface RevisionContent {
  * of the content of every config object it uses and of the service ports it
  * serves behind. Same input → same id, on any
  * machine; any changed byte → a new id, hence new object names.
+ *
+ * @internal
  */
 export function revisionId(content: RevisionContent): string {
   return contentHash(content);

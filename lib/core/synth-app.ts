@@ -10,6 +10,7 @@ import { toYaml } from './yaml';
  * The manifests of one chart, validated and in dependency order.
  *
  * @throws SynthValidationError listing every problem the constructs' validations report
+ * @internal
  */
 export function chartManifests(chart: Chart): Manifest[] {
   try {
@@ -28,7 +29,11 @@ function validationProblems(root: IConstruct): SynthProblem[] {
   return root.node.findAll().flatMap((construct) => construct.node.validate().map((message) => ({ construct, message })));
 }
 
-/** The multi-document YAML of one chart. */
+/**
+ * The multi-document YAML of one chart.
+ *
+ * @internal
+ */
 export function chartYaml(chart: Chart): string {
   return toYaml(chartManifests(chart));
 }

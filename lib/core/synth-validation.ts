@@ -15,6 +15,8 @@ const CLAIMED_NAMES = new WeakMap<IConstruct, Map<string, string>>();
  * Makes the chart of `scope` validate every object it synthesizes: no two may
  * share kind, namespace and name, and each must pass its schema. Problems are
  * collected, so one synth reports all of them. Idempotent.
+ *
+ * @internal
  */
 export function validateManifestsAtSynth(scope: IConstruct): void {
   const chart = Chart.of(scope);
@@ -32,6 +34,7 @@ export function validateManifestsAtSynth(scope: IConstruct): void {
  * group: a Knative Service makes a Kubernetes Service of its name.
  *
  * @throws ValidationError naming both constructs when the name is taken.
+ * @internal
  */
 export function claimObjectName(scope: IConstruct, kind: string, namespace: string | undefined, name: string): void {
   const app = scope.node.root;

@@ -12,7 +12,11 @@ const NOT_A_STRING = /^(?:y|yes|n|no|true|false|on|off|null)$/i;
 const NEEDS_ESCAPE = /[\u007f-\u009f\u2028\u2029\ufeff]/g;
 const BLOCK_UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]|[ \t]\n|[ \t]$/;
 
-/** Multi-document YAML, one document per manifest, separated by `---`. */
+/**
+ * Multi-document YAML, one document per manifest, separated by `---`.
+ *
+ * @internal
+ */
 export function toYaml(documents: readonly unknown[]): string {
   return documents.map((document) => writeDocument(document)).join('---\n');
 }

@@ -1,3 +1,11 @@
-export * from './chart-deployment';
-export * from './deployment-plan';
-export * from './resource-types';
+/**
+ * `immutable-infra/pulumi`: the bridge that deploys synthesized charts with @pulumi/kubernetes.
+ *
+ * @packageDocumentation
+ * @module immutable-infra/pulumi
+ */
+export { ChartDeployment } from './chart-deployment';
+export type { ChartDeploymentArgs } from './chart-deployment';
+export { planDeployment } from './deployment-plan';
+export type { DeploymentPlanOptions, PlannedResource } from './deployment-plan';
+export { registerManifest } from './resource-types';

@@ -1,4 +1,10 @@
-export * from './eventing';
-export * from './function';
-// KEDA event scaling lives in the workload layer (a revision scales with it); still exported here, where it used to live.
-export * from '../workload/scaling';
+export { Broker, BrokerIngress, EventSink, MicroserviceSink, PingSource, Trigger, UriSink } from './eventing';
+export type {
+  BackoffPolicy, BrokerProps, EventDelivery, EventDestination, EventSinkBinding, IEventSink, PingSourceProps, RenderedDelivery,
+  ServiceSinkOptions, TriggerOptions, TriggerProps,
+} from './eventing';
+export { FunctionProtocol, FunctionRevision, FunctionVisibility, ServerlessFunction } from './function';
+export type {
+  FunctionRevisionConstructProps, FunctionRevisionProps, FunctionScalingProps, FunctionTrafficTarget, KnativePlatformProps, KnativeTrafficEntry,
+  RenderedScaling, ServerlessFunctionProps,
+} from './function';

@@ -1,3 +1,9 @@
+/**
+ * `immutable-infra/testing`: synthesize a chart in a jest test, find its objects, snapshot it.
+ *
+ * @packageDocumentation
+ * @module immutable-infra/testing
+ */
 import { Chart } from 'cdk8s';
 import { Manifest } from '../core/manifest-schema';
 import { chartManifests, chartYaml } from '../core/synth-app';

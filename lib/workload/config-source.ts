@@ -64,6 +64,7 @@ const READ_ERRORS: Readonly<Record<string, string>> = {
  * @param secret whether the data is a Secret's: a file value that is not an
  *   absolute path (perhaps the content itself) is then never shown
  * @throws ValidationError for bad keys, relative or unreadable files, duplicate keys, no data, > 1 MiB
+ * @internal
  */
 export function readConfigSource(what: string, source: ConfigSource, scope: IConstruct, secret = false): Record<string, string> {
   const data: Record<string, string> = {};

@@ -89,7 +89,11 @@ export class ContainerImage {
   }
 }
 
-/** A string image is a digest reference. */
+/**
+ * A string image is a digest reference.
+ *
+ * @internal
+ */
 export function toContainerImage(image: ContainerImage | string): ContainerImage {
   return typeof image === 'string' ? ContainerImage.fromDigest(image) : image;
 }

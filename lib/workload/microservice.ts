@@ -144,7 +144,7 @@ export class Microservice extends Construct implements IMicroservice {
         assertDnsLabel('allowIngressFrom namespace', peer.namespaceName!, DNS_LABEL_MAX_LENGTH, this);
       }
     }
-    this.externalHosts = resolveExternalHosts(props.externalHosts ?? [], this);
+    this.externalHosts = resolveExternalHosts(props.externalHosts ?? [], this, props.mesh !== undefined);
     this.mesh = props.mesh;
     this.configObjects = new ConfigObjects(this, this.serviceName, this.labels);
     validateManifestsAtSynth(this);

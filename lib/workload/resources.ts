@@ -57,7 +57,11 @@ const MULTIPLIERS: Record<string, number> = {
   Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
 };
 
-/** The value of a Kubernetes quantity in base units, or `undefined` if it is malformed. */
+/**
+ * The value of a Kubernetes quantity in base units, or `undefined` if it is malformed.
+ *
+ * @internal
+ */
 export function parseQuantity(quantity: string): number | undefined {
   const match = QUANTITY.exec(quantity);
   return match ? Number(match[1]) * MULTIPLIERS[match[2] ?? ''] : undefined;
@@ -67,6 +71,7 @@ export function parseQuantity(quantity: string): number | undefined {
  * The container's `resources`, defaults filled in.
  *
  * @throws ValidationError for a malformed or zero quantity, or a request above its limit
+ * @internal
  */
 export function renderResources(props: ResourceProps, scope: IConstruct): k8s.ResourceRequirements {
   // a prop given as undefined takes its default, as every other optional prop does

@@ -20,6 +20,7 @@ const REVISION_SERVICE_ID = 'Service';
  *
  * @throws ValidationError when `revision` is not a live revision of `service`
  *   or the service exposes no ports
+ * @internal
  */
 export function revisionService(service: Microservice, revision: Revision): ApiObject {
   if (!service.revisions.includes(revision)) {

@@ -49,7 +49,11 @@ export interface SecurityProps {
 
 const CAPABILITY = /^[A-Z_]+$/;
 
-/** The container securityContext, defaults filled in. */
+/**
+ * The container securityContext, defaults filled in.
+ *
+ * @internal
+ */
 export function renderSecurityContext(props: SecurityProps, scope: IConstruct): k8s.SecurityContext {
   const runAsNonRoot = props.runAsNonRoot ?? true;
   const runAsUser = props.runAsUser ?? 10001;

@@ -35,6 +35,7 @@ const IANA_SERVICE_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z
  * The service's ports, defaults filled in.
  *
  * @throws ValidationError for a malformed name, a number outside 1-65535, or a name or number used twice
+ * @internal
  */
 export function resolvePorts(ports: readonly ServicePortProps[], scope: IConstruct): ServicePort[] {
   const names = new Set<string>();

@@ -11,7 +11,8 @@
  */
 import { tmpdir } from 'os';
 import { App, Chart, Duration } from 'cdk8s';
-import { chartManifests, Manifest, Microservice, Probe } from '../../lib';
+import { Manifest, Microservice, Probe } from '../../lib';
+import { chartManifests } from '../../lib/internal';
 import { ServiceSpec } from './apps';
 
 /** The namespace the synthesis names; every run moves it to its own (see {@link inNamespace}). */

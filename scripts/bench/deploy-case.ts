@@ -21,7 +21,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { performance } from 'perf_hooks';
-import { deployRelease, DeployEvent, Manifest, toYaml } from '../../lib';
+import { deployRelease, DeployEvent, Manifest } from '../../lib';
+import { toYaml } from '../../lib/internal';
 import { serviceSpecs } from './apps';
 import { deployDist, inNamespace, withChangedConfig } from './deploy-app';
 import { TimedEvent, Timeline, timelineOf } from './deploy-timeline';

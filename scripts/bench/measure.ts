@@ -4,7 +4,7 @@
  */
 import { performance } from 'perf_hooks';
 import * as YAML from 'yaml';
-import { chartYaml, toYaml } from '../../lib';
+import { chartYaml, toYaml } from '../../lib/internal';
 import { AppKind, buildApp, serviceSpecs, ServiceSpec } from './apps';
 
 /** What a child process measures. */

@@ -1,6 +1,7 @@
 import { spawnSync } from 'child_process';
 import { join } from 'path';
-import { Manifest, toYaml } from '../../lib';
+import { Manifest } from '../../lib';
+import { toYaml } from '../../lib/internal';
 import { engines } from './engines';
 
 const KUBECTL = join(engines().bin, 'kubectl');

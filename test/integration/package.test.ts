@@ -1,8 +1,10 @@
 /**
  * The package as a user gets it: `npm pack` builds it (prepare), a new
  * project installs the tarball from the registry's dependencies, synthesizes
- * a stack written in plain JavaScript with it and runs its CLI with `npx`;
- * and `npx immutable-infra` works in this repository after `npm ci`.
+ * a stack written in plain JavaScript with it, type-checks one written in
+ * TypeScript against its published types (the public API, internals stripped)
+ * and runs its CLI with `npx`; and `npx immutable-infra` works in this
+ * repository after `npm ci`.
  */
 import { spawnSync, SpawnSyncReturns } from 'child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
@@ -43,6 +45,44 @@ new Microservice(chart, 'hello', {
 synthApp(app);
 `;
 
+/**
+ * A stack and its test in TypeScript, as a user writes them with the public
+ * entry points; importing an internal from the public API must not compile.
+ */
+const TYPED_STACK = `
+import { App, Chart, Duration } from 'cdk8s';
+import {
+  CanaryRelease, Gateway, GatewayBackend, GatewayRendering, ListenerProtocol, Manifest, Mesh, MeshProvider, Microservice, PathMatch, Probe,
+  ServiceRoutes, synthApp, ValidationError,
+} from 'immutable-infra';
+// @ts-expect-error the internals are not in the public types
+import { emitObject } from 'immutable-infra';
+import type { ChartDeploymentArgs } from 'immutable-infra/pulumi';
+import { findObjects, synthObjects } from 'immutable-infra/testing';
+
+const app = new App({ outdir: 'dist' });
+const chart = new Chart(app, 'shop', { namespace: 'shop' });
+const mesh = new Mesh(chart, 'mesh', { provider: MeshProvider.istio() });
+const orders = new Microservice(chart, 'orders', {
+  image: 'ghcr.io/acme/orders@sha256:60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752',
+  ports: [{ port: 80, containerPort: 8080 }],
+  readiness: Probe.http({ path: '/healthz', period: Duration.seconds(10) }),
+  mesh,
+});
+const canary = orders.addRevision('canary', { image: 'ghcr.io/acme/orders@sha256:0000000000000000000000000000000000000000000000000000000000000001' });
+const routes = new ServiceRoutes(chart, 'orders-routes', { service: orders });
+new CanaryRelease(chart, 'canary', { routes, stable: orders.revisions[0], canary, canaryPercent: 10 });
+const edge = new Gateway(chart, 'edge', {
+  rendering: GatewayRendering.gatewayApi({ gatewayClassName: 'istio' }),
+  listeners: { http: { protocol: ListenerProtocol.HTTP, hostnames: ['shop.example.com'] } },
+});
+edge.addRoute('orders', { matches: [{ path: PathMatch.prefix('/') }], backend: GatewayBackend.service(orders) });
+const deployments: Manifest[] = findObjects(synthObjects(chart), { kind: 'Deployment' });
+const args: Partial<ChartDeploymentArgs> = {};
+export const checked = [deployments, args, emitObject, ValidationError];
+synthApp(app);
+`;
+
 describe('the packed package', () => {
   let tarball: string;
   let project: string;
@@ -76,6 +116,26 @@ describe('the packed package', () => {
     const yaml = readFileSync(join(project, 'dist', file), 'utf8');
     expect(yaml).toMatch(/^kind: Deployment$/m);
     expect(yaml).toMatch(/^kind: ConfigMap$/m);
+  });
+
+  test('a TypeScript stack type-checks against the published types, which leave the internals out', () => {
+    writeFileSync(join(project, 'stack.ts'), TYPED_STACK);
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, noEmit: true, skipLibCheck: false, types: [] },
+      files: ['stack.ts'],
+    }));
+    const check = run('node', [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], project);
+    expect(check.stdout + check.stderr).toBe('');
+    expect(check.status).toBe(0);
+    const published = (file: string) => readFileSync(join(project, 'node_modules', 'immutable-infra', 'build', 'lib', file), 'utf8');
+    expect(published('core/checked-objects.d.ts')).toMatch(/export declare class ManifestSchemaError/);
+    expect(published('core/checked-objects.d.ts')).not.toMatch(/\bL1\b/);
+    expect(published('core/emit-object.d.ts')).not.toMatch(/emitObject/);
+  }, 600_000);
+
+  test('the internals are importable, as JavaScript, from immutable-infra/internal', () => {
+    const script = `const internal = require('immutable-infra/internal'); console.log(typeof internal.emitObject, typeof internal.toYaml, typeof internal.L1);`;
+    expect(ok('node', ['-e', script], project).trim()).toBe('function function object');
   });
 
   test('npx immutable-infra runs its CLI: plan of two syntheses', () => {

@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { objectIdentity } from '../../lib';
+import { objectIdentity } from '../../lib/internal';
 import { synthObjects } from '../../lib/testing';
 import { ShopChart } from '../../stacks/shop/shop-chart';
 import { deleteNamespace, liveResourceVersion } from './kubectl';

@@ -4,7 +4,8 @@
  * previous release stays live and `rollback` returns to it, config included.
  */
 import { App, Chart, Duration, JsonPatch } from 'cdk8s';
-import { CanaryRelease, L1, Mesh, MeshProvider, Microservice, ServiceRoutes } from '../../lib';
+import { CanaryRelease, Mesh, MeshProvider, Microservice, ServiceRoutes } from '../../lib';
+import { L1 } from '../../lib/internal';
 import { DEFAULT_SHOP_IMAGES } from '../../stacks/shop/images';
 import { ShopChart } from '../../stacks/shop/shop-chart';
 import { digestImage } from '../fixtures';

@@ -13,6 +13,7 @@ import { shopBehindGateway } from '../../examples/gateway-shop';
 import { HelloServiceChart } from '../../examples/hello-service';
 import { MESH_SCENARIOS, MeshScenario, MeshTrafficChart } from '../../examples/mesh-traffic';
 import { NightlyCronChart } from '../../examples/nightly-cron';
+import { observedShop } from '../../examples/observed-shop';
 import { QueueWorkerChart } from '../../examples/queue-worker';
 import { ThumbnailEventsChart } from '../../examples/thumbnail-events';
 import { TwoRevisionsChart } from '../../examples/two-revisions';
@@ -196,6 +197,7 @@ const CASES: AuditCase[] = [
   ['example thumbnail-events', 'examples/thumbnail-events.ts', () => [new ThumbnailEventsChart(new App(), 'thumbnail-events')]],
   ['example nightly-cron', 'examples/nightly-cron.ts', () => [new NightlyCronChart(new App(), 'nightly-cron')]],
   ['example queue-worker', 'examples/queue-worker.ts', () => [new QueueWorkerChart(new App(), 'queue-worker')]],
+  ['example observed-shop', 'examples/observed-shop.ts', () => [...observedShop(new App()).charts]],
 ];
 
 const workDir = mkdtempSync(join(tmpdir(), 'immutable-infra-audit-'));

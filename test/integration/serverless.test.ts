@@ -4,7 +4,8 @@ import { FunctionSplitChart, PRICING_IMAGES } from '../../examples/function-traf
 import { NightlyCronChart } from '../../examples/nightly-cron';
 import { QueueWorkerChart } from '../../examples/queue-worker';
 import { ThumbnailEventsChart } from '../../examples/thumbnail-events';
-import { GatewayRendering, Manifest, MeshProvider, objectIdentity, objectRole, ServerlessFunction } from '../../lib';
+import { GatewayRendering, Manifest, MeshProvider, ServerlessFunction } from '../../lib';
+import { objectIdentity, objectRole } from '../../lib/internal';
 import { synthObjects } from '../../lib/testing';
 import { ShopChart } from '../../stacks/shop/shop-chart';
 import { ensureNamespaces, expectAcceptedAndLive } from './apply-checked';

@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { canonicalJson, objectIdentity } from '../../lib';
+import { canonicalJson, objectIdentity } from '../../lib/internal';
 import { synthObjects } from '../../lib/testing';
 import { ShopChart } from '../../stacks/shop/shop-chart';
 import { deleteNamespace, getLive, kubectl, liveResourceVersion, resourceType } from './kubectl';

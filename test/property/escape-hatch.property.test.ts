@@ -1,8 +1,9 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import fc from 'fast-check';
-import { canonicalJson, objectRole, SynthValidationError } from '../../lib';
+import { SynthValidationError } from '../../lib';
 import { Manifest } from '../../lib/core/manifest-schema';
 import { withoutScale } from '../../lib/core/scale-fields';
+import { canonicalJson, objectRole } from '../../lib/internal';
 import { synthObjects } from '../../lib/testing';
 import { apiObjectsOf, everyContentAddressedKind } from '../escape-hatch-stack';
 import { runParameters } from './harness/run-options';

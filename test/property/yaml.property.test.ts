@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { toYaml } from '../../lib';
+import { toYaml } from '../../lib/internal';
 
 const text = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 20 }),

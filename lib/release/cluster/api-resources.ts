@@ -66,7 +66,7 @@ export class ApiResources {
     return this.all.find((r) => r.group === group && r.kind === kind);
   }
 
-  /** The resource type of an object as kubectl names it without version (see {@link resourceArgument}); `undefined` when not served. */
+  /** The resource type of an object as kubectl names it without version (see `resourceArgument`); `undefined` when not served. */
   public typeOf(object: Pick<ApiResource, 'kind'> & { readonly apiVersion: string }): string | undefined {
     const resource = this.of(object.apiVersion, object.kind);
     return resource === undefined ? undefined : resourceArgument(resource);

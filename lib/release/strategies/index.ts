@@ -1,3 +1,6 @@
-export * from './blue-green-release';
-export * from './canary-release';
-export * from './user-routing';
+export { BlueGreenRelease } from './blue-green-release';
+export type { BlueGreenReleaseProps } from './blue-green-release';
+export { CanaryRelease } from './canary-release';
+export type { CanaryReleaseProps, CanaryStep } from './canary-release';
+export { UserRouting } from './user-routing';
+export type { UserRoutingProps } from './user-routing';

@@ -42,7 +42,11 @@ export interface BrokerProps {
   readonly delivery?: EventDelivery;
 }
 
-/** The annotation that selects the broker implementation. */
+/**
+ * The annotation that selects the broker implementation.
+ *
+ * @internal
+ */
 export const BROKER_CLASS_ANNOTATION = 'eventing.knative.dev/broker.class';
 const EVENTING_API_VERSION = 'eventing.knative.dev/v1';
 

@@ -72,6 +72,7 @@ const MAX_RETRY = 2_147_483_647;
  *   an unknown backoff policy, a bad backoff delay, a backoff policy without
  *   its delay (or the other way round), or a backoff without retries, which
  *   Knative would ignore
+ * @internal
  */
 export function renderDelivery(delivery: EventDelivery, binding: EventSinkBinding): RenderedDelivery {
   const { scope, what } = binding;

@@ -31,7 +31,11 @@ export interface ServiceSinkOptions {
   readonly eventingNamespace?: string;
 }
 
-/** The namespace Knative Eventing is installed in by default. */
+/**
+ * The namespace Knative Eventing is installed in by default.
+ *
+ * @internal
+ */
 export const KNATIVE_EVENTING_NAMESPACE = 'knative-eventing';
 
 /** The only port Knative reaches a Kubernetes Service sink on (the http default). */

@@ -41,7 +41,11 @@ export interface TriggerProps extends TriggerOptions {
   readonly broker: Broker;
 }
 
-/** The label Knative's webhook sets on a trigger to its broker's name; set here too, so the stored object is the one declared. */
+/**
+ * The label Knative's webhook sets on a trigger to its broker's name; set here too, so the stored object is the one declared.
+ *
+ * @internal
+ */
 export const BROKER_LABEL = 'eventing.knative.dev/broker';
 
 /** Attribute names Knative's Trigger webhook accepts: CloudEvents' a-z and 0-9, starting with a letter. */

@@ -59,6 +59,7 @@ export interface RenderedScaling {
  *
  * @throws ValidationError for a scale or target out of range, min above max,
  *   both targets, a soft target above the hard limit, or a sub-second or too long delay
+ * @internal
  */
 export function renderScaling(props: FunctionScalingProps, scope: IConstruct): RenderedScaling {
   const minScale = props.minScale ?? 0;
@@ -111,6 +112,7 @@ export function renderScaling(props: FunctionScalingProps, scope: IConstruct): R
  * A duration as whole seconds within bounds.
  *
  * @throws ValidationError for a fraction of a second or a value out of bounds
+ * @internal
  */
 export function wholeSeconds(what: string, duration: Duration, min: number, max: number, scope: IConstruct): number {
   const millis = duration.toMilliseconds({ integral: false });

@@ -51,6 +51,7 @@ export interface KnativeTrafficEntry {
  * @throws ValidationError for no targets, a foreign or retired revision, a
  *   percent that is not whole or out of range, a total other than 100, a bad
  *   or repeated tag, or one revision listed twice without a tag
+ * @internal
  */
 export function resolveTraffic(
   functionName: string,

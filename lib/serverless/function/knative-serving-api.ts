@@ -4,6 +4,7 @@
  *
  * @see https://knative.dev/docs/serving/
  * @see https://knative.dev/docs/serving/autoscaling/
+ * @internal
  */
 export const KnativeServingApi = {
   /** The API version of `Service`. */
@@ -38,6 +39,7 @@ export const KnativeServingApi = {
  * metrics scrape.
  *
  * @see https://knative.dev/docs/serving/architecture/
+ * @internal
  */
 export const QueueProxyPorts = {
   HTTP1: 8012,

@@ -1,4 +1,5 @@
-import { Manifest, schemaErrors } from '../../../lib';
+import { Manifest } from '../../../lib';
+import { schemaErrors } from '../../../lib/internal';
 import { apiServerProblems } from './api-server';
 
 /** Objects (as JSON) that passed: many recur from case to case, and checking them is the slow part of a case. */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { toYaml } from '../../../lib';
+import { toYaml } from '../../../lib/internal';
 import { ScenarioBuild } from './check-property';
 import { Outcome, outcomeOf } from './outcome';
 import { RunOptions, runParameters } from './run-options';

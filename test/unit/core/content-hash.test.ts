@@ -1,4 +1,4 @@
-import { canonicalJson, contentHash, HASH_LENGTH } from '../../../lib';
+import { canonicalJson, contentHash, HASH_LENGTH } from '../../../lib/internal';
 
 describe('canonicalJson', () => {
   test('sorts keys at every depth and drops undefined members', () => {

@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
-import { objectRole, SynthValidationError } from '../../../lib';
+import { SynthValidationError } from '../../../lib';
 import { Manifest } from '../../../lib/core/manifest-schema';
+import { objectRole } from '../../../lib/internal';
 import { findObject, synthObjects } from '../../../lib/testing';
 import { apiObjectsOf, everyContentAddressedKind } from '../../escape-hatch-stack';
 import { validationErrorOf } from '../../fixtures';

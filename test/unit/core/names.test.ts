@@ -1,12 +1,6 @@
 import { Testing } from 'cdk8s';
-import {
-  assertServiceName,
-  contentAddressedName,
-  DNS_LABEL_MAX_LENGTH,
-  revisionObjectName,
-  SERVICE_NAME_MAX_LENGTH,
-  ValidationError,
-} from '../../../lib';
+import { ValidationError } from '../../../lib';
+import { assertServiceName, contentAddressedName, DNS_LABEL_MAX_LENGTH, revisionObjectName, SERVICE_NAME_MAX_LENGTH } from '../../../lib/internal';
 import { validationErrorOf } from '../../fixtures';
 
 describe('names', () => {

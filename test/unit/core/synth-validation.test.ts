@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
-import { claimObjectName, ManifestSchemaError, Microservice, schemaErrors, SynthValidationError, validateManifestsAtSynth } from '../../../lib';
+import { ManifestSchemaError, Microservice, SynthValidationError } from '../../../lib';
+import { claimObjectName, schemaErrors, validateManifestsAtSynth } from '../../../lib/internal';
 import { synthObjects } from '../../../lib/testing';
 import { digestImage, newChart, validationErrorOf } from '../../fixtures';
 

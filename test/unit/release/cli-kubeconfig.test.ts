@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
 import { createServer, Server, Socket } from 'net';
 import { join } from 'path';
-import { toYaml } from '../../../lib';
+import { toYaml } from '../../../lib/internal';
 import { checkKubeconfig, findKubectl, KubeconfigError, KubectlError } from '../../../lib/release/cluster/kubectl';
 import { cli as runInProcess, CliRun as Run } from './cli-run';
 import { aliasBomb, apiService, TempDists } from './plan-fixtures';
@@ -173,7 +173,7 @@ describe('--request-timeout bounds every kubectl call', () => {
     [['plan', dist, dist, '--request-timeout', '5s'], '--request-timeout needs --kubeconfig (it applies to the cluster side of a plan)'],
     [['graph', dist, '--request-timeout', '5s'], "unknown option '--request-timeout'"],
   ])('%j exits 2: %s', async (args, message) => {
-    expect(await cli(args)).toEqual({ code: 2, stdout: '', stderr: `error: ${message}\nUsage: immutable-infra plan|deploy|rollback|graph …; see immutable-infra --help\n` });
+    expect(await cli(args)).toEqual({ code: 2, stdout: '', stderr: `error: ${message}\nUsage: immutable-infra plan|deploy|rollback|graph|init …; see immutable-infra --help\n` });
   });
 
   describe('against a server that accepts connections and never answers (real kubectl)', () => {

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Chart } from 'cdk8s';
-import { Manifest, Mesh, MeshProvider, Microservice, MicroserviceProps, synthApp, toYaml } from '../../../lib';
+import { Manifest, Mesh, MeshProvider, Microservice, MicroserviceProps, synthApp } from '../../../lib';
+import { toYaml } from '../../../lib/internal';
 import { synthObjects } from '../../../lib/testing';
 import { digestImage } from '../../fixtures';
 

@@ -1,15 +1,6 @@
 import { Duration } from 'cdk8s';
-import {
-  ContainerImage,
-  FunctionProtocol,
-  FunctionVisibility,
-  LabelKeys,
-  Mesh,
-  MeshProvider,
-  objectRole,
-  Probe,
-  ServerlessFunction,
-} from '../../../../lib';
+import { ContainerImage, FunctionProtocol, FunctionVisibility, LabelKeys, Mesh, MeshProvider, Probe, ServerlessFunction } from '../../../../lib';
+import { objectRole } from '../../../../lib/internal';
 import { findObject, findObjects, synthObjects } from '../../../../lib/testing';
 import { digestImage, newChart, validationErrorOf } from '../../../fixtures';
 
@@ -147,6 +138,27 @@ describe('ServerlessFunction', () => {
     const container = knativeService(synthObjects(chart)).spec.template.spec.containers[0];
     expect(container.readinessProbe.httpGet).toEqual({ path: '/ready', port: 8080 });
     expect(container.livenessProbe.tcpSocket).toEqual({ port: 8080 });
+  });
+
+  test("the readiness probe carries Knative's defaults, so re-applying the same template is not a change Knative refuses", () => {
+    const readiness = (props: object) => {
+      const chart = newChart();
+      new ServerlessFunction(chart, 'f', { image: digestImage(), ...props });
+      return knativeService(synthObjects(chart)).spec.template.spec.containers[0].readinessProbe;
+    };
+    expect(readiness({})).toEqual({ tcpSocket: { port: 8080 }, successThreshold: 1 });
+    expect(readiness({ readiness: Probe.http({ path: '/ready' }) })).toEqual({ httpGet: { path: '/ready', port: 8080 }, successThreshold: 1 });
+    expect(readiness({ readiness: Probe.tcp({ period: Duration.seconds(5) }) })).toEqual({
+      tcpSocket: { port: 8080 },
+      periodSeconds: 5,
+      failureThreshold: 3,
+      timeoutSeconds: 1,
+      successThreshold: 1,
+    });
+    expect(readiness({ readiness: Probe.tcp({ period: Duration.seconds(5), failureThreshold: 6, timeout: Duration.seconds(2) }) })).toMatchObject({
+      failureThreshold: 6,
+      timeoutSeconds: 2,
+    });
   });
 
   test('the NetworkPolicy admits Knative and its ingress only, on the queue-proxy ports', () => {
