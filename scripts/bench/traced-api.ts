@@ -79,7 +79,8 @@ export class TracedApi extends KubeApi {
     const { method, path, query } = request;
     const segments = path.split('/').filter((s) => s !== '');
     const afterVersion = segments.slice(segments[0] === 'api' ? 2 : 3);
-    const named = afterVersion[0] === 'namespaces' ? afterVersion.length === 4 : afterVersion.length === 2;
+    // <type>/<name> or namespaces/<namespace>/<type>/<name> (a Namespace itself: namespaces/<name>).
+    const named = afterVersion.length === 2 || afterVersion.length === 4;
     if (path === '/version') {
       return { purpose: 'version', objects: 0 };
     }

@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, IncomingMessage, request as httpRequest, STATUS_CODES } from 'http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'https';
+import { sleep } from './bounded';
 import { ApiStatusError, ClusterError } from './cluster-error';
 import { ClusterAccess, KubeconfigSelection, readKubeconfig } from './kubeconfig';
 import { CredentialSource } from './request-credentials';
@@ -43,11 +44,17 @@ export interface ApiRequest {
 interface ApiResponse {
   readonly status: number;
   readonly body: string;
+  /** The `Retry-After` header, in seconds. */
+  readonly retryAfterSeconds?: number;
 }
 
 /** The default of {@link KubeApiOptions.requestTimeoutSeconds}. */
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
 const DEFAULT_MAX_SOCKETS = 16;
+/** How often a request the API server asks to send again later is sent again (client-go's limit). */
+const MAX_RETRIES = 10;
+/** The longest wait before sending a request again, in seconds. */
+const MOST_RETRY_WAIT_SECONDS = 10;
 
 /**
  * A client of one cluster's API server, over HTTPS (or HTTP) with
@@ -89,13 +96,20 @@ export class KubeApi {
   /**
    * Sends a request and returns the parsed JSON answer (`undefined` for an
    * empty one). A 401 with credentials from a credential plugin runs the
-   * plugin again and sends the request once more.
+   * plugin again and sends the request once more. An answer that asks to
+   * come back later (429, or a 5xx with `Retry-After`: the API server
+   * starting, throttling) is waited for and sent again, up to 10 times, as
+   * client-go does.
    *
    * @throws ApiStatusError for a non-2xx answer; ClusterError when the server cannot be reached or does not answer in time; KubeconfigError when credentials cannot be had
    */
   public async request<T = unknown>(request: ApiRequest): Promise<T> {
     let response = await this.send(request);
     if (response.status === 401 && this.credentials.refused()) {
+      response = await this.send(request);
+    }
+    for (let retry = 1; retry <= MAX_RETRIES && askedToRetry(response); retry++) {
+      await sleep(Math.min(response.retryAfterSeconds ?? 1, MOST_RETRY_WAIT_SECONDS) * 1000);
       response = await this.send(request);
     }
     if (response.status < 200 || response.status > 299) {
@@ -148,7 +162,12 @@ export class KubeApi {
         res.on('error', fail);
         res.on('end', () => {
           clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+          const retryAfter = Number(res.headers['retry-after']);
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
+          });
         });
       });
       const timer = setTimeout(() => req.destroy(new ClusterError(
@@ -160,6 +179,11 @@ export class KubeApi {
       req.end(body);
     });
   }
+}
+
+/** Whether the API server asks for the request again later: 429, or a 5xx with `Retry-After`. */
+function askedToRetry(response: ApiResponse): boolean {
+  return response.status === 429 || (response.status >= 500 && response.retryAfterSeconds !== undefined);
 }
 
 /** The error of a non-2xx answer: the API `Status`'s reason and message, else the HTTP status and the body. */

@@ -20,8 +20,8 @@ export interface ReceivedRequest {
   readonly clientCommonName?: string;
 }
 
-/** What the server answers: a status and a JSON body; `hang` never answers. */
-export type Answer = { readonly status: number; readonly body?: unknown } | 'hang';
+/** What the server answers: a status, a JSON body and headers; `hang` never answers. */
+export type Answer = { readonly status: number; readonly body?: unknown; readonly headers?: Readonly<Record<string, string>> } | 'hang';
 
 /**
  * A local HTTPS API server on 127.0.0.1 for tests: it records each request
@@ -65,7 +65,7 @@ export class FakeApiServer {
         this.requests.push(request);
         const answer = await this.handler(request);
         if (answer !== 'hang') {
-          res.writeHead(answer.status, { 'Content-Type': 'application/json' });
+          res.writeHead(answer.status, { 'Content-Type': 'application/json', ...answer.headers });
           res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
         }
       });
@@ -113,7 +113,7 @@ export class FakeApiServer {
   }
 }
 
-/** An API `Status` answer, as the API server sends for an error. */
-export function statusAnswer(status: number, reason: string, message: string): Answer {
-  return { status, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, message, code: status } };
+/** An API `Status` answer, as the API server sends for an error, with `headers`. */
+export function statusAnswer(status: number, reason: string, message: string, headers?: Record<string, string>): Answer {
+  return { status, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, message, code: status }, headers };
 }

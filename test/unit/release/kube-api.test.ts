@@ -235,6 +235,21 @@ describe('answers', () => {
     api.close();
   });
 
+  test('asked to come back later (429, a 5xx with Retry-After), the request is sent again; a 5xx without it is an error', async () => {
+    const answers = [
+      statusAnswer(429, 'TooManyRequests', 'storage is (re)initializing', { 'Retry-After': '0' }),
+      statusAnswer(503, 'ServiceUnavailable', 'starting', { 'Retry-After': '0' }),
+    ];
+    server.answer(() => answers.shift() ?? { status: 200, body: VERSION });
+    const before = server.requests.length;
+    expect((await versionRequest(server.kubeconfig({ token: 't' }).file)).path).toBe('/version');
+    expect(server.requests.length - before).toBe(3);
+    server.answer(() => statusAnswer(503, 'ServiceUnavailable', 'down'));
+    const api = KubeApi.connect({ kubeconfig: server.kubeconfig({ token: 't' }).file }, { env: ENV });
+    await expect(api.request({ method: 'GET', path: '/version' })).rejects.toThrow('Error from server (ServiceUnavailable): down');
+    api.close();
+  });
+
   test('a server that never answers: an error after the request timeout', async () => {
     server.answer(() => 'hang');
     const api = KubeApi.connect({ kubeconfig: server.kubeconfig({ token: 't' }).file }, { env: ENV, requestTimeoutSeconds: 1 });
