@@ -99,13 +99,15 @@ export type {
 
 // release: strategies, the release planner, deploy and the topology picture
 export {
-  appliedView, BlueGreenRelease, CanaryRelease, deployRelease, DistError, drawTopology, findKubectl, GRAPH_FORMATS, Kubectl, KubectlError,
+  ApiStatusError, appliedView, BlueGreenRelease, CanaryRelease, ClusterError, DEFAULT_REQUEST_TIMEOUT_SECONDS, deployRelease, DistError, drawTopology,
+  GRAPH_FORMATS, KubeApi, KubeconfigError, kubeconfigPath, readKubeconfig,
   layoutTopology, planClusterRelease, plannedObject, planRelease, readDist, readTopology, releaseSteps, renderMermaid, renderSvg, retainedObjects,
   UserRouting,
 } from './release';
 export type {
-  ApiResource, ApiResources, BlueGreenReleaseProps, Box, CanaryReleaseProps, CanaryStep, ClusterRelease, DeployEvent, DeployOptions, DeployOutcome,
-  DrawTopologyOptions, FieldChange, GateFailure, GateProgress, GateTarget, GraphFormat, GuardViolation, KubectlOptions, KubectlResult, ObjectOutcome,
+  ApiRequest, ApiResource, ApiResources, BlueGreenReleaseProps, Box, CanaryReleaseProps, CanaryStep, ClusterAccess, ClusterRelease, DeployEvent,
+  DeployOptions, DeployOutcome, DrawTopologyOptions, ExecPlugin, FieldChange, GateFailure, GateProgress, GateTarget, GraphFormat, GuardViolation,
+  KubeApiOptions, KubeconfigSelection, ObjectOutcome, ServerTls, UserCredentials,
   ObjectUpdate, PlacedCluster, PlacedEdge, PlacedNode, PlannedObject, PlanOptions, Point, RecordedRelease, ReleaseHistory, ReleasePlan,
   ReleaseStep, RestartReason, RestartReasonKind, SelectorChange, StartedRevision, SvgOptions,
   Topology, TopologyEdge, TopologyEdgeKind, TopologyLayout, TopologyNode, TopologyNodeKind, TopologyOptions, TrafficChange, UserRoutingProps,

@@ -19,7 +19,7 @@ export {
   assertDnsLabel, assertObjectName, assertServiceName, contentAddressedName, contentAddressedPrefix, DNS_LABEL_MAX_LENGTH, isDnsLabel, isDnsSubdomain,
   REVISION_NAME_MAX_LENGTH, revisionObjectName, SERVICE_NAME_MAX_LENGTH,
 } from './core/names';
-export { objectIdentity, objectReference } from './core/object-identity';
+export { objectIdentity } from './core/object-identity';
 export type { IdentifiedObject } from './core/object-identity';
 export { objectRole } from './core/object-role';
 export { revisionId } from './core/revision-id';

@@ -40,7 +40,7 @@
  * kube-apiserver, kube-controller-manager, kube-scheduler and kwok's simulated
  * nodes, so pods become Ready without running):
  *
- * - ours:       `deployRelease` (parallelism 4), timed call to end; its
+ * - ours:       `deployRelease` (parallelism 16), timed call to end; its
  *               waits (health gates: a `gate` event to the next `step`; the
  *               pointer check: the event before `pointers-checked` to it) are
  *               taken out for the comparison with the floor.
@@ -55,7 +55,7 @@
  * Each size runs in a fresh child process (`--deploy-child <size> <runs>`),
  * which warms up on a 10-service app and then does 3 runs (100 services) or 1
  * (1,000: its planning alone takes minutes, see the profile it prints); every
- * kubectl call is recorded and reported by purpose. The cluster is stopped by
+ * API request is recorded and reported by purpose. The cluster is stopped by
  * `cluster.sh stop` (by the pids it recorded) when the section ends, fails or
  * is interrupted. The section runs when asked: `--deploy` / `BENCH_DEPLOY=1`
  * (it needs the engines: $ENGINES_BIN/kube-apiserver, kube-scheduler, kwok …,
@@ -73,7 +73,7 @@ import { enginesBin, missingEngines, RunningCluster, startCluster } from './benc
 import { DEPLOY_PARALLELISM, DeployCaseResult, DeployRun, deployRunsFor, runDeployCase } from './bench/deploy-case';
 import { Timeline } from './bench/deploy-timeline';
 import { CaseKind, CaseResult, median, runCase } from './bench/measure';
-import { CallSummary } from './bench/traced-kubectl';
+import { CallSummary } from './bench/traced-api';
 
 const DEFAULT_SIZES = [10, 100, 1000];
 const DEFAULT_DEPLOY_SIZES = [100, 1000];
@@ -509,11 +509,11 @@ function printDeployReport(machine: Machine, load: string, deploy: DeploySection
     const f = run.first;
     console.log(`\n${row.size} services, run ${row.result.runs.indexOf(run) + 1} (${run.order}): first deploy ${timeSplit(f)}; floor ${s(run.floorMs)} s`);
     console.log(`second release ${timeSplit(run.second)}`);
-    console.log('kubectl calls of the first deploy | of the second release:');
+    console.log('API requests of the first deploy | of the second release:');
     console.log(formatTable(callsTable(f.calls, run.second.calls)));
     const byName = run.second.calls.find((c) => c.purpose === 'get synthesis objects by name');
     if (byName !== undefined) {
-      console.log(`planning reads by name: ${byName.objects} objects in ${byName.calls} calls, ${s(byName.ms)} s in the second release; listing the app's 5 types in the namespace once each instead: ${s(run.listPerTypeMs)} s`);
+      console.log(`planning reads by name: ${byName.objects} objects in ${byName.calls} requests, ${s(byName.ms)} s in the second release; listing the app's 5 types in the namespace once each instead: ${s(run.listPerTypeMs)} s`);
     }
     const o = run.second.objects;
     const app = run.secondClusterChanges.filter((c) => !c.startsWith('ConfigMap/immutable-infra-releases-'));
@@ -543,12 +543,12 @@ function medianRun(row: DeployRow): DeployRun {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
-/** Rows of kubectl calls by purpose, first deploy and second release side by side. */
+/** Rows of API requests by purpose, first deploy and second release side by side. */
 function callsTable(first: readonly CallSummary[], second: readonly CallSummary[]): string[][] {
   const purposes = [...new Set([...first, ...second].map((c) => c.purpose))];
-  const cells = (c: CallSummary | undefined) => (c === undefined ? ['-', '-', '-'] : [`${c.calls}${c.syncCalls > 0 ? ` (${c.syncCalls} sync)` : ''}`, String(c.objects), (c.ms / 1000).toFixed(1)]);
+  const cells = (c: CallSummary | undefined) => (c === undefined ? ['-', '-', '-'] : [String(c.calls), String(c.objects), (c.ms / 1000).toFixed(1)]);
   return [
-    ['purpose', 'calls', 'objects', 'Σ s', '2nd calls', '2nd objects', '2nd Σ s'],
+    ['purpose', 'requests', 'objects', 'Σ s', '2nd requests', '2nd objects', '2nd Σ s'],
     ...purposes.map((p) => [p, ...cells(first.find((c) => c.purpose === p)), ...cells(second.find((c) => c.purpose === p))]),
   ];
 }

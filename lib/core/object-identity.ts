@@ -20,13 +20,3 @@ export function objectIdentity(object: IdentifiedObject): string {
   const group = slash < 0 ? '' : object.apiVersion.slice(0, slash);
   return `${group}/${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 }
-
-/**
- * Just what names an object to the API server: apiVersion, kind, name and namespace (what `kubectl get -f` / `delete -f` need).
- *
- * @internal
- */
-export function objectReference(object: IdentifiedObject): Manifest {
-  const { name, namespace } = object.metadata;
-  return { apiVersion: object.apiVersion, kind: object.kind, metadata: { name, ...(namespace === undefined ? {} : { namespace }) } };
-}

@@ -12,8 +12,12 @@ export type { StartedRevision, WorkloadRestart } from './plan/workload-restarts'
 export { DistError, readDist } from './plan/read-dist';
 export { appliedView } from './plan/applied-view';
 export { retainedObjects } from './plan/retention';
-export { findKubectl, Kubectl, KubectlError } from './cluster/kubectl';
-export type { KubectlOptions, KubectlResult } from './cluster/kubectl';
+export { ApiStatusError, ClusterError, KubeconfigError } from './cluster/cluster-error';
+export { DEFAULT_REQUEST_TIMEOUT_SECONDS, KubeApi } from './cluster/kube-api';
+export type { ApiRequest, KubeApiOptions } from './cluster/kube-api';
+export { kubeconfigPath, readKubeconfig } from './cluster/kubeconfig';
+export type { ClusterAccess, KubeconfigSelection, ServerTls } from './cluster/kubeconfig';
+export type { ExecPlugin, UserCredentials } from './cluster/kubeconfig-user';
 export { planClusterRelease } from './cluster/cluster-plan';
 export type { ClusterRelease } from './cluster/cluster-plan';
 export type { ApiResource, ApiResources } from './cluster/api-resources';

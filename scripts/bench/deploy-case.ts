@@ -8,7 +8,7 @@
  *   to become Available, untimed, so its pods do not load the cluster while
  *   ours is timed;
  * - ours: `deployRelease` of the synthesis, timed from the call to its end,
- *   with its events (see `timelineOf`) and every kubectl call recorded;
+ *   with its events (see `timelineOf`) and every API request recorded;
  * - second release: the synthesis with one service's config changed,
  *   deployed over the first; what it touched, from its events and from the
  *   resourceVersions in the cluster;
@@ -21,17 +21,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { performance } from 'perf_hooks';
-import { deployRelease, DeployEvent, Manifest } from '../../lib';
+import { deployRelease, DeployEvent, Manifest, readKubeconfig } from '../../lib';
 import { toYaml } from '../../lib/internal';
 import { serviceSpecs } from './apps';
 import { deployDist, inNamespace, withChangedConfig } from './deploy-app';
 import { TimedEvent, Timeline, timelineOf } from './deploy-timeline';
-import { CallSummary, TracedKubectl } from './traced-kubectl';
+import { CallSummary, TracedApi } from './traced-api';
 
 /** The field manager of the floor's apply. */
 const FLOOR_FIELD_MANAGER = 'bench-floor';
-/** How many kubectl processes our deploy runs at once (its default). */
-export const DEPLOY_PARALLELISM = 4;
+/** How many requests our deploy writes at once (its default). */
+export const DEPLOY_PARALLELISM = 16;
 /** How long a gate, a settle or a namespace deletion may take. */
 const TIMEOUT_SECONDS = 1800;
 /** The warm-up: a small deploy and floor, untimed (kubectl's discovery cache, the JIT, the API server's caches). */
@@ -44,7 +44,7 @@ export function deployRunsFor(size: number): number {
   return size >= 1000 ? 1 : 3;
 }
 
-/** One deploy of ours: its timeline and its kubectl calls. */
+/** One deploy of ours: its timeline and its API requests. */
 export interface DeployMeasure extends Timeline {
   readonly calls: readonly CallSummary[];
 }
@@ -138,25 +138,28 @@ async function runOnce(cluster: Cluster, first: readonly Manifest[], second: rea
   }
 }
 
-/** Our deploy of `dist`, timed, its events and kubectl calls recorded. */
+/** Our deploy of `dist`, timed, its events and API requests recorded. */
 async function deploy(cluster: Cluster, dist: readonly Manifest[]): Promise<DeployMeasure> {
-  const kubectl = cluster.traced();
+  const api = cluster.traced();
   const events: TimedEvent[] = [];
   const start = performance.now();
   const outcome = await deployRelease({
-    kubectl,
+    api,
     dist,
     timeoutSeconds: TIMEOUT_SECONDS,
     parallelism: DEPLOY_PARALLELISM,
     gateFunctions: false,
-    onEvent: (event: DeployEvent) => events.push({ atMs: performance.now() - start, event }),
-  });
+    onEvent: (event: DeployEvent) => {
+      api.notice(event);
+      events.push({ atMs: performance.now() - start, event });
+    },
+  }).finally(() => api.close());
   const totalMs = performance.now() - start;
   if (outcome.result !== 'done') {
     const why = events.filter((e) => e.event.type === 'failed' || e.event.type === 'gate-failed').map((e) => JSON.stringify(e.event)).join('\n');
     throw new Error(`deploy ended '${outcome.result}' (violations: ${outcome.plan.violations.length})\n${why.slice(0, 4000)}`);
   }
-  return { ...timelineOf(events, totalMs, outcome.result), calls: kubectl.take() };
+  return { ...timelineOf(events, totalMs, outcome.result), calls: api.take() };
 }
 
 /** `kind/name` of the objects created, deleted or changed between two resourceVersion maps. */
@@ -172,8 +175,9 @@ class Cluster {
 
   constructor(private readonly binary: string, private readonly kubeconfig: string) {}
 
-  public traced(): TracedKubectl {
-    return new TracedKubectl({ binary: this.binary, kubeconfig: this.kubeconfig });
+  /** A fresh API client of the cluster (its own connections, as a deploy from the CLI has), recording its requests. */
+  public traced(): TracedApi {
+    return new TracedApi(readKubeconfig({ kubeconfig: this.kubeconfig }, process.env));
   }
 
   /**

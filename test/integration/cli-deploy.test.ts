@@ -8,11 +8,10 @@ import { Manifest, Mesh, MeshProvider, Microservice, ServiceRoutes, synthApp } f
 import { L1, toYaml } from '../../lib/internal';
 import { synthObjects } from '../../lib/testing';
 import { digestImage } from '../fixtures';
-import { engines, REPO_ROOT } from './engines';
+import { REPO_ROOT } from './engines';
 import { deleteNamespace, getLive, kubectlOk, pollFor } from './kubectl';
 
 const NAMESPACE = 'cli-deploy';
-const KUBECTL = join(engines().bin, 'kubectl');
 const MAIN = join(REPO_ROOT, 'lib', 'release', 'cli', 'main.ts');
 
 /** A live revision of the test stack: its version (image and config) and its weight. */
@@ -79,13 +78,13 @@ function cli(...args: string[]): Run {
   const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', MAIN, ...args], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
-    env: { ...process.env, KUBECTL, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1' },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, lines: result.stdout.split('\n') };
 }
 const deploy = (dir: string, ...flags: string[]) => cli('deploy', dir, '--kubeconfig', process.env.KUBECONFIG!, ...flags);
 const livePlan = (dir: string, ...flags: string[]) => {
-  const run = cli('plan', dir, '--kubeconfig', process.env.KUBECONFIG!, '--kubectl', KUBECTL, '--json', ...flags);
+  const run = cli('plan', dir, '--kubeconfig', process.env.KUBECONFIG!, '--json', ...flags);
   expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
   return JSON.parse(run.stdout);
 };

@@ -8,18 +8,17 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { engines, REPO_ROOT } from './engines';
+import { REPO_ROOT } from './engines';
 import { deleteNamespace } from './kubectl';
 import { ok, packLibrary, run } from './packed-library';
 
 const NAME = 'init-app';
 const work = mkdtempSync(join(tmpdir(), 'immutable-infra-init-'));
 const project = join(work, NAME);
-const KUBECTL = join(engines().bin, 'kubectl');
 /** The environment of a user's shell: not a CI run (jest would refuse to write the first snapshot). */
 const USER_ENV = { CI: undefined, GITHUB_ACTIONS: undefined };
-const cli = (...args: string[]) => run('npx', ['--no-install', 'immutable-infra', ...args], project, { KUBECTL });
-const cluster = ['--kubeconfig', process.env.KUBECONFIG!, '--kubectl', KUBECTL];
+const cli = (...args: string[]) => run('npx', ['--no-install', 'immutable-infra', ...args], project);
+const cluster = ['--kubeconfig', process.env.KUBECONFIG!];
 
 afterAll(() => {
   deleteNamespace(NAME);

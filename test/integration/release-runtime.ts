@@ -45,11 +45,11 @@ export interface RunningCli {
   readonly kill: () => void;
 }
 
-/** Starts `immutable-infra <args>` with the suite's kubeconfig and kubectl. */
+/** Starts `immutable-infra <args>` with the suite's kubeconfig. */
 export function startCli(...args: string[]): RunningCli {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', MAIN, ...args, '--kubeconfig', process.env.KUBECONFIG!], {
     cwd: REPO_ROOT,
-    env: { ...process.env, KUBECTL, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1' },
   });
   let stdout = '';
   let stderr = '';

@@ -1,9 +1,9 @@
-import { Kubectl } from '../cluster/kubectl';
+import { KubeApi } from '../cluster/kube-api';
 import { deployRelease } from '../deploy/deploy';
 import { readDist } from '../plan/read-dist';
 import { FlagType, ParsedArgs } from './args';
 import { CliIo } from './cli-io';
-import { awaitFirstAnswer, connectKubectl } from './cluster-access';
+import { awaitFirstAnswer, connectCluster, usingApi } from './cluster-access';
 import { ExitCode, UsageError } from './exit-codes';
 import { deployReporter } from './render-deploy';
 import { guardErrors } from './render-plan';
@@ -13,7 +13,6 @@ import { colorsEnabled, textStyle } from './style';
 export const DEPLOY_FLAGS: Readonly<Record<string, FlagType>> = {
   kubeconfig: 'string',
   context: 'string',
-  kubectl: 'string',
   keep: 'count',
   timeout: 'duration',
   until: 'count',
@@ -40,21 +39,23 @@ export async function deployCommand(args: ParsedArgs, io: CliIo): Promise<number
   if (flags.until !== undefined && ((flags.until as number) < 1 || (flags.until as number) > 99)) {
     throw new UsageError(`--until must be a canary share 1-99 (percent), got ${flags.until}`);
   }
-  const kubectl = clusterKubectl(args, io, 'deploy');
+  const api = clusterApi(args, io, 'deploy');
   const dist = readDist(positionals[0]);
-  await awaitFirstAnswer(kubectl, io);
-  io.stdout.write(`Deploying ${positionals[0]} to ${clusterName(args)}\n`);
-  const outcome = await deployRelease({
-    kubectl,
-    dist,
-    keep: flags.keep as number | undefined,
-    timeoutSeconds: flags.timeout as number | undefined,
-    untilPercent: flags.until as number | undefined,
-    oneStep: flags.step === true,
-    removeFailed: flags['remove-failed'] === true,
-    gateFunctions: flags['skip-function-gate'] !== true,
-    forceConflicts: flags['force-conflicts'] === true,
-    onEvent: deployReporter(io, textStyle(colorsEnabled(io.stdout, io.env))),
+  const outcome = await usingApi(api, async () => {
+    await awaitFirstAnswer(api, io);
+    io.stdout.write(`Deploying ${positionals[0]} to ${clusterName(args)}\n`);
+    return deployRelease({
+      api,
+      dist,
+      keep: flags.keep as number | undefined,
+      timeoutSeconds: flags.timeout as number | undefined,
+      untilPercent: flags.until as number | undefined,
+      oneStep: flags.step === true,
+      removeFailed: flags['remove-failed'] === true,
+      gateFunctions: flags['skip-function-gate'] !== true,
+      forceConflicts: flags['force-conflicts'] === true,
+      onEvent: deployReporter(io, textStyle(colorsEnabled(io.stdout, io.env))),
+    });
   });
   switch (outcome.result) {
     case 'refused':
@@ -77,17 +78,17 @@ export async function deployCommand(args: ParsedArgs, io: CliIo): Promise<number
 }
 
 /**
- * kubectl for the cluster `--kubeconfig` (required) and `--context` name,
- * once the kubeconfig is checked (see {@link connectKubectl}).
+ * The API of the cluster `--kubeconfig` (required) and `--context` name,
+ * once the kubeconfig is read (see {@link connectCluster}).
  *
  * @throws UsageError without `--kubeconfig`; KubeconfigError when it cannot be used
  */
-export function clusterKubectl(args: ParsedArgs, io: CliIo, command: string): Kubectl {
+export function clusterApi(args: ParsedArgs, io: CliIo, command: string): KubeApi {
   const kubeconfig = args.flags.kubeconfig as string | undefined;
   if (kubeconfig === undefined) {
     throw new UsageError(`${command} needs --kubeconfig <file>: the cluster to ${command === 'deploy' ? 'deploy to' : 'roll back'}`);
   }
-  return connectKubectl(kubeconfig, args.flags, io);
+  return connectCluster(kubeconfig, args.flags, io);
 }
 
 /** How the output names the cluster. */

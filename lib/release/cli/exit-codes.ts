@@ -2,7 +2,7 @@
 export const ExitCode = {
   /** Done; for `plan`, no guard violation. */
   OK: 0,
-  /** A guard violation, a failed deploy, or an error while running (unreadable, empty or unusable dist, unusable kubeconfig, kubectl missing, failing or timing out, an output file that cannot be written, an unexpected error). */
+  /** A guard violation, a failed deploy, or an error while running (unreadable, empty or unusable dist, unusable kubeconfig, a cluster that cannot be reached, refuses a read or does not answer in time, an output file that cannot be written, an unexpected error). */
   FAILED: 1,
   /** The command line is wrong: unknown command or flag, missing or extra arguments, a bad or empty value, a graph output extension it cannot write, an init folder that is not empty. */
   USAGE: 2,

@@ -3,12 +3,12 @@ export const HELP = `immutable-infra: plan, deploy and draw releases of immutabl
 
 Usage:
   immutable-infra plan <before-dist> <after-dist> [--json | --format text|markdown]
-  immutable-infra plan <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--request-timeout <duration>]
+  immutable-infra plan <dist> --kubeconfig <file> [--context <name>] [--request-timeout <duration>]
                        [--keep <n>] [--json | --format text|markdown]
-  immutable-infra deploy <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--request-timeout <duration>]
+  immutable-infra deploy <dist> --kubeconfig <file> [--context <name>] [--request-timeout <duration>]
                          [--keep <n>] [--timeout <duration>] [--until <percent> | --step] [--remove-failed]
                          [--skip-function-gate] [--force-conflicts]
-  immutable-infra rollback <dist> --kubeconfig <file> [--context <name>] [--kubectl <path>] [--request-timeout <duration>]
+  immutable-infra rollback <dist> --kubeconfig <file> [--context <name>] [--request-timeout <duration>]
                            [--timeout <duration>] [--force-conflicts]
   immutable-infra graph <dist> [--format svg|mermaid] [--output <file>] [--namespace <name>]
   immutable-infra init [<dir>] [--name <name>] [--library <spec>]
@@ -58,11 +58,10 @@ Options:
                        post as a pull request comment (not with --json)
   --kubeconfig <file>  the cluster; plan compares it with <dist>; deploy needs it
   --context <name>     the kubeconfig context (default: its current context)
-  --kubectl <path>     the kubectl binary (default: $KUBECTL, else kubectl on the PATH)
   --request-timeout <duration>
                        plan --kubeconfig, deploy, rollback: how long each request
-                       to the API server may take (kubectl --request-timeout),
-                       e.g. 30s, 2m (default: 60s)
+                       to the API server, or a credential plugin, may take (like
+                       kubectl --request-timeout), e.g. 30s, 2m (default: 60s)
   --keep <n>           keep n retired revisions of each workload, those of the
                        replaced release first, then the most recent, with their
                        ConfigMaps, Secrets and per-revision objects (default: 1)
@@ -118,9 +117,9 @@ Exit codes:
   0  done (plan: no guard violation)
   1  a guard violation, a failed deploy or rollback (a write, a health
      gate, nothing to roll back to), or an error while running
-     (unreadable, empty or unusable dist, unusable kubeconfig, kubectl
-     missing, failing or timing out, an output file that cannot be
-     written, an unexpected error)
+     (unreadable, empty or unusable dist, unusable kubeconfig, a cluster
+     that cannot be reached, refuses a read or does not answer in time,
+     an output file that cannot be written, an unexpected error)
   2  usage error: unknown command or option, missing or extra arguments, a bad or empty value,
      a graph --output extension it cannot write, an init folder that is not empty
 `;

@@ -4,7 +4,7 @@ import { planRelease, ReleasePlan } from '../plan/release-plan';
 import { DEFAULT_KEEP } from '../plan/retention';
 import { FlagType, ParsedArgs } from './args';
 import { CliIo } from './cli-io';
-import { awaitFirstAnswer, CLUSTER_ACCESS_FLAGS, connectKubectl } from './cluster-access';
+import { awaitFirstAnswer, CLUSTER_ACCESS_FLAGS, connectCluster, usingApi } from './cluster-access';
 import { ExitCode, UsageError } from './exit-codes';
 import { guardErrors, planSummary, renderPlan } from './render-plan';
 import { renderPlanMarkdown } from './render-plan-markdown';
@@ -16,12 +16,11 @@ export const PLAN_FLAGS: Readonly<Record<string, FlagType>> = {
   format: 'string',
   kubeconfig: 'string',
   context: 'string',
-  kubectl: 'string',
   keep: 'count',
   ...CLUSTER_ACCESS_FLAGS,
 };
 
-const CLUSTER_ONLY = ['context', 'kubectl', 'keep', ...Object.keys(CLUSTER_ACCESS_FLAGS)];
+const CLUSTER_ONLY = ['context', 'keep', ...Object.keys(CLUSTER_ACCESS_FLAGS)];
 
 /** The human formats of `plan --format`: coloured text, or Markdown for a pull request comment. */
 export const PLAN_FORMATS = ['text', 'markdown'] as const;
@@ -32,7 +31,7 @@ export const PLAN_FORMATS = ['text', 'markdown'] as const;
  * call to the cluster, and each request is bounded by `--request-timeout`.
  *
  * @returns 1 when the guard finds violations, else 0
- * @throws UsageError for a wrong command line; DistError, KubectlError when a dist or the cluster cannot be read
+ * @throws UsageError for a wrong command line; DistError, ClusterError when a dist or the cluster cannot be read
  */
 export async function planCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   const { positionals, flags } = args;
@@ -55,10 +54,12 @@ export async function planCommand(args: ParsedArgs, io: CliIo): Promise<number> 
       throw new UsageError(`plan with --kubeconfig takes one dist folder (compared with the cluster); got ${positionals.length} argument(s)`);
     }
     const dist = readDist(positionals[0]);
-    const kubectl = connectKubectl(kubeconfig, flags, io);
-    await awaitFirstAnswer(kubectl, io);
+    const api = connectCluster(kubeconfig, flags, io);
+    plan = await usingApi(api, async () => {
+      await awaitFirstAnswer(api, io);
+      return (await planClusterRelease(api, dist, (flags.keep as number | undefined) ?? DEFAULT_KEEP)).plan;
+    });
     labels = [`cluster (${flags.context ?? kubeconfig})`, positionals[0]];
-    plan = (await planClusterRelease(kubectl, dist, (flags.keep as number | undefined) ?? DEFAULT_KEEP)).plan;
   }
   if (flags.json === true) {
     io.stdout.write(`${JSON.stringify({ before: labels[0], after: labels[1], summary: planSummary(plan), ...plan }, null, 2)}\n`);

@@ -2,8 +2,8 @@ import { rollbackRelease } from '../deploy/rollback';
 import { readDist } from '../plan/read-dist';
 import { FlagType, ParsedArgs } from './args';
 import { CliIo } from './cli-io';
-import { awaitFirstAnswer } from './cluster-access';
-import { clusterKubectl, clusterName } from './deploy-command';
+import { awaitFirstAnswer, usingApi } from './cluster-access';
+import { clusterApi, clusterName } from './deploy-command';
 import { ExitCode, UsageError } from './exit-codes';
 import { deployReporter } from './render-deploy';
 import { colorsEnabled, textStyle } from './style';
@@ -12,7 +12,6 @@ import { colorsEnabled, textStyle } from './style';
 export const ROLLBACK_FLAGS: Readonly<Record<string, FlagType>> = {
   kubeconfig: 'string',
   context: 'string',
-  kubectl: 'string',
   timeout: 'duration',
   'force-conflicts': 'boolean',
 };
@@ -29,16 +28,18 @@ export async function rollbackCommand(args: ParsedArgs, io: CliIo): Promise<numb
   if (args.positionals.length !== 1) {
     throw new UsageError(`rollback takes one dist folder (of the app to roll back); got ${args.positionals.length} argument(s)`);
   }
-  const kubectl = clusterKubectl(args, io, 'rollback');
+  const api = clusterApi(args, io, 'rollback');
   const dist = readDist(args.positionals[0]);
-  await awaitFirstAnswer(kubectl, io);
-  io.stdout.write(`Rolling back the app of ${args.positionals[0]} on ${clusterName(args)}\n`);
-  const outcome = await rollbackRelease({
-    kubectl,
-    dist,
-    timeoutSeconds: args.flags.timeout as number | undefined,
-    forceConflicts: args.flags['force-conflicts'] === true,
-    onEvent: deployReporter(io, textStyle(colorsEnabled(io.stdout, io.env))),
+  const outcome = await usingApi(api, async () => {
+    await awaitFirstAnswer(api, io);
+    io.stdout.write(`Rolling back the app of ${args.positionals[0]} on ${clusterName(args)}\n`);
+    return rollbackRelease({
+      api,
+      dist,
+      timeoutSeconds: args.flags.timeout as number | undefined,
+      forceConflicts: args.flags['force-conflicts'] === true,
+      onEvent: deployReporter(io, textStyle(colorsEnabled(io.stdout, io.env))),
+    });
   });
   switch (outcome.result) {
     case 'done':

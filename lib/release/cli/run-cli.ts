@@ -1,4 +1,4 @@
-import { KubectlError } from '../cluster/kubectl';
+import { ClusterError } from '../cluster/cluster-error';
 import { DistError } from '../plan/read-dist';
 import { parseArgs } from './args';
 import { CliIo } from './cli-io';
@@ -70,7 +70,7 @@ function reportError(error: unknown, io: CliIo, json: boolean): number {
     code = ExitCode.USAGE;
     message = error.message;
     text = `error: ${message}\n${USAGE_HINT}\n`;
-  } else if (error instanceof DistError || error instanceof KubectlError) {
+  } else if (error instanceof DistError || error instanceof ClusterError) {
     code = ExitCode.FAILED;
     message = error.message;
     text = `error: ${message}\n`;

@@ -1,4 +1,4 @@
-import { Kubectl, KubectlError } from './kubectl';
+import { KubeApi } from './kube-api';
 
 /** A resource type the cluster serves. */
 export interface ApiResource {
@@ -12,49 +12,60 @@ export interface ApiResource {
   readonly kind: string;
 }
 
-const COLUMNS = ['NAME', 'APIVERSION', 'NAMESPACED', 'KIND'] as const;
+/** A group version's resource list, as discovery serves it. */
+interface DiscoveredResource {
+  readonly name: string;
+  readonly namespaced: boolean;
+  readonly kind: string;
+  readonly verbs?: readonly string[];
+}
+
+/** A group of `/apis`, as discovery serves it. */
+interface DiscoveredGroup {
+  readonly name: string;
+  readonly versions: ReadonlyArray<{ readonly version: string }>;
+  readonly preferredVersion?: { readonly version: string };
+}
 
 /** The resource types a cluster serves that can be listed and deleted. */
 export class ApiResources {
   /**
-   * Asks the cluster (`kubectl api-resources --verbs=list,delete -o wide`).
+   * Asks the cluster (discovery: `/api`, `/apis`, then each group version
+   * in parallel), as `kubectl api-resources --verbs=list,delete` does: each
+   * type once, at its group's preferred version when that serves it (else
+   * at the first version that does), subresources left out.
    *
-   * @throws KubectlError when kubectl fails
+   * @throws ClusterError when a discovery request fails
    */
-  public static read(kubectl: Kubectl): ApiResources {
-    return ApiResources.parse(kubectl.output(['api-resources', '--verbs=list,delete', '-o', 'wide']));
+  public static async discover(api: KubeApi): Promise<ApiResources> {
+    const [core, apis] = await Promise.all([
+      api.request<{ versions?: string[] }>({ method: 'GET', path: '/api' }),
+      api.request<{ groups?: DiscoveredGroup[] }>({ method: 'GET', path: '/apis' }),
+    ]);
+    const groups: DiscoveredGroup[] = [
+      { name: '', versions: (core?.versions ?? []).map((version) => ({ version })), preferredVersion: { version: core?.versions?.[0] ?? 'v1' } },
+      ...(apis?.groups ?? []),
+    ];
+    const versions = groups.flatMap((group) => group.versions.map(({ version }) => ({ group, version })));
+    const lists = await Promise.all(versions.map(({ group, version }) =>
+      api.request<{ resources?: DiscoveredResource[] }>({ method: 'GET', path: group.name === '' ? `/api/${version}` : `/apis/${group.name}/${version}` })));
+    const chosen = new Map<string, ApiResource>();
+    versions.forEach(({ group, version }, index) => {
+      for (const resource of lists[index]?.resources ?? []) {
+        const key = `${group.name}/${resource.name}`;
+        const listable = resource.verbs?.includes('list') === true && resource.verbs.includes('delete');
+        if (resource.name.includes('/') || !listable || (chosen.has(key) && version !== group.preferredVersion?.version)) {
+          continue;
+        }
+        chosen.set(key, { name: resource.name, group: group.name, version, namespaced: resource.namespaced, kind: resource.kind });
+      }
+    });
+    return new ApiResources([...chosen.values()]);
   }
 
-  /**
-   * Reads the table `kubectl api-resources -o wide` prints (columns aligned,
-   * some cells empty, so cells are cut at the header's column starts).
-   *
-   * @throws KubectlError when a column is missing
-   */
-  public static parse(table: string): ApiResources {
-    const [header, ...rows] = table.split('\n').filter((line) => line.trim() !== '');
-    const offsets = columnOffsets(header ?? '');
-    for (const column of COLUMNS) {
-      if (!offsets.has(column)) {
-        throw new KubectlError(`kubectl api-resources printed no ${column} column; got: ${header}`);
-      }
-    }
-    const cell = (row: string, column: string) => {
-      const start = offsets.get(column)!;
-      const next = [...offsets.values()].filter((o) => o > start).sort((a, b) => a - b)[0];
-      return row.slice(start, next).trim();
-    };
-    return new ApiResources(rows.map((row) => {
-      const apiVersion = cell(row, 'APIVERSION');
-      const slash = apiVersion.indexOf('/');
-      return {
-        name: cell(row, 'NAME'),
-        group: slash < 0 ? '' : apiVersion.slice(0, slash),
-        version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1),
-        namespaced: cell(row, 'NAMESPACED') === 'true',
-        kind: cell(row, 'KIND'),
-      };
-    }));
+  /** The resource types given. */
+  public static from(resources: readonly ApiResource[]): ApiResources {
+    return new ApiResources(resources);
   }
 
   private constructor(public readonly all: readonly ApiResource[]) {}
@@ -66,7 +77,7 @@ export class ApiResources {
     return this.all.find((r) => r.group === group && r.kind === kind);
   }
 
-  /** The resource type of an object as kubectl names it without version (see `resourceArgument`); `undefined` when not served. */
+  /** The resource type of an object, named without version (see `resourceArgument`); `undefined` when not served. */
   public typeOf(object: Pick<ApiResource, 'kind'> & { readonly apiVersion: string }): string | undefined {
     const resource = this.of(object.apiVersion, object.kind);
     return resource === undefined ? undefined : resourceArgument(resource);
@@ -74,22 +85,10 @@ export class ApiResources {
 }
 
 /**
- * The resource argument kubectl reads without ambiguity (two groups may
- * serve the same kind, e.g. HTTPRoute): `deployments.v1.apps` with a
- * version, `deployments.apps` without; core types by plural name.
+ * The name of a resource type without ambiguity (two groups may serve the
+ * same kind, e.g. HTTPRoute), as kubectl reads it: `deployments.apps`; core
+ * types by plural name. Release histories record applied types by it.
  */
-export function resourceArgument(resource: ApiResource, version?: string): string {
-  if (resource.group === '') {
-    return resource.name;
-  }
-  return version === undefined ? `${resource.name}.${resource.group}` : `${resource.name}.${version}.${resource.group}`;
-}
-
-/** Where each header word starts. */
-function columnOffsets(header: string): Map<string, number> {
-  const offsets = new Map<string, number>();
-  for (const match of header.matchAll(/\S+/g)) {
-    offsets.set(match[0], match.index!);
-  }
-  return offsets;
+export function resourceArgument(resource: ApiResource): string {
+  return resource.group === '' ? resource.name : `${resource.name}.${resource.group}`;
 }

@@ -32,13 +32,3 @@ export function* pollIntervals(first: number, most: number): Generator<number, n
     yield interval;
   }
 }
-
-/** `items` cut into runs of `size` (at least 1; the last one shorter), in order. */
-export function chunks<T>(items: readonly T[], size: number): T[][] {
-  const step = Math.max(1, size);
-  const runs: T[][] = [];
-  for (let i = 0; i < items.length; i += step) {
-    runs.push(items.slice(i, i + step));
-  }
-  return runs;
-}

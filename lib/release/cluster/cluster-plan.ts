@@ -3,9 +3,9 @@ import { objectIdentity } from '../../core/object-identity';
 import { planRelease, ReleasePlan } from '../plan/release-plan';
 import { retainedObjects } from '../plan/retention';
 import { ApiResources } from './api-resources';
-import { Kubectl } from './kubectl';
+import { KubeApi } from './kube-api';
 import { readLiveState } from './live-state';
-import { contextNamespace, withNamespaces } from './namespace-defaults';
+import { withNamespaces } from './namespace-defaults';
 import { appliedTypes, currentRevisions, readHistories, ReleaseHistory } from './release-history';
 
 /** A release from what a cluster runs to a synthesis. */
@@ -26,19 +26,19 @@ export interface ClusterRelease {
 }
 
 /**
- * Plans the release of a synthesis onto the cluster kubectl talks to: the
+ * Plans the release of a synthesis onto a cluster: the
  * live objects of the app (of the types its histories say deploys applied,
  * else of every type) against the synthesis. Retired revisions stay by
  * `keep`, those of the recorded current releases first.
  *
  * @param keep how many retired revisions of each workload stay (the most recent ones)
- * @throws KubectlError when kubectl fails
+ * @throws ClusterError when a read fails
  */
-export async function planClusterRelease(kubectl: Kubectl, dist: readonly Manifest[], keep: number): Promise<ClusterRelease> {
-  const resources = ApiResources.read(kubectl);
-  const after = withNamespaces(dist, resources, () => contextNamespace(kubectl));
-  const histories = readHistories(kubectl, after);
-  const live = await readLiveState(kubectl, resources, after, appliedTypes(histories));
+export async function planClusterRelease(api: KubeApi, dist: readonly Manifest[], keep: number): Promise<ClusterRelease> {
+  const resources = await ApiResources.discover(api);
+  const after = withNamespaces(dist, resources, () => api.namespace);
+  const histories = await readHistories(api, after);
+  const live = await readLiveState(api, resources, after, appliedTypes(histories));
   const wanted = new Set(after.map(objectIdentity));
   const kept = retainedObjects(live.appObjects.filter((m) => !wanted.has(objectIdentity(m))), keep, currentRevisions(histories));
   const liveTypes = new Set(live.appObjects.map((m) => resources.typeOf(m)).filter((t): t is string => t !== undefined));

@@ -1,12 +1,12 @@
 import { Manifest } from '../../core/manifest-schema';
-import { objectIdentity, objectReference } from '../../core/object-identity';
-import { toYaml } from '../../core/yaml';
+import { objectIdentity } from '../../core/object-identity';
 import { appliedView } from '../plan/applied-view';
+import { getObject, listObjects, versionOf } from './api-objects';
 import { ApiResource, ApiResources, resourceArgument } from './api-resources';
 import { appLabelSelector, appScope, AppScope, isAppObject } from './app-scope';
-import { chunks, runBounded } from './bounded';
+import { runBounded } from './bounded';
 import { FIELD_MANAGER } from './field-manager';
-import { Kubectl, kubectlItems } from './kubectl';
+import { KubeApi } from './kube-api';
 
 /** What the cluster holds of an app and of a synthesis of it. */
 export interface LiveState {
@@ -19,11 +19,8 @@ export interface LiveState {
   readonly before: readonly Manifest[];
 }
 
-/** How many kubectl processes read at once. */
-const READERS = 4;
-/** The fewest and the most objects one `kubectl get -f -` reads by name. */
-const MIN_BATCH = 50;
-const MAX_BATCH = 250;
+/** How many requests read at once. */
+const READERS = 16;
 
 /**
  * Resource types the library never emits, whose objects controllers make
@@ -43,31 +40,29 @@ const CONTROLLER_MADE = new Set([
 ]);
 
 /**
- * Reads the live side of a release: the app's objects, found by label (the
- * served types listed per namespace of the synthesis, and cluster-scoped,
- * in a few parallel `kubectl get` calls; only the synthesis's types and
- * `appliedTypes` when given), then the objects of the synthesis that
- * listing did not find at the synthesis's own API version, by name
- * (`kubectl get -f -` in batches, which kubectl does not throttle the way
- * it does `get <type> <name>...`). A namespace that does not exist yet
- * reads as empty.
+ * Reads the live side of a release: the app's objects, found by label (each
+ * served type listed per namespace of the synthesis, cluster-scoped ones
+ * once, in parallel; only the synthesis's types and `appliedTypes` when
+ * given), then the objects of the synthesis that listing did not find at
+ * the synthesis's own API version, by name, in parallel. A namespace that
+ * does not exist yet reads as empty.
  *
  * @param dist the synthesis, namespaces filled in (see `withNamespaces`)
  * @param appliedTypes every type the app's objects can be of besides those of the synthesis (see `ReleaseHistory.appliedTypes`)
- * @throws KubectlError when kubectl fails
+ * @throws ClusterError when a read fails
  */
 export async function readLiveState(
-  kubectl: Kubectl,
+  api: KubeApi,
   resources: ApiResources,
   dist: readonly Manifest[],
   appliedTypes?: ReadonlySet<string>,
 ): Promise<LiveState> {
   const types = appliedTypes === undefined ? undefined : new Set([...appliedTypes, ...dist.map((m) => resources.typeOf(m))]);
   const listed = resources.all.filter((r) => !CONTROLLER_MADE.has(resourceArgument(r)) && (types === undefined || types.has(resourceArgument(r))));
-  const appObjects = sortedByIdentity(await listAppObjects(kubectl, listed, appScope(dist)));
+  const appObjects = sortedByIdentity(await listAppObjects(api, listed, appScope(dist)));
   const live = new Map(appObjects.map((object) => [objectIdentity(object), object]));
   const unread = dist.filter((m) => live.get(objectIdentity(m))?.apiVersion !== m.apiVersion);
-  for (const object of await getObjects(kubectl, resources, unread)) {
+  for (const object of await getObjects(api, resources, unread)) {
     live.set(objectIdentity(object), object);
   }
   const desired = new Map(dist.map((m) => [objectIdentity(m), m]));
@@ -76,39 +71,27 @@ export async function readLiveState(
 }
 
 /** The app's objects of the `listed` types, listed by the app's labels. */
-async function listAppObjects(kubectl: Kubectl, listed: readonly ApiResource[], scope: AppScope): Promise<Manifest[]> {
-  const selector = appLabelSelector(scope);
-  if (selector === undefined) {
+async function listAppObjects(api: KubeApi, listed: readonly ApiResource[], scope: AppScope): Promise<Manifest[]> {
+  const labelSelector = appLabelSelector(scope);
+  if (labelSelector === undefined) {
     return [];
   }
-  const namespaced = listed.filter((r) => r.namespaced);
-  const calls = [
-    ...scope.namespaces.flatMap((namespace) => shares(namespaced, READERS).map((types) => [typeList(types), '-n', namespace])),
-    [typeList(listed.filter((r) => !r.namespaced))],
-  ].filter(([types]) => types !== '');
-  const lists = await runBounded(calls, READERS, async (call) =>
-    kubectlItems<Manifest>(await kubectl.outputAsync(['get', ...call, '-l', selector, '-o', 'json', '--show-managed-fields'])));
+  const calls = listed.flatMap((resource): Array<{ resource: ApiResource; namespace?: string }> => (resource.namespaced
+    ? scope.namespaces.map((namespace) => ({ resource, namespace }))
+    : [{ resource, namespace: undefined }]));
+  const lists = await runBounded(calls, READERS, ({ resource, namespace }) => listObjects(api, resource, { namespace, labelSelector }));
   return lists.flat().filter((object) => isAppObject(object, scope));
 }
 
-/** The live objects of the synthesis, by name; gone ones and those of types the cluster does not serve are left out. */
-async function getObjects(kubectl: Kubectl, resources: ApiResources, dist: readonly Manifest[]): Promise<Manifest[]> {
-  const references = dist
-    .filter((m) => resources.of(m.apiVersion, m.kind) !== undefined)
-    .map(objectReference);
-  const batches = chunks(references, Math.min(MAX_BATCH, Math.max(MIN_BATCH, Math.ceil(references.length / READERS))));
-  const lists = await runBounded(batches, READERS, async (batch) =>
-    kubectlItems<Manifest>(await kubectl.outputAsync(['get', '-f', '-', '--ignore-not-found', '-o', 'json', '--show-managed-fields'], toYaml(batch))));
-  return lists.flat();
-}
-
-/** `items` cut into at most `count` runs of nearly equal length, in order; none empty. */
-function shares<T>(items: readonly T[], count: number): T[][] {
-  return chunks(items, Math.ceil(items.length / Math.max(1, count)));
-}
-
-function typeList(types: readonly ApiResource[]): string {
-  return types.map((r) => resourceArgument(r)).join(',');
+/** The live objects of the synthesis, by name, at its API versions; gone ones and those of types the cluster does not serve are left out. */
+async function getObjects(api: KubeApi, resources: ApiResources, dist: readonly Manifest[]): Promise<Manifest[]> {
+  const served = dist.flatMap((m) => {
+    const resource = resources.of(m.apiVersion, m.kind);
+    return resource === undefined ? [] : [{ resource, object: m }];
+  });
+  const objects = await runBounded(served, READERS, ({ resource, object }) =>
+    getObject(api, resource, versionOf(object.apiVersion), object.metadata.namespace, object.metadata.name!));
+  return objects.filter((o): o is Manifest => o !== undefined);
 }
 
 function sortedByIdentity(objects: readonly Manifest[]): Manifest[] {

@@ -1,12 +1,5 @@
 import { Manifest } from '../../core/manifest-schema';
 import { ApiResources } from './api-resources';
-import { Kubectl } from './kubectl';
-
-/** The namespace of the kubeconfig context (where kubectl puts objects that name none), else `default`. */
-export function contextNamespace(kubectl: Kubectl): string {
-  const namespace = kubectl.output(['config', 'view', '--minify', '-o', 'jsonpath={..namespace}']).trim();
-  return namespace === '' ? 'default' : namespace;
-}
 
 /**
  * The objects with `namespace` filled in where a namespaced object names

@@ -3,9 +3,11 @@ import { gunzipSync, gzipSync } from 'zlib';
 import { LabelKeys, MANAGED_BY } from '../../core/labels';
 import { Manifest } from '../../core/manifest-schema';
 import { objectRole } from '../../core/object-role';
+import { applyObject, getObject } from './api-objects';
 import { appScope, AppScope } from './app-scope';
-import { FIELD_MANAGER } from './field-manager';
-import { Kubectl, KubectlError } from './kubectl';
+import { ClusterError } from './cluster-error';
+import { CONFIG_MAPS } from './known-resources';
+import { KubeApi } from './kube-api';
 
 /** A release as `rollback` needs it, in one namespace. */
 export interface RecordedRelease {
@@ -93,10 +95,11 @@ export function appliedTypes(histories: ReadonlyMap<string, ReleaseHistory>): Se
 }
 
 /** The app's release histories in each namespace of a synthesis (namespaces filled in). */
-export function readHistories(kubectl: Kubectl, after: readonly Manifest[]): Map<string, ReleaseHistory> {
+export async function readHistories(api: KubeApi, after: readonly Manifest[]): Promise<Map<string, ReleaseHistory>> {
   const scope = appScope(after);
   const namespaces = scope.partOf.length === 0 ? [] : scope.namespaces;
-  return new Map(namespaces.map((namespace) => [namespace, readHistory(kubectl, namespace, historyName(scope))]));
+  const histories = await Promise.all(namespaces.map((namespace) => readHistory(api, namespace, historyName(scope))));
+  return new Map(namespaces.map((namespace, index) => [namespace, histories[index]]));
 }
 
 /** The revision ids the recorded current releases run: those a new release retains first. */
@@ -107,30 +110,27 @@ export function currentRevisions(histories: ReadonlyMap<string, ReleaseHistory>)
 /**
  * Reads an app's release history in a namespace.
  *
- * @throws KubectlError when kubectl fails or the record cannot be read
+ * @throws ClusterError when the read fails or the record cannot be read
  */
-export function readHistory(kubectl: Kubectl, namespace: string, name: string): ReleaseHistory {
-  const stdout = kubectl.output(['get', 'configmap', name, '-n', namespace, '--ignore-not-found', '-o', 'json']);
-  if (stdout.trim() === '') {
-    return {};
-  }
-  const data = JSON.parse(stdout).binaryData?.[DATA_KEY];
+export async function readHistory(api: KubeApi, namespace: string, name: string): Promise<ReleaseHistory> {
+  const configMap = await getObject(api, CONFIG_MAPS, CONFIG_MAPS.version, namespace, name);
+  const data = (configMap?.binaryData as Record<string, unknown> | undefined)?.[DATA_KEY];
   if (typeof data !== 'string') {
     return {};
   }
   try {
     return JSON.parse(gunzipSync(Buffer.from(data, 'base64')).toString('utf8')) as ReleaseHistory;
   } catch (error) {
-    throw new KubectlError(`the release history ${namespace}/${name} cannot be read (${(error as Error).message}); delete it to start a new one`);
+    throw new ClusterError(`the release history ${namespace}/${name} cannot be read (${(error as Error).message}); delete it to start a new one`);
   }
 }
 
 /**
  * Writes an app's release history in a namespace (server-side apply).
  *
- * @throws KubectlError when kubectl fails
+ * @throws ClusterError when the write fails
  */
-export async function writeHistory(kubectl: Kubectl, namespace: string, name: string, scope: AppScope, history: ReleaseHistory): Promise<void> {
+export async function writeHistory(api: KubeApi, namespace: string, name: string, scope: AppScope, history: ReleaseHistory): Promise<void> {
   const configMap = {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -142,8 +142,9 @@ export async function writeHistory(kubectl: Kubectl, namespace: string, name: st
     },
     binaryData: { [DATA_KEY]: gzipSync(JSON.stringify(history)).toString('base64') },
   };
-  const result = await kubectl.runAsync(['apply', '--server-side', `--field-manager=${FIELD_MANAGER}`, '--force-conflicts', '-f', '-'], JSON.stringify(configMap));
-  if (result.status !== 0) {
-    throw new KubectlError(`writing the release history ${namespace}/${name} failed: ${result.stderr.trim()}`);
+  try {
+    await applyObject(api, CONFIG_MAPS, configMap, true);
+  } catch (error) {
+    throw new ClusterError(`writing the release history ${namespace}/${name} failed: ${(error as Error).message}`);
   }
 }

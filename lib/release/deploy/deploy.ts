@@ -3,7 +3,7 @@ import { objectIdentity } from '../../core/object-identity';
 import { objectRole } from '../../core/object-role';
 import { appScope } from '../cluster/app-scope';
 import { ClusterRelease, planClusterRelease } from '../cluster/cluster-plan';
-import { Kubectl } from '../cluster/kubectl';
+import { KubeApi } from '../cluster/kube-api';
 import { advancedHistory, historyName, recordedRelease, ReleaseHistory, withAppliedTypes, writeHistory } from '../cluster/release-history';
 import { plannedObject, ReleasePlan } from '../plan/release-plan';
 import { DEFAULT_KEEP } from '../plan/retention';
@@ -11,12 +11,12 @@ import { releaseSteps } from '../release-steps';
 import { CanaryStage, canaryStages } from './canary-walk';
 import { DeployEvent } from './deploy-events';
 import { GateTarget, gateTargets } from './health-gate';
-import { ReleaseWriter } from './release-writer';
+import { DEFAULT_PARALLELISM, ReleaseWriter } from './release-writer';
 
 /** Options of {@link deployRelease}. */
 export interface DeployOptions {
-  /** kubectl, pointed at the cluster. */
-  readonly kubectl: Kubectl;
+  /** The cluster's API. */
+  readonly api: KubeApi;
   /** The synthesis to deploy. */
   readonly dist: readonly Manifest[];
   /**
@@ -66,8 +66,8 @@ export interface DeployOptions {
    */
   readonly oneStep?: boolean;
   /**
-   * How many kubectl processes write at once.
-   * @default 4
+   * How many requests write at once (each object is one request).
+   * @default 16
    */
   readonly parallelism?: number;
   /**
@@ -95,8 +95,8 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'HorizontalPodAutoscaler', 'Scaled
 
 /**
  * Deploys a synthesis in release order, each step in bulk (server-side
- * apply, field manager `immutable-infra`, batches per namespace in
- * parallel):
+ * apply, field manager `immutable-infra`, the objects of a wave in
+ * parallel, every write of a wave ended before the next wave):
  * 1. prepare: Namespaces, then ServiceAccounts and security policies;
  * 2. create: new ConfigMaps, Secrets and per-revision objects, then the new
  *    revision workloads; then the health gate: every revision Deployment
@@ -118,12 +118,12 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'HorizontalPodAutoscaler', 'Scaled
  * when the cluster does not serve a kind of the synthesis. Running it again
  * after any stop converges.
  *
- * @throws KubectlError when kubectl cannot run or cannot read the cluster
+ * @throws ClusterError when the cluster cannot be reached or read
  */
 export async function deployRelease(options: DeployOptions): Promise<DeployOutcome> {
-  const { kubectl } = options;
+  const { api } = options;
   const report = options.onEvent ?? (() => undefined);
-  const release = await planClusterRelease(kubectl, options.dist, options.keep ?? DEFAULT_KEEP);
+  const release = await planClusterRelease(api, options.dist, options.keep ?? DEFAULT_KEEP);
   const { plan, after, resources } = release;
   report({ type: 'planned', plan });
   const unserved = after.find((m) => resources.of(m.apiVersion, m.kind) === undefined);
@@ -134,9 +134,9 @@ export async function deployRelease(options: DeployOptions): Promise<DeployOutco
   if (plan.violations.length > 0) {
     return { result: 'refused', plan };
   }
-  const writer = new ReleaseWriter(kubectl, resources, plan, {
+  const writer = new ReleaseWriter(api, resources, plan, {
     forceConflicts: options.forceConflicts ?? false,
-    parallelism: options.parallelism ?? 4,
+    parallelism: options.parallelism ?? DEFAULT_PARALLELISM,
     timeoutSeconds: options.timeoutSeconds ?? 600,
     report,
   });
@@ -145,7 +145,7 @@ export async function deployRelease(options: DeployOptions): Promise<DeployOutco
   if (!await writer.applyChanged('prepare', [prepare.objects.filter((m) => m.kind === 'Namespace')])) {
     return { result: 'failed', plan };
   }
-  const histories = await recordAppliedTypes(kubectl, release);
+  const histories = await recordAppliedTypes(api, release);
   if (!await writer.applyChanged('prepare', [prepare.objects.filter((m) => m.kind !== 'Namespace')])) {
     return { result: 'failed', plan };
   }
@@ -199,7 +199,7 @@ export async function deployRelease(options: DeployOptions): Promise<DeployOutco
   for (const [namespace, history] of histories) {
     const recorded = recordedRelease(after, namespace);
     if (recorded.pointers.length > 0 || recorded.deployments.length > 0) {
-      await writeHistory(kubectl, namespace, historyName(scope), scope, advancedHistory(history, recorded));
+      await writeHistory(api, namespace, historyName(scope), scope, advancedHistory(history, recorded));
     }
   }
   return { result: 'done', plan };
@@ -223,14 +223,14 @@ function servingNow(release: ClusterRelease, target: GateTarget): boolean {
  *
  * @returns the histories as they are now
  */
-async function recordAppliedTypes(kubectl: Kubectl, release: ClusterRelease): Promise<Map<string, ReleaseHistory>> {
+async function recordAppliedTypes(api: KubeApi, release: ClusterRelease): Promise<Map<string, ReleaseHistory>> {
   const scope = appScope(release.after);
   const types = [...release.liveTypes, ...release.after.map((m) => release.resources.typeOf(m)).filter((t): t is string => t !== undefined)];
   const histories = new Map(release.histories);
   for (const [namespace, history] of release.histories) {
     const recorded = withAppliedTypes(history, types);
     if (recorded !== undefined) {
-      await writeHistory(kubectl, namespace, historyName(scope), scope, recorded);
+      await writeHistory(api, namespace, historyName(scope), scope, recorded);
       histories.set(namespace, recorded);
     }
   }

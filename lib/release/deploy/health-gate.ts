@@ -1,10 +1,10 @@
 import { LabelKeys, MANAGED_BY } from '../../core/labels';
 import { Manifest } from '../../core/manifest-schema';
-import { objectReference } from '../../core/object-identity';
 import { objectRole } from '../../core/object-role';
-import { toYaml } from '../../core/yaml';
+import { getObject, listObjects } from '../cluster/api-objects';
 import { FIRST_POLL_MS, pollIntervals, runBounded, sleep } from '../cluster/bounded';
-import { Kubectl, kubectlItems } from '../cluster/kubectl';
+import { DEPLOYMENTS, KNATIVE_SERVICES } from '../cluster/known-resources';
+import { KubeApi } from '../cluster/kube-api';
 import { podDiagnostics } from './pod-diagnostics';
 
 type Json = Record<string, any>;
@@ -48,7 +48,6 @@ export interface GateOptions {
 }
 
 const KNATIVE_GROUP = 'serving.knative.dev/';
-const KNATIVE_SERVING_V1 = `${KNATIVE_GROUP}v1`;
 
 /**
  * The workloads of a release whose health gates its traffic: every revision
@@ -85,13 +84,13 @@ export function gateTargets(after: readonly Manifest[], functions: boolean): Gat
  *
  * @returns the targets that failed; empty when all are healthy
  */
-export async function awaitHealthy(kubectl: Kubectl, targets: readonly GateTarget[], options: GateOptions): Promise<GateFailure[]> {
+export async function awaitHealthy(api: KubeApi, targets: readonly GateTarget[], options: GateOptions): Promise<GateFailure[]> {
   const deadline = Date.now() + options.timeoutMs;
   const last = new Map<GateTarget, GateProgress>();
   let pending = [...targets];
   const intervals = pollIntervals(FIRST_POLL_MS, options.pollMs);
   for (;;) {
-    const live = await readLive(kubectl, pending);
+    const live = await readLive(api, pending);
     const progress = pending.map((target) => progressOf(target, live.get(key(target.kind, target.namespace, target.name))));
     for (const p of progress) {
       const before = last.get(p.target);
@@ -114,7 +113,7 @@ export async function awaitHealthy(kubectl: Kubectl, targets: readonly GateTarge
       return Promise.all(failing.map(async (p) => ({
         target: p.target,
         reason: stuck.includes(p) ? p.reason! : `not healthy after ${seconds}s: ${p.reason ?? `${p.ready}/${p.expected} ready`}`,
-        details: await podDiagnostics(kubectl, p.target),
+        details: await podDiagnostics(api, p.target),
       })));
     }
     await sleep(Math.min(intervals.next().value, Math.max(0, deadline - Date.now())));
@@ -127,29 +126,34 @@ function key(kind: string, namespace: string, name: string): string {
 
 /** Up to how many targets of a kind and namespace are read by name rather than by listing them all. */
 const BY_NAME_LIMIT = 50;
+/** How many reads run at once. */
+const READERS = 16;
 
 /**
- * The live targets: per kind and namespace, a few by name (`kubectl get -f -`),
- * many in one list (the app's Deployments by label).
+ * The live targets: per kind and namespace, a few by name, many in one
+ * list (the app's Deployments by label).
  */
-async function readLive(kubectl: Kubectl, targets: readonly GateTarget[]): Promise<Map<string, Json>> {
+async function readLive(api: KubeApi, targets: readonly GateTarget[]): Promise<Map<string, Json>> {
   const groups = new Map<string, GateTarget[]>();
   for (const target of targets) {
     const group = `${target.kind} ${target.namespace}`;
     groups.set(group, [...(groups.get(group) ?? []), target]);
   }
-  const live = new Map<string, Json>();
-  await runBounded([...groups.values()], 4, async (group) => {
+  const reads = [...groups.values()].flatMap((group) => {
     const { kind, namespace } = group[0];
-    const resource = kind === 'Deployment' ? { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments.apps' } : { apiVersion: KNATIVE_SERVING_V1, kind: 'Service', plural: 'services.serving.knative.dev' };
-    const byName = group.length <= BY_NAME_LIMIT;
-    const args = byName
-      ? ['get', '-f', '-', '--ignore-not-found', '-o', 'json']
-      : ['get', resource.plural, '-n', namespace, ...(kind === 'Deployment' ? ['-l', `${LabelKeys.MANAGED_BY}=${MANAGED_BY}`] : []), '-o', 'json'];
-    const references = group.map((t) =>
-      objectReference({ apiVersion: resource.apiVersion, kind: resource.kind, metadata: { name: t.name, namespace } }));
-    for (const item of kubectlItems<Json>(await kubectl.outputAsync(args, byName ? toYaml(references) : undefined))) {
-      live.set(key(kind, namespace, item.metadata.name), item);
+    const resource = kind === 'Deployment' ? DEPLOYMENTS : KNATIVE_SERVICES;
+    if (group.length > BY_NAME_LIMIT) {
+      const labelSelector = kind === 'Deployment' ? `${LabelKeys.MANAGED_BY}=${MANAGED_BY}` : undefined;
+      return [{ kind, namespace, read: () => listObjects(api, resource, { namespace, labelSelector }) }];
+    }
+    return group.map((t) => ({ kind, namespace, read: async () => [await getObject(api, resource, resource.version, namespace, t.name)] }));
+  });
+  const live = new Map<string, Json>();
+  await runBounded(reads, READERS, async ({ kind, namespace, read }) => {
+    for (const item of await read()) {
+      if (item !== undefined) {
+        live.set(key(kind, namespace, item.metadata.name!), item);
+      }
     }
   });
   return live;

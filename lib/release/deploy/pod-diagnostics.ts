@@ -1,4 +1,6 @@
-import { Kubectl } from '../cluster/kubectl';
+import { getObject, listObjects } from '../cluster/api-objects';
+import { DEPLOYMENTS, EVENTS, KNATIVE_SERVICES, PODS } from '../cluster/known-resources';
+import { KubeApi } from '../cluster/kube-api';
 import type { GateTarget } from './health-gate';
 
 type Json = Record<string, any>;
@@ -14,18 +16,21 @@ const MOST_EVENTS = 5;
  * pods; for a Knative Service, its conditions that are not True. Never
  * throws: a failed read becomes a line saying so.
  */
-export async function podDiagnostics(kubectl: Kubectl, target: GateTarget): Promise<string[]> {
+export async function podDiagnostics(api: KubeApi, target: GateTarget): Promise<string[]> {
   try {
-    return target.kind === 'Deployment' ? await deploymentPods(kubectl, target) : await knativeConditions(kubectl, target);
+    return target.kind === 'Deployment' ? await deploymentPods(api, target) : await knativeConditions(api, target);
   } catch (error) {
     return [`(could not read the cluster: ${(error as Error).message})`];
   }
 }
 
-async function deploymentPods(kubectl: Kubectl, target: GateTarget): Promise<string[]> {
-  const deployment = JSON.parse(await kubectl.outputAsync(['get', 'deployments.apps', target.name, '-n', target.namespace, '-o', 'json'])) as Json;
-  const labels = Object.entries((deployment.spec?.selector?.matchLabels ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',');
-  const pods = ((JSON.parse(await kubectl.outputAsync(['get', 'pods', '-n', target.namespace, '-l', labels, '-o', 'json'])).items ?? []) as Json[])
+async function deploymentPods(api: KubeApi, target: GateTarget): Promise<string[]> {
+  const deployment = await getObject(api, DEPLOYMENTS, DEPLOYMENTS.version, target.namespace, target.name) as Json | undefined;
+  if (deployment === undefined) {
+    return ['the Deployment is not in the cluster'];
+  }
+  const labelSelector = Object.entries((deployment.spec?.selector?.matchLabels ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',');
+  const pods = ((await listObjects(api, PODS, { namespace: target.namespace, labelSelector })) as Json[])
     .sort((a, b) => String(a.metadata.name).localeCompare(String(b.metadata.name)));
   if (pods.length === 0) {
     const conditions = ((deployment.status?.conditions ?? []) as Json[]).filter((c) => c.status !== 'True');
@@ -36,7 +41,7 @@ async function deploymentPods(kubectl: Kubectl, target: GateTarget): Promise<str
     lines.push(`… and ${pods.length - MOST_PODS} more pods`);
   }
   const names = new Set(pods.map((p) => p.metadata.name as string));
-  const events = ((JSON.parse(await kubectl.outputAsync(['get', 'events', '-n', target.namespace, '-o', 'json'])).items ?? []) as Json[])
+  const events = ((await listObjects(api, EVENTS, { namespace: target.namespace })) as Json[])
     .filter((e) => e.involvedObject?.kind === 'Pod' && names.has(e.involvedObject.name))
     .sort((a, b) => String(a.lastTimestamp ?? a.eventTime ?? '').localeCompare(String(b.lastTimestamp ?? b.eventTime ?? '')))
     .slice(-MOST_EVENTS);
@@ -56,8 +61,11 @@ function describePod(pod: Json): string[] {
   return [`pod ${name}: ${status.phase ?? 'Unknown'}${conditions.length > 0 ? `, ${conditions.join(', ')}` : ''}`, ...containers.map((c) => `  ${c}`)];
 }
 
-async function knativeConditions(kubectl: Kubectl, target: GateTarget): Promise<string[]> {
-  const service = JSON.parse(await kubectl.outputAsync(['get', 'services.serving.knative.dev', target.name, '-n', target.namespace, '-o', 'json'])) as Json;
+async function knativeConditions(api: KubeApi, target: GateTarget): Promise<string[]> {
+  const service = await getObject(api, KNATIVE_SERVICES, KNATIVE_SERVICES.version, target.namespace, target.name) as Json | undefined;
+  if (service === undefined) {
+    return ['the Knative Service is not in the cluster'];
+  }
   const conditions = ((service.status?.conditions ?? []) as Json[]).filter((c) => c.status !== 'True');
   return conditions.length === 0 ? ['no conditions reported'] : conditions.map((c) => `${c.type}=${c.status}: ${c.reason ?? ''} ${c.message ?? ''}`.trim());
 }

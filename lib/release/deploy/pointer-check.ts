@@ -1,10 +1,12 @@
 import { Manifest } from '../../core/manifest-schema';
 import { objectIdentity } from '../../core/object-identity';
 import { objectRole } from '../../core/object-role';
-import { ApiResources, resourceArgument } from '../cluster/api-resources';
+import { listObjects, versionOf } from '../cluster/api-objects';
+import { ApiResource, ApiResources } from '../cluster/api-resources';
 import { FIRST_POLL_MS, pollIntervals, runBounded, sleep } from '../cluster/bounded';
 import { FIELD_MANAGER } from '../cluster/field-manager';
-import { Kubectl } from '../cluster/kubectl';
+import { ENDPOINT_SLICES } from '../cluster/known-resources';
+import { KubeApi } from '../cluster/kube-api';
 import { appliedView } from '../plan/applied-view';
 import { diffValues } from '../plan/manifest-diff';
 
@@ -35,7 +37,7 @@ export interface PointerCheckOptions {
  * @returns what does not hold when the time is up; empty when all hold
  */
 export async function verifyPointers(
-  kubectl: Kubectl,
+  api: KubeApi,
   resources: ApiResources,
   pointers: readonly Manifest[],
   after: readonly Manifest[],
@@ -45,7 +47,7 @@ export async function verifyPointers(
   const expected = serviceEndpoints(after);
   const intervals = pollIntervals(FIRST_POLL_MS, options.pollMs);
   for (;;) {
-    const [drifted, missing] = await Promise.all([driftedPointers(kubectl, resources, pointers), missingEndpoints(kubectl, expected)]);
+    const [drifted, missing] = await Promise.all([driftedPointers(api, resources, pointers), missingEndpoints(api, expected)]);
     const problems = [...drifted, ...missing];
     if (problems.length === 0 || Date.now() >= deadline) {
       return problems;
@@ -70,11 +72,11 @@ function serviceEndpoints(after: readonly Manifest[]): ServiceEndpoints[] {
     .filter((s) => s.deployments.length > 0);
 }
 
-async function missingEndpoints(kubectl: Kubectl, expected: readonly ServiceEndpoints[]): Promise<string[]> {
+async function missingEndpoints(api: KubeApi, expected: readonly ServiceEndpoints[]): Promise<string[]> {
   const namespaces = [...new Set(expected.map((e) => e.namespace))];
   const readyPods = new Map<string, string[]>();
   await runBounded(namespaces, 4, async (namespace) => {
-    const slices = (JSON.parse(await kubectl.outputAsync(['get', 'endpointslices.discovery.k8s.io', '-n', namespace, '-o', 'json'])).items ?? []) as Json[];
+    const slices = (await listObjects(api, ENDPOINT_SLICES, { namespace })) as Json[];
     for (const slice of slices) {
       const key = `${namespace}/${slice.metadata?.labels?.['kubernetes.io/service-name']}`;
       const pods = ((slice.endpoints ?? []) as Json[])
@@ -97,20 +99,23 @@ function isPodOf(pod: string, deployment: string): boolean {
 }
 
 /** Pointers whose live content is not what was applied. */
-async function driftedPointers(kubectl: Kubectl, resources: ApiResources, pointers: readonly Manifest[]): Promise<string[]> {
-  const lists = new Map<string, Manifest[]>();
+async function driftedPointers(api: KubeApi, resources: ApiResources, pointers: readonly Manifest[]): Promise<string[]> {
+  const lists = new Map<string, { resource: ApiResource; version: string; namespace?: string; wanted: Manifest[] }>();
   for (const pointer of pointers) {
     const resource = resources.of(pointer.apiVersion, pointer.kind);
     if (resource === undefined) {
       continue;
     }
-    const version = pointer.apiVersion.includes('/') ? pointer.apiVersion.split('/')[1] : pointer.apiVersion;
-    const list = [resourceArgument(resource, version), ...(resource.namespaced ? ['-n', pointer.metadata.namespace!] : [])].join(' ');
-    lists.set(list, [...(lists.get(list) ?? []), pointer]);
+    const version = versionOf(pointer.apiVersion);
+    const namespace = resource.namespaced ? pointer.metadata.namespace : undefined;
+    const list = `${resource.group}/${version}/${resource.name} ${namespace ?? ''}`;
+    const entry = lists.get(list) ?? { resource, version, namespace, wanted: [] };
+    entry.wanted.push(pointer);
+    lists.set(list, entry);
   }
   const problems: string[] = [];
-  await runBounded([...lists], 4, async ([list, wanted]) => {
-    const items = (JSON.parse(await kubectl.outputAsync(['get', ...list.split(' '), '-o', 'json', '--show-managed-fields'])).items ?? []) as Manifest[];
+  await runBounded([...lists.values()], 4, async ({ resource, version, namespace, wanted }) => {
+    const items = await listObjects(api, resource, { version, namespace });
     const live = new Map(items.map((item) => [objectIdentity(item), item]));
     for (const pointer of wanted) {
       const object = live.get(objectIdentity(pointer));

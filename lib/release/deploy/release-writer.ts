@@ -3,7 +3,7 @@ import { Manifest } from '../../core/manifest-schema';
 import { objectIdentity } from '../../core/object-identity';
 import { ApiResources } from '../cluster/api-resources';
 import { sleep } from '../cluster/bounded';
-import { Kubectl } from '../cluster/kubectl';
+import { KubeApi } from '../cluster/kube-api';
 import { plannedObject, ReleasePlan } from '../plan/release-plan';
 import { ReleaseStep } from '../release-steps';
 import { applyInBulk, BulkFailure, deleteInBulk } from './bulk-apply';
@@ -20,6 +20,9 @@ export interface ReleaseWriterOptions {
   readonly report: (event: DeployEvent) => void;
 }
 
+/** How many requests write at once unless a deploy or rollback says otherwise. */
+export const DEFAULT_PARALLELISM = 16;
+
 /** How often a gate reads the cluster. */
 const POLL_MS = 500;
 
@@ -33,7 +36,7 @@ export class ReleaseWriter {
   private readonly change: Map<string, 'created' | 'updated' | 'unchanged'>;
 
   constructor(
-    private readonly kubectl: Kubectl,
+    private readonly api: KubeApi,
     private readonly resources: ApiResources,
     plan: ReleasePlan | undefined,
     private readonly options: ReleaseWriterOptions,
@@ -57,11 +60,8 @@ export class ReleaseWriter {
    */
   public async apply(step: StepName, waves: ReadonlyArray<readonly Manifest[]>): Promise<boolean> {
     for (const wave of waves.filter((w) => w.length > 0)) {
-      const failure = await applyInBulk(this.kubectl, wave, this.options, (batch) => {
-        for (const object of batch) {
-          this.options.report({ type: 'object', step, outcome: 'applied', object: plannedObject(object), change: this.change.get(objectIdentity(object)) });
-        }
-      });
+      const failure = await applyInBulk(this.api, this.resources, wave, this.options, (object) =>
+        this.options.report({ type: 'object', step, outcome: 'applied', object: plannedObject(object), change: this.change.get(objectIdentity(object)) }));
       if (failure !== undefined) {
         this.failed(step, failure);
         return false;
@@ -93,11 +93,8 @@ export class ReleaseWriter {
    */
   public async delete(step: StepName, waves: ReadonlyArray<readonly Manifest[]>): Promise<boolean> {
     for (const wave of waves.filter((w) => w.length > 0)) {
-      const failure = await deleteInBulk(this.kubectl, this.resources, wave, this.options.parallelism, (batch) => {
-        for (const object of batch) {
-          this.options.report({ type: 'object', step, outcome: 'deleted', object: plannedObject(object) });
-        }
-      });
+      const failure = await deleteInBulk(this.api, this.resources, wave, this.options.parallelism, (object) =>
+        this.options.report({ type: 'object', step, outcome: 'deleted', object: plannedObject(object) }));
       if (failure !== undefined) {
         this.failed(step, failure);
         return false;
@@ -118,7 +115,7 @@ export class ReleaseWriter {
     const { report, timeoutSeconds } = this.options;
     report({ type: 'gate', workloads: targets.length, timeoutSeconds });
     const start = Date.now();
-    const failures = await awaitHealthy(this.kubectl, targets, {
+    const failures = await awaitHealthy(this.api, targets, {
       timeoutMs: timeoutSeconds * 1000,
       pollMs: POLL_MS,
       onProgress: (progress) => report({ type: 'health', progress, elapsedSeconds: (Date.now() - start) / 1000 }),
@@ -144,7 +141,7 @@ export class ReleaseWriter {
    */
   public async checkPointers(pointers: readonly Manifest[], after: readonly Manifest[]): Promise<boolean> {
     const timing = { timeoutMs: this.options.timeoutSeconds * 1000, pollMs: POLL_MS };
-    const problems = await verifyPointers(this.kubectl, this.resources, pointers, after, timing);
+    const problems = await verifyPointers(this.api, this.resources, pointers, after, timing);
     this.options.report({ type: 'pointers-checked', problems });
     return problems.length === 0;
   }
@@ -181,6 +178,6 @@ export class ReleaseWriter {
   }
 
   private failed(step: StepName, failure: BulkFailure): void {
-    this.options.report({ type: 'failed', step, object: plannedObject(failure.objects[0]), error: failure.error });
+    this.options.report({ type: 'failed', step, object: plannedObject(failure.object), error: failure.error });
   }
 }

@@ -1,18 +1,20 @@
 import { Manifest } from '../../core/manifest-schema';
 import { objectIdentity } from '../../core/object-identity';
+import { listObjects } from '../cluster/api-objects';
 import { ApiResources } from '../cluster/api-resources';
 import { appScope } from '../cluster/app-scope';
-import { Kubectl } from '../cluster/kubectl';
-import { contextNamespace, withNamespaces } from '../cluster/namespace-defaults';
+import { DEPLOYMENTS } from '../cluster/known-resources';
+import { KubeApi } from '../cluster/kube-api';
+import { withNamespaces } from '../cluster/namespace-defaults';
 import { historyName, readHistory, RecordedRelease, ReleaseHistory, writeHistory } from '../cluster/release-history';
 import { DeployEvent } from './deploy-events';
 import { GateTarget } from './health-gate';
-import { ReleaseWriter } from './release-writer';
+import { DEFAULT_PARALLELISM, ReleaseWriter } from './release-writer';
 
 /** Options of {@link rollbackRelease}. */
 export interface RollbackOptions {
-  /** kubectl, pointed at the cluster. */
-  readonly kubectl: Kubectl;
+  /** The cluster's API. */
+  readonly api: KubeApi;
   /** A synthesis of the app (any release of it): it names the app and its namespaces. */
   readonly dist: readonly Manifest[];
   /**
@@ -26,8 +28,8 @@ export interface RollbackOptions {
    */
   readonly timeoutSeconds?: number;
   /**
-   * How many kubectl processes write at once.
-   * @default 4
+   * How many requests write at once.
+   * @default 16
    */
   readonly parallelism?: number;
   /**
@@ -69,13 +71,13 @@ interface NamespaceRollback {
  * none. The previous release becomes the current one, so a second rollback
  * goes forward again.
  *
- * @throws KubectlError when kubectl cannot run or cannot read the cluster
+ * @throws ClusterError when the cluster cannot be reached or read
  */
 export async function rollbackRelease(options: RollbackOptions): Promise<RollbackOutcome> {
-  const { kubectl } = options;
+  const { api } = options;
   const report = options.onEvent ?? (() => undefined);
-  const resources = ApiResources.read(kubectl);
-  const after = withNamespaces(options.dist, resources, () => contextNamespace(kubectl));
+  const resources = await ApiResources.discover(api);
+  const after = withNamespaces(options.dist, resources, () => api.namespace);
   const scope = appScope(after);
   if (scope.partOf.length === 0) {
     return { result: 'refused', reason: 'the dist labels no object with app.kubernetes.io/part-of, so it names no app to roll back' };
@@ -83,7 +85,7 @@ export async function rollbackRelease(options: RollbackOptions): Promise<Rollbac
   const name = historyName(scope);
   const rollbacks: NamespaceRollback[] = [];
   for (const namespace of scope.namespaces) {
-    const history = readHistory(kubectl, namespace, name);
+    const history = await readHistory(api, namespace, name);
     const { current, previous } = history;
     if (current === undefined) {
       continue;
@@ -96,15 +98,15 @@ export async function rollbackRelease(options: RollbackOptions): Promise<Rollbac
   if (rollbacks.length === 0) {
     return { result: 'refused', reason: `no release of ${scope.partOf.join(', ')} is recorded in ${scope.namespaces.join(', ')}; deploy it first` };
   }
-  const deployments = await liveDeployments(kubectl, rollbacks);
+  const deployments = await liveDeployments(api, rollbacks);
   const missing = rollbacks.flatMap((r) => r.previous.deployments.filter((d) => !deployments.has(`${r.namespace}/${d}`)).map((d) => `${r.namespace}/${d}`));
   if (missing.length > 0) {
     return { result: 'refused', reason: `the previous release's revisions ${missing.join(', ')} are no longer in the cluster (deploy keeps the previous release unless --keep 0); nothing was changed` };
   }
 
-  const writer = new ReleaseWriter(kubectl, resources, undefined, {
+  const writer = new ReleaseWriter(api, resources, undefined, {
     forceConflicts: options.forceConflicts ?? false,
-    parallelism: options.parallelism ?? 4,
+    parallelism: options.parallelism ?? DEFAULT_PARALLELISM,
     timeoutSeconds: options.timeoutSeconds ?? 600,
     report,
   });
@@ -126,16 +128,16 @@ export async function rollbackRelease(options: RollbackOptions): Promise<Rollbac
     return { result: 'unhealthy' };
   }
   for (const r of rollbacks) {
-    await writeHistory(kubectl, r.namespace, name, scope, { ...r.history, current: r.previous, previous: r.current });
+    await writeHistory(api, r.namespace, name, scope, { ...r.history, current: r.previous, previous: r.current });
   }
   return { result: 'done' };
 }
 
 /** The live revision Deployments of the releases' namespaces, by `namespace/name`. */
-async function liveDeployments(kubectl: Kubectl, rollbacks: readonly NamespaceRollback[]): Promise<Map<string, Manifest>> {
+async function liveDeployments(api: KubeApi, rollbacks: readonly NamespaceRollback[]): Promise<Map<string, Manifest>> {
   const live = new Map<string, Manifest>();
   for (const { namespace } of rollbacks) {
-    const items = (JSON.parse(await kubectl.outputAsync(['get', 'deployments.apps', '-n', namespace, '-o', 'json'])).items ?? []) as Manifest[];
+    const items = await listObjects(api, DEPLOYMENTS, { namespace });
     for (const item of items) {
       if (item.metadata.deletionTimestamp === undefined) {
         live.set(`${namespace}/${item.metadata.name}`, item);

@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { Microservice, ServerlessFunction } from '../../../lib';
-import { chunks, pollIntervals } from '../../../lib/release/cluster/bounded';
+import { pollIntervals } from '../../../lib/release/cluster/bounded';
 import { gateTargets } from '../../../lib/release/deploy/health-gate';
 import { synthObjects } from '../../../lib/testing';
 import { digestImage } from '../../fixtures';
@@ -33,13 +33,5 @@ describe('pollIntervals', () => {
 
   test('never start above the longest wait', () => {
     expect(pollIntervals(100, 50).next().value).toBe(50);
-  });
-});
-
-describe('chunks', () => {
-  test('cut a list into runs of a size, in order, the last one shorter', () => {
-    expect(chunks([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
-    expect(chunks([], 2)).toEqual([]);
-    expect(chunks([1, 2], 0)).toEqual([[1], [2]]);
   });
 });

@@ -1,7 +1,8 @@
-import { appliedView, Manifest, planRelease, retainedObjects } from '../../../lib';
+import { appliedView, KubeApi, Manifest, planRelease, retainedObjects } from '../../../lib';
 import { ApiResources } from '../../../lib/release/cluster/api-resources';
 import { appLabelSelector, appScope, isAppObject } from '../../../lib/release/cluster/app-scope';
 import { withNamespaces } from '../../../lib/release/cluster/namespace-defaults';
+import { FakeApiServer, statusAnswer } from './fake-api-server';
 import { apiService, objectOf } from './plan-fixtures';
 
 const LABELS = { 'app.kubernetes.io/managed-by': 'immutable-infra', 'app.kubernetes.io/name': 'cart', 'app.kubernetes.io/part-of': 'shop' };
@@ -164,20 +165,49 @@ describe('the app in the cluster', () => {
 });
 
 describe('ApiResources', () => {
-  const table = [
-    'NAME              SHORTNAMES   APIVERSION                     NAMESPACED   KIND             VERBS                                            CATEGORIES',
-    'configmaps        cm           v1                             true         ConfigMap        create,delete,deletecollection,get,list,patch    ',
-    'namespaces        ns           v1                             false        Namespace        create,delete,get,list,patch,update,watch        ',
-    'httproutes                     gateway.networking.k8s.io/v1   true         HTTPRoute        delete,deletecollection,get,list,patch,create    gateway-api',
-    'httproutes                     policy.linkerd.io/v1beta3      true         HTTPRoute        delete,deletecollection,get,list,patch,create    ',
-  ].join('\n');
-  const resources = ApiResources.parse(table);
+  const LIST_DELETE = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch'];
+  /** Discovery as an API server serves it: two groups serve HTTPRoute, one type only at a non-preferred version, a subresource, a type that cannot be listed. */
+  const DISCOVERY: Record<string, unknown> = {
+    '/api': { versions: ['v1'] },
+    '/apis': {
+      groups: [
+        { name: 'gateway.networking.k8s.io', versions: [{ version: 'v1' }, { version: 'v1beta1' }], preferredVersion: { version: 'v1' } },
+        { name: 'policy.linkerd.io', versions: [{ version: 'v1beta2' }, { version: 'v1beta3' }], preferredVersion: { version: 'v1beta3' } },
+      ],
+    },
+    '/api/v1': {
+      resources: [
+        { name: 'configmaps', namespaced: true, kind: 'ConfigMap', verbs: LIST_DELETE },
+        { name: 'namespaces', namespaced: false, kind: 'Namespace', verbs: LIST_DELETE },
+        { name: 'pods/log', namespaced: true, kind: 'Pod', verbs: ['get'] },
+        { name: 'bindings', namespaced: true, kind: 'Binding', verbs: ['create'] },
+      ],
+    },
+    '/apis/gateway.networking.k8s.io/v1': { resources: [{ name: 'httproutes', namespaced: true, kind: 'HTTPRoute', verbs: LIST_DELETE }] },
+    '/apis/gateway.networking.k8s.io/v1beta1': {
+      resources: [
+        { name: 'httproutes', namespaced: true, kind: 'HTTPRoute', verbs: LIST_DELETE },
+        { name: 'referencegrants', namespaced: true, kind: 'ReferenceGrant', verbs: LIST_DELETE },
+      ],
+    },
+    '/apis/policy.linkerd.io/v1beta2': { resources: [{ name: 'httproutes', namespaced: true, kind: 'HTTPRoute', verbs: LIST_DELETE }] },
+    '/apis/policy.linkerd.io/v1beta3': { resources: [{ name: 'httproutes', namespaced: true, kind: 'HTTPRoute', verbs: LIST_DELETE }] },
+  };
+  let resources: ApiResources;
+  beforeAll(async () => {
+    const server = await FakeApiServer.start((r) => (r.path in DISCOVERY ? { status: 200, body: DISCOVERY[r.path] } : statusAnswer(404, 'NotFound', 'not found')));
+    const api = KubeApi.connect({ kubeconfig: server.kubeconfig({ token: 't' }).file });
+    resources = await ApiResources.discover(api);
+    api.close();
+    await server.close();
+  });
 
-  test('reads the aligned table, empty cells included', () => {
+  test('are discovered like kubectl api-resources --verbs=list,delete: each type once, at its group\'s preferred version when it serves it', () => {
     expect(resources.all).toEqual([
       { name: 'configmaps', group: '', version: 'v1', namespaced: true, kind: 'ConfigMap' },
       { name: 'namespaces', group: '', version: 'v1', namespaced: false, kind: 'Namespace' },
       { name: 'httproutes', group: 'gateway.networking.k8s.io', version: 'v1', namespaced: true, kind: 'HTTPRoute' },
+      { name: 'referencegrants', group: 'gateway.networking.k8s.io', version: 'v1beta1', namespaced: true, kind: 'ReferenceGrant' },
       { name: 'httproutes', group: 'policy.linkerd.io', version: 'v1beta3', namespaced: true, kind: 'HTTPRoute' },
     ]);
   });
