@@ -81,8 +81,8 @@ export {
 export type {
   BackendTarget, ExternalBackendProps, GatewayApiRenderingProps, GatewayBackendBinding, GatewayGrpcRouteProps, GatewayModel, GatewayProps,
   GatewayRoute, GatewayRouteCommonProps, GatewayRouteProps, GrpcGatewayRoute, GrpcMatch, HttpGatewayRoute, HttpRedirect, IGatewayBackend,
-  IGatewayRenderer, IGatewayRendering, IstioGatewayRenderingProps, Listener, ListenerProps, ResolvedGatewayMirror, ResolvedRedirect, RouteKind,
-  ServiceBackendOptions, UrlRewrite,
+  IGatewayRenderer, IGatewayRendering, IngressRenderingProps, IstioGatewayRenderingProps, Listener, ListenerProps, ResolvedGatewayMirror,
+  ResolvedRedirect, RouteKind, ServiceBackendOptions, UrlRewrite,
 } from './gateway';
 export type { GatewayTcpRouteProps, GatewayTlsRouteProps, StreamGatewayRoute } from './gateway';
 

@@ -30,8 +30,10 @@ export function httpsRedirectPort(listener: Listener, listeners: readonly Listen
  * rendering: no listener, a redirect with nowhere to go, a route hostname
  * no listener takes, two routes claiming one host and match, a backend that
  * would refuse the gateway's proxies.
+ *
+ * @param proxyNamespace where the pods that forward the gateway's requests run
  */
-export function gatewayProblems(gateway: GatewayModel): string[] {
+export function gatewayProblems(gateway: GatewayModel, proxyNamespace: string): string[] {
   const { listeners, routes } = gateway;
   const problems: string[] = [];
   if (listeners.length === 0) {
@@ -47,7 +49,7 @@ export function gatewayProblems(gateway: GatewayModel): string[] {
     problems.push(...hostnameProblems(route, listeners));
     const admitted = new Set<string>();
     for (const target of [...route.targets, ...(route.mirror ? [route.mirror.target] : [])]) {
-      const problem = target.admissionProblem(gateway.namespace);
+      const problem = target.admissionProblem(proxyNamespace);
       if (problem !== undefined && !admitted.has(problem)) {
         admitted.add(problem);
         problems.push(`route '${route.name}' sends to ${target.description}, but ${problem}`);

@@ -22,8 +22,13 @@ export interface GatewayModel {
 
 /** Compiles a gateway into the objects of one API. */
 export interface IGatewayRenderer {
-  /** The gateway object: a Gateway API Gateway or an Istio Gateway. */
+  /** The gateway object: a Gateway API Gateway, an Istio Gateway or an Ingress. */
   readonly resource: ApiObject;
+  /**
+   * The namespace of the pods that forward the gateway's requests, which
+   * routed services must admit: the gateway's own, or an ingress controller's.
+   */
+  readonly proxyNamespace: string;
   /** Emits what a new listener needs. */
   addListener(listener: Listener): void;
   /** Emits what a new route needs. */
@@ -36,11 +41,12 @@ export interface IGatewayRenderer {
 
 /**
  * The API a gateway is rendered to, with that API's own props. Make one with
- * `GatewayRendering.gatewayApi()` or `GatewayRendering.istio()`.
+ * `GatewayRendering.gatewayApi()`, `GatewayRendering.istio()` or
+ * `GatewayRendering.ingress()`.
  */
 export interface IGatewayRendering {
   /** The API's name. */
-  readonly kind: 'gateway-api' | 'istio';
+  readonly kind: 'gateway-api' | 'istio' | 'ingress';
   /**
    * Checks the rendering's props, once a Gateway takes it (a factory has no
    * construct to name), and makes the gateway's renderer.

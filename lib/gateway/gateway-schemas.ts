@@ -14,6 +14,7 @@ import type { GatewayApiRenderingProps } from './gateway-api/gateway-api-renderi
 import type { IGatewayRendering } from './gateway-renderer';
 import type { GatewayGrpcRouteProps, GatewayRouteCommonProps, GatewayRouteProps, GrpcMatch } from './gateway-route';
 import type { HttpRedirect, UrlRewrite } from './http-filters';
+import type { IngressRenderingProps } from './ingress/ingress-rendering';
 import type { IstioGatewayRenderingProps } from './istio/istio-gateway-rendering';
 import type { ListenerProps } from './listener';
 import { ListenerTls } from './listener-tls';
@@ -107,6 +108,11 @@ export const gatewayApiRenderingPropsSchema: PropSchema<GatewayApiRenderingProps
 export const istioGatewayRenderingPropsSchema: PropSchema<IstioGatewayRenderingProps> = prop.object<IstioGatewayRenderingProps>({
   selector: istioSelector,
 }, 'an object of Istio rendering props', "{ selector: { istio: 'ingressgateway' } }");
+
+export const ingressRenderingPropsSchema: PropSchema<IngressRenderingProps> = prop.object<IngressRenderingProps>({
+  ingressClassName: prop.string("an IngressClass name such as 'nginx'").optional(),
+  controllerNamespace: prop.string("a namespace such as 'ingress-nginx'").optional(),
+}, 'an object of Ingress rendering props', "{ ingressClassName: 'nginx' }");
 
 export const externalBackendPropsSchema: PropSchema<ExternalBackendProps> = prop.object<ExternalBackendProps>({
   name: prop.string("a Service name such as 'payments-provider'"),

@@ -42,8 +42,9 @@ export interface GatewayProps {
   readonly name?: string;
   /**
    * The API the gateway is rendered to, with that API's props:
-   * `GatewayRendering.gatewayApi({ gatewayClassName })` or
-   * `GatewayRendering.istio({ selector })`. A rendering's name
+   * `GatewayRendering.gatewayApi({ gatewayClassName })`,
+   * `GatewayRendering.istio({ selector })` or
+   * `GatewayRendering.ingress({ ingressClassName })`. A rendering's name
    * (`GatewayRendering.GATEWAY_API`, `GatewayRendering.ISTIO`) is deprecated.
    * @default GatewayRendering.gatewayApi()
    */
@@ -81,7 +82,8 @@ const ROUTE_NAME_MAX_LENGTH = 63;
  * service and method) to a service, a weighted split across its live
  * revisions, or an external service, with rewrites, redirects, header
  * changes, timeouts, retries and mirroring. It renders to the Kubernetes
- * Gateway API by default, or to Istio's Gateway and VirtualServices; the
+ * Gateway API by default, to Istio's Gateway and VirtualServices, or to a
+ * Kubernetes Ingress (which expresses less); the
  * stack code is the same, and what a rendering cannot express is a
  * ValidationError at synth naming the feature and the rendering.
  *
@@ -110,11 +112,11 @@ export class Gateway extends Construct implements GatewayModel {
   public readonly gatewayName: string;
   /** The gateway's namespace, where its routes and proxies are. */
   public readonly namespace: string;
-  /** The name of the API the gateway is rendered to: `'gateway-api'` or `'istio'`. */
+  /** The name of the API the gateway is rendered to: `'gateway-api'`, `'istio'` or `'ingress'`. */
   public readonly rendering: GatewayRendering;
   /** Labels of every object the gateway makes. */
   public readonly labels: Readonly<Record<string, string>>;
-  /** The gateway object: a Gateway API Gateway or an Istio Gateway (the escape hatch). */
+  /** The gateway object: a Gateway API Gateway, an Istio Gateway or an Ingress (the escape hatch). */
   public readonly apiObject: ApiObject;
 
   private readonly renderer: IGatewayRenderer;
@@ -140,7 +142,10 @@ export class Gateway extends Construct implements GatewayModel {
     this.renderer = rendering.render(this);
     this.apiObject = this.renderer.resource;
     this.node.addValidation({
-      validate: () => [...gatewayProblems(this), ...streamRouteProblems(this.declaredStreamRoutes, this.namespace), ...this.renderer.problems()],
+      validate: () => {
+        const proxies = this.renderer.proxyNamespace;
+        return [...gatewayProblems(this, proxies), ...streamRouteProblems(this.declaredStreamRoutes, proxies), ...this.renderer.problems()];
+      },
     });
 
     for (const [name, listener] of Object.entries(props.listeners ?? {})) {
@@ -285,6 +290,9 @@ const LISTENERS_FOR: Readonly<Record<RouteKind, string>> = {
   TLSRoute: 'a TLS passthrough listener',
 };
 
+/** The factory of each rendering, as messages name it. */
+const FACTORY_NAMES: Readonly<Record<IGatewayRendering['kind'], string>> = { 'gateway-api': 'gatewayApi', 'istio': 'istio', 'ingress': 'ingress' };
+
 /** Where the deprecated rendering props go in the factories. */
 const FACTORY_PROPS = {
   gatewayClassName: 'GatewayRendering.gatewayApi({ gatewayClassName })',
@@ -303,7 +311,7 @@ function renderingOf(props: GatewayProps, scope: Construct): IGatewayRendering {
     for (const key of Object.keys(FACTORY_PROPS) as Array<keyof typeof FACTORY_PROPS>) {
       if (props[key] !== undefined) {
         throw new ValidationError(
-          `Gateway props ${key} is ${describeValue(props[key])}, but rendering is GatewayRendering.${rendering.kind === 'istio' ? 'istio' : 'gatewayApi'}(), ` +
+          `Gateway props ${key} is ${describeValue(props[key])}, but rendering is GatewayRendering.${FACTORY_NAMES[rendering.kind]}(), ` +
             `which takes the rendering's props; move it into ${FACTORY_PROPS[key]}`,
           scope,
         );
@@ -317,7 +325,7 @@ function renderingOf(props: GatewayProps, scope: Construct): IGatewayRendering {
     case 'gateway-api':
       return GatewayApiRendering.fromDeprecatedProps(props, scope);
     default:
-      throw new ValidationError(`rendering must be GatewayRendering.gatewayApi() or GatewayRendering.istio(), got ${describeValue(rendering)}`, scope);
+      throw new ValidationError(`rendering must be GatewayRendering.gatewayApi(), GatewayRendering.istio() or GatewayRendering.ingress(), got ${describeValue(rendering)}`, scope);
   }
 }
 

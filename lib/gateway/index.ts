@@ -15,6 +15,7 @@ export type {
 export { PathRewrite } from './http-filters';
 export type { HttpRedirect, UrlRewrite } from './http-filters';
 export type { IstioGatewayRenderingProps } from './istio/istio-gateway-rendering';
+export type { IngressRenderingProps } from './ingress/ingress-rendering';
 export { ListenerProtocol } from './listener';
 export type { Listener, ListenerProps, RouteKind } from './listener';
 export { CertificateIssuer, ListenerTls } from './listener-tls';

@@ -119,11 +119,12 @@ function streamTargets(what: string, backend: IGatewayBackend, binding: GatewayB
 /**
  * Problems between the stream routes of a gateway: two TCP routes on one
  * listener, or two TLS routes taking one SNI hostname (the second would
- * never be used), and backends that would refuse the gateway's proxies.
+ * never be used), and backends that would refuse the gateway's proxies
+ * (which run in `proxyNamespace`).
  *
  * @internal
  */
-export function streamRouteProblems(routes: readonly StreamGatewayRoute[], gatewayNamespace: string): string[] {
+export function streamRouteProblems(routes: readonly StreamGatewayRoute[], proxyNamespace: string): string[] {
   const problems: string[] = [];
   const claimed = new Map<string, string>();
   for (const route of routes) {
@@ -138,7 +139,7 @@ export function streamRouteProblems(routes: readonly StreamGatewayRoute[], gatew
       claimed.set(key, owner ?? route.name);
     }
     for (const target of route.targets) {
-      const problem = target.admissionProblem(gatewayNamespace);
+      const problem = target.admissionProblem(proxyNamespace);
       if (problem !== undefined) {
         problems.push(`route '${route.name}' sends to ${target.description}, but ${problem}`);
       }

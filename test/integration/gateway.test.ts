@@ -3,6 +3,7 @@ import { GatewayCanaryChart } from '../../examples/gateway-canary';
 import { GatewayRoutingChart, InventoryChart } from '../../examples/gateway-routing';
 import { SHOP_EDGE_NAMESPACE, ShopGatewayChart } from '../../examples/gateway-shop';
 import { GatewayTcpChart } from '../../examples/gateway-tcp';
+import { IngressEdgeChart } from '../../examples/ingress-edge';
 import { GatewayRendering, IGatewayRendering, Manifest } from '../../lib';
 import { synthObjects } from '../../lib/testing';
 import { ShopChart } from '../../stacks/shop/shop-chart';
@@ -28,10 +29,14 @@ function exampleCharts(rendering: IGatewayRendering): Array<[string, () => Chart
 }
 
 const RENDERINGS = [GatewayRendering.gatewayApi(), GatewayRendering.istio()];
-const cases = RENDERINGS.flatMap((rendering) => exampleCharts(rendering).map(([name, charts]) => [rendering, name, charts] as const));
+const cases = [
+  ...RENDERINGS.flatMap((rendering) => exampleCharts(rendering).map(([name, charts]) => [rendering, name, charts] as const)),
+  // The Ingress rendering refuses the other examples' weights, header matches and filters.
+  [GatewayRendering.ingress(), 'a site behind an Ingress', () => [new IngressEdgeChart(new App(), 'ingress-edge')]] as const,
+];
 const namespaces = new Set<string>();
-/** The kinds whose fields a structural CRD would silently drop if it did not know them. */
-const CRD_GROUPS = ['gateway.networking.k8s.io/', 'networking.istio.io/', 'cert-manager.io/'];
+/** The kinds whose fields a structural CRD would silently drop if it did not know them, and the Ingress. */
+const KEPT_GROUPS = ['gateway.networking.k8s.io/', 'networking.istio.io/', 'cert-manager.io/', 'networking.k8s.io/v1'];
 
 function objectsOf(charts: readonly Chart[]): Manifest[] {
   return charts.flatMap((chart) => synthObjects(chart));
@@ -43,7 +48,7 @@ afterAll(() => {
   }
 });
 
-describe('every gateway example is accepted by the real API server (Gateway API, Istio and cert-manager CRDs installed)', () => {
+describe('every gateway example is accepted by the real API server (Gateway API, Istio and cert-manager CRDs installed; Ingress built in)', () => {
   test('the CRDs of every kind the gateway emits are installed and established', () => {
     for (const crd of [
       'gateways.gateway.networking.k8s.io',
@@ -70,7 +75,7 @@ describe('every gateway example is accepted by the real API server (Gateway API,
 
     for (const object of objects) {
       const live = getLive(resourceType(object), object.metadata.name!, object.metadata.namespace);
-      if (CRD_GROUPS.some((group) => object.apiVersion.startsWith(group))) {
+      if (KEPT_GROUPS.some((group) => object.apiVersion.startsWith(group))) {
         expect({ object: `${object.kind}/${object.metadata.name}`, spec: live!.spec }).toMatchObject({
           object: `${object.kind}/${object.metadata.name}`,
           spec: object.spec as Record<string, unknown>,
@@ -99,5 +104,16 @@ describe('every gateway example is accepted by the real API server (Gateway API,
     const result = applyServerSide([retried], { dryRun: true });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/retry: field not declared in schema/);
+  });
+
+  test('the API server refuses what the Ingress rendering refuses: an encoded / in a path', () => {
+    const ingress = objectsOf([new IngressEdgeChart(new App(), 'ingress-edge')]).find((o) => o.kind === 'Ingress')!;
+    ensureNamespaces([ingress], namespaces);
+    const spec = ingress.spec as any;
+    const [rule] = spec.rules;
+    const encoded = { ...rule, http: { paths: [{ ...rule.http.paths[0], path: '/api%2Fv1' }] } };
+    const result = applyServerSide([{ ...ingress, metadata: { ...ingress.metadata, name: 'encoded' }, spec: { ...spec, rules: [encoded] } }], { dryRun: true });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/must not contain '%2F'/);
   });
 });

@@ -3,6 +3,7 @@ import { GatewayCanaryChart } from '../../examples/gateway-canary';
 import { GatewayRoutingChart, InventoryChart } from '../../examples/gateway-routing';
 import { shopBehindGateway } from '../../examples/gateway-shop';
 import { GatewayTcpChart } from '../../examples/gateway-tcp';
+import { IngressEdgeChart } from '../../examples/ingress-edge';
 import { GatewayRendering, IGatewayRendering } from '../../lib';
 import { snapshotOf, synthObjects } from '../../lib/testing';
 import { ShopChart } from '../../stacks/shop/shop-chart';
@@ -37,6 +38,10 @@ describe.each(RENDERINGS)('gateway examples rendered for %s', (rendering) => {
     expect(snapshotOf(edge)).toMatchSnapshot('edge');
     expect(snapshotOf(inventory)).toMatchSnapshot('inventory');
   });
+});
+
+test('ingress-edge: a site behind a Kubernetes Ingress (GatewayRendering.ingress())', () => {
+  expect(snapshotOf(new IngressEdgeChart(new App(), 'ingress-edge'))).toMatchSnapshot();
 });
 
 describe('the gateway in front of the shop', () => {

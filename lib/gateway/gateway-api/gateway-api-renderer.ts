@@ -34,10 +34,12 @@ const ISTIO_GATEWAY_CLASS = 'istio';
  */
 export class GatewayApiRenderer implements IGatewayRenderer {
   public readonly resource: ApiObject;
+  public readonly proxyNamespace: string;
   /** The gateway's end-user authentication, as Istio policies: only Istio (the `istio` class) can run it. */
   private readonly authentication: IstioGatewayAuthentication | undefined;
 
   constructor(private readonly gateway: Construct & GatewayModel, private readonly gatewayClassName: string) {
+    this.proxyNamespace = gateway.namespace;
     this.authentication = gatewayClassName === ISTIO_GATEWAY_CLASS
       ? new IstioGatewayAuthentication(gateway, { gatewayName: gateway.gatewayName })
       : undefined;

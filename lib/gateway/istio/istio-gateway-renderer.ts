@@ -31,10 +31,12 @@ import { istioStreamRouteSpec, streamPercentagesProblem } from './istio-stream-r
  */
 export class IstioGatewayRenderer implements IGatewayRenderer {
   public readonly resource: ApiObject;
+  public readonly proxyNamespace: string;
   private readonly virtualServices = new Set<string>();
   private readonly authentication: IstioGatewayAuthentication;
 
   constructor(private readonly gateway: Construct & GatewayModel, selector: Readonly<Record<string, string>>) {
+    this.proxyNamespace = gateway.namespace;
     this.authentication = new IstioGatewayAuthentication(gateway, { selector });
     this.resource = emitObject(gateway, 'Resource', {
       apiVersion: 'networking.istio.io/v1beta1',

@@ -6,11 +6,13 @@ import { Workloads } from './workloads';
 
 const GATEWAY_API = 'gateway.networking.k8s.io';
 const ISTIO = 'networking.istio.io';
+const NETWORKING = 'networking.k8s.io';
 
 /**
  * Adds the gateways and the routes bound to them: Gateway API Gateways
  * (one line per listener) with their HTTPRoutes and GRPCRoutes, Istio
- * Gateways (one line per server) with the VirtualServices bound to them.
+ * Gateways (one line per server) with the VirtualServices bound to them,
+ * Ingresses (one line per host) with their paths.
  * Edges go from a gateway to its routes (labelled with the listener a route
  * attaches to) and from a route to its backends (labelled with the rule's
  * match, and each backend's share when a rule splits).
@@ -31,6 +33,37 @@ export function addGatewayRoutes(objects: DistObjects, workloads: Workloads, bui
   }
   for (const vs of objects.of(ISTIO, 'VirtualService')) {
     addIstioRoute(vs, workloads, builder);
+  }
+  for (const ingress of objects.of(NETWORKING, 'Ingress')) {
+    addIngress(ingress, workloads, builder);
+  }
+}
+
+/**
+ * An Ingress: a gateway node with a line per rule (`HTTPS host` where a TLS
+ * entry covers the host), and an edge to each Service its paths reach,
+ * labelled with those paths joined by ` | ` ('' for the prefix `/` alone).
+ */
+function addIngress(ingress: Manifest, workloads: Workloads, builder: TopologyBuilder): void {
+  const namespace = ingress.metadata.namespace;
+  const spec = specOf(ingress);
+  const tls = listOf(spec.tls).map((entry) => (entry.hosts ?? []) as string[]);
+  const rules = listOf(spec.rules);
+  const secured = (host: string | undefined) => tls.some((hosts) => hosts.length === 0 || (host !== undefined && hosts.includes(host)));
+  const details = rules.map((rule) => `${secured(rule.host) ? 'HTTPS' : 'HTTP'} ${rule.host ?? '*'}`);
+  const node = builder.node({ kind: 'gateway', namespace, name: nameOf(ingress), type: 'Ingress', details });
+  const pathsByService = new Map<string, string[]>();
+  for (const path of rules.flatMap((rule) => listOf(rule.http?.paths))) {
+    const service = (path.backend?.service as Fields | undefined)?.name;
+    if (typeof service === 'string') {
+      pathsByService.set(service, [...(pathsByService.get(service) ?? []), String(path.path ?? '/')]);
+    }
+  }
+  for (const [service, paths] of pathsByService) {
+    const label = paths.length === 1 && paths[0] === '/' ? '' : [...new Set(paths)].join(' | ');
+    for (const target of workloads.serviceTarget(namespace, service)) {
+      builder.edge({ from: node, to: target, kind: 'route', label });
+    }
   }
 }
 

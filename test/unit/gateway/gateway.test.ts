@@ -192,7 +192,7 @@ describe('Gateway input', () => {
 
   test('fails when the rendering is unknown', () => {
     expect(validationErrorOf(() => new Gateway(newChart(), 'edge', { rendering: 'nginx' as GatewayRendering })).detail).toBe(
-      "rendering must be GatewayRendering.gatewayApi() or GatewayRendering.istio(), got 'nginx'",
+      "rendering must be GatewayRendering.gatewayApi(), GatewayRendering.istio() or GatewayRendering.ingress(), got 'nginx'",
     );
   });
 

@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { FunctionSplitChart } from '../../../examples/function-traffic-split';
 import { GatewayCanaryChart } from '../../../examples/gateway-canary';
+import { IngressEdgeChart } from '../../../examples/ingress-edge';
 import { MeshScenario, MeshTrafficChart } from '../../../examples/mesh-traffic';
 import { NightlyCronChart } from '../../../examples/nightly-cron';
 import { QueueWorkerChart } from '../../../examples/queue-worker';
@@ -57,6 +58,15 @@ describe('readTopology: gateways, routes, services, revisions', () => {
     expect(edgeLines(readTopology(linkerd), (e) => e.from === 'service:shop/checkout' && e.kind === 'traffic')).toEqual([
       `traffic service:checkout -> revision:${c} [10%]`,
       `traffic service:checkout -> revision:${s} [90%]`,
+    ]);
+  });
+
+  test('an Ingress: a gateway with a line per host, an edge to each Service labelled with its paths', () => {
+    const ingress = readTopology(synthObjects(new IngressEdgeChart(new App(), 'ingress-edge')));
+    expect(node(ingress, 'gateway:site/edge')).toEqual({ id: 'gateway:site/edge', kind: 'gateway', name: 'edge', namespace: 'site', type: 'Ingress', details: ['HTTPS www.example.com'] });
+    expect(edgeLines(ingress, (e) => e.from === 'gateway:site/edge')).toEqual([
+      'route gateway:edge -> service:api [/api]',
+      'route gateway:edge -> service:web [/healthz | /]',
     ]);
   });
 
