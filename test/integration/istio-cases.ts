@@ -8,6 +8,7 @@ import { GatewayRoutingChart, InventoryChart } from '../../examples/gateway-rout
 import { shopBehindGateway } from '../../examples/gateway-shop';
 import { GatewayTcpChart } from '../../examples/gateway-tcp';
 import { HelloServiceChart } from '../../examples/hello-service';
+import { IngressEdgeChart } from '../../examples/ingress-edge';
 import { MeshGatewayApiChart } from '../../examples/mesh-gateway-api';
 import { MESH_SCENARIOS, MeshTrafficChart } from '../../examples/mesh-traffic';
 import { NightlyCronChart } from '../../examples/nightly-cron';
@@ -76,6 +77,7 @@ export const ISTIO_CASES: readonly SynthCase[] = [
   { name: 'example nightly-cron', source: 'examples/nightly-cron.ts', charts: () => [new NightlyCronChart(new App(), 'nightly-cron')] },
   { name: 'example queue-worker', source: 'examples/queue-worker.ts', charts: () => [new QueueWorkerChart(new App(), 'queue-worker')] },
   { name: 'example observed-shop', source: 'examples/observed-shop.ts', charts: () => [...observedShop(new App()).charts] },
+  { name: 'example ingress-edge', source: 'examples/ingress-edge.ts', charts: () => [new IngressEdgeChart(new App(), 'ingress-edge')] },
 ];
 
 /** The gateway examples in the Gateway API rendering (the ones istiod's Gateway API controller reads). */

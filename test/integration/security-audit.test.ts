@@ -10,12 +10,16 @@ import { FunctionSplitChart } from '../../examples/function-traffic-split';
 import { GatewayCanaryChart } from '../../examples/gateway-canary';
 import { GatewayRoutingChart, InventoryChart } from '../../examples/gateway-routing';
 import { shopBehindGateway } from '../../examples/gateway-shop';
+import { GatewayTcpChart } from '../../examples/gateway-tcp';
 import { HelloServiceChart } from '../../examples/hello-service';
+import { IngressEdgeChart } from '../../examples/ingress-edge';
+import { MeshGatewayApiChart } from '../../examples/mesh-gateway-api';
 import { MESH_SCENARIOS, MeshScenario, MeshTrafficChart } from '../../examples/mesh-traffic';
 import { NightlyCronChart } from '../../examples/nightly-cron';
 import { observedShop } from '../../examples/observed-shop';
 import { QueueWorkerChart } from '../../examples/queue-worker';
 import { ThumbnailEventsChart } from '../../examples/thumbnail-events';
+import { TrafficPolicyChart } from '../../examples/traffic-policy';
 import { TwoRevisionsChart } from '../../examples/two-revisions';
 import { GatewayRendering, Manifest, MeshProvider } from '../../lib';
 import { synthYaml } from '../../lib/testing';
@@ -164,7 +168,7 @@ const LEFT_WARNINGS: readonly LeftWarning[] = [
 ];
 
 /** The examples whose Linkerd rendering is refused at synth (see test/snapshot/mesh-traffic.test.ts). */
-const LINKERD_REFUSES: readonly MeshScenario[] = ['faults', 'circuit-breaker', 'mirror-v3'];
+const LINKERD_REFUSES: readonly MeshScenario[] = ['faults', 'circuit-breaker', 'mirror-v3', 'jwt-rate-limit'];
 const RENDERINGS = [GatewayRendering.gatewayApi(), GatewayRendering.istio()];
 
 /** One audited synthesis: the source file it comes from, and its charts (applied together). */
@@ -192,7 +196,11 @@ const CASES: AuditCase[] = [
       return [inventory, new GatewayRoutingChart(app, 'gateway-routing', { inventory: inventory.inventory, rendering })];
     }],
     [`example function-behind-gateway (${rendering})`, 'examples/function-behind-gateway.ts', () => [new FunctionGatewayChart(new App(), 'function-behind-gateway', { rendering })]],
+    [`example gateway-tcp (${rendering})`, 'examples/gateway-tcp.ts', () => [new GatewayTcpChart(new App(), 'gateway-tcp', { rendering })]],
   ]),
+  ['example ingress-edge', 'examples/ingress-edge.ts', () => [new IngressEdgeChart(new App(), 'ingress-edge')]],
+  ['example mesh-gateway-api', 'examples/mesh-gateway-api.ts', () => [new MeshGatewayApiChart(new App(), 'mesh-gateway-api')]],
+  ['example traffic-policy', 'examples/traffic-policy.ts', () => [new TrafficPolicyChart(new App(), 'traffic-policy')]],
   ['example function-traffic-split', 'examples/function-traffic-split.ts', () => [new FunctionSplitChart(new App(), 'function-traffic-split')]],
   ['example thumbnail-events', 'examples/thumbnail-events.ts', () => [new ThumbnailEventsChart(new App(), 'thumbnail-events')]],
   ['example nightly-cron', 'examples/nightly-cron.ts', () => [new NightlyCronChart(new App(), 'nightly-cron')]],
