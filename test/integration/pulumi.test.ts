@@ -279,7 +279,8 @@ test('pulumi up returns once every revision is ready: each Deployment available,
 
   const deployments = shopObjects('deployments');
   v1Deployments = deployments.map((d) => d.metadata.name).sort();
-  expect(v1Deployments).toHaveLength(6);
+  // One per microservice of the shop: its six services and orders-db.
+  expect(v1Deployments).toHaveLength(7);
   // The provider's await logic (not skipAwait): the Deployments are ready the moment `pulumi up` returns.
   expect(deployments.map(readiness)).toEqual(deployments.map((d) => ({ name: d.metadata.name, ready: `${d.spec.replicas}/${d.spec.replicas}`, available: 'True' })));
   expect(JSON.stringify(shopObjects('all,configmaps,secrets,serviceaccounts'))).not.toContain('pulumi.com/skipAwait');

@@ -148,7 +148,8 @@ describe('the reference shop in an Istio mesh, four releases', () => {
         settings: { catalog: { CACHE_TTL_SECONDS: catalogCache } },
         podLabels: fault === undefined ? undefined : { payments: failingPodLabels('crashloop') },
       });
-      revisions = Object.fromEntries(Object.entries(chart.services).map(([name, service]) => [name, service.revisions[0].revisionId]));
+      const microservices = { ...chart.services, 'orders-db': chart.ordersDb };
+      revisions = Object.fromEntries(Object.entries(microservices).map(([name, service]) => [name, service.revisions[0].revisionId]));
     });
     return { dist, revisions };
   };
