@@ -41,10 +41,11 @@ test('two releases through YAML in release order: nothing immutable is ever modi
   });
   expect(outcome).toEqual({ completed: ['prepare', 'create', 'route', 'retire'] });
 
-  // Every object the release does not change keeps its resourceVersion; the one pointer that changes is cart's Service (its selector).
+  // Every object the release does not change keeps its resourceVersion; the pointers that change are cart's Service (its selector)
+  // and its DestinationRule (the subset of the new revision: the cart's session affinity lives there).
   const v2Json = new Map(v2.map((o) => [objectIdentity(o), canonicalJson(o)]));
   const changed = v1.filter((o) => v2Names.has(objectIdentity(o)) && v2Json.get(objectIdentity(o)) !== canonicalJson(o));
-  expect(changed.map(objectIdentity)).toEqual(['/Service/release-shop/cart']);
+  expect(changed.map(objectIdentity)).toEqual(['/Service/release-shop/cart', 'networking.istio.io/DestinationRule/release-shop/cart']);
   for (const object of v1.filter((o) => v2Names.has(objectIdentity(o)) && !changed.includes(o))) {
     expect({ object: objectIdentity(object), resourceVersion: liveResourceVersion(object) }).toEqual({
       object: objectIdentity(object),
