@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ValidationError } from '../lib';
+import { SynthValidationError, ValidationError } from '../lib';
+import { synthObjects } from '../lib/testing';
 
 /** A well-formed digest image reference; `seed` varies the digest. */
 export function digestImage(repository = 'ghcr.io/acme/app', seed = 'a'): string {
@@ -62,4 +63,28 @@ export function expectRefusal(build: () => unknown, expected: ExpectedRefusal): 
 /** The construct path a ValidationError should name. */
 export function pathOf(scope: IConstruct): string {
   return scope.node.path;
+}
+
+/**
+ * What a synth of `chart` reports, one `[construct path] message` per
+ * problem; fails the test if the synth succeeds or throws anything but a
+ * SynthValidationError.
+ */
+export function synthProblems(chart: Chart): string[] {
+  const error = validationErrorOf(() => synthObjects(chart));
+  expect(error).toBeInstanceOf(SynthValidationError);
+  return (error as SynthValidationError).problems.map((p) => `[${p.construct.node.path}] ${p.message}`);
+}
+
+/** The messages of the problems a synth of `chart` reports, `[]` when it synthesizes. */
+export function synthProblemMessages(chart: Chart): string[] {
+  try {
+    synthObjects(chart);
+    return [];
+  } catch (error) {
+    if (error instanceof SynthValidationError) {
+      return error.problems.map((p) => p.message);
+    }
+    throw error;
+  }
 }

@@ -7,10 +7,10 @@ import { EndUserAuthentication, resolveEndUserAuthentication, ResolvedEndUserAut
 import { HeaderRewrite } from '../traffic/header-rewrite';
 import { HeaderMatch, HttpMatch, isCatchAll, MatchType, validateMatch } from '../traffic/http-match';
 import { assertPercentage } from '../traffic/percentage';
-import { RetryPolicy } from '../traffic/retry-policy';
 import { assertRevisionOf, ResolvedRetries, resolveHeaderRewrite, resolveRetries } from '../traffic/route';
 import { TrafficMirror } from '../traffic/traffic-mirror';
 import { Microservice } from '../workload/microservice';
+import { RetryPolicy } from '../workload/retry-policy';
 import { revisionService } from '../workload/revision-service';
 import { BackendTarget, GatewayBackendBinding, IGatewayBackend } from './backend-target';
 import { grpcRoutePropsSchema, httpRoutePropsSchema } from './gateway-schemas';

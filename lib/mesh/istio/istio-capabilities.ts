@@ -1,10 +1,10 @@
 import { MatchType } from '../../traffic/http-match';
 import { LoadBalancingAlgorithm } from '../../traffic/load-balancing';
-import { MESH_DEFAULT_RETRIES } from '../../traffic/retry-policy';
 import type { Route } from '../../traffic/route';
 import type { ServiceRoutes } from '../../traffic/service-routes';
 import type { TcpRoute } from '../../traffic/tcp-route';
 import { percentageProblem } from '../../traffic/weights';
+import { MESH_DEFAULT_RETRIES } from '../../workload/retry-policy';
 
 /**
  * What a route asks for that Istio cannot express or would ignore, one

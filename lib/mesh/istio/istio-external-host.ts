@@ -3,10 +3,10 @@ import { contentHash } from '../../core/content-hash';
 import { emitObject } from '../../core/emit-object';
 import { contentAddressedName } from '../../core/names';
 import { formatDuration } from '../../traffic/durations';
-import { MESH_DEFAULT_RETRIES } from '../../traffic/retry-policy';
 import { resolveRetries } from '../../traffic/route';
 import type { ExternalHost } from '../../workload/external-host';
 import type { Microservice } from '../../workload/microservice';
+import { MESH_DEFAULT_RETRIES } from '../../workload/retry-policy';
 import { istioRetries } from './istio-retries';
 
 /**

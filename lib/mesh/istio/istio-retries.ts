@@ -1,5 +1,5 @@
-import { MESH_DEFAULT_RETRIES } from '../../traffic/retry-policy';
 import { ResolvedRetries, retryConditions } from '../../traffic/route';
+import { MESH_DEFAULT_RETRIES } from '../../workload/retry-policy';
 
 /**
  * A route's retries as an Istio `HTTPRetry`: the policy; none at all for the

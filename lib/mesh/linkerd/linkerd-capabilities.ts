@@ -2,11 +2,11 @@ import { canonicalJson } from '../../core/content-hash';
 import { CircuitBreaker } from '../../traffic/circuit-breaker';
 import { millisOf } from '../../traffic/durations';
 import { HeaderModifier } from '../../traffic/header-rewrite';
-import { MESH_DEFAULT_RETRIES, RetryOn } from '../../traffic/retry-policy';
 import type { ResolvedRetries, Route } from '../../traffic/route';
 import type { ServiceRoutes } from '../../traffic/service-routes';
 import type { TcpRoute } from '../../traffic/tcp-route';
 import type { Microservice } from '../../workload/microservice';
+import { MESH_DEFAULT_RETRIES, RetryOn } from '../../workload/retry-policy';
 import { HttpRouteLimits } from './linkerd-api';
 
 /**

@@ -10,10 +10,9 @@ import {
   Manifest,
   Microservice,
   MicroserviceProps,
-  SynthValidationError,
 } from '../../../lib';
 import { findObject, synthObjects } from '../../../lib/testing';
-import { digestImage, newChart, validationErrorOf } from '../../fixtures';
+import { digestImage, newChart } from '../../fixtures';
 
 /** A web service on port 80 (container 8080) that admits the gateway's namespace, 'test'. */
 export function web(seed: string, props: Partial<MicroserviceProps> = {}): MicroserviceProps {
@@ -53,12 +52,4 @@ export function specOf(chart: Chart, kind: string, name: string): any {
   return objectOf(chart, kind, name).spec;
 }
 
-/**
- * What a synth of `chart` reports: the problems of every construct's
- * validation, collected into one SynthValidationError, as `[path] message`.
- */
-export function synthProblems(chart: Chart): string[] {
-  const error = validationErrorOf(() => synthObjects(chart));
-  expect(error).toBeInstanceOf(SynthValidationError);
-  return (error as SynthValidationError).problems.map((p) => `[${p.construct.node.path}] ${p.message}`);
-}
+export { synthProblems } from '../../fixtures';

@@ -1,4 +1,4 @@
-import { Chart, Duration } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import {
   HeaderMatch,
   LabelKeys,
@@ -10,11 +10,10 @@ import {
   RetryOn,
   ServicePortProps,
   ServiceRoutes,
-  SynthValidationError,
 } from '../../../lib';
 import { schemaErrors } from '../../../lib/internal';
 import { findObject, findObjects, synthObjects } from '../../../lib/testing';
-import { digestImage, newChart, validationErrorOf } from '../../fixtures';
+import { digestImage, newChart, synthProblems } from '../../fixtures';
 
 const HTTP: ServicePortProps = { name: 'http', port: 80, containerPort: 8080 };
 const POSTGRES: ServicePortProps = { name: 'tcp-postgres', port: 5432 };
@@ -31,12 +30,6 @@ function reviewsRoutes(ports: readonly ServicePortProps[] = [HTTP]) {
   new Microservice(chart, 'frontend', { image: digestImage(), ports: [HTTP], mesh, dependencies: [reviews] });
   const routes = new ServiceRoutes(chart, 'routes', { service: reviews });
   return { chart, reviews, stable, canary, preview, routes };
-}
-
-function synthProblems(chart: Chart): string[] {
-  const error = validationErrorOf(() => synthObjects(chart));
-  expect(error).toBeInstanceOf(SynthValidationError);
-  return (error as SynthValidationError).problems.map((p) => `[${p.construct.node.path}] ${p.message}`);
 }
 
 const parent = (port: number) => ({ group: '', kind: 'Service', name: 'reviews', port });

@@ -1,8 +1,8 @@
 import { Chart, Duration } from 'cdk8s';
-import { CircuitBreaker, HeaderMatch, LabelKeys, Mesh, MeshProvider, Microservice, MicroserviceProps, PathMatch, QueryParamMatch, RetryOn, RouteProps, ServiceRoutes, SynthValidationError } from '../../../lib';
+import { CircuitBreaker, HeaderMatch, LabelKeys, Mesh, MeshProvider, Microservice, MicroserviceProps, PathMatch, QueryParamMatch, RetryOn, RouteProps, ServiceRoutes } from '../../../lib';
 import { schemaErrors } from '../../../lib/internal';
 import { findObject, findObjects, synthObjects } from '../../../lib/testing';
-import { digestImage, newChart, validationErrorOf } from '../../fixtures';
+import { digestImage, newChart, synthProblems, validationErrorOf } from '../../fixtures';
 
 const web: MicroserviceProps = { image: digestImage(), ports: [{ port: 80, containerPort: 8080 }] };
 const HOST = 'reviews.test.svc.cluster.local';
@@ -37,16 +37,6 @@ function istioMatch(matches: RouteProps['matches']): any[] {
   routes.addRoute('r', { matches, backends: [{ revision: stable }] });
   routes.addRoute('default', { backends: [{ revision: stable }] });
   return httpRoutes(chart)[0].match;
-}
-
-/**
- * What a synth of `chart` reports: the problems of every construct's
- * validation, collected into one SynthValidationError, as `[path] message`.
- */
-function synthProblems(chart: Chart): string[] {
-  const error = validationErrorOf(() => synthObjects(chart));
-  expect(error).toBeInstanceOf(SynthValidationError);
-  return (error as SynthValidationError).problems.map((p) => `[${p.construct.node.path}] ${p.message}`);
 }
 
 describe('Istio DestinationRule', () => {

@@ -1,9 +1,9 @@
 import { App, Chart, Duration } from 'cdk8s';
-import { HeaderMatch, IngressPeer, LabelKeys, Manifest, Mesh, MeshProvider, Microservice, MicroserviceProps, PathMatch, QueryParamMatch, RetryOn, RouteProps, ServiceRoutes, ServiceRoutesProps, SynthValidationError } from '../../../lib';
+import { HeaderMatch, IngressPeer, LabelKeys, Manifest, Mesh, MeshProvider, Microservice, MicroserviceProps, PathMatch, QueryParamMatch, RetryOn, RouteProps, ServiceRoutes, ServiceRoutesProps } from '../../../lib';
 import { objectRole, schemaErrors } from '../../../lib/internal';
 import { findObject, findObjects, synthObjects, synthYaml } from '../../../lib/testing';
 import { crdProblems, CRD_ROOT, crdSchemas, crdSchemasAvailable } from '../../crd-schema';
-import { digestImage, newChart, validationErrorOf } from '../../fixtures';
+import { digestImage, newChart, synthProblemMessages, validationErrorOf } from '../../fixtures';
 
 const web: MicroserviceProps = { image: digestImage(), ports: [{ port: 80, containerPort: 8080 }] };
 const linkerd = () => MeshProvider.linkerd();
@@ -26,19 +26,6 @@ function routedService(routesProps: Partial<ServiceRoutesProps> = {}, servicePro
   const v2 = reviews.addRevision('v2', { image: digestImage('ghcr.io/acme/app', 'b') });
   const routes = new ServiceRoutes(chart, 'routes', { service: reviews, ...routesProps });
   return { chart, mesh, reviews, v1, v2, routes };
-}
-
-/** The problems a synth reports, or [] when it succeeds. */
-function synthProblems(chart: Chart): string[] {
-  try {
-    synthObjects(chart);
-    return [];
-  } catch (error) {
-    if (error instanceof SynthValidationError) {
-      return error.problems.map((p) => p.message);
-    }
-    throw error;
-  }
 }
 
 const spec = (o: Manifest) => o.spec as any;
@@ -342,7 +329,7 @@ describe('Mesh with the Linkerd provider: routing tables', () => {
     routes.addRoute('get', { matches: [{ method: 'GET' }], backends: [{ revision: v2 }] });
     routes.addRoute('post', { matches: [{ method: 'POST' }], backends: [{ revision: v2 }] });
     routes.addRoute('default', { backends: [{ revision: v1 }] });
-    expect(synthProblems(chart)).toEqual([]);
+    expect(synthProblemMessages(chart)).toEqual([]);
   });
 });
 
@@ -360,7 +347,7 @@ describe('Mesh with the Linkerd provider: what it refuses', () => {
     const props = route(v2);
     routes.addRoute('r', { matches: [{ path: PathMatch.prefix('/x') }], ...props });
     routes.addRoute('default', { backends: [{ revision: v1 }] });
-    const problem = synthProblems(chart).find((p) => message.test(p));
+    const problem = synthProblemMessages(chart).find((p) => message.test(p));
     expect(problem).toBeDefined();
     expect(problem).toContain('linkerd');
   });
@@ -369,7 +356,7 @@ describe('Mesh with the Linkerd provider: what it refuses', () => {
     const { chart, v1, v2, routes } = routedService();
     routes.addRoute('r', { matches: [{ path: PathMatch.prefix('/x') }], backends: [{ revision: v2 }], mirror: { revision: v1, percentage: 10 } });
     routes.addRoute('default', { backends: [{ revision: v1 }] });
-    expect(synthProblems(chart)).toEqual([
+    expect(synthProblemMessages(chart)).toEqual([
       expect.stringMatching(/^route 'r' of reviews mirrors requests to revision 'v1', which linkerd cannot express \(its policy controller refuses the RequestMirror filter\); .*$/),
     ]);
   });
@@ -378,7 +365,7 @@ describe('Mesh with the Linkerd provider: what it refuses', () => {
     const { chart, v1, v2, routes } = routedService();
     routes.addRoute('reads', { matches: [{ method: 'GET' }], backends: [{ revision: v2 }], retries: { attempts: 3 } });
     routes.addRoute('default', { backends: [{ revision: v1 }] });
-    expect(synthProblems(chart)).toEqual([
+    expect(synthProblemMessages(chart)).toEqual([
       expect.stringMatching(/^routes 'reads' \(.*"attempts":3.*\) and 'default' \(no retries\) of reviews retry differently, and linkerd sets retries per HTTPRoute .*give every route of reviews the same retries, or none$/),
     ]);
   });
@@ -420,7 +407,7 @@ describe('Mesh with the Linkerd provider: what it refuses', () => {
     const { chart, v1, v2, routes } = routedService();
     build({ v1, v2, routes });
     routes.addRoute('default', { backends: [{ revision: v1 }] });
-    const problems = synthProblems(chart);
+    const problems = synthProblemMessages(chart);
     expect(problems).toEqual([expect.stringMatching(message)]);
   });
 
@@ -440,13 +427,13 @@ describe('Mesh with the Linkerd provider: what it refuses', () => {
       routes.addRoute(`r${i}`, { matches: [{ path: PathMatch.exact(`/p${i}`) }], backends: [{ revision: v1 }] });
     }
     routes.addRoute('default', { backends: [{ revision: v1 }] });
-    expect(synthProblems(chart)).toEqual([expect.stringMatching(/^reviews has 17 routes, more than the 16 rules of a linkerd HTTPRoute; merge routes/)]);
+    expect(synthProblemMessages(chart)).toEqual([expect.stringMatching(/^reviews has 17 routes, more than the 16 rules of a linkerd HTTPRoute; merge routes/)]);
   });
 
   test('fails when a service with routes has no TCP port', () => {
     const { chart, v1, routes } = routedService({}, { ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] });
     routes.addRoute('default', { backends: [{ revision: v1 }] });
-    expect(synthProblems(chart)).toEqual([expect.stringMatching(/^reviews has no TCP port, so linkerd has no Service port to attach its routes to/)]);
+    expect(synthProblemMessages(chart)).toEqual([expect.stringMatching(/^reviews has no TCP port, so linkerd has no Service port to attach its routes to/)]);
   });
 
   test.each<[string, ServiceRoutesProps['circuitBreaker'], RegExp]>([
@@ -458,7 +445,7 @@ describe('Mesh with the Linkerd provider: what it refuses', () => {
   ])('fails when the circuit breaker sets %s', (_, circuitBreaker, message) => {
     const { chart, v1, routes } = routedService({ circuitBreaker });
     routes.addRoute('default', { backends: [{ revision: v1 }] });
-    const problems = synthProblems(chart);
+    const problems = synthProblemMessages(chart);
     expect(problems).toEqual([expect.stringMatching(message)]);
   });
 
@@ -466,6 +453,6 @@ describe('Mesh with the Linkerd provider: what it refuses', () => {
     const { chart, v1, v2, routes } = routedService({ circuitBreaker: { maxConnections: 1 } });
     routes.addRoute('r', { matches: [{ path: PathMatch.prefix('/x') }], backends: [{ revision: v2 }], fault: { delay: { delay: Duration.seconds(1), percentage: 5 } } });
     routes.addRoute('default', { backends: [{ revision: v1 }] });
-    expect(synthProblems(chart)).toHaveLength(2);
+    expect(synthProblemMessages(chart)).toHaveLength(2);
   });
 });

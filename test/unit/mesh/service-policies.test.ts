@@ -9,11 +9,10 @@ import {
   PathMatch,
   ServiceRoutes,
   ServiceRoutesProps,
-  SynthValidationError,
   ValidationError,
 } from '../../../lib';
 import { findObject, findObjects, synthObjects } from '../../../lib/testing';
-import { digestImage, newChart, validationErrorOf } from '../../fixtures';
+import { digestImage, newChart, synthProblemMessages, validationErrorOf } from '../../fixtures';
 
 const ISSUER = 'https://accounts.example.com';
 const JWKS_URI = 'https://accounts.example.com/.well-known/jwks.json';
@@ -31,12 +30,6 @@ function ordersWith(props: Omit<ServiceRoutesProps, 'service'>, provider = MeshP
 }
 
 const spec = (chart: Chart, kind: string, name: string): any => findObject(synthObjects(chart), { kind, name }).spec;
-
-function synthProblems(chart: Chart): string[] {
-  const error = validationErrorOf(() => synthObjects(chart));
-  expect(error).toBeInstanceOf(SynthValidationError);
-  return (error as SynthValidationError).problems.map((p) => p.message);
-}
 
 describe('end-user authentication in Istio', () => {
   test('a RequestAuthentication on the service pods with one jwtRule per issuer, token locations and claims to headers', () => {
@@ -131,7 +124,7 @@ describe('end-user authentication in Istio', () => {
 
   test('fails when a requirement covers a regular-expression path (istio)', () => {
     const { chart } = ordersWith({ authentication: { ...AUTH, require: [{ paths: [PathMatch.regex('/v[0-9]+/admin')] }] } });
-    expect(synthProblems(chart)).toEqual([expect.stringMatching(/^authentication require 1 of orders covers the regular-expression path '\/v\[0-9\]\+\/admin', which an Istio AuthorizationPolicy cannot scope by \(istio/)]);
+    expect(synthProblemMessages(chart)).toEqual([expect.stringMatching(/^authentication require 1 of orders covers the regular-expression path '\/v\[0-9\]\+\/admin', which an Istio AuthorizationPolicy cannot scope by \(istio/)]);
   });
 
   const issuer = AUTH.issuers[0];
@@ -228,7 +221,7 @@ describe('Istio with routes in the Gateway API form', () => {
 describe('what Linkerd refuses', () => {
   test('fails when a service asks for end-user authentication or a rate limit (linkerd)', () => {
     const { chart } = ordersWith({ authentication: AUTH, rateLimit: LIMIT }, MeshProvider.linkerd());
-    expect(synthProblems(chart)).toEqual([
+    expect(synthProblemMessages(chart)).toEqual([
       expect.stringMatching(/^authentication of orders asks for JWT validation, which linkerd cannot express/),
       expect.stringMatching(/^rateLimit of orders asks for a local rate limit, which linkerd cannot express/),
     ]);

@@ -1,8 +1,7 @@
-import { Chart } from 'cdk8s';
-import { IMeshProvider, Mesh, MeshProvider, Microservice, ServicePortProps, ServiceRoutes, SynthValidationError, ValidationError } from '../../../lib';
+import { IMeshProvider, Mesh, MeshProvider, Microservice, ServicePortProps, ServiceRoutes, ValidationError } from '../../../lib';
 import { schemaErrors } from '../../../lib/internal';
 import { findObject, findObjects, synthObjects } from '../../../lib/testing';
-import { digestImage, expectRefusal, newChart, validationErrorOf } from '../../fixtures';
+import { digestImage, expectRefusal, newChart, synthProblems, validationErrorOf } from '../../fixtures';
 
 const HOST = 'orders-db.test.svc.cluster.local';
 const POSTGRES: ServicePortProps = { name: 'tcp-postgres', port: 5432 };
@@ -16,12 +15,6 @@ function database(provider: IMeshProvider = MeshProvider.istio(), ports: readonl
   const next = db.addRevision('next', { image: digestImage('ghcr.io/acme/app', 'b') });
   const routes = new ServiceRoutes(chart, 'routes', { service: db });
   return { chart, db, stable, next, routes };
-}
-
-function synthProblems(chart: Chart): string[] {
-  const error = validationErrorOf(() => synthObjects(chart));
-  expect(error).toBeInstanceOf(SynthValidationError);
-  return (error as SynthValidationError).problems.map((p) => `[${p.construct.node.path}] ${p.message}`);
 }
 
 describe('ServiceRoutes.addTcpRoute', () => {

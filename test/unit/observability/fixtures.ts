@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { Manifest, Mesh, MeshProvider, Microservice, MicroserviceProps, SynthValidationError } from '../../../lib';
+import { Manifest, Mesh, MeshProvider, Microservice, MicroserviceProps } from '../../../lib';
 import { findObject, synthObjects } from '../../../lib/testing';
 import { digestImage } from '../../fixtures';
 
@@ -29,15 +29,3 @@ export function rulesOf(rule: Record<string, any>): Record<string, any>[] {
   return rule.spec.groups.flatMap((g: { rules: Record<string, any>[] }) => g.rules);
 }
 
-/** The messages of the synth-time problems of a chart, `[]` when it synthesizes. */
-export function synthProblems(chart: Chart): string[] {
-  try {
-    synthObjects(chart);
-    return [];
-  } catch (error) {
-    if (error instanceof SynthValidationError) {
-      return error.problems.map((p) => p.message);
-    }
-    throw error;
-  }
-}

@@ -1,8 +1,8 @@
 import { Monitoring, ServerlessFunction, ValidationError } from '../../../lib';
 import { synthObjects } from '../../../lib/testing';
 import { crdSchemaProblems } from '../../crd-schema';
-import { digestImage, newChart, validationErrorOf } from '../../fixtures';
-import { APP_METRICS, objectOf, ordersService, rulesOf, synthProblems } from './fixtures';
+import { digestImage, newChart, validationErrorOf , synthProblemMessages } from '../../fixtures';
+import { APP_METRICS, objectOf, ordersService, rulesOf } from './fixtures';
 
 describe('Monitoring.observe: the PodMonitor', () => {
   test('in an Istio mesh it scrapes the Envoy stats port of every pod of the service, labelling service and revision', () => {
@@ -256,7 +256,7 @@ describe('Monitoring: what it refuses', () => {
   test('fails at synth when it observes nothing', () => {
     const chart = newChart();
     new Monitoring(chart, 'monitoring');
-    expect(synthProblems(chart)).toEqual(['Monitoring observes nothing; call observe() with a service or function, or remove it']);
+    expect(synthProblemMessages(chart)).toEqual(['Monitoring observes nothing; call observe() with a service or function, or remove it']);
   });
 
   test('fails when the scrape interval is not whole seconds', () => {

@@ -14,10 +14,9 @@ import {
   RetryOn,
   RouteProps,
   ServiceRoutes,
-  SynthValidationError,
 } from '../../../lib';
 import { synthObjects } from '../../../lib/testing';
-import { digestImage, newChart, validationErrorOf } from '../../fixtures';
+import { digestImage, newChart, synthProblems, validationErrorOf } from '../../fixtures';
 
 const web: MicroserviceProps = { image: digestImage(), ports: [{ port: 80, containerPort: 8080 }] };
 
@@ -37,16 +36,6 @@ function reviewsRoutes(circuitBreaker?: CircuitBreaker) {
   const shop = meshedReviews();
   const routes = new ServiceRoutes(shop.chart, 'routes', { service: shop.reviews, circuitBreaker });
   return { ...shop, routes };
-}
-
-/**
- * What a synth of `chart` reports: the problems of every construct's
- * validation, collected into one SynthValidationError, as `[path] message`.
- */
-function synthProblems(chart: Chart): string[] {
-  const error = validationErrorOf(() => synthObjects(chart));
-  expect(error).toBeInstanceOf(SynthValidationError);
-  return (error as SynthValidationError).problems.map((p) => `[${p.construct.node.path}] ${p.message}`);
 }
 
 type Shop = ReturnType<typeof reviewsRoutes>;
