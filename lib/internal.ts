@@ -39,7 +39,10 @@ export { resolvePorts } from './workload/service-port';
 
 // traffic
 export { HEADER_NAME, HTTP_METHODS, isCatchAll, validateMatch, withoutHeaderValues } from './traffic/http-match';
-export { assertRevisionOf, resolveHeaderRewrite, resolveRetries, resolveRevisionBackends, resolveRoute } from './traffic/route';
+export { resolveHeaderRewrite } from './traffic/header-rewrite';
+export { resolveRoute } from './traffic/route';
+export { assertRevisionOf, resolveRevisionBackends } from './traffic/route-backend';
+export { resolveRetries } from './traffic/route-retries';
 export { resolveTcpRoute } from './traffic/tcp-route';
 
 // mesh

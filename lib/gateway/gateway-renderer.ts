@@ -23,7 +23,7 @@ export interface GatewayModel {
 /** Compiles a gateway into the objects of one API. */
 export interface IGatewayRenderer {
   /** The gateway object: a Gateway API Gateway, an Istio Gateway or an Ingress. */
-  readonly resource: ApiObject;
+  readonly apiObject: ApiObject;
   /**
    * The namespace of the pods that forward the gateway's requests, which
    * routed services must admit: the gateway's own, or an ingress controller's.

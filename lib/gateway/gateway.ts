@@ -140,7 +140,7 @@ export class Gateway extends Construct implements GatewayModel {
     validateManifestsAtSynth(this);
 
     this.renderer = rendering.render(this);
-    this.apiObject = this.renderer.resource;
+    this.apiObject = this.renderer.apiObject;
     this.node.addValidation({
       validate: () => {
         const proxies = this.renderer.proxyNamespace;

@@ -1,8 +1,7 @@
 import { IConstruct } from 'constructs';
 import { checkProps } from '../core/prop-schema';
 import { ValidationError } from '../core/validation-error';
-import { resolveRevisionBackends } from '../traffic/route';
-import { RouteBackend } from '../traffic/route-backend';
+import { resolveRevisionBackends, RouteBackend } from '../traffic/route-backend';
 import { routeBackendListSchema } from '../traffic/traffic-schemas';
 import { admissionProblem } from '../workload/ingress-admission';
 import type { Microservice } from '../workload/microservice';

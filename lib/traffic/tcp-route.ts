@@ -4,8 +4,7 @@ import { ValidationError } from '../core/validation-error';
 import type { Microservice } from '../workload/microservice';
 import type { Revision } from '../workload/revision';
 import type { ServicePort } from '../workload/service-port';
-import { resolveRevisionBackends } from './route';
-import { RouteBackend } from './route-backend';
+import { resolveRevisionBackends, RouteBackend } from './route-backend';
 import { tcpRoutePropsSchema } from './traffic-schemas';
 import { Weighted } from './weights';
 

@@ -14,7 +14,7 @@ import { applyServerSide, deleteNamespace, getLive, kubectlOk, pollFor, resource
  * Go module proxy by scripts/engines/build.sh at the pinned ISTIO_VERSION.
  *   1. `istioctl analyze` on every stack and example: offline on the synthesized files, and
  *      against the cluster once they are applied. No Error or Warning stands unless it is
- *      listed below (and in the README, "Istio judges the output") with the condition that
+ *      listed below (and in test/README.md, "Istio judges the output") with the condition that
  *      makes it expected, proved on the analyzed objects.
  *   2. istiod runs as the Gateway API controller against the suite's cluster: every Gateway,
  *      HTTPRoute, GRPCRoute, TCPRoute and TLSRoute of the Gateway API rendering of every gateway
@@ -44,7 +44,7 @@ interface AnalysisMessage {
 interface ExpectedMessage {
   readonly code: string;
   readonly kind: string;
-  /** Why it is expected (the README's table says the same). */
+  /** Why it is expected (the table in test/README.md says the same). */
   readonly reason: string;
   /** Whether the message is the expected one: proved on the analyzed objects. */
   readonly holds: (message: AnalysisMessage, objects: readonly Manifest[]) => boolean;
@@ -207,7 +207,7 @@ const EXPECTED: readonly ExpectedMessage[] = [
 /** A note `istioctl validate` prints on valid input, with the condition that makes it expected. */
 interface ExpectedNote {
   readonly note: string;
-  /** Why it is expected (the README's table says the same). */
+  /** Why it is expected (the table in test/README.md says the same). */
   readonly reason: string;
   readonly holds: (line: string, objects: readonly Manifest[]) => boolean;
 }

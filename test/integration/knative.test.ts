@@ -22,7 +22,7 @@ import { runRelease } from './release-runner';
  *   2. The controller creates the Configuration and the Revision with the declared revision
  *      name, the Revision's Deployment becomes Available on kwok, and the Route it creates
  *      carries the declared traffic split.
- *   3. What cannot become Ready here, and why, is asserted (not skipped): see README
+ *   3. What cannot become Ready here, and why, is asserted (not skipped): see test/README.md
  *      "Knative Serving judges the output".
  */
 
@@ -241,7 +241,7 @@ describe('a function released in steps, against the real controller', () => {
 
   /*
    * What the test cluster lacks keeps the revisions and the Route from becoming Ready; the
-   * controller's own conditions say which part (README, "Knative Serving judges the output").
+   * controller's own conditions say which part (test/README.md, "Knative Serving judges the output").
    */
   test('what cannot become Ready here, and why', () => {
     const ksvc = step(50).find(isKnativeService)!;

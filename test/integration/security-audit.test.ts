@@ -32,7 +32,7 @@ import { engines, REPO_ROOT } from './engines';
  * writes it. No CRITICAL finding may stand, except a false positive of
  * kube-score for this library's model, which proves its condition on the
  * scored objects; every WARNING must be one the library leaves deliberately,
- * listed with its reason below and in the README ("Security audit").
+ * listed with its reason below and in test/README.md ("Security audit").
  * kube-linter is not part of it: its module host is not served by the module
  * proxy (see scripts/engines/versions.env).
  */
@@ -90,7 +90,7 @@ interface Finding {
 interface FalsePositive {
   readonly check: string;
   readonly kind: string;
-  /** Why it is not a problem here (the README's table says the same). */
+  /** Why it is not a problem here (the table in test/README.md says the same). */
   readonly reason: string;
   /** Whether the finding is the false positive: proved on the scored objects. */
   readonly holds: (finding: Finding, objects: readonly Manifest[]) => boolean;
@@ -102,7 +102,7 @@ interface LeftWarning {
   readonly kind: string;
   /** The one comment of the check that is left (kube-score's summary). */
   readonly summary: RegExp;
-  /** Why it is left (the README's table says the same). */
+  /** Why it is left (the table in test/README.md says the same). */
   readonly reason: string;
 }
 
@@ -349,7 +349,7 @@ describe('security audit: kube-score on every stack and example', () => {
       }
     }
     // A new finding must be fixed in the library, or (a warning left on purpose, or a proven
-    // false positive) listed above and in the README with its reason.
+    // false positive) listed above and in test/README.md with its reason.
     expect(unexplained).toEqual([]);
   });
 

@@ -33,7 +33,7 @@ const ISTIO_GATEWAY_CLASS = 'istio';
  * @see https://gateway-api.sigs.k8s.io/reference/spec/
  */
 export class GatewayApiRenderer implements IGatewayRenderer {
-  public readonly resource: ApiObject;
+  public readonly apiObject: ApiObject;
   public readonly proxyNamespace: string;
   /** The gateway's end-user authentication, as Istio policies: only Istio (the `istio` class) can run it. */
   private readonly authentication: IstioGatewayAuthentication | undefined;
@@ -43,7 +43,7 @@ export class GatewayApiRenderer implements IGatewayRenderer {
     this.authentication = gatewayClassName === ISTIO_GATEWAY_CLASS
       ? new IstioGatewayAuthentication(gateway, { gatewayName: gateway.gatewayName })
       : undefined;
-    this.resource = emitObject(gateway, 'Resource', {
+    this.apiObject = emitObject(gateway, 'Resource', {
       apiVersion: `${GROUP}/v1`,
       kind: 'Gateway',
       metadata: this.metadata(gateway.gatewayName),

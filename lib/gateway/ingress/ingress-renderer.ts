@@ -18,14 +18,14 @@ import { ingressRules, ingressTls } from './ingress-rules';
  * @see https://kubernetes.io/docs/concepts/services-networking/ingress/
  */
 export class IngressRenderer implements IGatewayRenderer {
-  public readonly resource: ApiObject;
+  public readonly apiObject: ApiObject;
 
   constructor(
     private readonly gateway: Construct & GatewayModel,
     ingressClassName: string | undefined,
     public readonly proxyNamespace: string,
   ) {
-    this.resource = emitObject(gateway, 'Resource', {
+    this.apiObject = emitObject(gateway, 'Resource', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
       metadata: { name: gateway.gatewayName, namespace: gateway.namespace, labels: { ...gateway.labels } },

@@ -30,7 +30,7 @@ import { istioStreamRouteSpec, streamPercentagesProblem } from './istio-stream-r
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/
  */
 export class IstioGatewayRenderer implements IGatewayRenderer {
-  public readonly resource: ApiObject;
+  public readonly apiObject: ApiObject;
   public readonly proxyNamespace: string;
   private readonly virtualServices = new Set<string>();
   private readonly authentication: IstioGatewayAuthentication;
@@ -38,7 +38,7 @@ export class IstioGatewayRenderer implements IGatewayRenderer {
   constructor(private readonly gateway: Construct & GatewayModel, selector: Readonly<Record<string, string>>) {
     this.proxyNamespace = gateway.namespace;
     this.authentication = new IstioGatewayAuthentication(gateway, { selector });
-    this.resource = emitObject(gateway, 'Resource', {
+    this.apiObject = emitObject(gateway, 'Resource', {
       apiVersion: 'networking.istio.io/v1beta1',
       kind: 'Gateway',
       metadata: { name: gateway.gatewayName, namespace: gateway.namespace, labels: { ...gateway.labels } },

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { istioConditions, istioHeaderOperations, istioStringMatches, istioUriMatches, segmentPrefix } from '../../mesh/istio/istio-http-match';
 import { HttpMatch, MatchType } from '../../traffic/http-match';
-import { retryConditions } from '../../traffic/route';
+import { retryConditions } from '../../traffic/route-retries';
 import { percentageProblem, toPercentages, Weighted } from '../../traffic/weights';
 import { BackendTarget } from '../backend-target';
 import { GatewayModel } from '../gateway-renderer';

@@ -3,7 +3,7 @@ import { contentHash } from '../../core/content-hash';
 import { emitObject } from '../../core/emit-object';
 import { contentAddressedName } from '../../core/names';
 import { formatDuration } from '../../traffic/durations';
-import { resolveRetries } from '../../traffic/route';
+import { resolveRetries } from '../../traffic/route-retries';
 import type { ExternalHost } from '../../workload/external-host';
 import type { Microservice } from '../../workload/microservice';
 import { MESH_DEFAULT_RETRIES } from '../../workload/retry-policy';

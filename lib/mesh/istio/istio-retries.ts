@@ -1,4 +1,4 @@
-import { ResolvedRetries, retryConditions } from '../../traffic/route';
+import { ResolvedRetries, retryConditions } from '../../traffic/route-retries';
 import { MESH_DEFAULT_RETRIES } from '../../workload/retry-policy';
 
 /**

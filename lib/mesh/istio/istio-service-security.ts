@@ -42,6 +42,8 @@ export interface IstioServiceSecurityProps {
  * @internal
  */
 export class IstioServiceSecurity extends Construct implements IMeshServiceBinding {
+  private readonly callers: Microservice[] = [];
+
   constructor(scope: Construct, id: string, props: IstioServiceSecurityProps) {
     super(scope, id);
     const { service } = props;
@@ -56,7 +58,7 @@ export class IstioServiceSecurity extends Construct implements IMeshServiceBindi
       spec: {
         selector,
         action: 'ALLOW',
-        rules: Lazy.any({ produce: () => allowRules(service, trustDomain) }),
+        rules: Lazy.any({ produce: () => allowRules(service, this.callers, trustDomain) }),
       },
     });
 
@@ -76,11 +78,13 @@ export class IstioServiceSecurity extends Construct implements IMeshServiceBindi
     });
   }
 
-  /** Nothing to do: the policies read the callers at synth. */
-  public addCaller(): void {}
+  /** Admits `caller`'s ServiceAccount (mTLS principal) to every port; the policy reads the callers at synth. */
+  public addCaller(caller: Microservice): void {
+    this.callers.push(caller);
+  }
 }
 
-function allowRules(service: Microservice, trustDomain: string): unknown[] {
+function allowRules(service: Microservice, callers: readonly Microservice[], trustDomain: string): unknown[] {
   if (service.ports.length === 0) {
     return [];
   }
@@ -88,7 +92,7 @@ function allowRules(service: Microservice, trustDomain: string): unknown[] {
   if (service.allowIngressFrom.some((peer) => peer.isAnywhere)) {
     return [{ to }];
   }
-  const principals = service.dependents.map((d) => `${trustDomain}/ns/${d.namespace ?? 'default'}/sa/${d.serviceAccountName}`);
+  const principals = callers.map((d) => `${trustDomain}/ns/${d.namespace ?? 'default'}/sa/${d.serviceAccountName}`);
   const namespaces = service.allowIngressFrom.map((peer) => peer.namespaceName!);
   const from = [
     ...(principals.length > 0 ? [{ source: { principals } }] : []),
