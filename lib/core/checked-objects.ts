@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ApiObjectClass, contentGuarded } from './content-guarded';
+import { ApiObjectClass, contentGuarded, TypedL1Json } from './content-guarded';
 import { Manifest, schemaErrors } from './manifest-schema';
 
 const CHECKED = Symbol.for('immutable-infra.schema-checked');
@@ -24,8 +24,8 @@ export class ManifestSchemaError extends Error {
  * against escape hatches that change content under its name
  * ({@link contentGuarded}).
  */
-function schemaChecked<P>(base: ApiObjectClass<P>): ApiObjectClass<P> {
-  class SchemaChecked extends contentGuarded(base) {
+function schemaChecked<P>(base: ApiObjectClass<P>, typed?: TypedL1Json): ApiObjectClass<P> {
+  class SchemaChecked extends contentGuarded(base, typed) {
     constructor(scope: Construct, id: string, props: P) {
       super(scope, id, props);
       Object.defineProperty(this, CHECKED, { value: true });
@@ -52,6 +52,11 @@ export function isSchemaChecked(object: ApiObject): boolean {
   return CHECKED in object;
 }
 
+/** How the typed class renders: its `GVK` and its generated props converter. */
+function typed(base: { readonly GVK: TypedL1Json['gvk'] }, propsToJson: TypedL1Json['propsToJson']): TypedL1Json {
+  return { gvk: base.GVK, propsToJson };
+}
+
 /**
  * The L1 objects the library emits: cdk8s-plus-28's typed classes and plain
  * API objects for CRD kinds, each checked against its schema when rendered.
@@ -61,13 +66,22 @@ export function isSchemaChecked(object: ApiObject): boolean {
 export const L1 = {
   /** Any kind, e.g. a CRD object, given as `apiVersion`, `kind`, `metadata` and the rest. */
   ApiObject: schemaChecked<ApiObjectProps>(ApiObject),
-  ConfigMap: schemaChecked<k8s.KubeConfigMapProps>(k8s.KubeConfigMap),
-  Deployment: schemaChecked<k8s.KubeDeploymentProps>(k8s.KubeDeployment),
-  HorizontalPodAutoscaler: schemaChecked<k8s.KubeHorizontalPodAutoscalerV2Props>(k8s.KubeHorizontalPodAutoscalerV2),
-  Namespace: schemaChecked<k8s.KubeNamespaceProps>(k8s.KubeNamespace),
-  NetworkPolicy: schemaChecked<k8s.KubeNetworkPolicyProps>(k8s.KubeNetworkPolicy),
-  PodDisruptionBudget: schemaChecked<k8s.KubePodDisruptionBudgetProps>(k8s.KubePodDisruptionBudget),
-  Secret: schemaChecked<k8s.KubeSecretProps>(k8s.KubeSecret),
-  Service: schemaChecked<k8s.KubeServiceProps>(k8s.KubeService),
-  ServiceAccount: schemaChecked<k8s.KubeServiceAccountProps>(k8s.KubeServiceAccount),
+  ConfigMap: schemaChecked<k8s.KubeConfigMapProps>(k8s.KubeConfigMap, typed(k8s.KubeConfigMap, k8s.toJson_KubeConfigMapProps)),
+  Deployment: schemaChecked<k8s.KubeDeploymentProps>(k8s.KubeDeployment, typed(k8s.KubeDeployment, k8s.toJson_KubeDeploymentProps)),
+  HorizontalPodAutoscaler: schemaChecked<k8s.KubeHorizontalPodAutoscalerV2Props>(
+    k8s.KubeHorizontalPodAutoscalerV2,
+    typed(k8s.KubeHorizontalPodAutoscalerV2, k8s.toJson_KubeHorizontalPodAutoscalerV2Props),
+  ),
+  Namespace: schemaChecked<k8s.KubeNamespaceProps>(k8s.KubeNamespace, typed(k8s.KubeNamespace, k8s.toJson_KubeNamespaceProps)),
+  NetworkPolicy: schemaChecked<k8s.KubeNetworkPolicyProps>(k8s.KubeNetworkPolicy, typed(k8s.KubeNetworkPolicy, k8s.toJson_KubeNetworkPolicyProps)),
+  PodDisruptionBudget: schemaChecked<k8s.KubePodDisruptionBudgetProps>(
+    k8s.KubePodDisruptionBudget,
+    typed(k8s.KubePodDisruptionBudget, k8s.toJson_KubePodDisruptionBudgetProps),
+  ),
+  Secret: schemaChecked<k8s.KubeSecretProps>(k8s.KubeSecret, typed(k8s.KubeSecret, k8s.toJson_KubeSecretProps)),
+  Service: schemaChecked<k8s.KubeServiceProps>(k8s.KubeService, typed(k8s.KubeService, k8s.toJson_KubeServiceProps)),
+  ServiceAccount: schemaChecked<k8s.KubeServiceAccountProps>(
+    k8s.KubeServiceAccount,
+    typed(k8s.KubeServiceAccount, k8s.toJson_KubeServiceAccountProps),
+  ),
 };

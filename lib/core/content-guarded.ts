@@ -1,12 +1,22 @@
 import { ApiObject, ApiObjectProps, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { canonicalJson } from './content-hash';
 import { LabelKeys } from './labels';
 import { Manifest } from './manifest-schema';
+import { renderMetadata, renderPlainApiObject } from './plain-render';
 import { revisionContentProblem } from './revision-content';
 
 /** A class of L1 objects, e.g. cdk8s-plus-28's `KubeDeployment`. */
 export type ApiObjectClass<P> = new (scope: Construct, id: string, props: P) => ApiObject;
+
+/**
+ * How a typed L1 class of cdk8s-plus-28's `k8s` module turns what
+ * `ApiObject.toJson()` returns into its JSON: `{ ...GVK, ...propsToJson(resolved) }`
+ * (its generated `toJson()`), e.g. `KubeDeployment.GVK` and `toJson_KubeDeploymentProps`.
+ */
+export interface TypedL1Json {
+  readonly gvk: { readonly apiVersion: string; readonly kind: string };
+  readonly propsToJson: (resolved: any) => Record<string, unknown> | undefined;
+}
 
 /**
  * Wraps an L1 class so that no escape hatch can change content a name was
@@ -15,16 +25,20 @@ export type ApiObjectClass<P> = new (scope: Construct, id: string, props: P) => 
  * when made) and reports any change of revision content (see
  * {@link revisionContentProblem}). It keeps its JSON patches itself, to
  * render the object both ways; `toJson()` applies them as cdk8s does.
+ *
+ * It renders plain data (no tokens) in one pass ({@link renderPlainApiObject}),
+ * with the same result as the L1 class's own `toJson()`; `typed` says how the
+ * typed L1 class converts that result (none for `ApiObject` itself).
  */
-export function contentGuarded<P>(base: ApiObjectClass<P>): ApiObjectClass<P> {
+export function contentGuarded<P>(base: ApiObjectClass<P>, typed?: TypedL1Json): ApiObjectClass<P> {
   class ContentGuarded extends base {
     private readonly escapeHatchPatches: JsonPatch[] = [];
-    /** A revision object's metadata as the library built it, canonical JSON; `undefined` for other objects. */
-    private readonly builtMetadata: string | undefined;
+    /** A revision object's metadata as the library built it, rendered (keys sorted at every depth); `undefined` for other objects. */
+    private readonly builtMetadata: unknown;
 
     constructor(scope: Construct, id: string, props: P) {
       super(scope, id, props);
-      this.builtMetadata = isRevisionObject(props as ApiObjectProps) ? canonicalJson(this.metadata.toJson()) : undefined;
+      this.builtMetadata = isRevisionObject(props as ApiObjectProps) ? renderMetadata(this.metadata, this) : undefined;
       this.node.addValidation({ validate: () => this.escapeHatchProblems() });
     }
 
@@ -33,16 +47,25 @@ export function contentGuarded<P>(base: ApiObjectClass<P>): ApiObjectClass<P> {
     }
 
     public toJson(): any {
-      return this.withPatches(super.toJson());
+      return this.withPatches(this.rendered());
+    }
+
+    /** What the L1 class's `toJson()` returns, escape-hatch patches left out. */
+    private rendered(): Manifest {
+      const plain = renderPlainApiObject(this);
+      if (plain === undefined) {
+        return super.toJson() as Manifest;
+      }
+      return (typed === undefined ? plain : { ...typed.gvk, ...typed.propsToJson(plain) }) as Manifest;
     }
 
     private escapeHatchProblems(): string[] {
-      const metadataEdited = this.builtMetadata !== undefined && canonicalJson(this.metadata.toJson()) !== this.builtMetadata;
+      const metadataEdited = this.builtMetadata !== undefined && !sameJson(renderMetadata(this.metadata, this), this.builtMetadata);
       if (this.escapeHatchPatches.length === 0 && !metadataEdited) {
         return [];
       }
-      const unpatched = super.toJson() as Manifest;
-      const built = metadataEdited ? { ...unpatched, metadata: JSON.parse(this.builtMetadata!) } : unpatched;
+      const unpatched = this.rendered();
+      const built = metadataEdited ? { ...unpatched, metadata: this.builtMetadata as Manifest['metadata'] } : unpatched;
       const owner = this.node.scope!;
       const problem = revisionContentProblem(built, this.withPatches(unpatched), `${owner.constructor.name} '${owner.node.id}'`);
       return problem === undefined ? [] : [problem];
@@ -64,6 +87,20 @@ export function contentGuarded<P>(base: ApiObjectClass<P>): ApiObjectClass<P> {
     }
   }
   return ContentGuarded;
+}
+
+/** Whether two rendered JSON values (keys in the same, sorted order) are equal. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) {
+    return true;
+  }
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) {
+    return false;
+  }
+  const aKeys = Object.keys(a);
+  const bKeys = Object.keys(b);
+  return aKeys.length === bKeys.length &&
+    aKeys.every((key, i) => key === bKeys[i] && sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }
 
 /** Whether an object is built as a revision object (immutable, or labelled with a revision id), as `objectRole` judges it. */

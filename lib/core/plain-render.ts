@@ -1,0 +1,209 @@
+import { ApiObject, ApiObjectMetadataDefinition, App, Lazy } from 'cdk8s';
+
+/**
+ * Rendering of API objects whose data is plain (strings, numbers, booleans,
+ * null, arrays, plain objects, `Lazy` values producing plain data, and
+ * number-or-string wrappers such as `IntOrString` and `Quantity`; no object
+ * with a `resolve()`, no other class instance) in one pass, with exactly the
+ * result of cdk8s 2.70's `ApiObject.toJson()` and
+ * `ApiObjectMetadataDefinition.toJson()`: those resolve every value through
+ * the app's resolvers (a tree walk that looks the app up and copies the key
+ * path at every value) and then copy the result again to sort its keys and
+ * drop empty values. Here each value gets what cdk8s's three built-in
+ * resolvers would do to it (a `Lazy` is produced, a wrapper becomes
+ * `{ value }`) and the sorted, sanitized copy at once. Anything else (an
+ * implicit token, custom resolvers, cdk8s's own JSON patches) is left to
+ * cdk8s: the functions here then return `undefined`, and cdk8s renders the
+ * object again (producing its `Lazy` values a second time).
+ */
+
+/** What cdk8s's `sanitizeValue` does to a value (node_modules/cdk8s/lib/_util.js). */
+interface SanitizeOptions {
+  readonly sortKeys: boolean;
+  readonly filterEmptyArrays: boolean;
+  readonly filterEmptyObjects: boolean;
+}
+
+/** Marks a value that is not plain data. */
+const NOT_PLAIN = Symbol('not plain');
+
+/** Options of `ApiObjectMetadataDefinition.toJson()`. */
+const METADATA_OPTIONS: SanitizeOptions = { sortKeys: true, filterEmptyArrays: true, filterEmptyObjects: true };
+/** Options of `ApiObject.toJson()`; `CDK8S_DISABLE_SORT` turns the sorting off. */
+const OBJECT_OPTIONS: SanitizeOptions = { sortKeys: true, filterEmptyArrays: false, filterEmptyObjects: false };
+const UNSORTED_OBJECT_OPTIONS: SanitizeOptions = { ...OBJECT_OPTIONS, sortKeys: false };
+
+/** The resolvers every cdk8s app has (`LazyResolver`, `ImplicitTokenResolver`, `NumberStringUnionResolver`). */
+const DEFAULT_RESOLVER_COUNT = 3;
+
+/** The fields `ApiObjectMetadataDefinition.toJson()` renders (cdk8s 2.70, node_modules/cdk8s/lib/metadata.js). */
+interface MetadataFields {
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly labels: Record<string, unknown>;
+  readonly annotations: Record<string, unknown>;
+  readonly finalizers: unknown[];
+  readonly ownerReferences: unknown[];
+  readonly _additionalAttributes: Record<string, unknown>;
+}
+
+/** The fields `ApiObject.toJson()` renders besides metadata. */
+interface ApiObjectFields {
+  readonly props: Record<string, unknown>;
+  readonly patches: readonly unknown[];
+}
+
+/**
+ * `metadata.toJson()`, in one pass when the metadata is plain data and the
+ * app has only cdk8s's own resolvers.
+ *
+ * @internal
+ */
+export function renderMetadata(metadata: ApiObjectMetadataDefinition, object: ApiObject): Record<string, unknown> | undefined {
+  const rendered = plainMetadata(metadata, object);
+  return rendered === NOT_PLAIN ? metadata.toJson() : rendered;
+}
+
+/**
+ * What `ApiObject.prototype.toJson` returns for `object` (before any L1
+ * subclass converts it), or `undefined` when its data is not plain, the app
+ * has resolvers of its own, or cdk8s JSON patches were added to its `patches`.
+ *
+ * @internal
+ */
+export function renderPlainApiObject(object: ApiObject): Record<string, unknown> | undefined {
+  const fields = object as unknown as ApiObjectFields;
+  if (fields.patches.length > 0) {
+    return undefined;
+  }
+  let metadata: ReturnType<typeof plainMetadata>;
+  try {
+    metadata = plainMetadata(object.metadata, object);
+  } catch (error) {
+    throw new Error(`Failed serializing construct at path '${object.node.path}' with name '${object.name}': ${error}`);
+  }
+  if (metadata === NOT_PLAIN) {
+    return undefined;
+  }
+  const options = process.env.CDK8S_DISABLE_SORT ? UNSORTED_OBJECT_OPTIONS : OBJECT_OPTIONS;
+  let json: unknown;
+  try {
+    json = sanitizedPlain({ ...fields.props, metadata }, options);
+  } catch (error) {
+    // As ApiObject.toJson() reports a value that fails to render.
+    throw new Error(`Failed serializing construct at path '${object.node.path}' with name '${object.name}': ${error}`);
+  }
+  if (json === NOT_PLAIN || json === undefined) {
+    return undefined;
+  }
+  const data = json as Record<string, unknown>;
+  const result: Record<string, unknown> = {};
+  for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(data)]) {
+    if (key in data) {
+      result[key] = data[key];
+    }
+  }
+  return result;
+}
+
+/** The rendered metadata (`undefined` when all of it is empty), or `NOT_PLAIN`. */
+function plainMetadata(metadata: ApiObjectMetadataDefinition, object: ApiObject): Record<string, unknown> | undefined | typeof NOT_PLAIN {
+  if (App.of(object).resolvers.length !== DEFAULT_RESOLVER_COUNT) {
+    return NOT_PLAIN;
+  }
+  const m = metadata as unknown as MetadataFields;
+  const rendered = sanitizedPlain({
+    ...m._additionalAttributes,
+    name: m.name,
+    namespace: m.namespace,
+    annotations: m.annotations,
+    finalizers: m.finalizers,
+    ownerReferences: m.ownerReferences,
+    labels: m.labels,
+  }, METADATA_OPTIONS);
+  return rendered as Record<string, unknown> | undefined | typeof NOT_PLAIN;
+}
+
+/**
+ * `sanitizeValue(resolve(value))` of cdk8s for plain data; `NOT_PLAIN` as
+ * soon as a value is anything a resolver could replace or `sanitizeValue`
+ * would refuse.
+ */
+function sanitizedPlain(value: unknown, options: SanitizeOptions): unknown {
+  if (value === null || value === undefined) {
+    return undefined;
+  }
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return value;
+    case 'object':
+      break;
+    default:
+      return NOT_PLAIN;
+  }
+  if (Array.isArray(value)) {
+    return sanitizedArray(value, options);
+  }
+  if (typeof (value as { resolve?: unknown }).resolve === 'function') {
+    return NOT_PLAIN;
+  }
+  if ((value as object).constructor !== Object) {
+    return resolvedInstance(value as object, options);
+  }
+  const map = value as Record<string, unknown>;
+  const keys = Object.keys(map);
+  if (options.sortKeys) {
+    keys.sort();
+  }
+  const result: Record<string, unknown> = {};
+  let empty = true;
+  for (const key of keys) {
+    const member = sanitizedPlain(map[key], options);
+    if (member === NOT_PLAIN) {
+      return NOT_PLAIN;
+    }
+    if (member !== undefined && member !== null) {
+      result[key] = member;
+      empty = false;
+    }
+  }
+  return options.filterEmptyObjects && empty ? undefined : result;
+}
+
+/**
+ * A class instance as cdk8s's resolvers see it: a `Lazy` is replaced by what
+ * it produces (`LazyResolver`), one holding a number or a string in `value`
+ * (`IntOrString`, `Quantity`) by `{ value }` (`NumberStringUnionResolver`).
+ */
+function resolvedInstance(instance: object, options: SanitizeOptions): unknown {
+  if (instance instanceof Lazy) {
+    return sanitizedPlain(instance.produce(), options);
+  }
+  const inner = (instance as { value?: unknown }).value;
+  return typeof inner === 'number' || typeof inner === 'string' ? { value: inner } : NOT_PLAIN;
+}
+
+function sanitizedArray(items: readonly unknown[], options: SanitizeOptions): unknown {
+  // An array with a `resolve()` or a number or string `value` would be replaced by a resolver.
+  const extra = items as { resolve?: unknown; value?: unknown };
+  if (Object.getPrototypeOf(items) !== Array.prototype || typeof extra.resolve === 'function' || ['number', 'string'].includes(typeof extra.value)) {
+    return NOT_PLAIN;
+  }
+  if (options.filterEmptyArrays && items.length === 0) {
+    return undefined;
+  }
+  const result = new Array<unknown>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    if (!(i in items)) {
+      return NOT_PLAIN;
+    }
+    const item = sanitizedPlain(items[i], options);
+    if (item === NOT_PLAIN) {
+      return NOT_PLAIN;
+    }
+    result[i] = item;
+  }
+  return result;
+}
