@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { HASH_LENGTH } from './content-hash';
+import { contentHash, HASH_LENGTH } from './content-hash';
 import { describeValue } from './prop-schema';
 import { ValidationError } from './validation-error';
 
@@ -118,6 +118,18 @@ export function contentAddressedName(prefix: string, hash: string): string {
   const room = DNS_LABEL_MAX_LENGTH - 1 - hash.length;
   const cut = prefix.slice(0, room).replace(/-+$/, '');
   return `${cut}-${hash}`;
+}
+
+/**
+ * Name of an object made for another one: `<base>-<suffix>` (e.g.
+ * `edge-require-token`) while that is a DNS label of at most 63 characters,
+ * else cut to fit with a hash of the whole, so two long bases never share it.
+ *
+ * @internal
+ */
+export function suffixedName(base: string, suffix: string): string {
+  const name = `${base}-${suffix}`;
+  return name.length <= DNS_LABEL_MAX_LENGTH ? name : contentAddressedName(name, contentHash(name));
 }
 
 const HASH_SUFFIX = new RegExp(`^(.+)-[0-9a-f]{${HASH_LENGTH}}$`);

@@ -6,7 +6,9 @@ import { formatDuration } from '../traffic/durations';
 import { EndUserAuthentication, resolveEndUserAuthentication, ResolvedEndUserAuthentication } from '../traffic/end-user-auth';
 import { HeaderRewrite, resolveHeaderRewrite } from '../traffic/header-rewrite';
 import { HeaderMatch, HttpMatch, isCatchAll, MatchType, validateMatch } from '../traffic/http-match';
+import { ResolvedSessionAffinity, resolveLoadBalancing, SessionAffinity } from '../traffic/load-balancing';
 import { assertPercentage } from '../traffic/percentage';
+import { LocalRateLimit, ResolvedLocalRateLimit, resolveLocalRateLimit } from '../traffic/rate-limit';
 import { assertRevisionOf } from '../traffic/route-backend';
 import { ResolvedRetries, resolveRetries } from '../traffic/route-retries';
 import { TrafficMirror } from '../traffic/traffic-mirror';
@@ -49,6 +51,25 @@ export interface GatewayRouteCommonProps {
    * @default - none
    */
   readonly mirror?: TrafficMirror;
+  /**
+   * A local rate limit on the route's requests: each gateway proxy admits at
+   * most `requests` per `interval` to the route (a token bucket per proxy
+   * and per hostname the route serves). Only the Istio rendering accepts it
+   * (an EnvoyFilter on the route, pinned to the Istio version the library
+   * is tested with); the Gateway API and Ingress have no rate limit.
+   * @default - no limit
+   */
+  readonly rateLimit?: LocalRateLimit;
+  /**
+   * Pin each client to a pod of the route's backend at the gateway, by
+   * hashing part of its requests (a header, a cookie, the source IP or a
+   * query parameter). It holds within a Service: a weighted split between
+   * revisions is decided per request. Only the Istio rendering accepts it (a
+   * DestinationRule for the gateway's pods); the Gateway API has session
+   * persistence in its experimental channel only.
+   * @default - no affinity at the gateway
+   */
+  readonly sessionAffinity?: SessionAffinity;
 }
 
 /** Props of an HTTP route: which requests, and where they go. */
@@ -159,6 +180,16 @@ interface GatewayRouteBase {
    * @default - none
    */
   readonly mirror?: ResolvedGatewayMirror;
+  /**
+   * The local rate limit of the route's requests.
+   * @default - none
+   */
+  readonly rateLimit?: ResolvedLocalRateLimit;
+  /**
+   * The session affinity at the gateway.
+   * @default - none
+   */
+  readonly sessionAffinity?: ResolvedSessionAffinity;
 }
 
 /** A validated HTTP route. */
@@ -336,6 +367,8 @@ function resolveCommon(
     timeout: props.timeout && formatDuration(`${what} timeout`, props.timeout, scope),
     retries: props.retries && resolveRetries(what, props.retries, props.timeout, scope),
     mirror: props.mirror && resolveMirror(what, props.mirror, targets, scope),
+    rateLimit: props.rateLimit && resolveLocalRateLimit(`${what} rateLimit`, props.rateLimit, scope),
+    sessionAffinity: props.sessionAffinity && resolveLoadBalancing(what, { sessionAffinity: props.sessionAffinity }, scope).sessionAffinity,
   };
 }
 

@@ -4,7 +4,9 @@ import {
   headerMatchListSchema,
   headerRewriteSchema,
   httpMatchListSchema,
+  localRateLimitSchema,
   retryPolicySchema,
+  sessionAffinitySchema,
   trafficMirrorSchema,
 } from '../traffic/traffic-schemas';
 import type { IGatewayBackend } from './backend-target';
@@ -41,6 +43,8 @@ const commonShape: PropsShape<GatewayRouteCommonProps> = {
   timeout: prop.duration('Duration.seconds(10)').optional(),
   retries: retryPolicySchema.optional(),
   mirror: trafficMirrorSchema.optional(),
+  rateLimit: localRateLimitSchema.optional(),
+  sessionAffinity: sessionAffinitySchema.optional(),
 };
 
 const grpcMatchSchema = prop.object<GrpcMatch>({
@@ -81,6 +85,7 @@ export const listenerPropsSchema: PropSchema<ListenerProps> = prop.object<Listen
   hostnames,
   tls: prop.instance<ListenerTls>('a ListenerTls', (v) => v instanceof ListenerTls, "ListenerTls.fromSecret('shop-tls')").optional(),
   redirectToHttps: prop.boolean().optional(),
+  authentication: endUserAuthenticationSchema.optional(),
 }, 'an object of listener props', "{ protocol: ListenerProtocol.HTTPS, hostnames: ['shop.example.com'] }");
 
 const gatewayClassName = prop.string("a GatewayClass name such as 'istio'").optional();

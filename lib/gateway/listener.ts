@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { assertObjectName } from '../core/names';
 import { checkProps } from '../core/prop-schema';
 import { ValidationError } from '../core/validation-error';
+import { EndUserAuthentication, resolveEndUserAuthentication, ResolvedEndUserAuthentication } from '../traffic/end-user-auth';
 import { listenerPropsSchema } from './gateway-schemas';
 import { ANY_HOSTNAME, assertHostname } from './hostnames';
 import { ListenerTls } from './listener-tls';
@@ -73,6 +74,16 @@ export interface ListenerProps {
    * @default false
    */
   readonly redirectToHttps?: boolean;
+  /**
+   * End-user (JWT) authentication of every request the listener takes, on
+   * all its routes: the tokens accepted and which requests must present one
+   * (a requirement's paths and methods narrow it within the listener). HTTP,
+   * HTTPS and gRPC listeners only; rendered as Istio policies on the
+   * gateway's proxies, so it needs `GatewayRendering.istio()` or the `istio`
+   * GatewayClass. A route of the listener cannot add its own.
+   * @default - none: routes may authenticate their own requests
+   */
+  readonly authentication?: EndUserAuthentication;
 }
 
 /** A listener after validation, defaults filled in. */
@@ -89,6 +100,8 @@ export interface Listener {
   readonly routeKind: RouteKind;
   /** The Secret holding the certificate, `undefined` without TLS. */
   readonly secretName: string | undefined;
+  /** End-user authentication of every request of the listener, `undefined` for none. */
+  readonly authentication: ResolvedEndUserAuthentication | undefined;
 }
 
 /**
@@ -179,5 +192,30 @@ export function resolveListener(name: string, props: ListenerProps, gatewayName:
     redirectToHttps,
     routeKind: ROUTE_KINDS[protocol],
     secretName: tls === undefined ? undefined : tls.secretName ?? `${gatewayName}-${name}-tls`,
+    authentication: resolveListenerAuthentication(what, props, scope),
   };
+}
+
+/**
+ * Validates a listener's end-user authentication.
+ *
+ * @throws ValidationError for an invalid authentication, or one on a listener that takes no requests to authenticate
+ */
+function resolveListenerAuthentication(what: string, props: ListenerProps, scope: IConstruct): ResolvedEndUserAuthentication | undefined {
+  if (props.authentication === undefined) {
+    return undefined;
+  }
+  if (isStreamListener(props)) {
+    throw new ValidationError(
+      `${what} is ${props.protocol}, whose connections carry no requests to read a token from; drop authentication, or use an HTTPS listener`,
+      scope,
+    );
+  }
+  if (props.redirectToHttps === true) {
+    throw new ValidationError(
+      `${what} redirects every request to HTTPS, and a token requirement would refuse the redirect itself; put authentication on the HTTPS listener`,
+      scope,
+    );
+  }
+  return resolveEndUserAuthentication(`${what} authentication`, props.authentication, scope);
 }

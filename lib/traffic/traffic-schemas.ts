@@ -179,7 +179,8 @@ export const localRateLimitSchema = prop.object<LocalRateLimit>({
   statusCode: prop.number('429').optional(),
 }, 'a local rate limit', '{ requests: 100, interval: Duration.seconds(1) }');
 
-const sessionAffinitySchema = prop.object<SessionAffinity>({
+/** A session affinity: one of a header, a cookie, the source IP or a query parameter. */
+export const sessionAffinitySchema = prop.object<SessionAffinity>({
   header: prop.string("a header name such as 'x-user'").optional(),
   cookie: prop.object<AffinityCookie>({
     name: prop.string("a cookie name such as 'session'"),

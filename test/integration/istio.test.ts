@@ -78,12 +78,22 @@ function isIstioGatewayTokenRequirement(origin: string, objects: readonly Manife
     ((gateway?.spec as any).servers as any[]).every((server) => ISTIO_HTTP_SERVER_PROTOCOLS.has(server.port.protocol));
 }
 
-/** Whether `EnvoyFilter <namespace>/<name>` is a service's local rate limit, every patch pinned to the proxy version it was tested with. */
+/**
+ * Whether `EnvoyFilter <namespace>/<name>` is a local rate limit, every patch pinned to the proxy version it was tested
+ * with: a service's (`<service>-local-rate-limit`, each patch the filter) or an Istio-rendered gateway's routes'
+ * (`<gateway>-route-rate-limits`, each patch the filter or a route's own config of that filter and nothing else).
+ */
 function isPinnedLocalRateLimit(origin: string, objects: readonly Manifest[]): boolean {
   const filter = named(objects, 'EnvoyFilter', origin);
   const patches = ((filter?.spec as any)?.configPatches ?? []) as any[];
-  return filter !== undefined && filter.metadata.name!.endsWith('-local-rate-limit') && patches.length > 0 &&
-    patches.every((p) => p.match.proxy?.proxyVersion === '^1\\.31\\..*' && p.patch.value.name === 'envoy.filters.http.local_ratelimit');
+  const isFilter = (p: any) => p.patch.value.name === 'envoy.filters.http.local_ratelimit';
+  const isRouteConfig = (p: any) => p.applyTo === 'HTTP_ROUTE' && JSON.stringify(Object.keys(p.patch.value)) === '["typed_per_filter_config"]' &&
+    JSON.stringify(Object.keys(p.patch.value.typed_per_filter_config)) === '["envoy.filters.http.local_ratelimit"]';
+  const name = filter?.metadata.name ?? '';
+  const pinned = patches.length > 0 && patches.every((p) => p.match.proxy?.proxyVersion === '^1\\.31\\..*');
+  return filter !== undefined && pinned && (
+    (name.endsWith('-local-rate-limit') && patches.every(isFilter)) ||
+    (name.endsWith('-route-rate-limits') && patches.every((p) => isFilter(p) || isRouteConfig(p))));
 }
 
 /**

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import fc from 'fast-check';
 import {
   CertificateIssuer,
+  EndUserAuthentication,
   GatewayRendering,
   GrpcMatch,
   HeaderMatch,
@@ -12,6 +13,7 @@ import {
   HttpRedirect,
   ListenerProtocol,
   ListenerTls,
+  LocalRateLimit,
   PathMatch,
   PathRewrite,
   QueryParamMatch,
@@ -28,7 +30,9 @@ import { Case, caseArray, caseRecord, combine, Defect, optional, planted, Sites,
  * header changes, rewrites, redirects, timeouts, retries, mirrors) to every
  * kind of backend: a service, a weighted split of its revisions, an external
  * service, a function, and a service or function in another namespace
- * (which needs a ReferenceGrant).
+ * (which needs a ReferenceGrant); end-user authentication of routes or of
+ * whole listeners, local rate limits of routes, and TCP and TLS passthrough
+ * listeners with their routes.
  *
  * A scenario is generated strict (every value valid; combinations may still
  * be refused) or loose (some values invalid, each planted as a defect).
@@ -74,6 +78,7 @@ interface RouteCommon {
   readonly timeout?: Duration;
   readonly retries?: RetryPolicy;
   readonly mirror?: MirrorChoice;
+  readonly rateLimit?: LocalRateLimit;
 }
 
 /** An HTTP route. */
@@ -83,6 +88,7 @@ export interface HttpRouteSpec extends RouteCommon {
   readonly backend?: BackendChoice;
   readonly redirect?: HttpRedirect;
   readonly rewrite?: UrlRewrite;
+  readonly authentication?: EndUserAuthentication;
 }
 
 /** A gRPC route. */
@@ -102,6 +108,7 @@ export interface ListenerSpec {
   readonly hostnames?: string[];
   readonly tls?: ListenerTls;
   readonly redirectToHttps?: boolean;
+  readonly authentication?: EndUserAuthentication;
 }
 
 /** A gateway, its listeners (in props or added after) and its routes. */
@@ -118,7 +125,55 @@ export interface GatewayScenario {
   /** A listener added after the routes, which is refused when there is a route. */
   readonly lateListener?: ListenerSpec;
   readonly routes: RouteSpec[];
+  /**
+   * A TCP listener `db` (5432) and a TLS passthrough listener `sni` (6443,
+   * `*.db.example.com`), with a TCP route `postgres` and a TLS route
+   * `orders-db` (SNI `orders.db.example.com`) to the database `orders-db`.
+   */
+  readonly streams: boolean;
 }
+
+/** The shop's identity provider: every authenticating listener and route of a scenario accepts it, so no two define it differently. */
+export const SHOP_LOGIN: EndUserAuthentication = {
+  issuers: [{ issuer: 'https://login.example.com', jwksUri: 'https://login.example.com/jwks.json', audiences: ['shop'] }],
+};
+
+/** End-user authentication: {@link SHOP_LOGIN}, with claims or not; in a loose scenario sometimes a malformed one. */
+function authentication(s: Sites): fc.Arbitrary<Case<EndUserAuthentication>> {
+  const issuer = SHOP_LOGIN.issuers[0];
+  return s.wrongOr(
+    valid(fc.constantFrom<EndUserAuthentication>(SHOP_LOGIN, { ...SHOP_LOGIN, require: [{ claims: [{ claim: 'groups', values: ['admin'] }] }] }, { ...SHOP_LOGIN, require: [] })),
+    fc.constantFrom<[EndUserAuthentication, string]>(
+      [{ issuers: [{ ...issuer, issuer: 'http://login.example.com' }] }, 'an issuer that is not https'],
+      [{ issuers: [{ ...issuer, audiences: [] }] }, 'an issuer without audiences'],
+      [{ issuers: [{ ...issuer, jwks: '{"keys": []}' }] }, 'an issuer with both jwksUri and jwks'],
+      [{ ...SHOP_LOGIN, require: [{ claims: [{ claim: 'a b', values: ['x'] }] }] }, 'a claim name with a space'],
+    ).map(([auth, what]) => planted(auth, `authentication with ${what}`)),
+  );
+}
+
+/** A local rate limit; in a loose scenario sometimes an invalid rate, interval or status. */
+function rateLimit(s: Sites): fc.Arbitrary<Case<LocalRateLimit>> {
+  return caseRecord({
+    requests: s.validOr(fc.integer({ min: 1, max: 100 }), fc.constantFrom(0, 1.5, -3), 'rateLimit requests'),
+    interval: s.validOr(fc.constantFrom(Duration.seconds(1), Duration.millis(250), Duration.minutes(1)), fc.constantFrom(Duration.millis(10), Duration.millis(0)), 'rateLimit interval'),
+    burst: optional(valid(fc.constant(200)), 1),
+    statusCode: optional(s.validOr(fc.constantFrom(429, 503), fc.constantFrom(418, 200), 'rateLimit statusCode'), 1),
+  });
+}
+
+/** Mostly nothing, sometimes `arbitrary`. */
+const sometimes = <T>(arbitrary: fc.Arbitrary<Case<T>>, freq = 4) =>
+  fc.oneof(
+    { weight: freq, arbitrary: fc.constant(sound<T | undefined>(undefined)) },
+    { weight: 1, arbitrary: arbitrary as fc.Arbitrary<Case<T | undefined>> },
+  );
+
+/** The stream listeners of a scenario with `streams`. */
+export const STREAM_LISTENERS: readonly ListenerSpec[] = [
+  { name: 'db', protocol: ListenerProtocol.TCP, port: 5432 },
+  { name: 'sni', protocol: ListenerProtocol.TLS_PASSTHROUGH, port: 6443, hostnames: ['*.db.example.com'] },
+];
 
 const hostList = (s: Sites, what: string, minLength = 0) =>
   s.wrongOr(
@@ -343,6 +398,8 @@ function httpRoute(s: Sites): fc.Arbitrary<Case<HttpRouteSpec>> {
     timeout: optional(timeout(s), 1),
     retries: optional(retries(s), 1),
     mirror: optional(mirror(s), 1),
+    rateLimit: sometimes(rateLimit(s)),
+    authentication: sometimes(authentication(s), 3),
   });
   const redirects = caseRecord({
     kind: valid(fc.constant('http' as const)),
@@ -375,6 +432,7 @@ function grpcRoute(s: Sites): fc.Arbitrary<Case<GrpcRouteSpec>> {
     headers: optional(headerRewrite(s), 1),
     timeout: optional(timeout(s), 1),
     retries: optional(retries(s), 1),
+    rateLimit: sometimes(rateLimit(s)),
   });
 }
 
@@ -397,13 +455,20 @@ function scenario(loose: boolean): fc.Arbitrary<Case<GatewayScenario>> {
   const routes = fc.uniqueArray(route, { maxLength: 4, selector: (c) => c.value.name }).map(combine);
   const repeat = loose ? fc.option(fc.nat(), { freq: 8 }) : fc.constant(null);
   const late = loose ? fc.option(fc.constant<ListenerSpec>({ name: 'late', protocol: ListenerProtocol.HTTP, port: 8090 }), { freq: 10, nil: undefined }) : fc.constant(undefined);
-  return fc.record({ gateway, listeners, mistakes, listenersInProps: fc.boolean(), routes, repeat, late }).map((r) => {
-    const listenerCases = r.listeners.map((l) => l.value);
+  const listenerAuth = sometimes(authentication(s), 3);
+  // a strict scenario now and then keeps the authentication and rate limits its rendering refuses (combination defects)
+  const keepClashes = loose ? fc.constant(true) : fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
+  const streams = fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
+  const parts = { gateway, listeners, mistakes, listenersInProps: fc.boolean(), routes, repeat, late, listenerAuth, streams, keepClashes };
+  return fc.record(parts).map((r) => {
+    const auth = r.listenerAuth.value;
+    // every HTTP, HTTPS and gRPC listener that does not redirect takes the listener authentication; its routes then have none of their own
+    const listenerCases = r.listeners.map((l) => (auth !== undefined && !l.value.redirectToHttps ? { ...l.value, authentication: auth } : l.value));
     if (r.mistakes !== null && listenerCases.length > 0) {
       const [index, mistake] = r.mistakes;
       listenerCases[index % listenerCases.length] = mistake(listenerCases[index % listenerCases.length]);
     }
-    const routeCases = r.routes.value;
+    const routeCases = auth === undefined ? r.routes.value : r.routes.value.map((route) => (route.kind === 'http' ? { ...route, authentication: undefined } : route));
     const repeated: Defect[] = [];
     if (r.repeat !== null && routeCases.length > 0) {
       const again = routeCases[r.repeat % routeCases.length];
@@ -412,16 +477,20 @@ function scenario(loose: boolean): fc.Arbitrary<Case<GatewayScenario>> {
     }
     const draft: GatewayScenario = {
       gateway: r.gateway.value,
-      listeners: listenerCases,
+      listeners: r.streams ? [...listenerCases, ...STREAM_LISTENERS] : listenerCases,
       listenersInProps: r.listenersInProps,
       routes: routeCases,
       lateListener: r.late,
+      streams: r.streams,
     };
     if (r.late !== undefined && routeCases.length > 0) {
       repeated.push({ owner: '', what: 'a listener added after a route' });
     }
-    const value = loose ? draft : repaired(draft);
-    const defects = [...r.gateway.defects, ...r.listeners.flatMap((l) => l.defects), ...r.routes.defects, ...repeated, ...combinationDefects(value)];
+    const value = loose ? draft : repaired(draft, r.keepClashes);
+    const authDefects = r.listenerAuth.defects.length > 0 && listenerCases.some((l) => l.authentication !== undefined) ? r.listenerAuth.defects : [];
+    const routeDefects = auth === undefined ? r.routes.defects : r.routes.defects.filter((d) => !d.what.startsWith('authentication with '));
+    const listenerDefects = r.listeners.flatMap((l) => l.defects);
+    const defects = [...r.gateway.defects, ...listenerDefects, ...routeDefects, ...authDefects, ...repeated, ...combinationDefects(value)];
     return { value, defects };
   });
 }
@@ -488,11 +557,14 @@ function strictListeners(): fc.Arbitrary<Case<ListenerSpec>[]> {
  * route's paths under its own name (no two routes claim one request), a
  * prefix replaced only after one prefix match, retries and gRPC timeouts
  * only where the rendering has them, no mirror to a revision the route
- * serves, some weight above 0.
+ * serves, some weight above 0; unless `keepClashes`, rate limits and
+ * authentication only where the rendering has them.
  */
-function repaired(s: GatewayScenario): GatewayScenario {
+function repaired(scenario: GatewayScenario, keepClashes: boolean): GatewayScenario {
+  const s = keepClashes ? scenario : authenticationRepaired(scenario);
   const gatewayApi = s.gateway.rendering === GatewayRendering.GATEWAY_API;
-  const taking = (kind: 'http' | 'grpc') => s.listeners.filter((l) => !l.redirectToHttps && (l.protocol === ListenerProtocol.GRPC) === (kind === 'grpc'));
+  const protocols = { http: [ListenerProtocol.HTTP, ListenerProtocol.HTTPS], grpc: [ListenerProtocol.GRPC] };
+  const taking = (kind: 'http' | 'grpc') => s.listeners.filter((l) => !l.redirectToHttps && protocols[kind].includes(l.protocol));
   const routes = s.routes.filter((route) => taking(route.kind).length > 0).map((route): RouteSpec => {
     const listeners = taking(route.kind);
     const anyHost = listeners.some((l) => (l.hostnames ?? []).length === 0);
@@ -501,13 +573,19 @@ function repaired(s: GatewayScenario): GatewayScenario {
     const common = {
       hostnames: hostnames !== undefined && hostnames.length > 0 ? hostnames : undefined,
       retries: gatewayApi ? undefined : perTryWithin(route.retries, route.timeout),
+      rateLimit: gatewayApi && !keepClashes ? undefined : route.rateLimit,
     };
     if (route.kind === 'grpc') {
       // each route's services under its own name (route names here have no '-')
       const matches = (route.matches ?? [{}]).map((m) => ({ ...m, service: `${route.name}.${m.service ?? 'Api'}` }));
       return { ...route, ...common, matches, timeout: gatewayApi ? undefined : route.timeout };
     }
-    const matches = (route.matches ?? [{}]).map((m) => ({ ...m, path: under(route.name, m.path) }));
+    // an authenticated route matches by path and method only, exact or prefix
+    const scoped = (m: HttpMatch): HttpMatch => (route.authentication === undefined ? m : {
+      method: m.method,
+      path: m.path?.type === 'RegularExpression' ? PathMatch.prefix('/') : m.path,
+    });
+    const matches = (route.matches ?? [{}]).map((m) => ({ ...scoped(m), path: under(route.name, scoped(m).path) }));
     const onePrefix = matches.length === 1 && matches[0].path.type === 'PathPrefix';
     const path = (p: PathRewrite | undefined) => (p?.type === 'ReplacePrefixMatch' && !onePrefix ? PathRewrite.full(p.value) : p);
     const b = route.backend;
@@ -526,6 +604,27 @@ function repaired(s: GatewayScenario): GatewayScenario {
     };
   });
   return { ...s, routes };
+}
+
+/**
+ * A strict scenario's authentication where it can be rendered: none unless
+ * Istio runs the gateway (the `istio` class on the Gateway API), no listener
+ * authentication on an Istio Gateway beside a redirecting listener (its
+ * policy would cover it), no token requirement on an Istio Gateway with TCP
+ * and TLS listeners (it would refuse their connections).
+ */
+function authenticationRepaired(s: GatewayScenario): GatewayScenario {
+  const istio = s.gateway.rendering === GatewayRendering.ISTIO;
+  const istioRun = istio || (s.gateway.gatewayClassName ?? 'istio') === 'istio';
+  const requires = (a: EndUserAuthentication | undefined) => a !== undefined && (a.require ?? [{}]).length > 0;
+  const keepListener = istioRun && !(istio && s.listeners.some((l) => l.redirectToHttps)) &&
+    !(istio && s.streams && s.listeners.some((l) => requires(l.authentication)));
+  const keepRoute = (a: EndUserAuthentication | undefined) => istioRun && !(istio && s.streams && requires(a));
+  return {
+    ...s,
+    listeners: s.listeners.map((l) => (keepListener ? l : { ...l, authentication: undefined })),
+    routes: s.routes.map((r) => (r.kind === 'http' && !keepRoute(r.authentication) ? { ...r, authentication: undefined } : r)),
+  };
 }
 
 /** Whether wildcard `pattern` takes `host`. */
@@ -598,6 +697,7 @@ export function combinationDefects(s: GatewayScenario): Defect[] {
       externals.set(b.name, externals.get(b.name) ?? destination);
     }
   }
+  defects.push(...authenticationDefects(s));
   for (const route of s.routes) {
     const what = `route ${route.name}`;
     const timeoutMillis = route.timeout?.toMilliseconds({ integral: false });
@@ -607,6 +707,9 @@ export function combinationDefects(s: GatewayScenario): Defect[] {
     }
     if (route.retries !== undefined && rendering === GatewayRendering.GATEWAY_API) {
       defects.push(`${what} retries on the Gateway API`);
+    }
+    if (route.rateLimit !== undefined && rendering === GatewayRendering.GATEWAY_API) {
+      defects.push(`${what} rate limit on the Gateway API`);
     }
     if (route.mirror?.percentage === 33.3333333 && rendering === GatewayRendering.GATEWAY_API) {
       defects.push(`${what} mirror share of seven decimals on the Gateway API`);
@@ -652,4 +755,55 @@ export function combinationDefects(s: GatewayScenario): Defect[] {
     }
   }
   return defects.map((what) => ({ owner: '', what }));
+}
+
+/** The port a listener takes when it names none. */
+function listenerPort(l: ListenerSpec): number {
+  return l.port ?? (l.protocol === ListenerProtocol.HTTPS || (l.protocol === ListenerProtocol.GRPC && l.tls !== undefined) ? 443 : 80);
+}
+
+/**
+ * What end-user authentication cannot be, whatever else the scenario holds:
+ * on the Gateway API, only the `istio` GatewayClass reads the policies; an
+ * authenticated route matches by path and method only; a redirecting
+ * listener cannot require a token; an Istio Gateway's token requirement
+ * names no ports, so it covers every HTTP listener (which must all have the
+ * listener authentication) and refuses TCP and TLS traffic; on a Gateway API
+ * Gateway a listener's requirement covers its port, which no listener without
+ * it may share.
+ */
+function authenticationDefects(s: GatewayScenario): string[] {
+  const defects: string[] = [];
+  const { rendering } = s.gateway;
+  const istioClass = (s.gateway.gatewayClassName ?? 'istio') === 'istio';
+  const routes = s.routes.filter((r): r is HttpRouteSpec => r.kind === 'http' && r.authentication !== undefined);
+  const listeners = s.listeners.filter((l) => l.authentication !== undefined);
+  if (rendering === GatewayRendering.GATEWAY_API && !istioClass) {
+    defects.push(...routes.map((r) => `route ${r.name} authenticates under GatewayClass ${s.gateway.gatewayClassName}`));
+    defects.push(...listeners.map((l) => `listener ${l.name} authenticates under GatewayClass ${s.gateway.gatewayClassName}`));
+  }
+  for (const route of routes) {
+    if ((route.matches ?? []).some((m) => (m.headers ?? []).length > 0 || (m.queryParams ?? []).length > 0 || m.path?.type === 'RegularExpression')) {
+      defects.push(`route ${route.name} authenticates and matches by header, query or regex path`);
+    }
+  }
+  defects.push(...listeners.filter((l) => l.redirectToHttps).map((l) => `redirecting listener ${l.name} authenticates`));
+  const requires = [...routes, ...listeners].some((x) => (x.authentication!.require ?? [{}]).length > 0);
+  if (rendering === GatewayRendering.ISTIO && requires && s.streams) {
+    defects.push("an Istio Gateway's token requirement beside TCP and TLS listeners");
+  }
+  if (listeners.length === 0) {
+    return defects;
+  }
+  const same = (l: ListenerSpec) => JSON.stringify(l.authentication ?? null) === JSON.stringify(listeners[0].authentication);
+  if (rendering === GatewayRendering.ISTIO) {
+    const requestProtocols: readonly ListenerProtocol[] = [ListenerProtocol.HTTP, ListenerProtocol.HTTPS, ListenerProtocol.GRPC];
+    const httpListeners = s.listeners.filter((l) => requestProtocols.includes(l.protocol));
+    defects.push(...httpListeners.filter((l) => !same(l)).map((l) => `listener ${l.name} without the Istio Gateway's listener authentication`));
+  } else {
+    for (const l of listeners) {
+      defects.push(...s.listeners.filter((o) => o !== l && listenerPort(o) === listenerPort(l) && !same(o)).map((o) => `listener ${o.name} shares port ${listenerPort(l)} with authenticated listener ${l.name}`));
+    }
+  }
+  return defects;
 }

@@ -43,6 +43,11 @@ class World {
     }));
   }
 
+  /** The database the stream routes send to, a TCP port admitting the gateway's namespace. */
+  public get ordersDb(): Microservice {
+    return this.once('orders-db', () => new Microservice(this.chart, 'orders-db', { ...web('0'), ports: [{ name: 'tcp-postgres', port: 5432 }] }));
+  }
+
   public get thumbs(): ServerlessFunction {
     return this.once('thumbs', () => new ServerlessFunction(this.chart, 'thumbs', { image: digestImage('ghcr.io/acme/fn', 'e') }));
   }
@@ -106,12 +111,14 @@ function backendOf(choice: BackendChoice, world: World): IGatewayBackend {
 }
 
 function listenerProps(l: ListenerSpec): ListenerProps {
-  return { protocol: l.protocol, port: l.port, hostnames: l.hostnames, tls: l.tls, redirectToHttps: l.redirectToHttps };
+  const { protocol, port, hostnames, tls, redirectToHttps, authentication } = l;
+  return { protocol, port, hostnames, tls, redirectToHttps, authentication };
 }
 
 function addRoute(gateway: Gateway, route: RouteSpec, world: World): void {
   const mirror = route.mirror && { revision: world.revision(route.mirror.track), percentage: route.mirror.percentage };
-  const common = { hostnames: route.hostnames, headers: route.headers, timeout: route.timeout, retries: route.retries, mirror };
+  const { hostnames, headers, timeout, retries, rateLimit } = route;
+  const common = { hostnames, headers, timeout, retries, mirror, rateLimit };
   if (route.kind === 'grpc') {
     gateway.addGrpcRoute(route.name, { ...common, matches: route.matches, backend: backendOf(route.backend, world) });
     return;
@@ -122,6 +129,7 @@ function addRoute(gateway: Gateway, route: RouteSpec, world: World): void {
     backend: route.backend && backendOf(route.backend, world),
     redirect: route.redirect,
     rewrite: route.rewrite,
+    authentication: route.authentication,
   });
 }
 
@@ -137,6 +145,10 @@ function build(s: GatewayScenario): Chart[] {
     s.listeners.forEach((l) => gateway.addListener(l.name, listenerProps(l)));
   }
   s.routes.forEach((route) => addRoute(gateway, route, world));
+  if (s.streams) {
+    gateway.addTcpRoute('postgres', { backend: GatewayBackend.service(world.ordersDb) });
+    gateway.addTlsRoute('orders-db', { hostnames: ['orders.db.example.com'], backend: GatewayBackend.service(world.ordersDb) });
+  }
   if (s.lateListener !== undefined) {
     gateway.addListener(s.lateListener.name, listenerProps(s.lateListener));
   }
@@ -173,7 +185,7 @@ function expectRendering(s: GatewayScenario, objects: readonly Manifest[]): void
   const remote = s.routes.some((r) => r.backend?.kind === 'remote-service' || r.backend?.kind === 'remote-function');
   if (s.gateway.rendering === GatewayRendering.GATEWAY_API) {
     const redirects = s.listeners.filter((l) => l.redirectToHttps).length;
-    expect(kinds.filter((k) => k.endsWith('Route')).length).toBe(s.routes.length + redirects);
+    expect(kinds.filter((k) => k.endsWith('Route')).length).toBe(s.routes.length + redirects + (s.streams ? 2 : 0));
     expect(kinds.includes('gateway.networking.k8s.io/ReferenceGrant')).toBe(remote);
   } else {
     expect(kinds.filter((k) => k.startsWith('gateway.networking.k8s.io'))).toEqual([]);
@@ -189,11 +201,23 @@ describe('Gateway under generated gateways, listeners and routes', () => {
         s.gateway.rendering, ...s.listeners.map((l) => l.protocol), ...s.routes.map((r) => `${r.kind} route`),
         ...s.routes.map((r) => (r.kind === 'http' && r.redirect !== undefined ? 'redirect' : `to ${r.backend!.kind}`)),
         ...s.listeners.map((l) => (l.tls === undefined ? 'no tls' : l.tls.issuer === undefined ? 'tls secret' : 'cert-manager')),
+        ...s.routes.filter((r) => r.kind === 'http' && r.authentication !== undefined).map(() => 'route authentication'),
+        ...s.listeners.filter((l) => l.authentication !== undefined).map(() => 'listener authentication'),
+        ...s.routes.filter((r) => r.rateLimit !== undefined).map(() => 'rate limit'),
+        ...(s.streams ? ['tcp and tls routes'] : []),
       ],
     });
     tally.expectBothWays();
     tally.expectFeatures(['gateway-api', 'istio', 'HTTP', 'HTTPS', 'GRPC', 'http route', 'grpc route', 'redirect', 'tls secret', 'cert-manager'], 40);
     tally.expectFeatures(['to service', 'to revisions', 'to grpc-service', 'to external', 'to function', 'to remote-service', 'to remote-function'], 20);
+    tally.expectFeatures(['route authentication', 'listener authentication', 'rate limit', 'tcp and tls routes'], 20);
+    tally.expectRefusals(
+      /has a rate limit, which the standard Gateway API/,
+      /authenticates its requests, which the standard Gateway API \(v1\) has no field for/,
+      /authentication issuer 1 /,
+      /has no authentication or another one than listener/,
+      /token requirement, which names no ports/,
+    );
   });
 
   test('synthesis is deterministic: the same scenario in two fresh apps gives byte-identical YAML, or the same refusal', () => {

@@ -1,4 +1,5 @@
 import { App } from 'cdk8s';
+import { EdgePoliciesChart } from '../../examples/edge-policies';
 import { GatewayCanaryChart } from '../../examples/gateway-canary';
 import { GatewayRoutingChart, InventoryChart } from '../../examples/gateway-routing';
 import { shopBehindGateway } from '../../examples/gateway-shop';
@@ -76,5 +77,11 @@ describe('the gateway in front of the shop', () => {
       ['shop-cart', '/api/cart', 'cart'],
       ['shop-frontend', undefined, 'frontend'],
     ]);
+  });
+});
+
+describe('edge-policies', () => {
+  test('end-user authentication on a whole listener and on a function, a rate limit on a gateway route', () => {
+    expect(snapshotOf(new EdgePoliciesChart(new App(), 'edge-policies'))).toMatchSnapshot();
   });
 });

@@ -1,6 +1,7 @@
 import { HeaderModifier } from '../../traffic/header-rewrite';
 import { MatchType } from '../../traffic/http-match';
 import { GatewayRoute } from '../gateway-route';
+import { Listener } from '../listener';
 import { mirrorShare } from './gateway-api-rules';
 
 /** Most matches per rule in the v1 schemas the library validates against. */
@@ -12,8 +13,8 @@ const GATEWAY_PATH = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/;
 const FIX = 'or render the gateway with GatewayRendering.istio()';
 
 /**
- * What the standard Gateway API (v1) cannot express: retries (no field in
- * HTTPRoute or GRPCRoute), timeouts on gRPC routes (no field in GRPCRoute),
+ * What the standard Gateway API (v1) cannot express: retries, rate limits
+ * and session affinity (no field in HTTPRoute or GRPCRoute), timeouts on gRPC routes (no field in GRPCRoute),
  * paths with a bare `%` or an encoded `/`, and more matches, hostnames,
  * backends or header changes than one route holds.
  */
@@ -23,6 +24,18 @@ export function gatewayApiProblems(routes: readonly GatewayRoute[]): string[] {
     const problems: string[] = [];
     if (route.retries !== undefined) {
       problems.push(`${what} sets retries, which the standard Gateway API ${route.kind} (v1) has no field for (gateway-api); drop retries ${FIX}`);
+    }
+    if (route.rateLimit !== undefined) {
+      problems.push(
+        `${what} has a rate limit, which the standard Gateway API ${route.kind} (v1) has no field for, and Istio names the Envoy routes of ` +
+          `Gateway API routes by its own internal scheme, which an EnvoyFilter cannot rely on (gateway-api); drop rateLimit ${FIX}`,
+      );
+    }
+    if (route.sessionAffinity !== undefined) {
+      problems.push(
+        `${what} pins sessions, which the Gateway API has in its experimental channel only (sessionPersistence, v1.6), and the library ` +
+          `writes the standard channel (gateway-api); drop sessionAffinity ${FIX}`,
+      );
     }
     if (route.kind === 'GRPCRoute' && route.timeout !== undefined) {
       problems.push(`${what} sets a timeout, which the Gateway API GRPCRoute (v1) has no field for (gateway-api); drop timeout ${FIX}`);
@@ -73,10 +86,15 @@ function modifierCounts(direction: string, modifier: HeaderModifier | undefined)
  * standard Gateway API (v1) has no JWT validation, and only Istio is known
  * to read the policies the library writes for it.
  */
-export function gatewayApiAuthenticationProblems(routes: readonly GatewayRoute[], gatewayClassName: string): string[] {
-  return routes
-    .filter((route) => route.kind === 'HTTPRoute' && route.authentication !== undefined)
-    .map((route) =>
-      `route '${route.name}' authenticates its requests, which the standard Gateway API (v1) has no field for (gateway-api), and the library ` +
-        `writes it as Istio policies, which GatewayClass '${gatewayClassName}' does not read; use gatewayClassName 'istio' ${FIX}`);
+export function gatewayApiAuthenticationProblems(
+  gateway: { readonly routes: readonly GatewayRoute[]; readonly listeners: readonly Listener[] },
+  gatewayClassName: string,
+): string[] {
+  const authenticating = [
+    ...gateway.listeners.filter((listener) => listener.authentication !== undefined).map((listener) => `listener '${listener.name}'`),
+    ...gateway.routes.filter((route) => route.kind === 'HTTPRoute' && route.authentication !== undefined).map((route) => `route '${route.name}'`),
+  ];
+  return authenticating.map((what) =>
+    `${what} authenticates its requests, which the standard Gateway API (v1) has no field for (gateway-api), and the library ` +
+      `writes it as Istio policies, which GatewayClass '${gatewayClassName}' does not read; use gatewayClassName 'istio' ${FIX}`);
 }

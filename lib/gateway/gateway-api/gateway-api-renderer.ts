@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { emitObject } from '../../core/emit-object';
-import { gatewayAuthenticationProblems, IstioGatewayAuthentication } from '../gateway-authentication';
+import { gatewayAuthenticationProblems, IstioGatewayAuthentication, sharedPortTokenProblems } from '../gateway-authentication';
 import { httpsRedirectPort } from '../gateway-checks';
 import { GatewayModel, IGatewayRenderer } from '../gateway-renderer';
 import { GatewayRoute } from '../gateway-route';
@@ -26,7 +26,7 @@ const ISTIO_GATEWAY_CLASS = 'istio';
  * - per redirecting HTTP listener an HTTPRoute `<gateway>-<listener>-redirect`
  *   answering 301 to `https://`;
  * - for a backend in another namespace, a ReferenceGrant there;
- * - with the `istio` GatewayClass, for routes with `authentication`, a
+ * - with the `istio` GatewayClass, for listeners and routes with `authentication`, a
  *   RequestAuthentication and a DENY AuthorizationPolicy attached to the
  *   Gateway (`targetRefs`), which Istio applies to the proxies it runs for it.
  *
@@ -55,6 +55,7 @@ export class GatewayApiRenderer implements IGatewayRenderer {
   }
 
   public addListener(listener: Listener): void {
+    this.authentication?.addListener(listener);
     if (!listener.redirectToHttps) {
       return;
     }
@@ -134,12 +135,15 @@ export class GatewayApiRenderer implements IGatewayRenderer {
   }
 
   public problems(): string[] {
-    const { routes } = this.gateway;
+    const { gateway } = this;
     return [
-      ...gatewayApiProblems(routes),
+      ...gatewayApiProblems(gateway.routes),
       ...(this.authentication === undefined
-        ? gatewayApiAuthenticationProblems(routes, this.gatewayClassName)
-        : gatewayAuthenticationProblems(routes, `gateway-api with the ${ISTIO_GATEWAY_CLASS} GatewayClass`)),
+        ? gatewayApiAuthenticationProblems(gateway, this.gatewayClassName)
+        : [
+          ...gatewayAuthenticationProblems(gateway, `gateway-api with the ${ISTIO_GATEWAY_CLASS} GatewayClass`, true),
+          ...sharedPortTokenProblems(gateway.listeners),
+        ]),
     ];
   }
 

@@ -59,6 +59,12 @@ function listenerProblems(listener: Listener): string[] {
         "(ingress-nginx redirects hosts with TLS by default) " + FIX,
     );
   }
+  if (listener.authentication !== undefined) {
+    problems.push(
+      `${what} authenticates end users, which an Ingress has no field for (ingress); drop authentication, or render the gateway with ` +
+        "GatewayRendering.istio() or GatewayRendering.gatewayApi({ gatewayClassName: 'istio' })",
+    );
+  }
   problems.push(...wildcardProblems(what, listener.hostnames));
   return problems;
 }
@@ -80,6 +86,12 @@ function routeProblems(route: HttpGatewayRoute, namespace: string): string[] {
     [route.authentication !== undefined, 'authenticates end users, which an Ingress has no field for'],
   ];
   problems.push(...unsupported.filter(([found]) => found).map(([, problem]) => `${what} ${problem} (ingress); ${FIX}`));
+  if (route.rateLimit !== undefined) {
+    problems.push(`${what} has a rate limit, which an Ingress has no field for (ingress); drop rateLimit, or render the gateway with GatewayRendering.istio()`);
+  }
+  if (route.sessionAffinity !== undefined) {
+    problems.push(`${what} pins sessions, which an Ingress has no field for (ingress); drop sessionAffinity, or render the gateway with GatewayRendering.istio()`);
+  }
   for (const target of route.targets.filter((t) => t.namespace !== namespace)) {
     problems.push(
       `${what} sends to ${target.description} in namespace '${target.namespace}', but an Ingress reaches Services of its own namespace '${namespace}' only (ingress); ` +

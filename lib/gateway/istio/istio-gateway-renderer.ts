@@ -3,14 +3,17 @@ import { Construct } from 'constructs';
 import { contentHash } from '../../core/content-hash';
 import { emitObject } from '../../core/emit-object';
 import { contentAddressedName } from '../../core/names';
-import { gatewayAuthenticationProblems, IstioGatewayAuthentication, portlessTokenProblems } from '../gateway-authentication';
+import { gatewayAuthenticationProblems, IstioGatewayAuthentication, portlessListenerTokenProblems, portlessTokenProblems } from '../gateway-authentication';
 import { GatewayModel, IGatewayRenderer } from '../gateway-renderer';
 import { GatewayRoute } from '../gateway-route';
 import { ANY_HOSTNAME } from '../hostnames';
+import { Listener } from '../listener';
 import { servedHosts } from '../route-attachment';
 import { StreamGatewayRoute } from '../stream-route';
 import { istioGatewayProblems } from './istio-gateway-limits';
 import { istioHttpRoutes } from './istio-http-routes';
+import { IstioRouteAffinity, routeAffinityProblems } from './istio-route-affinity';
+import { IstioRouteRateLimits, routeRateLimitProblems } from './istio-route-rate-limits';
 import { istioServer } from './istio-server';
 import { istioStreamRouteSpec, streamPercentagesProblem } from './istio-stream-routes';
 
@@ -23,8 +26,10 @@ import { istioStreamRouteSpec, streamPercentagesProblem } from './istio-stream-r
  * - a VirtualService per hostname the routes serve, bound to that Gateway,
  *   its http routes ordered by Gateway API precedence, Istio's implicit
  *   retries off unless the route sets retries;
- * - for routes with `authentication`, a RequestAuthentication and a DENY
- *   AuthorizationPolicy selecting the same pods (see gateway-authentication.ts).
+ * - for listeners and routes with `authentication`, a RequestAuthentication
+ *   and a DENY AuthorizationPolicy selecting the same pods (see gateway-authentication.ts);
+ * - for routes with `rateLimit`, an EnvoyFilter on the same pods (see {@link IstioRouteRateLimits});
+ * - for routes with `sessionAffinity`, a DestinationRule per Service for the same pods (see {@link IstioRouteAffinity}).
  *
  * @see https://istio.io/latest/docs/reference/config/networking/gateway/
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/
@@ -34,8 +39,10 @@ export class IstioGatewayRenderer implements IGatewayRenderer {
   public readonly proxyNamespace: string;
   private readonly virtualServices = new Set<string>();
   private readonly authentication: IstioGatewayAuthentication;
+  private rateLimits: IstioRouteRateLimits | undefined;
+  private affinity: IstioRouteAffinity | undefined;
 
-  constructor(private readonly gateway: Construct & GatewayModel, selector: Readonly<Record<string, string>>) {
+  constructor(private readonly gateway: Construct & GatewayModel, private readonly selector: Readonly<Record<string, string>>) {
     this.proxyNamespace = gateway.namespace;
     this.authentication = new IstioGatewayAuthentication(gateway, { selector });
     this.apiObject = emitObject(gateway, 'Resource', {
@@ -49,12 +56,21 @@ export class IstioGatewayRenderer implements IGatewayRenderer {
     });
   }
 
-  /** Nothing to do: the servers are read at synth. */
-  public addListener(): void {}
+  /** The servers are read at synth; a listener's authentication needs the gateway's policies. */
+  public addListener(listener: Listener): void {
+    this.authentication.addListener(listener);
+  }
 
   public addRoute(route: GatewayRoute): void {
     const { gateway } = this;
     this.authentication.addRoute(route);
+    if (route.rateLimit !== undefined && this.rateLimits === undefined) {
+      this.rateLimits = new IstioRouteRateLimits(gateway, 'RouteRateLimits', gateway, this.selector);
+    }
+    if (route.sessionAffinity !== undefined) {
+      this.affinity ??= new IstioRouteAffinity(gateway, 'RouteAffinity', gateway, this.selector);
+      this.affinity.addRoute(route);
+    }
     for (const host of servedHosts(route, gateway.listeners)) {
       if (this.virtualServices.has(host)) {
         continue;
@@ -88,8 +104,11 @@ export class IstioGatewayRenderer implements IGatewayRenderer {
   public problems(): string[] {
     return [
       ...istioGatewayProblems(this.gateway.listeners, this.gateway.routes),
-      ...gatewayAuthenticationProblems(this.gateway.routes, 'istio'),
+      ...gatewayAuthenticationProblems(this.gateway, 'istio'),
       ...portlessTokenProblems(this.gateway.routes, this.gateway.listeners),
+      ...portlessListenerTokenProblems(this.gateway.listeners),
+      ...routeRateLimitProblems(this.gateway.routes),
+      ...routeAffinityProblems(this.gateway.routes),
       ...this.gateway.streamRoutes.flatMap((route) => {
         const problem = streamPercentagesProblem(route);
         return problem === undefined ? [] : [`${problem} (istio weights are whole percentages)`];

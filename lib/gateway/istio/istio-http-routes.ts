@@ -44,6 +44,25 @@ export function istioHttpRoutes(host: string, gateway: GatewayModel, scope: ICon
   return entries.sort((a, b) => compareRanks(a.rank, b.rank)).map((e) => e.body);
 }
 
+/**
+ * The names of the http routes (and so of Envoy's routes) a gateway route
+ * becomes in every VirtualService that serves it, as {@link istioHttpRoutes}
+ * names them: the route's name, `-<n>` per match when it has several, and
+ * `-subpaths` for the second entry of a prefix whose match is replaced.
+ */
+export function istioRouteEntryNames(route: GatewayRoute): string[] {
+  const count = Math.max(route.matches.length, 1);
+  const names = count > 1 ? Array.from({ length: count }, (_, index) => `${route.name}-${index + 1}`) : [route.name];
+  if (route.kind !== 'HTTPRoute' || !replacesPrefix(route)) {
+    return names;
+  }
+  return names.flatMap((name, index) => (route.matches[index]?.path !== undefined ? [name, `${name}-subpaths`] : [name]));
+}
+
+function replacesPrefix(route: HttpGatewayRoute): boolean {
+  return route.rewrite?.path?.type === 'ReplacePrefixMatch' || route.redirect?.path?.type === 'ReplacePrefixMatch';
+}
+
 function compareRanks(a: readonly number[], b: readonly number[]): number {
   for (let i = 0; i < a.length; i++) {
     if (a[i] !== b[i]) {
@@ -132,9 +151,8 @@ function httpBodies(route: HttpGatewayRoute, match: HttpMatch | undefined, name:
   const conditions = match && istioConditions(match);
   const rewritePath = route.rewrite?.path;
   const redirectPath = route.redirect?.path;
-  const replacesPrefix = rewritePath?.type === 'ReplacePrefixMatch' || redirectPath?.type === 'ReplacePrefixMatch';
   const path = match?.path;
-  if (replacesPrefix && path !== undefined) {
+  if (replacesPrefix(route) && path !== undefined) {
     const prefix = segmentPrefix(path);
     const replacement = (rewritePath ?? redirectPath)!.value;
     const withSlash = replacement.endsWith('/') ? replacement : `${replacement}/`;

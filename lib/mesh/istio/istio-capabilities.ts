@@ -1,3 +1,4 @@
+import type { ResolvedEndUserAuthentication } from '../../traffic/end-user-auth';
 import { MatchType } from '../../traffic/http-match';
 import { LoadBalancingAlgorithm } from '../../traffic/load-balancing';
 import type { Route } from '../../traffic/route';
@@ -5,6 +6,7 @@ import type { ServiceRoutes } from '../../traffic/service-routes';
 import type { TcpRoute } from '../../traffic/tcp-route';
 import { percentageProblem } from '../../traffic/weights';
 import { MESH_DEFAULT_RETRIES } from '../../workload/retry-policy';
+import type { MeshFunction } from '../mesh-provider';
 
 /**
  * What a route asks for that Istio cannot express or would ignore, one
@@ -121,8 +123,16 @@ export function unsupportedGatewayApiRouteFeatures(route: Route, routes: Service
  * exact, prefix or suffix matches).
  */
 export function unsupportedServicePolicies(routes: ServiceRoutes): string[] {
-  const name = routes.service.serviceName;
-  return (routes.authentication?.require ?? []).flatMap((requirement, index) => requirement.paths
+  return regexRequirementProblems(routes.authentication, routes.service.serviceName);
+}
+
+/** What of a serverless function's end-user authentication Istio cannot express: as for a service's. */
+export function unsupportedFunctionPolicies(fn: MeshFunction): string[] {
+  return regexRequirementProblems(fn.authentication, `function ${fn.name}`);
+}
+
+function regexRequirementProblems(authentication: ResolvedEndUserAuthentication | undefined, name: string): string[] {
+  return (authentication?.require ?? []).flatMap((requirement, index) => requirement.paths
     .filter((path) => path.type === MatchType.REGEX)
     .map((path) =>
       `authentication require ${index + 1} of ${name} covers the regular-expression path '${path.value}', which an Istio AuthorizationPolicy ` +

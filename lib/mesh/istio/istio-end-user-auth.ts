@@ -1,6 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { emitObject } from '../../core/emit-object';
+import { suffixedName } from '../../core/names';
 import { issuerPrincipals, JwtIssuer, ResolvedEndUserAuthentication, ResolvedTokenRequirement } from '../../traffic/end-user-auth';
 import { MatchType, PathMatch } from '../../traffic/http-match';
 import { segmentPrefix } from './istio-http-match';
@@ -44,12 +45,12 @@ export function emitIstioRequestAuthentication(scope: Construct, name: string, p
   });
 }
 
-/** Emits the DENY AuthorizationPolicy `<name>-require-token` with the rules of {@link istioDenyRules} (read at synth). */
+/** Emits the DENY AuthorizationPolicy `<name>-require-token` (cut with a hash past 63 characters) with the rules of {@link istioDenyRules} (read at synth). */
 export function emitIstioRequireToken(scope: Construct, name: string, place: IstioPolicyPlace, rules: () => Record<string, unknown>[]): void {
   emitObject(scope, 'RequireToken', {
     apiVersion: 'security.istio.io/v1beta1',
     kind: 'AuthorizationPolicy',
-    metadata: { name: `${name}-require-token`, namespace: place.namespace, labels: { ...place.labels } },
+    metadata: { name: suffixedName(name, 'require-token'), namespace: place.namespace, labels: { ...place.labels } },
     spec: { ...workload(place.target), action: 'DENY', rules: Lazy.any({ produce: rules }) },
   });
 }

@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import { emitObject } from '../../core/emit-object';
 import { assertDnsLabel, DNS_LABEL_MAX_LENGTH } from '../../core/names';
 import type { MeshFunction } from '../mesh-provider';
+import { unsupportedFunctionPolicies } from './istio-capabilities';
+import { IstioFunctionAuthentication } from './istio-function-authentication';
 
 /**
  * Istio's admission for one serverless function: an ALLOW AuthorizationPolicy
@@ -9,7 +11,8 @@ import type { MeshFunction } from '../mesh-provider';
  * Knative's data path (activator, autoscaler, ingress gateways) on the
  * queue-proxy's ports. With the namespace's `deny-by-default`, nothing else
  * gets in: callers reach a function through that path, whose mTLS identity
- * is the one the sidecar sees.
+ * is the one the sidecar sees. A function with `authentication` also gets
+ * its {@link IstioFunctionAuthentication}.
  *
  * @see https://knative.dev/docs/serving/istio-authorization/
  */
@@ -30,5 +33,9 @@ export class IstioFunctionSecurity extends Construct {
         }],
       },
     });
+    if (fn.authentication !== undefined) {
+      this.node.addValidation({ validate: () => unsupportedFunctionPolicies(fn) });
+      new IstioFunctionAuthentication(this, 'Authentication', fn);
+    }
   }
 }

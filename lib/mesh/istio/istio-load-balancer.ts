@@ -34,7 +34,8 @@ export function istioLoadBalancer(routes: ServiceRoutes): Record<string, unknown
   };
 }
 
-function consistentHash(affinity: ResolvedSessionAffinity): Record<string, unknown> {
+/** A session affinity as Istio's `loadBalancer.consistentHash`. */
+export function consistentHash(affinity: ResolvedSessionAffinity): Record<string, unknown> {
   switch (affinity.kind) {
     case 'header':
       return { httpHeaderName: affinity.name };

@@ -13,6 +13,12 @@ import { istioHttpServicePorts } from './istio-http-ports';
  */
 export const ISTIO_RATE_LIMIT_PROXY_VERSION = '1.31';
 
+/** The name of Envoy's local rate limit HTTP filter. */
+export const ENVOY_LOCAL_RATE_LIMIT = 'envoy.filters.http.local_ratelimit';
+
+/** The proxies a rate-limit patch applies to: those of {@link ISTIO_RATE_LIMIT_PROXY_VERSION} (an EnvoyFilter `match.proxy`). */
+export const ISTIO_RATE_LIMIT_PROXY = { proxyVersion: `^${ISTIO_RATE_LIMIT_PROXY_VERSION.replace('.', '\\.')}\\..*` };
+
 /** Envoy's `envoy.type.v3.StatusCode` names of the statuses a rate limit may answer with. */
 const ENVOY_STATUS_NAMES: Readonly<Record<number, string>> = {
   400: 'BadRequest',
@@ -49,7 +55,7 @@ export class IstioRateLimit extends Construct {
           applyTo: 'HTTP_FILTER',
           match: {
             context: 'SIDECAR_INBOUND',
-            proxy: { proxyVersion: `^${ISTIO_RATE_LIMIT_PROXY_VERSION.replace('.', '\\.')}\\..*` },
+            proxy: { ...ISTIO_RATE_LIMIT_PROXY },
             listener: { portNumber: port.containerPort, filterChain: { filter: { name: 'envoy.filters.network.http_connection_manager' } } },
           },
           patch: { operation: 'INSERT_FIRST', value: localRateLimitFilter(limit) },
@@ -60,16 +66,26 @@ export class IstioRateLimit extends Construct {
 }
 
 function localRateLimitFilter(limit: ResolvedLocalRateLimit): Record<string, unknown> {
+  return { name: ENVOY_LOCAL_RATE_LIMIT, typed_config: envoyLocalRateLimit(limit) };
+}
+
+/**
+ * Envoy's `LocalRateLimit` config of a limit: a token bucket of `burst`
+ * tokens refilled with `requests` tokens every `interval`, enabled and
+ * enforced for every request, a refused request answered with the limit's
+ * status; without a limit, the filter's bare config (it then limits only
+ * the routes that carry their own).
+ */
+export function envoyLocalRateLimit(limit: ResolvedLocalRateLimit | undefined): Record<string, unknown> {
   const always = (key: string) => ({ runtime_key: key, default_value: { numerator: 100, denominator: 'HUNDRED' } });
   return {
-    name: 'envoy.filters.http.local_ratelimit',
-    typed_config: {
-      '@type': 'type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit',
-      stat_prefix: 'http_local_rate_limiter',
+    '@type': 'type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit',
+    stat_prefix: 'http_local_rate_limiter',
+    ...(limit && {
       token_bucket: { max_tokens: limit.burst, tokens_per_fill: limit.requests, fill_interval: `${limit.intervalMillis / 1000}s` },
       filter_enabled: always('local_rate_limit_enabled'),
       filter_enforced: always('local_rate_limit_enforced'),
       status: { code: ENVOY_STATUS_NAMES[limit.statusCode] },
-    },
+    }),
   };
 }

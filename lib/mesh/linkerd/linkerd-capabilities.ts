@@ -8,6 +8,7 @@ import type { ServiceRoutes } from '../../traffic/service-routes';
 import type { TcpRoute } from '../../traffic/tcp-route';
 import type { Microservice } from '../../workload/microservice';
 import { MESH_DEFAULT_RETRIES, RetryOn } from '../../workload/retry-policy';
+import type { MeshFunction } from '../mesh-provider';
 import { HttpRouteLimits } from './linkerd-api';
 
 /**
@@ -201,6 +202,14 @@ export function unsupportedServicePolicies(routes: ServiceRoutes): string[] {
     );
   }
   return errors;
+}
+
+/** What of a serverless function's policies Linkerd cannot express: end-user (JWT) authentication, as for a service. */
+export function unsupportedFunctionPolicies(fn: MeshFunction): string[] {
+  return fn.authentication === undefined ? [] : [
+    `authentication of function ${fn.name} asks for JWT validation, which linkerd cannot express (its proxy validates no tokens: ` +
+      'it authorizes callers by mTLS identity and network only); validate tokens in the function or at a gateway rendered by Istio, or put the function in an Istio mesh',
+  ];
 }
 
 /**

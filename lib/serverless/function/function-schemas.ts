@@ -1,4 +1,5 @@
 import { isObject, prop, PropSchema, PropsShape } from '../../core/prop-schema';
+import { endUserAuthenticationSchema } from '../../traffic/traffic-schemas';
 import { containerShape, imageSchema } from '../../workload/workload-schemas';
 import type { FunctionRevisionProps } from './function-revision-props';
 import type { FunctionScalingProps } from './function-scaling';
@@ -47,4 +48,5 @@ export const serverlessFunctionPropsSchema = prop.object<ServerlessFunctionProps
     'a Mesh of the stack',
   ).optional(),
   knative: knativeSchema.optional(),
+  authentication: endUserAuthenticationSchema.optional(),
 }, 'an object of ServerlessFunction props', "{ image: 'ghcr.io/acme/fn@sha256:…' }");

@@ -9,6 +9,7 @@ import { claimObjectName, validateManifestsAtSynth } from '../../core/synth-vali
 import { ValidationError } from '../../core/validation-error';
 import { BackendTarget, GatewayBackendBinding, IGatewayBackend } from '../../gateway/backend-target';
 import type { Mesh } from '../../mesh/mesh';
+import { EndUserAuthentication, resolveEndUserAuthentication } from '../../traffic/end-user-auth';
 import { ConfigObjects, LOGICAL_NAME_MAX_LENGTH } from '../../workload/config-objects';
 import { ContainerImage, toContainerImage } from '../../workload/container-image';
 import { EventDestination, EventSinkBinding, IEventSink } from '../eventing/event-sink';
@@ -68,6 +69,15 @@ export interface ServerlessFunctionProps extends FunctionRevisionProps {
    * @default - not in a mesh
    */
   readonly mesh?: Mesh;
+  /**
+   * End-user (JWT) authentication of the function's requests, at its pods'
+   * mesh proxies: the tokens accepted, and which requests must present one.
+   * It adds to the mesh's admission (requests still come through Knative's
+   * data path) and needs a `mesh` that validates tokens (Istio; Linkerd
+   * refuses it). Knative's own calls on `/healthz` and `/metrics` need no token.
+   * @default - none: the function authenticates no end users
+   */
+  readonly authentication?: EndUserAuthentication;
   /**
    * Where Knative runs in the cluster.
    * @default - Knative Serving in 'knative-serving', the ingress in 'istio-system' in an Istio mesh, else 'kourier-system'
@@ -188,6 +198,14 @@ export class ServerlessFunction extends Construct implements IGatewayBackend, IE
       });
     }
     this.addRevision(props.track ?? 'stable', {});
+    const authentication = props.authentication && resolveEndUserAuthentication('authentication', props.authentication, this);
+    if (authentication !== undefined && props.mesh === undefined) {
+      throw new ValidationError(
+        `function ${this.functionName} has authentication but no mesh, and its tokens are validated by the mesh's proxy on its pods; ` +
+          'give it the mesh prop (an Istio mesh), or validate tokens at a gateway route',
+        this,
+      );
+    }
     if (props.mesh !== undefined) {
       if (this.namespace === undefined) {
         throw new ValidationError(
@@ -202,6 +220,8 @@ export class ServerlessFunction extends Construct implements IGatewayBackend, IE
         podSelector: { [KnativeServingApi.SERVICE_LABEL]: this.functionName },
         callerNamespaces,
         ports: [this.requestPort, QueueProxyPorts.METRICS],
+        requestPort: this.requestPort,
+        authentication,
       }, this);
     }
   }

@@ -55,6 +55,22 @@ const cases: Record<string, Record<string, BadInput>> = {
       build: ({ gateway, frontend }) => gateway.addRoute('web', { backend: frontend as never }),
       prop: "route 'web' backend", shown: 'got a Microservice', fix: /GatewayBackend\.service\(orders\)/,
     },
+    'a rate limit interval as a number': {
+      build: ({ gateway, frontend }) => gateway.addRoute('web', { rateLimit: { requests: 10, interval: 1 as never }, backend: GatewayBackend.service(frontend) }),
+      prop: "route 'web' rateLimit.interval", shown: 'got 1 (a number)', fix: /Duration\.seconds\(1\)/,
+    },
+    'a session affinity cookie as a string': {
+      build: ({ gateway, frontend }) => gateway.addRoute('web', { sessionAffinity: { cookie: 'session' as never }, backend: GatewayBackend.service(frontend) }),
+      prop: "route 'web' sessionAffinity.cookie", shown: "got 'session' (a string)", fix: /name: 'session'/,
+    },
+    'a listener authentication of one issuer, not a list': {
+      build: ({ gateway }) => gateway.addListener('admin', {
+        protocol: ListenerProtocol.HTTP,
+        port: 8080,
+        authentication: { issuers: { issuer: 'https://login.example.com', audiences: ['shop'] } as never },
+      }),
+      prop: "listener 'admin' authentication.issuers", shown: 'got an object with keys issuer, audiences', fix: /pass \[\{ issuer: /,
+    },
     'route props as a string': {
       build: ({ gateway }) => gateway.addRoute('web', 'frontend' as never),
       prop: "route 'web' props", shown: "got 'frontend' (a string)", fix: /backend: GatewayBackend/,

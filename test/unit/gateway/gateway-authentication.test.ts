@@ -101,7 +101,7 @@ describe('end-user authentication at the gateway', () => {
       const other = { issuers: [{ ...AUTH.issuers[0], audiences: ['admin'] }] };
       gateway.addRoute('admin', { matches: [{ path: PathMatch.prefix('/admin') }], backend: GatewayBackend.service(frontend), authentication: other });
       gateway.addRoute('frontend', { backend: GatewayBackend.service(frontend) });
-      expect(synthProblems(chart)).toEqual([expect.stringMatching(/route 'admin' gives issuer 'https:\/\/accounts.example.com' other settings than an earlier route/)]);
+      expect(synthProblems(chart)).toEqual([expect.stringMatching(/route 'admin' gives issuer 'https:\/\/accounts.example.com' other settings than an earlier listener or route/)]);
     });
 
     test('fails when a route requirement names paths of its own', () => {

@@ -30,6 +30,10 @@ const cases: Record<string, Record<string, BadInput>> = {
     'a timeout as a number': { build: fn({ timeout: 30 }), prop: 'timeout', shown: 'got 30 (a number)', fix: /Duration\.seconds\(30\)/ },
     'maxScale as a string': { build: fn({ scaling: { maxScale: '10' } }), prop: 'scaling.maxScale', shown: "got '10' (a string)", fix: /without quotes: 10/ },
     'the mesh as a name': { build: fn({ mesh: 'istio' }), prop: 'mesh', shown: "got 'istio'", fix: /a Mesh/ },
+    'an authentication audience as one string': {
+      build: fn({ authentication: { issuers: [{ issuer: 'https://login.example.com', jwksUri: 'https://login.example.com/jwks', audiences: 'shop' }] } }),
+      prop: 'authentication.issuers[0].audiences', shown: "got 'shop'", fix: /\['shop'\]/,
+    },
   },
   'missing required value': {
     'no image': { build: (chart) => new ServerlessFunction(chart, 'resize', {} as never), prop: 'image', shown: 'is required', fix: /sha256/ },
