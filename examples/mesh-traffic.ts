@@ -5,9 +5,10 @@
  *
  * Each scenario is one state of the stack; moving from one to the next is a
  * code change that updates only routing objects (pointers) while every
- * revision stays immutable. `mesh` switches between Istio and Linkerd; a
- * scenario Linkerd cannot express (faults, mirroring, connection limits,
- * JWT validation, rate limits)
+ * revision stays immutable. `mesh` switches between Istio, Linkerd and
+ * Consul; a scenario a mesh cannot express (Linkerd: faults, mirroring,
+ * connection limits, JWT validation, rate limits; Consul: faults, mirroring,
+ * requests per connection, JWT validation)
  * is refused at synth with a ValidationError that names the feature.
  * Strict mTLS with deny-by-default holds in every scenario: details declares
  * no dependency on ratings, so a call from details to ratings is denied.
@@ -56,7 +57,7 @@ export type MeshScenario = (typeof MESH_SCENARIOS)[number];
 /** Props of {@link MeshTrafficChart}. */
 export interface MeshTrafficChartProps extends ChartProps {
   /** Which mesh the app runs in. */
-  readonly mesh: 'istio' | 'linkerd';
+  readonly mesh: 'istio' | 'linkerd' | 'consul';
   /** The state of the stack. */
   readonly scenario: MeshScenario;
 }
@@ -83,6 +84,7 @@ const REVIEWS_AUTHENTICATION: EndUserAuthentication = {
 const PROVIDERS: Record<MeshTrafficChartProps['mesh'], () => IMeshProvider> = {
   istio: () => MeshProvider.istio(),
   linkerd: () => MeshProvider.linkerd(),
+  consul: () => MeshProvider.consul(),
 };
 
 /** The example app in one scenario. */

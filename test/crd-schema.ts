@@ -5,7 +5,7 @@ import { Manifest } from '../lib';
 import { moduleCrdSchemas } from './module-crds';
 
 // The CRD schemas of the API groups the library has no schema package for
-// (Linkerd's policy.linkerd.io), read from the reference CRDs in ../shared,
+// (Linkerd's policy.linkerd.io, Consul's consul.hashicorp.com), read from the reference CRDs in ../shared,
 // never copied into the project. Where they are absent (a checkout without
 // ../shared) the check is off and says so.
 
@@ -14,7 +14,7 @@ type Schema = Record<string, any>;
 /** Where the reference CRDs are: `../shared/crds` beside the repository. */
 export const CRD_ROOT = join(__dirname, '..', '..', 'shared', 'crds');
 /** The reference CRD directories, by the API group whose objects they check. */
-const CRD_DIRS: Record<string, string> = { 'policy.linkerd.io': 'linkerd' };
+const CRD_DIRS: Record<string, string> = { 'policy.linkerd.io': 'linkerd', 'consul.hashicorp.com': 'consul' };
 
 let cache: Map<string, Schema> | undefined;
 

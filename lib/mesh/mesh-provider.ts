@@ -1,8 +1,10 @@
 import { Construct, IConstruct } from 'constructs';
+import type { ResolvedEndUserAuthentication } from '../traffic/end-user-auth';
 import type { IMeshRoutesBinding } from '../traffic/routing-mesh';
 import type { ServiceRoutes } from '../traffic/service-routes';
 import type { Microservice } from '../workload/microservice';
 import type { MeshPodMetadata } from '../workload/service-mesh';
+import { ConsulProvider, ConsulProviderProps } from './consul/consul-provider';
 import { IstioProvider, IstioProviderProps } from './istio/istio-provider';
 import { LinkerdProvider, LinkerdProviderProps } from './linkerd/linkerd-provider';
 
@@ -59,6 +61,13 @@ export interface MeshFunction {
   readonly callerNamespaces: readonly string[];
   /** The pod ports they call (Knative's queue-proxy). */
   readonly ports: readonly number[];
+  /** The queue-proxy port the function's requests arrive on (one of `ports`). */
+  readonly requestPort: number;
+  /**
+   * End-user (JWT) authentication of the function's requests.
+   * @default - none
+   */
+  readonly authentication?: ResolvedEndUserAuthentication;
 }
 
 /** A service's place in the mesh. */
@@ -77,6 +86,11 @@ export class MeshProvider {
   /** Linkerd: deny-by-default Servers, authorization by mTLS identity, HTTPRoutes for routing tables. */
   public static linkerd(props: LinkerdProviderProps = {}): IMeshProvider {
     return new LinkerdProvider(props);
+  }
+
+  /** Consul (consul-k8s): strict mTLS, deny-by-default intentions, ServiceResolver/Router/Splitter for routing tables. */
+  public static consul(props: ConsulProviderProps = {}): IMeshProvider {
+    return new ConsulProvider(props);
   }
 
   private constructor() {}

@@ -1,4 +1,5 @@
 import { isObject, prop } from '../core/prop-schema';
+import type { ConsulProviderProps } from './consul/consul-provider';
 import type { IstioProviderProps } from './istio/istio-provider';
 import type { LinkerdProviderProps } from './linkerd/linkerd-provider';
 import type { MeshProps } from './mesh';
@@ -9,7 +10,7 @@ import type { IMeshProvider } from './mesh-provider';
 
 const PROVIDER_METHODS = ['bindNamespace', 'bindService', 'bindRoutes', 'bindFunction'] as const;
 
-/** A mesh implementation: made by MeshProvider.istio() or .linkerd(), or a class implementing IMeshProvider. */
+/** A mesh implementation: made by MeshProvider.istio(), .linkerd() or .consul(), or a class implementing IMeshProvider. */
 const providerSchema = prop.instance<IMeshProvider>(
   'a mesh provider',
   (v) => isObject(v) && PROVIDER_METHODS.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
@@ -26,3 +27,7 @@ export const istioProviderPropsSchema = prop.object<IstioProviderProps>({
 }, 'an object of Istio provider props', "{ trustDomain: 'cluster.local' }");
 
 export const linkerdProviderPropsSchema = prop.object<LinkerdProviderProps>({}, 'an object of Linkerd provider props (none yet)', '{}');
+
+export const consulProviderPropsSchema = prop.object<ConsulProviderProps>({
+  enterprise: prop.boolean().optional(),
+}, 'an object of Consul provider props', '{ enterprise: true }');

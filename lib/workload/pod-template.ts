@@ -46,6 +46,11 @@ export interface PodTemplateInput {
   readonly podMetadata?: {
     readonly labels: Readonly<Record<string, string>>;
     readonly annotations: Readonly<Record<string, string>>;
+    /**
+     * An annotation set to the revision id after hashing, as the revision label is.
+     * @default - none
+     */
+    readonly revisionAnnotation?: string;
   };
 }
 

@@ -77,7 +77,11 @@ export class Revision extends Construct {
         selector: { matchLabels: selector },
         template: {
           ...template,
-          metadata: { ...template.metadata, labels: { ...template.metadata?.labels, [LabelKeys.REVISION]: this.revisionId } },
+          metadata: {
+            ...template.metadata,
+            labels: { ...template.metadata?.labels, [LabelKeys.REVISION]: this.revisionId },
+            annotations: withRevisionAnnotation(template.metadata?.annotations, props.podMetadata?.revisionAnnotation, this.revisionId),
+          },
         },
       },
     });
@@ -119,6 +123,15 @@ export class Revision extends Construct {
     return this.apiObject;
   }
 
+}
+
+/** The pod annotations, plus the mesh's revision annotation (if it has one) set to the revision id. */
+function withRevisionAnnotation(
+  annotations: Record<string, string> | undefined,
+  key: string | undefined,
+  id: string,
+): Record<string, string> | undefined {
+  return key === undefined ? annotations : { ...annotations, [key]: id };
 }
 
 /** The opt-out of digest pinning, repeated on the Deployment where reviewers look. */

@@ -4,6 +4,14 @@ import type { Microservice } from './microservice';
 export interface MeshPodMetadata {
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
+  /**
+   * A pod annotation whose value is the pod's revision id, for a mesh that
+   * tells revisions apart by annotation (Consul reads service metadata from
+   * `consul.hashicorp.com/service-meta-<key>`). Like the revision label, it is
+   * derived from the revision id, so it is not part of it.
+   * @default - none
+   */
+  readonly revisionAnnotation?: string;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { ConfigRolloutChart } from '../../examples/config-rollout';
+import { ConsulMeshChart } from '../../examples/consul-mesh';
+import { EdgePoliciesChart } from '../../examples/edge-policies';
 import { FunctionGatewayChart } from '../../examples/function-behind-gateway';
 import { FunctionSplitChart } from '../../examples/function-traffic-split';
 import { GatewayCanaryChart } from '../../examples/gateway-canary';
@@ -42,6 +44,7 @@ export const ISTIO_CASES: readonly SynthCase[] = [
   { name: 'example config-rollout v2', source: 'examples/config-rollout.ts', charts: () => [new ConfigRolloutChart(new App(), 'config-rollout', { release: 'v2' })] },
   { name: 'example two-revisions', source: 'examples/two-revisions.ts', charts: () => [new TwoRevisionsChart(new App(), 'two-revisions')] },
   { name: 'example traffic-policy', source: 'examples/traffic-policy.ts', charts: () => [new TrafficPolicyChart(new App(), 'traffic-policy')] },
+  { name: 'example edge-policies', source: 'examples/edge-policies.ts', charts: () => [new EdgePoliciesChart(new App(), 'edge-policies')] },
   ...MESH_SCENARIOS.map((scenario): SynthCase => ({
     name: `example mesh-traffic in Istio: ${scenario}`,
     source: 'examples/mesh-traffic.ts',
@@ -78,6 +81,8 @@ export const ISTIO_CASES: readonly SynthCase[] = [
   { name: 'example queue-worker', source: 'examples/queue-worker.ts', charts: () => [new QueueWorkerChart(new App(), 'queue-worker')] },
   { name: 'example observed-shop', source: 'examples/observed-shop.ts', charts: () => [...observedShop(new App()).charts] },
   { name: 'example ingress-edge', source: 'examples/ingress-edge.ts', charts: () => [new IngressEdgeChart(new App(), 'ingress-edge')] },
+  // in Consul: no Istio object, its Kubernetes objects analyzed like every example's
+  { name: 'example consul-mesh', source: 'examples/consul-mesh.ts', charts: () => [new ConsulMeshChart(new App(), 'consul-mesh')] },
 ];
 
 /** The gateway examples in the Gateway API rendering (the ones istiod's Gateway API controller reads). */

@@ -12,22 +12,36 @@ type MeshName = MeshTrafficChartProps['mesh'];
 const SEQUENCES: Record<MeshName, readonly MeshScenario[]> = {
   istio: MESH_SCENARIOS,
   linkerd: ['all-v1', 'user-v2', 'split-v1-v3', 'all-v3'],
+  consul: ['all-v1', 'user-v2', 'split-v1-v3', 'all-v3'],
 };
 
 const namespaceOf = (mesh: MeshName) => `mesh-${mesh}`;
 const synth = (mesh: MeshName, scenario: MeshScenario) =>
   synthObjects(new MeshTrafficChart(new App(), `${mesh}-${scenario}`, { mesh, scenario, namespace: namespaceOf(mesh) }));
 
-const ROUTING_KINDS = new Set(['VirtualService', 'DestinationRule', 'HTTPRoute']);
+const ROUTING_KINDS = new Set(['VirtualService', 'DestinationRule', 'HTTPRoute', 'ServiceRouter', 'ServiceSplitter', 'ServiceResolver']);
 /** A service policy a scenario adds beside its routes (end-user authentication, a rate limit): a pointer, as routes are. */
 const isServicePolicy = (o: Manifest) =>
   o.kind === 'RequestAuthentication' || o.kind === 'EnvoyFilter' || (o.kind === 'AuthorizationPolicy' && o.metadata.name!.endsWith('-require-token'));
 const isRevisionObject = (o: Manifest) => (o.metadata.labels as Record<string, string> | undefined)?.['immutable-infra.dev/revision'] !== undefined;
 
+/** Consul's routing of reviews: each ServiceRouter route's subset (the splitter's when it has none), the splitter's weights. */
+function consulReviewsWeights(spec: (kind: 'ServiceRouter' | 'ServiceSplitter') => any): Record<string, string[]> {
+  const weights: Record<string, string[]> = {};
+  spec('ServiceRouter').routes.forEach((route: any, index: number) => {
+    weights[`router/${index}`] = [route.destination.serviceSubset ?? 'splitter'];
+  });
+  weights.splitter = spec('ServiceSplitter').splits.map((split: any) => `${split.serviceSubset}:${split.weight}`);
+  return weights;
+}
+
 /** What the live routing objects of the reviews service send where: route name → backend:weight. */
 function liveReviewsWeights(mesh: MeshName, objects: readonly Manifest[]): Record<string, string[]> {
   const namespace = namespaceOf(mesh);
   const weights: Record<string, string[]> = {};
+  if (mesh === 'consul') {
+    return consulReviewsWeights((kind) => getLive(`${kind.toLowerCase()}s.consul.hashicorp.com`, 'reviews', namespace)!.spec);
+  }
   if (mesh === 'istio') {
     const vs = getLive('virtualservices.networking.istio.io', 'reviews', namespace)!;
     for (const route of vs.spec.http) {
@@ -47,6 +61,9 @@ function liveReviewsWeights(mesh: MeshName, objects: readonly Manifest[]): Recor
 /** The same, read from the synthesized objects. */
 function expectedReviewsWeights(mesh: MeshName, objects: readonly Manifest[]): Record<string, string[]> {
   const weights: Record<string, string[]> = {};
+  if (mesh === 'consul') {
+    return consulReviewsWeights((kind) => objects.find((o) => o.kind === kind && o.metadata.name === 'reviews')!.spec);
+  }
   if (mesh === 'istio') {
     const vs = objects.find((o) => o.kind === 'VirtualService' && o.metadata.name === 'reviews')!;
     for (const route of (vs.spec as any).http) {

@@ -5,6 +5,7 @@ import { join } from 'path';
 import { App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { ConfigRolloutChart } from '../../examples/config-rollout';
+import { ConsulMeshChart } from '../../examples/consul-mesh';
 import { FunctionGatewayChart } from '../../examples/function-behind-gateway';
 import { FunctionSplitChart } from '../../examples/function-traffic-split';
 import { GatewayCanaryChart } from '../../examples/gateway-canary';
@@ -179,6 +180,8 @@ const CASES: AuditCase[] = [
   ['stack shop dev', 'stacks/shop/shop-chart.ts', () => [new ShopChart(new App(), 'shop-dev', { environment: 'dev' })]],
   ['stack shop prod', 'stacks/shop/shop-chart.ts', () => [new ShopChart(new App(), 'shop-prod', { environment: 'prod' })]],
   ['stack shop prod in Linkerd', 'stacks/shop/shop-chart.ts', () => [new ShopChart(new App(), 'shop-linkerd', { environment: 'prod', meshProvider: MeshProvider.linkerd() })]],
+  ['stack shop prod in Consul', 'stacks/shop/shop-chart.ts', () => [new ShopChart(new App(), 'shop-consul', { environment: 'prod', meshProvider: MeshProvider.consul() })]],
+  ['example consul-mesh', 'examples/consul-mesh.ts', () => [new ConsulMeshChart(new App(), 'consul-mesh')]],
   ['example hello-service', 'examples/hello-service.ts', () => [new HelloServiceChart(new App(), 'hello-service')]],
   ['example config-rollout v1', 'examples/config-rollout.ts', () => [new ConfigRolloutChart(new App(), 'config-rollout', { release: 'v1' })]],
   ['example config-rollout v2', 'examples/config-rollout.ts', () => [new ConfigRolloutChart(new App(), 'config-rollout', { release: 'v2' })]],

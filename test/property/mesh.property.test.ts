@@ -39,7 +39,7 @@ interface DependencyChoice {
 }
 
 interface GraphScenario {
-  readonly provider: 'istio' | 'linkerd';
+  readonly provider: 'istio' | 'linkerd' | 'consul';
   readonly trustDomain?: string;
   readonly services: readonly ServiceChoice[];
   readonly dependencies: readonly DependencyChoice[];
@@ -85,7 +85,7 @@ const scenario: fc.Arbitrary<GraphScenario> = fc
     );
     return withDefect<GraphScenario>(
       {
-        provider: gen(fc.constantFrom('istio' as const, 'linkerd' as const)),
+        provider: gen(fc.constantFrom('istio' as const, 'linkerd' as const, 'consul' as const)),
         // wrong JavaScript types too: a number, a list
         trustDomain: optionalGen(gen(fc.constantFrom('cluster.local', 'shop.example.org'), fc.constantFrom<string>(42 as unknown as string, ['cluster.local'] as unknown as string))),
         services: gen(fc.constant(services)),
@@ -99,7 +99,11 @@ const scenario: fc.Arbitrary<GraphScenario> = fc
 const build: ScenarioBuild<GraphScenario> = (s, b) => {
   const app = new App();
   const charts = CHARTS.map((c) => new Chart(app, c.id, { namespace: c.namespace }));
-  const provider = () => (s.provider === 'istio' ? MeshProvider.istio({ trustDomain: s.trustDomain }) : MeshProvider.linkerd());
+  const provider = () => ({
+    istio: () => MeshProvider.istio({ trustDomain: s.trustDomain }),
+    linkerd: () => MeshProvider.linkerd(),
+    consul: () => MeshProvider.consul(),
+  })[s.provider]();
   const mesh = b.step('test/mesh', () => new Mesh(charts[0], 'mesh', { provider: provider() }));
   let other: Mesh | undefined;
   const meshOf = (choice: ServiceChoice['mesh']) => {
@@ -141,13 +145,15 @@ function checkGraph(s: GraphScenario, objects: readonly Manifest[]): void {
       expect(principals).toContain(`${s.trustDomain ?? 'cluster.local'}/ns/${namespaceOf(from)}/sa/${caller.name}`);
       const egress = spec(findObjects(objects, { kind: 'Sidecar', name: caller.name }).find((o) => o.metadata.namespace === namespaceOf(from))!).egress[0].hosts;
       expect(egress).toContain(`${namespaceOf(to)}/${callee.name}.${namespaceOf(to)}.svc.cluster.local`);
+    } else if (s.provider === 'consul') {
+      expect(spec(policy('ServiceIntentions')[0]).sources).toContainEqual({ name: caller.name, action: 'allow' });
     } else if (callee.ports.some((p) => (p.protocol ?? 'TCP') === 'TCP')) {
       expect(spec(policy('MeshTLSAuthentication')[0]).identityRefs).toContainEqual({ kind: 'ServiceAccount', name: caller.name, namespace: namespaceOf(from) });
     }
   }
 }
 
-describe('Mesh (Istio and Linkerd) under generated service graphs', () => {
+describe('Mesh (Istio, Linkerd and Consul) under generated service graphs', () => {
   test('schema-valid policies admitting every declared call, or a ValidationError naming the service; nothing else escapes', () => {
     const tally = checkConstructProperty(scenario, build, { numRuns: NUM_RUNS.valid, seed: 9090, check: checkGraph });
     tally.expectBothWays();
@@ -161,6 +167,7 @@ describe('Mesh (Istio and Linkerd) under generated service graphs', () => {
       /a namespace has one mesh/,
       /^externalHosts/,
       /^allowIngressFrom namespace/,
+      /but consul registers a pod through a Service with one TCP port/,
     );
   });
 

@@ -76,6 +76,14 @@ const cases: Record<string, Record<string, BadInput>> = {
       build: mesh({ provider: MeshProvider.linkerd({ trustDomain: 'cluster.local' } as never) }),
       path: 'test/mesh', prop: 'MeshProvider.linkerd props trustDomain', shown: 'is not a known prop', fix: /takes no props/,
     },
+    'an Istio prop given to Consul': {
+      build: mesh({ provider: MeshProvider.consul({ trustDomain: 'cluster.local' } as never) }),
+      path: 'test/mesh', prop: 'MeshProvider.consul props trustDomain', shown: 'is not a known prop', fix: /the known props are enterprise/,
+    },
+    'a Consul enterprise switch given as a string': {
+      build: mesh({ provider: MeshProvider.consul({ enterprise: 'yes' } as never) }),
+      path: 'test/mesh', prop: 'MeshProvider.consul props enterprise', shown: "must be true or false, got 'yes'", fix: /true or false/,
+    },
   },
 };
 

@@ -4,18 +4,9 @@ import { objectRole, schemaErrors } from '../../../lib/internal';
 import { findObject, findObjects, synthObjects, synthYaml } from '../../../lib/testing';
 import { crdProblems, CRD_ROOT, crdSchemas, crdSchemasAvailable } from '../../crd-schema';
 import { digestImage, newChart, synthProblemMessages, validationErrorOf } from '../../fixtures';
+import { meshedShop, web } from './meshed-shop';
 
-const web: MicroserviceProps = { image: digestImage(), ports: [{ port: 80, containerPort: 8080 }] };
 const linkerd = () => MeshProvider.linkerd();
-
-function meshedShop(provider = linkerd()) {
-  const chart = newChart();
-  const mesh = new Mesh(chart, 'mesh', { provider });
-  const payments = new Microservice(chart, 'payments', { ...web, mesh });
-  const orders = new Microservice(chart, 'orders', { ...web, mesh, dependencies: [payments] });
-  const frontend = new Microservice(chart, 'frontend', { ...web, mesh, dependencies: [orders], allowIngressFrom: [IngressPeer.anywhere()] });
-  return { chart, mesh, payments, orders, frontend };
-}
 
 /** A meshed service with a second revision and a routing table, for route tests. */
 function routedService(routesProps: Partial<ServiceRoutesProps> = {}, serviceProps: Partial<MicroserviceProps> = {}) {
@@ -84,7 +75,7 @@ describe('Mesh with the Linkerd provider: security', () => {
   const crdTest = crdSchemasAvailable ? test : test.skip;
   crdTest(`every Linkerd object passes its CRD schema from ${CRD_ROOT}`, () => {
     const schemas = crdSchemas();
-    const linkerdObjects = [...synthObjects(everyFeature()), ...synthObjects(meshedShop().chart)].filter((o) => o.apiVersion.startsWith('policy.linkerd.io/'));
+    const linkerdObjects = [...synthObjects(everyFeature()), ...synthObjects(meshedShop(linkerd()).chart)].filter((o) => o.apiVersion.startsWith('policy.linkerd.io/'));
     expect(new Set(linkerdObjects.map((o) => o.kind))).toEqual(
       new Set(['Server', 'MeshTLSAuthentication', 'NetworkAuthentication', 'AuthorizationPolicy', 'HTTPRoute']),
     );
@@ -111,7 +102,7 @@ describe('Mesh with the Linkerd provider: security', () => {
   });
 
   test('pods get the Linkerd injection and deny-by-default annotations, which make a new revision', () => {
-    const { chart, payments } = meshedShop();
+    const { chart, payments } = meshedShop(linkerd());
     const meshed = payments.revisions[0];
     const plain = new Microservice(newChart(), 'payments', web).revisions[0];
     const istio = meshedShop(MeshProvider.istio()).payments.revisions[0];
@@ -122,13 +113,13 @@ describe('Mesh with the Linkerd provider: security', () => {
   });
 
   test('nothing per namespace and no Istio object: the policies are per service', () => {
-    const objects = synthObjects(meshedShop().chart);
+    const objects = synthObjects(meshedShop(linkerd()).chart);
     expect(objects.filter((o) => o.apiVersion.includes('istio.io'))).toEqual([]);
     expect(findObjects(objects, { kind: 'Namespace' })).toEqual([]);
   });
 
   test('each TCP port of a service gets a deny-by-default Server selecting every revision\'s pods and the container port', () => {
-    const { chart, payments } = meshedShop();
+    const { chart, payments } = meshedShop(linkerd());
     const server = findObject(synthObjects(chart), { kind: 'Server', name: 'payments-http' });
     expect(server.apiVersion).toBe('policy.linkerd.io/v1beta3');
     expect(server.metadata.namespace).toBe('test');
@@ -143,7 +134,7 @@ describe('Mesh with the Linkerd provider: security', () => {
   });
 
   test('each service admits exactly its declared callers\' ServiceAccounts by mTLS identity, on every Server', () => {
-    const objects = synthObjects(meshedShop().chart);
+    const objects = synthObjects(meshedShop(linkerd()).chart);
     expect(findObject(objects, { kind: 'MeshTLSAuthentication', name: 'payments' }).spec).toEqual({
       identityRefs: [{ kind: 'ServiceAccount', name: 'orders', namespace: 'test' }],
     });
@@ -175,7 +166,7 @@ describe('Mesh with the Linkerd provider: security', () => {
   });
 
   test('a service nobody calls has its Servers and nothing that admits anyone (Linkerd then denies every request)', () => {
-    const objects = synthObjects(meshedShop().chart);
+    const objects = synthObjects(meshedShop(linkerd()).chart);
     const frontendPolicies = findObjects(objects, { kind: 'AuthorizationPolicy', labels: { [LabelKeys.NAME]: 'frontend' } });
     expect(frontendPolicies.map((p) => spec(p).requiredAuthenticationRefs[0].kind)).toEqual(['NetworkAuthentication']);
     const chart = newChart();
@@ -194,7 +185,7 @@ describe('Mesh with the Linkerd provider: security', () => {
   });
 
   test('a public entry point admits any network, IPv4 and IPv6, on every Server', () => {
-    const objects = synthObjects(meshedShop().chart);
+    const objects = synthObjects(meshedShop(linkerd()).chart);
     expect(findObject(objects, { kind: 'NetworkAuthentication', name: 'frontend-anywhere' }).spec).toEqual({
       networks: [{ cidr: '0.0.0.0/0' }, { cidr: '::/0' }],
     });
