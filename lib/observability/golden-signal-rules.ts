@@ -60,23 +60,63 @@ export function goldenSignalRules(target: QueryTarget): PrometheusRuleEntry[] {
   return [...levelRules(target, 'revision'), ...levelRules(target, 'service')];
 }
 
-function levelRules(target: QueryTarget, level: Level): PrometheusRuleEntry[] {
+/**
+ * The golden signals of one workload as PromQL, over `window`, kept `by`
+ * these labels, of the series that also match `extra` (e.g. one revision):
+ * the expressions the recording rules record, and the canary analysis of a
+ * release queries.
+ *
+ * @internal
+ */
+export interface GoldenSignalExpressions {
+  /** Requests per second. */
+  readonly requests: string;
+  /** Failed requests per second. */
+  readonly errors: string;
+  /** Failed requests per request, 0 when none failed. */
+  readonly errorRatio: string;
+  /** The latency at `quantile` (0-1), in seconds. */
+  readonly latencySeconds: (quantile: number) => string;
+}
+
+/**
+ * The PromQL of a workload's golden signals (see {@link GoldenSignalExpressions}).
+ *
+ * @param window a Prometheus duration, e.g. '5m'
+ * @internal
+ */
+export function goldenSignalExpressions(
+  target: QueryTarget,
+  window: string,
+  by: readonly string[],
+  ...extra: readonly string[]
+): GoldenSignalExpressions {
   const { source } = target;
+  const requests = sumRate(source.requestsTotal, rawSelector(target, ...extra), window, by);
+  const errors = sumRate(source.requestsTotal, rawSelector(target, source.errorMatcher, ...extra), window, by);
+  const toSeconds = source.latencyUnitMilliseconds === 1000 ? '' : ` / ${1000 / source.latencyUnitMilliseconds}`;
+  return {
+    requests,
+    errors,
+    errorRatio: ratio(errors, requests, by),
+    latencySeconds: (quantile) => `histogram_quantile(${quantile}, ${sumRate(`${source.latency}_bucket`, rawSelector(target, ...extra), window, [...by, 'le'])})${toSeconds}`,
+  };
+}
+
+function levelRules(target: QueryTarget, level: Level): PrometheusRuleEntry[] {
   const by = level === 'revision' ? BY_REVISION : BY_SERVICE;
   const own = selector(target);
-  const requests = sumRate(source.requestsTotal, rawSelector(target), SIGNAL_WINDOW, by);
-  const errors = sumRate(source.requestsTotal, rawSelector(target, source.errorMatcher), SIGNAL_WINDOW, by);
-  const toSeconds = source.latencyUnitMilliseconds === 1000 ? '' : ` / ${1000 / source.latencyUnitMilliseconds}`;
+  const signals = goldenSignalExpressions(target, SIGNAL_WINDOW, by);
   return [
-    { record: GoldenSignal.requests(level), expr: requests },
-    { record: GoldenSignal.errors(level), expr: errors },
+    { record: GoldenSignal.requests(level), expr: signals.requests },
+    { record: GoldenSignal.errors(level), expr: signals.errors },
     {
       record: GoldenSignal.errorRatio(level),
       expr: ratio(`${GoldenSignal.errors(level)}${own}`, `${GoldenSignal.requests(level)}${own}`, by),
     },
     ...LATENCY_QUANTILES.map(({ quantile, suffix }) => ({
       record: GoldenSignal.latency(level, suffix),
-      expr: `histogram_quantile(${quantile}, ${sumRate(`${source.latency}_bucket`, rawSelector(target), SIGNAL_WINDOW, [...by, 'le'])})${toSeconds}`,
+      expr: signals.latencySeconds(quantile),
     })),
   ];
 }

@@ -42,6 +42,8 @@ export class ObservedWorkload extends Construct {
   public readonly prometheusRule: ApiObject;
   /** The Istio Telemetry, if tracing or access logging was asked for. */
   public readonly telemetry: ApiObject | undefined;
+  /** How often its pods are scraped, in seconds. */
+  public readonly scrapeIntervalSeconds: number;
 
   constructor(scope: Construct, id: string, props: ObservedWorkloadProps) {
     super(scope, id);
@@ -54,6 +56,7 @@ export class ObservedWorkload extends Construct {
       );
     }
     this.target = { name: workload.name, namespace: workload.namespace, source: signalSource(workload.mesh, props.appMetrics, what, this) };
+    this.scrapeIntervalSeconds = props.scrapeIntervalSeconds;
     this.objectives = resolveObjectives(props.slo ?? {}, this);
     this.checkLatencyThresholds();
 

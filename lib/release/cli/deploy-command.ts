@@ -1,5 +1,6 @@
 import { KubeApi } from '../cluster/kube-api';
 import { deployRelease } from '../deploy/deploy';
+import { PrometheusClient } from '../deploy/prometheus-client';
 import { readDist } from '../plan/read-dist';
 import { FlagType, ParsedArgs } from './args';
 import { CliIo } from './cli-io';
@@ -20,6 +21,7 @@ export const DEPLOY_FLAGS: Readonly<Record<string, FlagType>> = {
   'remove-failed': 'boolean',
   'skip-function-gate': 'boolean',
   'force-conflicts': 'boolean',
+  'prometheus-url': 'string',
 };
 
 /**
@@ -39,6 +41,14 @@ export async function deployCommand(args: ParsedArgs, io: CliIo): Promise<number
   if (flags.until !== undefined && ((flags.until as number) < 1 || (flags.until as number) > 99)) {
     throw new UsageError(`--until must be a canary share 1-99 (percent), got ${flags.until}`);
   }
+  const prometheusUrl = flags['prometheus-url'] as string | undefined;
+  if (prometheusUrl !== undefined) {
+    try {
+      PrometheusClient.parseUrl(prometheusUrl);
+    } catch (error) {
+      throw new UsageError(`--prometheus-url: ${(error as Error).message}`);
+    }
+  }
   const api = clusterApi(args, io, 'deploy');
   const dist = readDist(positionals[0]);
   const outcome = await usingApi(api, async () => {
@@ -54,6 +64,7 @@ export async function deployCommand(args: ParsedArgs, io: CliIo): Promise<number
       removeFailed: flags['remove-failed'] === true,
       gateFunctions: flags['skip-function-gate'] !== true,
       forceConflicts: flags['force-conflicts'] === true,
+      prometheusUrl,
       onEvent: deployReporter(io, textStyle(colorsEnabled(io.stdout, io.env))),
     });
   });

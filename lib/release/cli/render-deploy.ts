@@ -74,6 +74,18 @@ export function deployReporter(io: CliIo, style: Style): (event: DeployEvent) =>
       case 'pausing':
         out(`  ${style.dim('…')} holding for ${event.seconds}s`);
         return;
+      case 'analysis':
+        out(`  ${style.dim('…')} holding for ${event.seconds}s, analysing ${event.services.join(', ')} in Prometheus ${event.prometheus}`);
+        return;
+      case 'analysis-check': {
+        const { reading } = event;
+        const mark = reading.verdict === 'pass' ? style.green('✓') : reading.verdict === 'fail' ? style.red('✗') : style.dim('…');
+        out(`  ${mark} analysis ${reading.service}: ${reading.verdict === 'inconclusive' ? 'inconclusive, ' : ''}${reading.summary} (${event.elapsedSeconds.toFixed(1)}s)`);
+        return;
+      }
+      case 'analysis-failed':
+        io.stderr.write(`error: canary analysis: ${event.service}: ${event.reason}\n`);
+        return;
       case 'paused':
         out(`Paused at canary step ${event.index}/${event.total} (${event.percents.map((p) => `${p}%`).join(', ')}); deploy the same dist again to walk on.`);
         return;

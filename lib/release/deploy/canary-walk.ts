@@ -1,4 +1,4 @@
-import { CANARY_STEPS_ANNOTATION, CanaryBackend, CanaryStepsAnnotation } from '../../core/canary-steps';
+import { CANARY_STEPS_ANNOTATION, CanaryAnalysisSpec, CanaryBackend, CanaryStepsAnnotation } from '../../core/canary-steps';
 import { Manifest } from '../../core/manifest-schema';
 import { objectIdentity } from '../../core/object-identity';
 
@@ -12,6 +12,8 @@ export interface CanaryStage {
   readonly pauseSeconds: number;
   /** The stepped pointers as they are at this stage. */
   readonly pointers: readonly Manifest[];
+  /** The analyses its steps run during the pause, each once (a canary's pointers all carry its steps). */
+  readonly analyses: readonly CanaryAnalysisSpec[];
 }
 
 /**
@@ -44,8 +46,15 @@ export function canaryStages(pointers: readonly Manifest[], previous: ReadonlyMa
       percents: [...new Set(at.map((s) => s.percent))].sort((a, b) => a - b),
       pauseSeconds: Math.max(0, ...at.map((s) => s.pauseSeconds ?? 0)),
       pointers: at.map((s) => s.pointer),
+      analyses: [...new Map(at.flatMap((s) => (s.analysis === undefined ? [] : [[JSON.stringify(s.analysis), s.analysis] as const]))).values()],
     };
   });
+}
+
+/** Whether a pointer's stepped canary analyses any of its steps in Prometheus. */
+export function carriesAnalysis(pointer: Manifest): boolean {
+  const raw = (pointer.metadata.annotations as Record<string, string> | undefined)?.[CANARY_STEPS_ANNOTATION];
+  return raw !== undefined && (JSON.parse(raw) as CanaryStepsAnnotation).steps.some((s) => s.analysis !== undefined);
 }
 
 /** The backends of the canary's route in a pointer: Istio's route destinations, or an HTTPRoute rule's backends. */

@@ -1,5 +1,6 @@
 import { ReleasePlan, PlannedObject } from '../plan/release-plan';
 import { ReleaseStep } from '../release-steps';
+import { AnalysisReading } from './canary-analysis-check';
 import { GateFailure, GateProgress } from './health-gate';
 
 /** What happened to an object during a deploy. */
@@ -32,6 +33,12 @@ export type DeployEvent =
   | { readonly type: 'canary-step'; readonly index: number; readonly total: number; readonly percents: readonly number[]; readonly pauseSeconds: number }
   /** A stage's pause starts. */
   | { readonly type: 'pausing'; readonly seconds: number }
+  /** A stage's pause starts, during which these services' canaries are analysed in Prometheus (its URL without credentials). */
+  | { readonly type: 'analysis'; readonly services: readonly string[]; readonly prometheus: string; readonly seconds: number }
+  /** A check of a canary analysis. */
+  | { readonly type: 'analysis-check'; readonly reading: AnalysisReading; readonly elapsedSeconds: number }
+  /** A canary analysis failed its step (the pointers are put back next). */
+  | { readonly type: 'analysis-failed'; readonly service: string; readonly reason: string }
   /** The walk stopped at a stage (`--until`, `--step`); the next deploy walks on. */
   | { readonly type: 'paused'; readonly index: number; readonly total: number; readonly percents: readonly number[] }
   /** After a failed gate, the pointers were put back as they were (`count` objects). */

@@ -8,9 +8,11 @@ import { advancedHistory, historyName, recordedRelease, ReleaseHistory, withAppl
 import { plannedObject, ReleasePlan } from '../plan/release-plan';
 import { DEFAULT_KEEP } from '../plan/retention';
 import { releaseSteps } from '../release-steps';
-import { CanaryStage, canaryStages } from './canary-walk';
+import { analyseDuringPause } from './canary-analysis-run';
+import { CanaryStage, canaryStages, carriesAnalysis } from './canary-walk';
 import { DeployEvent } from './deploy-events';
 import { GateTarget, gateTargets } from './health-gate';
+import { PrometheusClient } from './prometheus-client';
 import { DEFAULT_PARALLELISM, ReleaseWriter } from './release-writer';
 
 /** Options of {@link deployRelease}. */
@@ -66,6 +68,14 @@ export interface DeployOptions {
    */
   readonly oneStep?: boolean;
   /**
+   * The base URL of the Prometheus that canary analyses query (see
+   * `CanaryStep.analysis`), e.g. `http://127.0.0.1:9090` through a port
+   * forward; user and password in it are sent as basic authentication.
+   * @default - none: a release whose remaining canary steps declare an
+   *   analysis is refused before anything is applied
+   */
+  readonly prometheusUrl?: string;
+  /**
    * How many requests write at once (each object is one request).
    * @default 16
    */
@@ -103,7 +113,8 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'HorizontalPodAutoscaler', 'Scaled
  *    that is new or rescaled (not one of the recorded current release's as
  *    it was) available (at its autoscaler's minimum) before any pointer moves;
  * 3. route: a stepped canary walks its steps first (weights at each step,
- *    the checks below and the health gate again, its pause); the pointers
+ *    the checks below and the health gate again, its pause, during which
+ *    its analysis compares canary and stable in Prometheus); the pointers
  *    move; the gate checks they hold (each Service has
  *    ready endpoints of every revision it selects, no other writer changed
  *    them) and Knative Services are Ready; otherwise every moved pointer is
@@ -114,15 +125,17 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'HorizontalPodAutoscaler', 'Scaled
  * Objects the plan finds unchanged are not sent. Records the types it
  * applies (see `ReleaseHistory.appliedTypes`) once the Namespaces exist,
  * and the release for `rollback` once done. Refuses to start when the guard
- * finds an immutable object whose content would change under its name, or
- * when the cluster does not serve a kind of the synthesis. Running it again
- * after any stop converges.
+ * finds an immutable object whose content would change under its name,
+ * when the cluster does not serve a kind of the synthesis, or when canary
+ * steps to walk are analysed and no `prometheusUrl` is given. Running it
+ * again after any stop converges.
  *
- * @throws ClusterError when the cluster cannot be reached or read
+ * @throws ClusterError when the cluster cannot be reached or read; Error for a `prometheusUrl` that is not an http(s) base URL
  */
 export async function deployRelease(options: DeployOptions): Promise<DeployOutcome> {
   const { api } = options;
   const report = options.onEvent ?? (() => undefined);
+  const prometheus = options.prometheusUrl === undefined ? undefined : new PrometheusClient(options.prometheusUrl);
   const release = await planClusterRelease(api, options.dist, options.keep ?? DEFAULT_KEEP);
   const { plan, after, resources } = release;
   report({ type: 'planned', plan });
@@ -141,6 +154,15 @@ export async function deployRelease(options: DeployOptions): Promise<DeployOutco
     report,
   });
   const [prepare, create, route, retire] = releaseSteps(release.before, after);
+  const pointers = route.objects.filter((m) => objectRole(m) === 'pointer');
+  const previous = new Map(release.before.map((m) => [objectIdentity(m), m]));
+  const stages = canaryStages(pointers, previous);
+  const analysed = stages.find((s) => s.analyses.length > 0);
+  if (analysed !== undefined && prometheus === undefined) {
+    const object = plannedObject(analysed.pointers.find(carriesAnalysis) ?? analysed.pointers[0]);
+    report({ type: 'failed', step: 'prepare', object, error: `its canary steps are analysed in Prometheus (CanaryStep.analysis of ${analysed.analyses[0].service}); pass Prometheus's URL (prometheusUrl, --prometheus-url). Nothing was applied` });
+    return { result: 'refused', plan };
+  }
   writer.step(prepare);
   if (!await writer.applyChanged('prepare', [prepare.objects.filter((m) => m.kind === 'Namespace')])) {
     return { result: 'failed', plan };
@@ -165,9 +187,7 @@ export async function deployRelease(options: DeployOptions): Promise<DeployOutco
   }
 
   writer.step(route);
-  const pointers = route.objects.filter((m) => objectRole(m) === 'pointer');
-  const previous = new Map(release.before.map((m) => [objectIdentity(m), m]));
-  const walked = await walkCanarySteps(writer, canaryStages(pointers, previous), { pointers, previous, after, revisions, options, report });
+  const walked = await walkCanarySteps(writer, stages, { pointers, previous, after, revisions, options, prometheus, report });
   if (walked !== 'walked') {
     return { result: walked, plan };
   }
@@ -247,6 +267,8 @@ interface WalkContext {
   /** The revision workloads gated at each stage. */
   readonly revisions: readonly GateTarget[];
   readonly options: DeployOptions;
+  /** Where the stages' analyses query, when they have any. */
+  readonly prometheus: PrometheusClient | undefined;
   readonly report: (event: DeployEvent) => void;
 }
 
@@ -254,8 +276,8 @@ interface WalkContext {
  * Walks the stages of stepped canaries: at each, applies its pointers (the
  * first stage also the release's other pointers), checks they hold and the
  * revisions are healthy, stops when asked (`untilPercent`, `oneStep`), else
- * holds for its pause and checks health again. Any failure puts every moved
- * pointer back.
+ * holds for its pause (analysing the canaries in Prometheus, if its steps
+ * say so) and checks health again. Any failure puts every moved pointer back.
  *
  * @returns `walked` when every stage passed and the declared weights may follow
  */
@@ -278,11 +300,29 @@ async function walkCanarySteps(writer: ReleaseWriter, stages: readonly CanarySta
       report({ type: 'paused', index: index + 1, total: stages.length, percents: stage.percents });
       return 'paused';
     }
-    await writer.pause(stage.pauseSeconds);
+    if (!await holdStage(writer, stage, context)) {
+      await writer.restore(pointers, previous);
+      return 'unhealthy';
+    }
     if ((await writer.gate(revisions)).length > 0) {
       await writer.restore(pointers, previous);
       return 'unhealthy';
     }
   }
   return 'walked';
+}
+
+/**
+ * Holds a stage for its pause, analysing its canaries meanwhile when its
+ * steps declare analyses.
+ *
+ * @returns whether every analysis passed (true without any)
+ */
+async function holdStage(writer: ReleaseWriter, stage: CanaryStage, context: WalkContext): Promise<boolean> {
+  if (stage.analyses.length === 0) {
+    await writer.pause(stage.pauseSeconds);
+    return true;
+  }
+  // deployRelease refuses a release with analyses and no Prometheus before it applies anything
+  return await analyseDuringPause(context.prometheus!, stage.analyses, stage.pauseSeconds, context.report) === undefined;
 }

@@ -6,6 +6,7 @@ import { ValidationError } from '../../core/validation-error';
 import { Route, RouteProps } from '../../traffic/route';
 import type { ServiceRoutes } from '../../traffic/service-routes';
 import type { Revision } from '../../workload/revision';
+import { analysisProblems, analysisSpec, CanaryAnalysis, CheckedAnalysis, checkAnalysis, observationOf } from './canary-analysis';
 import { canaryReleasePropsSchema } from './strategy-schemas';
 
 /** One step of a canary that `immutable-infra deploy` walks before the declared share. */
@@ -18,6 +19,13 @@ export interface CanaryStep {
    * @default - no pause: the next step follows once the gate passes
    */
   readonly pause?: Duration;
+  /**
+   * Compare the canary with the stable revision in Prometheus during the
+   * pause, and fail the step (putting traffic back) when it does worse than
+   * allowed. Needs a `pause` and the service observed with `Monitoring.observe`.
+   * @default - no analysis: the health gate alone decides
+   */
+  readonly analysis?: CanaryAnalysis;
 }
 
 /** Props of {@link CanaryRelease}. */
@@ -81,11 +89,19 @@ export class CanaryRelease extends Construct {
     const steps = checkedSteps(props.steps ?? [], canaryPercent, this);
     if (steps.length > 0) {
       const routes = props.routes;
+      const analysed = steps.flatMap((s) => (s.analysis === undefined ? [] : [s.analysis]));
+      if (analysed.length > 0) {
+        this.node.addValidation({ validate: () => analysed.flatMap((a) => analysisProblems(a, routes.service)) });
+      }
       const annotation = (): string => JSON.stringify({
         route: routes.routes.indexOf(this.route),
         stable: { track: stable.track, name: stable.name },
         canary: { track: canary.track, name: canary.name },
-        steps,
+        steps: steps.map(({ analysis, ...step }) => {
+          // an analysis of a service nobody observes fails the synth (analysisProblems), so it never goes out without queries
+          const observed = analysis === undefined ? undefined : observationOf(routes.service);
+          return analysis === undefined || observed === undefined ? step : { ...step, analysis: analysisSpec(analysis, observed, stable, canary) };
+        }),
       } satisfies CanaryStepsAnnotation);
       for (const pointer of routes.node.findAll().filter(ApiObject.isApiObject)) {
         if (pointer.kind === 'VirtualService' || pointer.kind === 'HTTPRoute') {
@@ -96,9 +112,16 @@ export class CanaryRelease extends Construct {
   }
 }
 
-function checkedSteps(steps: readonly CanaryStep[], canaryPercent: number, scope: Construct): CanaryStepsAnnotation['steps'] {
+/** A step as its pointers will carry it, its analysis checked but not yet resolved against the app. */
+interface CheckedStep {
+  readonly percent: number;
+  readonly pauseSeconds?: number;
+  readonly analysis?: CheckedAnalysis;
+}
+
+function checkedSteps(steps: readonly CanaryStep[], canaryPercent: number, scope: Construct): CheckedStep[] {
   let last = 0;
-  return steps.map((step) => {
+  return steps.map((step, index) => {
     const { percent } = step;
     if (!Number.isInteger(percent) || percent <= last || percent >= canaryPercent) {
       throw new ValidationError(
@@ -107,6 +130,8 @@ function checkedSteps(steps: readonly CanaryStep[], canaryPercent: number, scope
       );
     }
     last = percent;
-    return step.pause === undefined ? { percent } : { percent, pauseSeconds: step.pause.toSeconds() };
+    const pauseSeconds = step.pause?.toSeconds();
+    const analysis = step.analysis === undefined ? undefined : checkAnalysis(step.analysis, pauseSeconds, `steps[${index}].analysis`, scope);
+    return { percent, ...(pauseSeconds === undefined ? {} : { pauseSeconds }), ...(analysis === undefined ? {} : { analysis }) };
   });
 }

@@ -2,6 +2,7 @@ import { isObject, prop, PropSchema } from '../../core/prop-schema';
 import type { ServiceRoutes } from '../../traffic/service-routes';
 import { headerMatchSchema, headerRewriteSchema, revisionSchema, routeRetriesSchema } from '../../traffic/traffic-schemas';
 import type { BlueGreenReleaseProps } from './blue-green-release';
+import type { CanaryAnalysis } from './canary-analysis';
 import type { CanaryReleaseProps, CanaryStep } from './canary-release';
 import type { UserRoutingProps } from './user-routing';
 
@@ -30,9 +31,19 @@ export const blueGreenReleasePropsSchema = prop.object<BlueGreenReleaseProps>({
   previewHeader: headerMatchSchema.optional(),
 }, 'an object of BlueGreenRelease props', '{ routes, active: blue, preview: green }');
 
+const canaryAnalysisSchema = prop.object<CanaryAnalysis>({
+  maxErrorPercentAboveStable: prop.number('1'),
+  maxLatencyMsAboveStable: prop.number('50').optional(),
+  latencyPercentile: prop.number('99').optional(),
+  minRequests: prop.number('20').optional(),
+  interval: prop.duration('Duration.seconds(30)').optional(),
+  window: prop.duration('Duration.minutes(1)').optional(),
+}, 'a canary analysis', '{ maxErrorPercentAboveStable: 1 }');
+
 const canaryStepSchema = prop.object<CanaryStep>({
   percent: prop.number('10'),
   pause: prop.duration('Duration.minutes(5)').optional(),
+  analysis: canaryAnalysisSchema.optional(),
 }, 'a canary step', '{ percent: 10, pause: Duration.minutes(5) }');
 
 export const canaryReleasePropsSchema = prop.object<CanaryReleaseProps>({
