@@ -1,7 +1,7 @@
-import { AutoscalingProps, ResourceProps } from '../../lib';
+import { AutoscalingProps, EnvironmentSpecificValues, ResourceProps } from '../../lib';
 
-/** The shop's deployment environments. */
-export type ShopEnvironment = 'dev' | 'prod';
+/** The shop's deployment environments, in the order a release is promoted through them. */
+export type ShopEnvironment = 'dev' | 'staging' | 'prod';
 
 /** What differs between environments. */
 export interface EnvironmentSettings {
@@ -32,6 +32,15 @@ export const ENVIRONMENTS: Readonly<Record<ShopEnvironment, EnvironmentSettings>
     inlineSecrets: true,
     publicRequestsPerSecond: 20,
   },
+  // Sized as prod, so a revision that passed here is the one prod runs (see ENVIRONMENT_SPECIFIC).
+  staging: {
+    replicas: 2,
+    autoscaling: undefined,
+    resources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '256Mi', memoryLimit: '512Mi' },
+    logLevel: 'info',
+    inlineSecrets: false,
+    publicRequestsPerSecond: 200,
+  },
   prod: {
     replicas: 3,
     autoscaling: { minReplicas: 3, maxReplicas: 12, cpuUtilizationPercent: 70, memoryUtilizationPercent: 80 },
@@ -40,4 +49,14 @@ export const ENVIRONMENTS: Readonly<Record<ShopEnvironment, EnvironmentSettings>
     inlineSecrets: false,
     publicRequestsPerSecond: 200,
   },
+};
+
+/**
+ * The values that belong to an environment: a revision promoted from staging
+ * to prod may differ in these and in nothing else (replicas and autoscaling
+ * are scale, never part of a revision).
+ */
+export const ENVIRONMENT_SPECIFIC: EnvironmentSpecificValues = {
+  configKeys: ['ENVIRONMENT', 'LOG_LEVEL', 'PUBLIC_URL'],
+  resources: true,
 };

@@ -9,7 +9,7 @@ import { ShopChart } from './shop-chart';
  * The Pulumi program of the reference shop: the same stack code as
  * `cdk8s synth`, deployed through the library's bridge. Reads stack config:
  *
- *   immutable-infra:environment   dev | prod                     (default dev)
+ *   immutable-infra:environment   dev | staging | prod           (default dev)
  *   immutable-infra:images        { <service>: <image@digest> }  (default: DEFAULT_SHOP_IMAGES)
  *   immutable-infra:settings      { <service>: { KEY: value } }  (default: none)
  *   immutable-infra:skipAwait     true only for clusters without a kubelet (default false)
@@ -20,8 +20,8 @@ import { ShopChart } from './shop-chart';
 export function deployShop(): string[] {
   const config = new pulumi.Config('immutable-infra');
   const environment = config.get('environment') ?? 'dev';
-  if (environment !== 'dev' && environment !== 'prod') {
-    throw new Error(`config immutable-infra:environment must be 'dev' or 'prod', got '${environment}'`);
+  if (environment !== 'dev' && environment !== 'staging' && environment !== 'prod') {
+    throw new Error(`config immutable-infra:environment must be 'dev', 'staging' or 'prod', got '${environment}'`);
   }
   const images: ShopImages = { ...DEFAULT_SHOP_IMAGES, ...config.getObject<Partial<ShopImages>>('images') };
   const settings = config.getObject<Partial<Record<ShopService, Record<string, string>>>>('settings');

@@ -2,9 +2,9 @@ import { join } from 'path';
 import { Chart, ChartProps, Duration, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Broker, ConfigSource, ExistingSecretReference, IMeshProvider, IngressPeer, Mesh, MeshProvider, Microservice, Probe, ServerlessFunction, ServiceRoutes } from '../../lib';
-import { ENVIRONMENTS, ShopEnvironment } from './environments';
-import { DEFAULT_SHOP_IMAGES, ORDER_CONFIRMATION_IMAGE, ORDERS_DB_IMAGE, ShopImages, ShopService } from './images';
+import { Broker, ConfigSource, ExistingSecretReference, IMeshProvider, IngressPeer, Mesh, MeshProvider, Microservice, Probe, Promotion, ServerlessFunction, ServiceRoutes, ValidationError } from '../../lib';
+import { ENVIRONMENT_SPECIFIC, ENVIRONMENTS, ShopEnvironment } from './environments';
+import { DEFAULT_SHOP_IMAGES, ORDER_CONFIRMATION_IMAGE, ORDERS_DB_IMAGE, SHOP_SERVICES, ShopImages, ShopService } from './images';
 
 /** Props of {@link ShopChart}. */
 export interface ShopChartProps extends ChartProps {
@@ -38,6 +38,14 @@ export interface ShopChartProps extends ChartProps {
    * @default - no gateway: only frontend is reachable from outside the shop
    */
   readonly gatewayNamespace?: string;
+  /**
+   * The promotion lock the environment runs (`immutable-infra promote --from
+   * <dist> --namespace shop-staging --to prod`): the images come from it, and
+   * a revision that differs from the promoted one in anything but
+   * `ENVIRONMENT_SPECIFIC` is refused at synth. Not with `images`.
+   * @default - no promotion: the images of `images`
+   */
+  readonly promotionFile?: string;
 }
 
 /**
@@ -64,7 +72,15 @@ export class ShopChart extends Chart {
     const namespace = new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: id, labels: { 'app.kubernetes.io/part-of': 'shop' } } });
     namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     const env = ENVIRONMENTS[props.environment];
-    const images = props.images ?? DEFAULT_SHOP_IMAGES;
+    if (props.promotionFile !== undefined && props.images !== undefined) {
+      throw new ValidationError('give images or promotionFile, not both: a promoted environment runs the images of its promotion lock', this);
+    }
+    const promotion = props.promotionFile === undefined
+      ? undefined
+      : new Promotion(this, 'Promotion', { environment: props.environment, file: props.promotionFile, environmentSpecific: ENVIRONMENT_SPECIFIC });
+    const images = promotion === undefined
+      ? props.images ?? DEFAULT_SHOP_IMAGES
+      : Object.fromEntries(SHOP_SERVICES.map((service) => [service, promotion.image(service)])) as ShopImages;
     const http = [{ name: 'http', port: 80, containerPort: 8080 }];
     const health = Probe.http({ path: '/healthz', period: Duration.seconds(10) });
     const meshProvider = props.meshProvider ?? MeshProvider.istio();
@@ -122,7 +138,7 @@ export class ShopChart extends Chart {
     });
     // The orders' database: Postgres speaks TCP, not HTTP, so its port is named for TCP (the mesh routes it by revision).
     const ordersDb = new Microservice(this, 'orders-db', {
-      image: ORDERS_DB_IMAGE,
+      image: promotion?.image('orders-db') ?? ORDERS_DB_IMAGE,
       ports: [{ name: 'tcp-postgres', port: 5432 }],
       readiness: Probe.tcp({ port: 'tcp-postgres', period: Duration.seconds(10) }),
       resources: env.resources,
@@ -150,7 +166,7 @@ export class ShopChart extends Chart {
       ...common('frontend'),
       ...scaled,
       image: images.frontend,
-      configs: [settings('frontend', { PUBLIC_URL: `https://${props.environment === 'prod' ? '' : 'dev.'}shop.example.com` })],
+      configs: [settings('frontend', { PUBLIC_URL: `https://${props.environment === 'prod' ? '' : `${props.environment}.`}shop.example.com` })],
       dependencies: [catalog, cart, orders],
       // The public entry point, with or without a gateway in front.
       allowIngressFrom: [IngressPeer.anywhere()],
@@ -162,7 +178,7 @@ export class ShopChart extends Chart {
       new ServiceRoutes(this, 'frontend-routes', { service: frontend, rateLimit: { requests: perSecond, interval: Duration.seconds(1), burst: 2 * perSecond } });
     }
     // A shopper's cart stays on one pod (its cache) for the session, where the mesh can pin it (Linkerd balances by EWMA only).
-    if (mesh !== undefined && mesh.provider.name === 'istio') {
+    if (mesh !== undefined && ['istio', 'consul'].includes(mesh.provider.name)) {
       new ServiceRoutes(this, 'cart-routes', {
         service: cart,
         loadBalancing: { sessionAffinity: { cookie: { name: 'cart-session', ttl: Duration.minutes(120), path: '/' } } },
@@ -175,7 +191,8 @@ export class ShopChart extends Chart {
     this.orderConfirmation = new ServerlessFunction(this, 'order-confirmation', {
       image: ORDER_CONFIRMATION_IMAGE,
       partOf: 'shop',
-      mesh,
+      // consul-k8s cannot mesh a Knative function (several Services select its pods): there it runs outside the mesh.
+      mesh: mesh?.provider.name === 'consul' ? undefined : mesh,
       configs: [{ name: 'settings', literals: { LOG_LEVEL: env.logLevel, FROM_ADDRESS: 'orders@shop.example.com' } }],
       ...credentials('order-confirmation', { 'smtp-url': 'smtp://shop:dev-only@mail:587' }),
       scaling: { maxScale: props.environment === 'prod' ? 10 : 2, containerConcurrency: 10 },
