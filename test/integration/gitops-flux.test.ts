@@ -1,0 +1,273 @@
+import { execFileSync, spawnSync } from 'child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, Chart, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import { parseAllDocuments } from 'yaml';
+import { Microservice, synthApp } from '../../lib';
+import { L1 } from '../../lib/internal';
+import { runCli } from '../../lib/release/cli/run-cli';
+import { synthObjects } from '../../lib/testing';
+import { digestImage } from '../fixtures';
+import { engines, REPO_ROOT } from './engines';
+import { deleteNamespace, kubectl, kubectlOk, pollFor } from './kubectl';
+import { freePort, LocalProcess, startLocalProcess } from './local-process';
+
+/*
+ * Flux's real source-controller and kustomize-controller (scripts/engines/build.sh
+ * flux-source-controller flux-kustomize-controller), run as processes on this machine against
+ * the suite's cluster, read four releases of a stack from a git repository served over smart
+ * HTTP on 127.0.0.1, as `immutable-infra gitops --flavor flux` wrote them.
+ */
+
+const NAMESPACE = 'gitops-flux';
+/** The same stack, deployed by `immutable-infra deploy`, to compare the final state with. */
+const DEPLOYED = 'gitops-deploy';
+const FLUX = 'flux-system';
+const APP_PATH = 'gitops/app';
+const VERSIONS = ['v1', 'v2', 'v3', 'v4'] as const;
+type Version = (typeof VERSIONS)[number];
+/** The app (`app.kubernetes.io/part-of`, the chart's id) in both namespaces: the name of its GitRepository and Application. */
+const APP = 'shop';
+const KUSTOMIZATIONS = [`${APP}-prepare`, `${APP}-revisions`, `${APP}-pointers`, `${APP}-retire`];
+
+/** One service `web` with one live revision: its image and config are the version's. */
+class WebChart extends Chart {
+  constructor(scope: Construct, namespace: string, version: Version) {
+    super(scope, APP, { namespace });
+    const ns = new L1.Namespace(this, 'Namespace', { metadata: { name: namespace } });
+    ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    new Microservice(this, 'web', {
+      image: digestImage('ghcr.io/acme/web', 'abcd'[VERSIONS.indexOf(version)]),
+      ports: [{ port: 80, containerPort: 8080 }],
+      configs: [{ name: 'settings', literals: { VERSION: version } }],
+    });
+  }
+}
+
+/** The revision id, Deployment and ConfigMap of a version. */
+function revisionOf(version: Version): { id: string; deployment: string; config: string } {
+  const objects = synthObjects(new WebChart(new App(), NAMESPACE, version));
+  const deployment = objects.find((o) => o.kind === 'Deployment')!;
+  return {
+    id: (deployment.metadata.labels as Record<string, string>)['immutable-infra.dev/revision'],
+    deployment: deployment.metadata.name!,
+    config: objects.find((o) => o.kind === 'ConfigMap')!.metadata.name!,
+  };
+}
+const REVISIONS = Object.fromEntries(VERSIONS.map((v) => [v, revisionOf(v)])) as Record<Version, ReturnType<typeof revisionOf>>;
+
+const tmp = mkdtempSync(join(tmpdir(), 'immutable-infra-gitops-flux-'));
+const work = join(tmp, 'work');
+const { bin, home } = engines();
+const processes: LocalProcess[] = [];
+let repoUrl = '';
+
+const git = (...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=immutable-infra test', '-c', 'user.email=test@example.invalid', '-c', 'init.defaultBranch=main', ...args], {
+    cwd: work,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: tmp, GIT_CONFIG_NOSYSTEM: '1' },
+  }).trim();
+
+/** Writes the stack at `version` into a dist, and the dist as Flux output into the work tree. */
+async function writeRelease(version: Version): Promise<void> {
+  const dist = join(tmp, `dist-${version}`);
+  const app = new App();
+  new WebChart(app, NAMESPACE, version);
+  synthApp(app, dist);
+  let stderr = '';
+  const code = await runCli(['gitops', dist, join(work, APP_PATH), '--flavor', 'flux', '--repo-url', repoUrl, '--path', APP_PATH], {
+    stdout: { write: () => undefined },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: {},
+  });
+  expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+}
+
+/** A watch of one kind in the stack's namespace: every event kubectl saw, in order. */
+function watch(kind: string): LocalProcess {
+  const process = startLocalProcess(`watch-${kind}`, join(bin, 'kubectl'), ['get', kind, '-n', NAMESPACE, '--watch', '--output-watch-events', '-o', 'json'], { KUBECONFIG: globalThis.process.env.KUBECONFIG! }, join(tmp, `watch-${kind}.json`));
+  processes.push(process);
+  return process;
+}
+interface WatchEvent {
+  readonly type: string;
+  readonly object: Record<string, any>;
+}
+const events = (watcher: LocalProcess): WatchEvent[] =>
+  readFileSync(watcher.log, 'utf8').split(/\n(?=\{)/).filter((text) => text.trim() !== '').map((text) => JSON.parse(text) as WatchEvent);
+/** The resourceVersion (an etcd revision: one order for every object) of the first event that matches. */
+function firstVersion(watcher: LocalProcess, matches: (event: WatchEvent) => boolean): number {
+  const event = events(watcher).find(matches);
+  if (event === undefined) {
+    throw new Error(`no such event in ${watcher.log}`);
+  }
+  return Number(event.object.metadata.resourceVersion);
+}
+const available = (deployment: string) => (e: WatchEvent) =>
+  e.object.metadata.name === deployment && (e.object.status?.conditions ?? []).some((c: any) => c.type === 'Available' && c.status === 'True');
+const routedTo = (revision: string) => (e: WatchEvent) =>
+  e.object.metadata.name === 'web' && e.object.spec?.selector?.['immutable-infra.dev/revision'] === revision;
+const deleted = (name: string) => (e: WatchEvent) => e.type === 'DELETED' && e.object.metadata.name === name;
+
+/** Every Kustomization Ready at this commit, else `undefined`. */
+function convergedAt(commit: string): string[] | undefined {
+  const list = JSON.parse(kubectlOk(['get', 'kustomizations.kustomize.toolkit.fluxcd.io', '-n', FLUX, '-o', 'json'])).items as any[];
+  const ready = list.filter((k) =>
+    k.status?.lastAppliedRevision === `main@sha1:${commit}` && (k.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'));
+  return ready.length === KUSTOMIZATIONS.length ? ready.map((k) => k.metadata.name).sort() : undefined;
+}
+function diagnostics(): string {
+  return [
+    kubectl(['get', 'gitrepositories,kustomizations', '-n', FLUX, '-o', 'yaml']).stdout,
+    ...processes.filter((p) => !p.log.endsWith('.json')).map((p) => `--- ${p.log}\n${p.tail(3000)}`),
+  ].join('\n');
+}
+
+/** The app's objects in a namespace as a deploy would compare them: spec, data, labels and selector, without what the cluster or Flux adds. */
+function appState(namespace: string): Record<string, unknown> {
+  const state: Record<string, unknown> = {};
+  for (const kind of ['deployments', 'services', 'configmaps', 'serviceaccounts', 'networkpolicies']) {
+    for (const o of JSON.parse(kubectlOk(['get', kind, '-n', namespace, '-o', 'json'])).items as any[]) {
+      const labels = { ...o.metadata.labels };
+      for (const key of Object.keys(labels).filter((k) => k.startsWith('kustomize.toolkit.fluxcd.io/'))) {
+        delete labels[key];
+      }
+      if (labels['app.kubernetes.io/part-of'] !== APP) {
+        continue; // kube-root-ca.crt, the default ServiceAccount, deploy's release history
+      }
+      const spec = o.spec === undefined ? undefined : { ...o.spec };
+      if (kind === 'services') {
+        delete spec.clusterIP;
+        delete spec.clusterIPs;
+      }
+      state[`${o.kind}/${o.metadata.name}`] = JSON.parse(JSON.stringify({ labels, spec, data: o.data }).split(namespace).join('<namespace>'));
+    }
+  }
+  return state;
+}
+
+/** Applies the CRDs build.sh keeps in crds-optional/<project>, and waits until they are served. */
+function installCrds(project: string): string {
+  const dir = join(home, 'crds-optional', project);
+  kubectlOk(['apply', '--server-side', '--field-manager=immutable-infra-test', '-f', dir]);
+  // A CRD just created has no conditions yet, which `kubectl wait` takes for an error.
+  const established = pollFor(() => (kubectl(['wait', '--for=condition=Established', '--timeout=10s', '-f', dir]).status === 0 ? true : undefined));
+  expect(established).toBe(true);
+  return dir;
+}
+
+beforeAll(async () => {
+  installCrds('flux-source');
+  installCrds('flux-kustomize');
+  kubectlOk(['create', 'namespace', FLUX]);
+
+  const gitPort = await freePort();
+  execFileSync('git', ['init', '--bare', '-b', 'main', join(tmp, 'repos', 'app.git')]);
+  execFileSync('git', ['init', '-b', 'main', work]);
+  git('remote', 'add', 'origin', join(tmp, 'repos', 'app.git'));
+  repoUrl = `http://127.0.0.1:${gitPort}/app.git`;
+  processes.push(startLocalProcess('git-http-server', process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'git-http-server.ts'), join(tmp, 'repos'), String(gitPort)], { NODE_PATH: join(REPO_ROOT, 'node_modules') }, join(tmp, 'git-http-server.log')));
+
+  const env = { KUBECONFIG: process.env.KUBECONFIG!, RUNTIME_NAMESPACE: FLUX, HOME: tmp };
+  mkdirSync(join(tmp, 'artifacts')); // source-controller refuses a storage path that does not exist
+  const [storage, sourceMetrics, sourceHealth, kustomizeMetrics, kustomizeHealth] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
+  processes.push(startLocalProcess('flux-source-controller', join(bin, 'flux-source-controller'), [
+    `--storage-path=${join(tmp, 'artifacts')}`, `--storage-addr=127.0.0.1:${storage}`, `--storage-adv-addr=127.0.0.1:${storage}`,
+    `--metrics-addr=127.0.0.1:${sourceMetrics}`, `--health-addr=127.0.0.1:${sourceHealth}`, '--enable-leader-election=false', `--watch-all-namespaces=false`,
+  ], env, join(tmp, 'source-controller.log')));
+  processes.push(startLocalProcess('flux-kustomize-controller', join(bin, 'flux-kustomize-controller'), [
+    `--metrics-addr=127.0.0.1:${kustomizeMetrics}`, `--health-addr=127.0.0.1:${kustomizeHealth}`, '--enable-leader-election=false', `--watch-all-namespaces=false`,
+    '--requeue-dependency=2s',
+  ], env, join(tmp, 'kustomize-controller.log')));
+}, 120_000);
+
+afterAll(async () => {
+  // Flux's finalizers need kustomize-controller: delete its objects while it runs.
+  kubectl(['delete', 'kustomizations.kustomize.toolkit.fluxcd.io,gitrepositories.source.toolkit.fluxcd.io', '--all', '-n', FLUX, '--wait=true', '--timeout=120s']);
+  for (const process of processes.reverse()) {
+    await process.stop();
+  }
+  deleteNamespace(NAMESPACE);
+  deleteNamespace(DEPLOYED);
+  deleteNamespace(FLUX);
+  rmSync(tmp, { recursive: true, force: true });
+}, 300_000);
+
+test('four releases committed one after another converge in release order; the final state is what deploy makes', async () => {
+  const deployments = watch('deployments');
+  const services = watch('services');
+  for (const [index, version] of VERSIONS.entries()) {
+    await writeRelease(version);
+    git('add', '-A');
+    git('commit', '-q', '-m', `release ${version}`);
+    git('push', '-q', 'origin', 'main');
+    const commit = git('rev-parse', 'HEAD');
+    if (index === 0) {
+      // The bootstrap: the GitRepository and the Kustomizations, checked by the API server against Flux's CRDs.
+      kubectlOk(['apply', '--server-side', '--field-manager=immutable-infra-test', '--validate=strict', '-f', join(work, APP_PATH, 'sync', 'flux.yaml')]);
+    }
+    kubectlOk(['annotate', '--overwrite', '-n', FLUX, 'gitrepositories.source.toolkit.fluxcd.io', APP, `reconcile.fluxcd.io/requestedAt=${version}`]);
+    const converged = pollFor(() => convergedAt(commit), 300_000, 1000);
+    if (converged === undefined) {
+      throw new Error(`${version} did not converge:\n${diagnostics()}`);
+    }
+
+    const current = REVISIONS[version];
+    const madeAvailable = firstVersion(deployments, available(current.deployment));
+    const routed = firstVersion(services, routedTo(current.id));
+    expect(madeAvailable).toBeLessThan(routed);
+    if (index > 0) {
+      const previous = REVISIONS[VERSIONS[index - 1]];
+      expect(firstVersion(deployments, deleted(previous.deployment))).toBeGreaterThan(routed);
+    }
+    expect(kubectlOk(['get', 'deployments', '-n', NAMESPACE, '-o', 'name']).trim().split('\n')).toEqual([`deployment.apps/${current.deployment}`]);
+    expect(kubectlOk(['get', 'configmaps', '-n', NAMESPACE, '-l', 'app.kubernetes.io/name=web', '-o', 'name']).trim().split('\n')).toEqual([`configmap/${current.config}`]);
+  }
+
+  // The controllers listened on 127.0.0.1 only.
+  for (const process of processes.filter((p) => p.log.endsWith('controller.log') || p.log.endsWith('server.log'))) {
+    expect(process.listening().length).toBeGreaterThan(0);
+    expect(process.listening().filter((address) => !address.startsWith('127.0.0.1:'))).toEqual([]);
+  }
+
+  // The same last release through `immutable-infra deploy` (retired revisions not kept, as with Flux).
+  const dist = join(tmp, 'dist-deploy');
+  const app = new App();
+  new WebChart(app, DEPLOYED, 'v4');
+  synthApp(app, dist);
+  const deploy = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(REPO_ROOT, 'lib', 'release', 'cli', 'main.ts'), 'deploy', dist, '--kubeconfig', process.env.KUBECONFIG!, '--keep', '0'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  expect({ status: deploy.status, stderr: deploy.stderr }).toEqual({ status: 0, stderr: '' });
+  expect(appState(NAMESPACE)).toEqual(appState(DEPLOYED));
+  expect(Object.keys(appState(NAMESPACE)).sort()).toEqual([
+    `ConfigMap/${REVISIONS.v4.config}`, `Deployment/${REVISIONS.v4.deployment}`, 'NetworkPolicy/web', 'Service/web', 'ServiceAccount/web',
+  ]);
+});
+
+test('the Argo CD output passes the API server\'s strict check against Argo CD\'s Application CRD', async () => {
+  const dir = installCrds('argocd');
+  kubectlOk(['create', 'namespace', 'argocd']);
+  try {
+    const out = join(tmp, 'argocd');
+    const code = await runCli(['gitops', join(tmp, 'dist-v4'), out, '--flavor', 'argocd', '--repo-url', repoUrl, '--path', 'gitops/argocd'], {
+      stdout: { write: () => undefined },
+      stderr: { write: () => undefined },
+      env: {},
+    });
+    expect(code).toBe(0);
+    const file = join(out, 'sync', 'application.yaml');
+    expect(parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS().kind)).toEqual(['Application']);
+    const checked = kubectl(['apply', '--server-side', '--dry-run=server', '--validate=strict', '--field-manager=immutable-infra-test', '-f', file]);
+    expect({ status: checked.status, stderr: checked.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(checked.stdout).toBe('application.argoproj.io/shop serverside-applied (server dry run)\n');
+  } finally {
+    deleteNamespace('argocd');
+    kubectl(['delete', '--ignore-not-found', '-f', dir]);
+  }
+});
