@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds (once) and caches the real engines used by the integration tests:
 #   etcd, kube-apiserver, kube-controller-manager, kubectl, kube-scheduler, kwok, pulumi, pulumi-language-nodejs,
-#   pulumi-resource-kubernetes, kubeconform, kube-score, kube-linter, istioctl, pilot-discovery, promtool,
-#   knative-serving-controller, knative-serving-webhook
+#   pulumi-resource-kubernetes, kubeconform, kube-score, kube-linter, istioctl, pilot-discovery, promtool, prometheus,
+#   knative-serving-controller, knative-serving-webhook, flux-source-controller, flux-kustomize-controller
+#   keda-operator, keda-webhooks, knative-eventing-webhook, knative-eventing-controller,
+#   knative-eventing-mt-broker-controller, knative-eventing-imc-controller, trivy, cert-manager-controller,
+#   cert-manager-webhook
 # plus the CRD YAML of Istio, Gateway API, Knative, KEDA, cert-manager, the prometheus-operator
 # (ServiceMonitor, PodMonitor, PrometheusRule) and Linkerd if pinned.
 #
@@ -18,6 +21,7 @@
 #     logs/<step>.log  go output of each build step   build-times.log  one line per build step
 #     kwok-stages/  (symlink) the node and pod stages kwok ships (cluster.sh adds ../kwok/pod-fault-stages.yaml)
 #     knative-serving-config/  (symlink) the YAML Knative Serving needs at run time (see below)
+#     knative-eventing-config/ (symlink) the YAML Knative Eventing needs at run time (see below)
 # Idempotent: a component already in the store is only linked, a CRD directory already there is
 # skipped, so a warm run takes seconds. A binary an older build.sh left in bin/ (a regular file,
 # built for this same versions.env) is moved into the store instead of being rebuilt.
@@ -25,8 +29,12 @@
 # Usage: scripts/engines/build.sh [component ...]
 #   components: etcd kube-apiserver kube-controller-manager kubectl kube-scheduler kwok pulumi
 #               pulumi-language-nodejs pulumi-resource-kubernetes kubeconform kube-score
-#               kube-linter istioctl pilot-discovery promtool knative-serving-controller
-#               knative-serving-webhook crds        (default: all)
+#               kube-linter istioctl pilot-discovery promtool prometheus knative-serving-controller
+#               knative-serving-webhook flux-source-controller flux-kustomize-controller
+#               keda-operator keda-webhooks knative-eventing-webhook knative-eventing-controller
+#               knative-eventing-mt-broker-controller knative-eventing-imc-controller trivy
+#               cert-manager-controller cert-manager-webhook crds
+#               (default: all)
 # Exit status: 0 when every pinned component is in the cache (components whose version is empty
 # in versions.env are listed as not available), 1 when a pinned one failed.
 # Env: ENGINES_GOPROXY (default https://proxy.golang.org; never "direct")
@@ -102,6 +110,7 @@ side_files() { # name
   case "$1" in
   kwok) echo kwok-stages ;;
   knative-serving-webhook) echo knative-serving-config ;;
+  knative-eventing-webhook) echo knative-eventing-config ;;
   esac
 }
 
@@ -333,6 +342,14 @@ build_kube_score() {
   gobin_install "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION" kube-score \
     "-s -w -X main.version=$KUBE_SCORE_VERSION"
 }
+# github.com/aquasecurity/trivy has no replace lines; its misconfiguration checks (module
+# github.com/aquasecurity/trivy-checks) are embedded in the binary, so `trivy config
+# --skip-check-update` runs offline. Its release build sets GOEXPERIMENT=jsonv2 (the code needs it).
+build_trivy() {
+  (cd "$SRC" && GOBIN="$ENGINES_BIN" GOEXPERIMENT=jsonv2 "${NICE[@]}" go install -trimpath -p 1 \
+    -ldflags "-s -w -X github.com/aquasecurity/trivy/pkg/version/app.ver=${TRIVY_VERSION#v}" \
+    "github.com/aquasecurity/trivy/cmd/trivy@$TRIVY_VERSION")
+}
 build_kube_linter() {
   gobin_install "golang.stackrox.io/kube-linter/cmd/kube-linter@$KUBE_LINTER_VERSION" kube-linter "-s -w"
 }
@@ -344,6 +361,15 @@ build_promtool() {
   (cd "$SRC" && GOBIN="$ENGINES_BIN" "${NICE[@]}" go install -trimpath -tags remove_all_sd \
     -ldflags "-s -w -X $p.Version=${PROMETHEUS_VERSION#v} -X $p.Branch=module -X $p.Revision=$PROMETHEUS_VERSION" \
     "github.com/prometheus/prometheus/cmd/promtool@$PROMETHEUS_VERSION")
+}
+# The Prometheus server of the same module and tags: the canary analysis test scrapes a local
+# exporter with it and queries its HTTP API. Without the builtinassets tag the web UI would read
+# its files from disk; the API needs none of them.
+build_prometheus() {
+  local p=github.com/prometheus/common/version
+  (cd "$SRC" && GOBIN="$ENGINES_BIN" "${NICE[@]}" go install -trimpath -tags remove_all_sd \
+    -ldflags "-s -w -X $p.Version=${PROMETHEUS_VERSION#v} -X $p.Branch=module -X $p.Revision=$PROMETHEUS_VERSION" \
+    "github.com/prometheus/prometheus/cmd/prometheus@$PROMETHEUS_VERSION")
 }
 
 # --------------------------------------------------------------------------------- istio ----
@@ -445,20 +471,22 @@ GO
 }
 # The hash of the recipe: part of the serving binaries' store key and of the vendor marker.
 KNATIVE_LISTEN_PATCH_HASH="$(declare -f patch_literal knative_listen_patch | sha256sum | cut -c1-12)"
-# Vendors the dependencies of the writable copy <dir> and patches them (once per recipe hash).
-knative_vendor() { # dir
-  local d="$1"
-  [[ -f "$d/.vendor-$KNATIVE_LISTEN_PATCH_HASH" ]] && return 0
+# Vendors the dependencies of the writable copy <dir> and patches them, then the module's own
+# sources with <module patch> if given (once per recipe hash, default the serving one).
+knative_vendor() { # dir [recipe hash] [module patch]
+  local d="$1" hash="${2:-$KNATIVE_LISTEN_PATCH_HASH}"
+  [[ -f "$d/.vendor-$hash" ]] && return 0
   rm -rf "$d/vendor" "$d"/.vendor-*
   (cd "$d" && go mod vendor)
   knative_listen_patch "$d/vendor"
-  touch "$d/.vendor-$KNATIVE_LISTEN_PATCH_HASH"
+  [[ -z "${3:-}" ]] || "$3" "$d"
+  touch "$d/.vendor-$hash"
 }
-build_knative_cmd() { # module version name cmd
+build_knative_cmd() { # module version name cmd [recipe hash] [module patch]
   local d
   d="$(knative_module "$1" "$2")"
-  knative_vendor "$d"
-  gobuild "$d" "$3" "./cmd/$4" -mod=vendor -ldflags "-s -w"
+  knative_vendor "$d" "${5:-}" "${6:-}"
+  gobuild "$d" "$3" "./cmd/$4" -mod=vendor -p 1 -ldflags "-s -w"
 }
 # The serving webhook keeps beside it (knative-serving-config/) the YAML a test needs to run
 # Serving outside a cluster, read from the modules the binaries are built from: the system
@@ -481,6 +509,148 @@ build_knative_serving_webhook() {
 build_knative_serving_controller() {
   build_knative_cmd knative.dev/serving "$KNATIVE_SERVING_CONTROLLERS_VERSION" knative-serving-controller controller
 }
+
+# knative.dev/eventing (no replace lines) is built the same way, from one vendored, patched copy
+# of the module for its four binaries: cmd/webhook, cmd/controller (sources, channels,
+# subscriptions, the PingSource reconciler), cmd/mtchannel_broker (the MTChannelBasedBroker and
+# Trigger reconcilers) and cmd/in_memory/channel_controller (InMemoryChannel, the channel
+# behind a default broker; a webhook too). Besides knative.dev/pkg's sockets, the controller's
+# own main serves probes on ":"+PROBES_PORT (all addresses): knative_eventing_patch makes it
+# 127.0.0.1 (restoring the file from the module cache first, so it applies to a copy patched
+# before).
+knative_eventing_patch() { # module copy
+  local f=cmd/controller/main.go
+  install -m 0644 "$(mod_dir knative.dev/eventing "$KNATIVE_EVENTING_CONTROLLERS_VERSION")/$f" "$1/$f"
+  patch_literal "$1/$f" 'Addr:        ":" + port,' 'Addr:        "127.0.0.1:" + port,'
+}
+KNATIVE_EVENTING_PATCH_HASH="$(declare -f patch_literal knative_listen_patch knative_eventing_patch | sha256sum | cut -c1-12)"
+build_knative_eventing_cmd() { # name cmd
+  build_knative_cmd knative.dev/eventing "$KNATIVE_EVENTING_CONTROLLERS_VERSION" "$1" "$2" \
+    "$KNATIVE_EVENTING_PATCH_HASH" knative_eventing_patch
+}
+# The eventing webhook keeps beside it (knative-eventing-config/) the YAML of the module's
+# config/ a test needs to run Eventing outside a cluster: the config maps, the webhook
+# configurations and Secrets (core and InMemoryChannel), the InMemoryChannel CRD (the channel of
+# the default MTChannelBasedBroker config; not among config/core/resources), the data plane's
+# Deployments, Services and ServiceAccounts (PingSource adapter, broker ingress and filter,
+# channel dispatcher), whose pods only kwok runs in the tests, and the module's own CRDs
+# (controller-crds/), which the tests compare with the versions the cluster's CRDs serve
+# (KNATIVE_EVENTING_VERSION). A hash of this function is part of the webhook's store key.
+build_knative_eventing_webhook() {
+  local d c out="$ENGINES_HOME/knative-eventing-config"
+  build_knative_eventing_cmd knative-eventing-webhook webhook
+  d="$(knative_module knative.dev/eventing "$KNATIVE_EVENTING_CONTROLLERS_VERSION")/config"
+  c="$d/channels/in-memory-channel"
+  rm -rf "$out"
+  mkdir -p "$out/crds" "$out/configmaps" "$out/webhooks" "$out/imc-webhooks" "$out/data-plane" "$out/controller-crds"
+  install -m 0644 "$d"/core/resources/*.yaml "$out/controller-crds/"
+  install -m 0644 "$d"/core/configmaps/*.yaml "$c/configmaps/event-dispatcher.yaml" "$out/configmaps/"
+  install -m 0644 "$d"/core/webhooks/*.yaml "$out/webhooks/"
+  install -m 0644 "$c"/webhooks/*.yaml "$out/imc-webhooks/"
+  install -m 0644 "$c/resources/in-memory-channel.yaml" "$out/crds/"
+  install -m 0644 "$d/core/deployments/pingsource-mt-adapter.yaml" "$d/core/200-pingsource-mt-adapter-serviceaccount.yaml" \
+    "$d"/brokers/mt-channel-broker/deployments/broker-{filter,ingress}.yaml \
+    "$d"/brokers/mt-channel-broker/roles/{filter,ingress}-serviceaccount.yaml \
+    "$c"/deployments/dispatcher{,-service}.yaml "$c/200-imc-dispatcher-serviceaccount.yaml" "$out/data-plane/"
+}
+KNATIVE_EVENTING_CONFIG_HASH="$(declare -f build_knative_eventing_webhook | sha256sum | cut -c1-12)"
+build_knative_eventing_controller() { build_knative_eventing_cmd knative-eventing-controller controller; }
+build_knative_eventing_mt_broker_controller() { build_knative_eventing_cmd knative-eventing-mt-broker-controller mtchannel_broker; }
+build_knative_eventing_imc_controller() { build_knative_eventing_cmd knative-eventing-imc-controller in_memory/channel_controller; }
+
+# ---------------------------------------------------------------------------------- flux ----
+# Both controllers' go.mod replace their own api module with ./api, which is not in the module
+# zip, so each is built inside a writable copy of its module whose go.mod drops that replace (the
+# published api module of the same version is required instead) and takes the <edits> given.
+# Every socket they open has a flag (--metrics-addr, --health-addr, source-controller's
+# --storage-addr), so the tests choose 127.0.0.1 ports; nothing needs a patch.
+build_flux_controller() { # name module version [go mod edit flags...]
+  local name="$1" mod="$2" ver="$3" src d="$SRC/$1"
+  shift 3
+  src="$(mod_dir "$mod" "$ver")"
+  rm -rf "$d"
+  cp -r "$src" "$d"
+  chmod -R u+w "$d"
+  (cd "$d" && go mod edit -dropreplace="$mod/api" "$@")
+  gobuild "$d" "$name" . -p=1 -ldflags "-s -w"
+}
+build_flux_source_controller() {
+  build_flux_controller flux-source-controller github.com/fluxcd/source-controller "$FLUX_SOURCE_CONTROLLER_VERSION" \
+    -replace="github.com/fluxcd/pkg/artifact=github.com/fluxcd/pkg/artifact@$FLUX_PKG_ARTIFACT_VERSION"
+}
+build_flux_kustomize_controller() {
+  build_flux_controller flux-kustomize-controller github.com/fluxcd/kustomize-controller "$FLUX_KUSTOMIZE_CONTROLLER_VERSION"
+}
+
+# ---------------------------------------------------------------------------------- KEDA ----
+# github.com/kedacore/keda/v2 has a replace line, so, as for Knative, its binaries are built
+# inside a writable copy of the module (one copy for both; .ready-<version>-<patch hash> marks a
+# complete, patched copy). Every socket of the two processes takes its address from a flag
+# (--metrics-bind-address, --health-probe-bind-address, the operator's
+# --metrics-service-bind-address), except the controller-runtime webhook servers, which KEDA
+# creates with a port only and so listen on all addresses: keda_listen_patch makes them listen
+# on 127.0.0.1 (the operator's serves no webhook, so controller-runtime never starts it; it is
+# patched all the same). Built with -p 1 (peak RSS of the operator: about 3.5 GB).
+keda_listen_patch() { # module copy
+  patch_literal "$1/cmd/webhooks/main.go" \
+    'Port:    webhooksPort,' \
+    'Host:    "127.0.0.1", Port: webhooksPort,'
+  patch_literal "$1/cmd/operator/main.go" \
+    'Port: 9443,' \
+    'Host: "127.0.0.1", Port: 9443,'
+}
+KEDA_LISTEN_PATCH_HASH="$(declare -f patch_literal keda_listen_patch | sha256sum | cut -c1-12)"
+keda_module() { # -> prints the dir of the patched writable copy
+  local d="$SRC/keda" src
+  if [[ ! -f "$d/.ready-$KEDA_VERSION-$KEDA_LISTEN_PATCH_HASH" ]]; then
+    src="$(mod_dir github.com/kedacore/keda/v2 "$KEDA_VERSION")"
+    rm -rf "$d"
+    cp -r "$src" "$d"
+    chmod -R u+w "$d"
+    keda_listen_patch "$d" >&2
+    touch "$d/.ready-$KEDA_VERSION-$KEDA_LISTEN_PATCH_HASH"
+  fi
+  printf '%s\n' "$d"
+}
+build_keda_cmd() { # name cmd
+  local p=github.com/kedacore/keda/v2/version
+  gobuild "$(keda_module)" "$1" "./cmd/$2" -p 1 \
+    -ldflags "-s -w -X $p.Version=${KEDA_VERSION#v} -X $p.GitCommit=$KEDA_VERSION"
+}
+build_keda_operator() { build_keda_cmd keda-operator operator; }
+build_keda_webhooks() { build_keda_cmd keda-webhooks webhooks; }
+
+# -------------------------------------------------------------------------- cert-manager ----
+# github.com/cert-manager/cert-manager replaces github.com/miekg/dns in its go.mod, so its mains
+# are built inside a writable copy of the module (one copy for both; .ready-<version>-<patch
+# hash> marks a complete, patched copy). The controller's one socket takes its address from a
+# flag (--metrics-listen-address); the webhook's flags give only ports (--secure-port,
+# --healthz-port), which it listens on at all addresses: cert_manager_listen_patch makes it
+# listen on 127.0.0.1.
+cert_manager_listen_patch() { # module copy
+  patch_literal "$1/internal/webhook/webhook.go" 'fmt.Sprintf(":%d", *opts.SecurePort)' 'fmt.Sprintf("127.0.0.1:%d", *opts.SecurePort)'
+  patch_literal "$1/internal/webhook/webhook.go" 'fmt.Sprintf(":%d", *opts.HealthzPort)' 'fmt.Sprintf("127.0.0.1:%d", *opts.HealthzPort)'
+}
+CERT_MANAGER_LISTEN_PATCH_HASH="$(declare -f patch_literal cert_manager_listen_patch | sha256sum | cut -c1-12)"
+cert_manager_module() { # -> prints the dir of the patched writable copy
+  local d="$SRC/cert-manager" src
+  if [[ ! -f "$d/.ready-$CERT_MANAGER_CONTROLLERS_VERSION-$CERT_MANAGER_LISTEN_PATCH_HASH" ]]; then
+    src="$(mod_dir github.com/cert-manager/cert-manager "$CERT_MANAGER_CONTROLLERS_VERSION")"
+    rm -rf "$d"
+    cp -r "$src" "$d"
+    chmod -R u+w "$d"
+    cert_manager_listen_patch "$d" >&2
+    touch "$d/.ready-$CERT_MANAGER_CONTROLLERS_VERSION-$CERT_MANAGER_LISTEN_PATCH_HASH"
+  fi
+  printf '%s\n' "$d"
+}
+build_cert_manager_cmd() { # name cmd
+  local p=github.com/cert-manager/cert-manager/pkg/util
+  gobuild "$(cert_manager_module)" "$1" "./cmd/$2" -p=1 \
+    -ldflags "-s -w -X $p.AppVersion=$CERT_MANAGER_CONTROLLERS_VERSION -X $p.AppGitCommit=module"
+}
+build_cert_manager_controller() { build_cert_manager_cmd cert-manager-controller controller; }
+build_cert_manager_webhook() { build_cert_manager_cmd cert-manager-webhook webhook; }
 
 # ---------------------------------------------------------------------------------- CRDs ----
 # Copies the YAML files of <module>@<version>/<subdir> that define CustomResourceDefinitions
@@ -538,8 +708,15 @@ build_crds() {
   crd_copy prometheus-operator github.com/prometheus-operator/prometheus-operator \
     "$PROMETHEUS_OPERATOR_VERSION" example/prometheus-operator-crd "" \
     'monitoring.coreos.com_@(servicemonitors|podmonitors|prometheusrules).yaml'
+  # Flux's CRDs are not applied to every test cluster: the GitOps test applies them.
+  crd_copy flux-source github.com/fluxcd/source-controller "$FLUX_SOURCE_CONTROLLER_VERSION" \
+    config/crd/bases "$ENGINES_HOME/crds-optional"
+  crd_copy flux-kustomize github.com/fluxcd/kustomize-controller "$FLUX_KUSTOMIZE_CONTROLLER_VERSION" \
+    config/crd/bases "$ENGINES_HOME/crds-optional"
+  crd_copy argocd github.com/argoproj/argo-cd/v3 "$ARGO_CD_VERSION" manifests/crds "$ENGINES_HOME/crds-optional" \
+    application-crd.yaml
   # ENGINES_LOCAL_CRDS="project=/dir ..." copies already-rendered CRDs from local directories
-  # for projects no module provides (e.g. linkerd=/work/shared/crds/linkerd).
+  # for projects no module provides (e.g. linkerd=/work/shared/crds/linkerd consul=/work/shared/crds/consul).
   local spec project dir f n
   for spec in ${ENGINES_LOCAL_CRDS:-}; do
     project="${spec%%=*}" dir="${spec#*=}"
@@ -571,7 +748,9 @@ build_crds() {
 # ---------------------------------------------------------------------------------- main ----
 ALL=(etcd kube-apiserver kube-controller-manager kubectl kube-scheduler kwok kubeconform kube-score kube-linter
   crds istioctl pilot-discovery pulumi pulumi-language-nodejs pulumi-resource-kubernetes
-  knative-serving-controller knative-serving-webhook promtool)
+  knative-serving-controller knative-serving-webhook promtool prometheus flux-source-controller flux-kustomize-controller
+  keda-operator keda-webhooks knative-eventing-webhook knative-eventing-controller knative-eventing-mt-broker-controller
+  knative-eventing-imc-controller trivy cert-manager-controller cert-manager-webhook)
 WANT=("$@")
 ((${#WANT[@]})) || WANT=("${ALL[@]}")
 
@@ -603,10 +782,33 @@ for c in "${WANT[@]}"; do
   kube-score) step kube-score "$KUBE_SCORE_VERSION" build_kube_score ;;
   kube-linter) step kube-linter "$KUBE_LINTER_VERSION" build_kube_linter ;;
   promtool) step promtool "$PROMETHEUS_VERSION" build_promtool ;;
+  trivy) step trivy "${TRIVY_VERSION:-}" build_trivy ;;
+  prometheus) step prometheus "$PROMETHEUS_VERSION" build_prometheus ;;
   knative-serving-controller | knative-serving-webhook)
     step "$c" "${KNATIVE_SERVING_CONTROLLERS_VERSION:-}" "build_${c//-/_}" \
       "${KNATIVE_SERVING_CONTROLLERS_VERSION:-} (listen patch $KNATIVE_LISTEN_PATCH_HASH)" \
       "${KNATIVE_SERVING_CONTROLLERS_VERSION:-} listen-patch:$KNATIVE_LISTEN_PATCH_HASH"
+    ;;
+  flux-source-controller)
+    step flux-source-controller "$FLUX_SOURCE_CONTROLLER_VERSION" build_flux_source_controller "" \
+      "$FLUX_SOURCE_CONTROLLER_VERSION $FLUX_PKG_ARTIFACT_VERSION"
+    ;;
+  flux-kustomize-controller) step flux-kustomize-controller "$FLUX_KUSTOMIZE_CONTROLLER_VERSION" build_flux_kustomize_controller ;;
+  keda-operator | keda-webhooks)
+    step "$c" "$KEDA_VERSION" "build_${c//-/_}" "$KEDA_VERSION (listen patch $KEDA_LISTEN_PATCH_HASH)" \
+      "$KEDA_VERSION listen-patch:$KEDA_LISTEN_PATCH_HASH"
+    ;;
+  knative-eventing-webhook | knative-eventing-controller | knative-eventing-mt-broker-controller | knative-eventing-imc-controller)
+    step "$c" "${KNATIVE_EVENTING_CONTROLLERS_VERSION:-}" "build_${c//-/_}" \
+      "${KNATIVE_EVENTING_CONTROLLERS_VERSION:-} (listen patch $KNATIVE_EVENTING_PATCH_HASH)" \
+      "${KNATIVE_EVENTING_CONTROLLERS_VERSION:-} listen-patch:$KNATIVE_EVENTING_PATCH_HASH$(
+        [[ "$c" != knative-eventing-webhook ]] || echo " config:$KNATIVE_EVENTING_CONFIG_HASH")"
+    ;;
+  cert-manager-controller) step cert-manager-controller "${CERT_MANAGER_CONTROLLERS_VERSION:-}" build_cert_manager_controller ;;
+  cert-manager-webhook)
+    step cert-manager-webhook "${CERT_MANAGER_CONTROLLERS_VERSION:-}" build_cert_manager_webhook \
+      "${CERT_MANAGER_CONTROLLERS_VERSION:-} (listen patch $CERT_MANAGER_LISTEN_PATCH_HASH)" \
+      "${CERT_MANAGER_CONTROLLERS_VERSION:-} listen-patch:$CERT_MANAGER_LISTEN_PATCH_HASH"
     ;;
   crds) build_crds ;;
   *) log "unknown component: $c" && exit 2 ;;

@@ -5,7 +5,7 @@ import { Manifest } from '../../lib';
 import { toYaml } from '../../lib/internal';
 import { engines } from './engines';
 import { kubectl, kubectlOk, pollFor } from './kubectl';
-import { freePort, LocalProcess, sleep, startLocalProcess } from './local-process';
+import { freePort, LocalProcess, probeOk, startLocalProcess, waitForProcesses } from './local-process';
 
 /*
  * Knative Serving's real webhook and controller (scripts/engines/build.sh
@@ -138,20 +138,6 @@ function webhookConfigurationsReconciled(): boolean {
   });
 }
 
-async function waitFor(what: string, ready: () => boolean | Promise<boolean>, processes: readonly LocalProcess[], timeoutMs = 180_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ready())) {
-    const dead = processes.find((p) => p.exitCode() !== undefined);
-    if (dead !== undefined) {
-      throw new Error(`${what}: process ${dead.pid} exited (${dead.exitCode()}); see ${dead.log}:\n${dead.tail()}`);
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`${what}: not after ${timeoutMs / 1000} s; logs:\n${processes.map((p) => `${p.log}:\n${p.tail()}`).join('\n')}`);
-    }
-    await sleep(500);
-  }
-}
-
 /**
  * Installs what Serving's release YAML would (its system namespace, config maps, webhook
  * Secret and configurations, the networking and caching CRDs), then starts the webhook and
@@ -189,7 +175,7 @@ export async function startKnativeServing(workDir: string): Promise<KnativeServi
     kubectl(['delete', '--ignore-not-found', '--wait=true', ...supportCrds().map((c) => `crd/${c.metadata.name}`)]);
   };
   try {
-    await waitFor('the webhook reconciled its configurations', webhookConfigurationsReconciled, [webhook]);
+    await waitForProcesses('the webhook reconciled its configurations', webhookConfigurationsReconciled, [webhook]);
     if (pollFor(() => (kubectl(['get', '--raw', '/readyz']).status === 0 ? true : undefined), 10_000) === undefined) {
       throw new Error('the API server is not ready');
     }
@@ -203,7 +189,7 @@ export async function startKnativeServing(workDir: string): Promise<KnativeServi
       join(workDir, 'controller.log'),
     );
     const started = controller;
-    await waitFor(
+    await waitForProcesses(
       'the controller serves its readiness probe',
       async () => started.listening().includes(`127.0.0.1:${controllerPorts.probes}`) && (await probeOk(`http://127.0.0.1:${controllerPorts.probes}/readiness`)),
       [webhook, started],
@@ -217,10 +203,3 @@ export async function startKnativeServing(workDir: string): Promise<KnativeServi
 
 const prefixed = (prefix: string, ports: Record<string, number>) => Object.fromEntries(Object.entries(ports).map(([k, v]) => [`${prefix}.${k}`, v]));
 
-async function probeOk(url: string): Promise<boolean> {
-  try {
-    return (await fetch(url)).status === 200;
-  } catch {
-    return false;
-  }
-}
