@@ -67,6 +67,7 @@ export type {
 
 // mesh: a service mesh and its providers
 export type { IstioProviderProps } from './mesh/istio/istio-provider';
+export type { ConsulProviderProps } from './mesh/consul/consul-provider';
 export type { LinkerdProviderProps } from './mesh/linkerd/linkerd-provider';
 export { Mesh } from './mesh/mesh';
 export type { MeshProps } from './mesh/mesh';
@@ -105,7 +106,8 @@ export {
   UserRouting,
 } from './release';
 export type {
-  ApiRequest, ApiResource, ApiResources, BlueGreenReleaseProps, Box, CanaryReleaseProps, CanaryStep, ClusterAccess, ClusterRelease, DeployEvent,
+  AnalysisReading, ApiRequest, ApiResource, ApiResources, BlueGreenReleaseProps, Box, CanaryAnalysis, CanaryReleaseProps, CanaryStep,
+  ClusterAccess, ClusterRelease, DeployEvent,
   DeployOptions, DeployOutcome, DrawTopologyOptions, ExecPlugin, FieldChange, GateFailure, GateProgress, GateTarget, GraphFormat, GuardViolation,
   KubeApiOptions, KubeconfigSelection, ObjectOutcome, ServerTls, UserCredentials,
   ObjectUpdate, PlacedCluster, PlacedEdge, PlacedNode, PlannedObject, PlanOptions, Point, RecordedRelease, ReleaseHistory, ReleasePlan,
@@ -113,6 +115,15 @@ export type {
   Topology, TopologyEdge, TopologyEdgeKind, TopologyLayout, TopologyNode, TopologyNodeKind, TopologyOptions, TrafficChange, UserRoutingProps,
   WeightChange, WorkloadRestart,
 } from './release';
+export { comparePromotion, promoteSynthesis, Promotion, PromotionError, promotionLockJson, readPromotionLock } from './release';
+export type {
+  EnvironmentSpecificValues, PromotedRevision, PromotedService, PromoteOptions, PromotionDifference, PromotionDifferenceKind, PromotionLock,
+  PromotionProps, PromotionReport,
+} from './release';
+export { FleetError, readFleet, runFleet } from './release';
+export type { Fleet, FleetCluster, FleetClusterOutcome, FleetClusterResult, FleetOutcome, FleetWave } from './release';
+export { GITOPS_FLAVORS, GitopsError, gitopsFiles, gitopsSteps } from './release';
+export type { GitopsFile, GitopsFlavor, GitopsOptions, GitopsStep } from './release';
 
 // observability: monitors, golden signals, SLO alerts, dashboards and tracing derived from the stack
 export { BURN_RATE_WINDOWS, GRAFANA_DASHBOARD_LABEL, GrafanaDashboard, Monitoring, ObservedWorkload, SLI_WINDOWS } from './observability';

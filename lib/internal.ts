@@ -52,6 +52,8 @@ export { IstioProvider } from './mesh/istio/istio-provider';
 export { IstioServiceRoutes } from './mesh/istio/istio-service-routes';
 export { IstioServiceSecurity } from './mesh/istio/istio-service-security';
 export type { IstioServiceSecurityProps } from './mesh/istio/istio-service-security';
+export { ConsulAnnotations, ConsulApi, consulProtocol, REVISION_META_KEY, revisionFilter } from './mesh/consul/consul-api';
+export { ConsulProvider } from './mesh/consul/consul-provider';
 export { DEFAULT_MAX_PENALTY_MILLIS, HttpRouteLimits, LinkerdAnnotations, LinkerdApi, proxiedPorts } from './mesh/linkerd/linkerd-api';
 export { LinkerdIdentityAuthorization } from './mesh/linkerd/linkerd-identity-authorization';
 export type { LinkerdIdentityAuthorizationProps, LinkerdIdentityRef } from './mesh/linkerd/linkerd-identity-authorization';
@@ -78,13 +80,15 @@ export { KnativeServingApi, QueueProxyPorts } from './serverless/function/knativ
 
 // observability
 export { appDashboard, workloadDashboard } from './observability/dashboard-model';
-export { GoldenSignal, goldenSignalRules, LATENCY_QUANTILES, SIGNAL_WINDOW } from './observability/golden-signal-rules';
-export type { Level, PrometheusRuleEntry } from './observability/golden-signal-rules';
+export { GoldenSignal, goldenSignalExpressions, goldenSignalRules, LATENCY_QUANTILES, SIGNAL_WINDOW } from './observability/golden-signal-rules';
+export type { GoldenSignalExpressions, Level, PrometheusRuleEntry } from './observability/golden-signal-rules';
 export { istioTelemetrySpec } from './observability/istio-telemetry';
 export { observableWorkload } from './observability/observable-workload';
 export { MESH_PROXY_ENDPOINTS, podMonitorSpec } from './observability/pod-monitor';
 export type { ScrapeEndpoint } from './observability/pod-monitor';
 export { bucketMatcher, rawSelector, ratio, selector, SERIES_LABELS, sumRate } from './observability/promql';
 export { decimal, resolveObjectives } from './observability/service-level-objective';
+export { revisionSignalQueries } from './observability/revision-signals';
+export type { RevisionSignalQueries } from './observability/revision-signals';
 export { signalSource } from './observability/signal-source';
 export { burnAlertName, burnRateAlerts, sliErrorRatio, sliRules } from './observability/slo-rules';

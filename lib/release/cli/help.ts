@@ -2,15 +2,19 @@
 export const HELP = `immutable-infra: plan, deploy and draw releases of immutable Kubernetes objects
 
 Usage:
-  immutable-infra plan <before-dist> <after-dist> [--json | --format text|markdown]
+  immutable-infra plan <before-dist> <after-dist> [--json | --format text|markdown] [--promotion <lock>]
   immutable-infra plan <dist> --kubeconfig <file> [--context <name>] [--request-timeout <duration>]
-                       [--keep <n>] [--json | --format text|markdown]
+                       [--keep <n>] [--json | --format text|markdown] [--promotion <lock>]
   immutable-infra deploy <dist> --kubeconfig <file> [--context <name>] [--request-timeout <duration>]
                          [--keep <n>] [--timeout <duration>] [--until <percent> | --step] [--remove-failed]
-                         [--skip-function-gate] [--force-conflicts]
+                         [--skip-function-gate] [--force-conflicts] [--prometheus-url <url>]
   immutable-infra rollback <dist> --kubeconfig <file> [--context <name>] [--request-timeout <duration>]
                            [--timeout <duration>] [--force-conflicts]
+  immutable-infra deploy|rollback <dist> --fleet <file> [the options above but --kubeconfig, --context]
+  immutable-infra promote --from <dist> --to <environment> [--namespace <name>] [--output <file>]
   immutable-infra graph <dist> [--format svg|mermaid] [--output <file>] [--namespace <name>]
+  immutable-infra gitops <dist> <out> --flavor argocd|flux --repo-url <url> [--branch <name>]
+                         [--path <folder>] [--name <name>] [--allow-secrets]
   immutable-infra init [<dir>] [--name <name>] [--library <spec>]
   immutable-infra --help
 
@@ -39,11 +43,40 @@ deploy  Applies a synthesis in release order with server-side apply (field
 rollback
         Returns the app the dist names to its previous release, pointers only,
         once that release's revisions (kept live by deploy) are healthy.
+promote Writes the promotion lock of a synthesis that passed in one
+        environment (promotion.<environment>.json, or --output): per service
+        its revision id, images (by digest: a tag is refused), the content
+        of its ConfigMaps and its pod template; Secrets only by their
+        content-addressed names. The next environment's stack reads it with
+        Promotion, runs those images, and refuses at synth a revision that
+        differs other than in its declared environment-specific values.
+        One revision per service (a finished release); --namespace picks the
+        environment in a synthesis of several.
+fleet   deploy or rollback --fleet runs on every cluster of the fleet file,
+        wave by wave: the clusters of a wave at once (each output line
+        prefixed [<cluster>]), the next wave only once each of them
+        succeeded. A failed cluster (its pointers put back, as one cluster's
+        deploy does) stops the fleet: later waves are not touched. Fleet file
+        (YAML or JSON; kubeconfig paths relative to it):
+          waves:
+            - name: canary
+              clusters: [{ name: eu-1, kubeconfig: eu-1.kubeconfig }]
+            - name: rest
+              clusters: [{ name: us-1, kubeconfig: us.kubeconfig, context: us-1 }]
 graph   Draws the synthesis's topology, read from its objects: gateways →
         routes → services and functions → live revisions with their traffic
         shares; declared dependencies (dashed); event triggers and sources;
         KEDA scalers. Each namespace in a frame. SVG (laid out with dagre) or
         Mermaid text; the same dist always gives the same bytes.
+gitops  Writes the synthesis into <out> for a GitOps engine, in release
+        order: steps/1-prepare, steps/2-revisions, steps/3-pointers (the
+        objects), and sync/: for argocd an Application whose sync waves are
+        those steps (each wave waits until the one before is healthy) and
+        that prunes last; for flux a GitRepository and one Kustomization per
+        step (dependsOn the one before, wait: true), then one that prunes
+        retired revisions once the pointers moved. <out> must be new, empty
+        or an earlier output (its steps/ and sync/ are replaced). Refuses a
+        synthesis with a Secret (it would be committed in plain text).
 init    Writes a new project into <dir> (default: the current folder), which
         must be new or empty (a .git folder may be there): package.json
         depending on this library, tsconfig.json, cdk8s.yaml, Pulumi.yaml, a
@@ -54,6 +87,16 @@ init    Writes a new project into <dir> (default: the current folder), which
 
 Options:
   --json               plan: print the plan as JSON, for CI
+  --promotion <lock>   plan: show each service of the after synthesis against
+                       the lock: promoted (the same revision) or why it
+                       differs (config keys, resources, env, images …)
+  --fleet <file>       deploy, rollback: the clusters, wave by wave (above)
+  --from <dist>        promote: the synthesis that passed
+  --to <environment>   promote: the environment the lock is for (a DNS label)
+  --namespace <name>   promote: the environment (namespace) to promote, when
+                       the synthesis has several
+  --output <file>      promote: where to write the lock
+                       (default: promotion.<environment>.json)
   --format <format>    plan: text (default) or markdown, a summary ready to
                        post as a pull request comment (not with --json)
   --kubeconfig <file>  the cluster; plan compares it with <dist>; deploy needs it
@@ -71,6 +114,15 @@ Options:
                        the first step at or above this share, then pause
                        (exit 0; deploying again walks on)
   --step               deploy: walk one more step of a stepped canary, then pause
+  --prometheus-url <url>
+                       deploy: the Prometheus that canary steps with an analysis
+                       query during their pause (its HTTP API, /api/v1/query),
+                       e.g. http://127.0.0.1:9090; a canary that does worse than
+                       the stable revision by more than the declared margin, or
+                       that cannot be judged (Prometheus unreachable, too few
+                       canary requests all through the pause), is rolled back
+                       like a failed health gate. Needed when a step to walk
+                       declares an analysis
   --remove-failed      deploy: when a gate fails, delete the failed release's
                        new revision objects (default: left for inspection)
   --skip-function-gate deploy: do not wait for Knative Services to be Ready
@@ -86,6 +138,16 @@ Options:
                        without an extension, --format is needed)
   --namespace <name>   graph: draw only the objects of this namespace
                        (default: every namespace)
+  --flavor <engine>    gitops: argocd or flux
+  --repo-url <url>     gitops: the git repository the engine reads (flux:
+                       http://, https:// or ssh://)
+  --branch <name>      gitops: the branch the engine follows (default: main)
+  --path <folder>      gitops: <out>'s folder in the repository, from its root
+                       (default: <out>, so run gitops from the repository's root)
+  --name <name>        gitops: the Application, or the GitRepository and the
+                       prefix of the Kustomizations (default: the synthesis's
+                       app.kubernetes.io/part-of value)
+  --allow-secrets      gitops: write Secrets too, for a private repository
   --name <name>        init: the project's name, a DNS label: its package,
                        Pulumi project, chart and namespace (default: the
                        folder's name, lower-cased, other characters as -)

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `immutable-infra` command (the package's `bin`): `plan`, `deploy`, `rollback`, `graph` and `init`.
+ * The `immutable-infra` command (the package's `bin`): `plan`, `deploy`, `rollback`, `promote`, `graph`, `gitops` and `init`.
  * Without a build: `npm run -s cli -- plan dist-a dist-b`.
  */
 import { processIo } from './process-io';

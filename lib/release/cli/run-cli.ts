@@ -1,20 +1,26 @@
 import { ClusterError } from '../cluster/cluster-error';
+import { FleetError } from '../fleet/fleet-error';
+import { GitopsError } from '../gitops/gitops-error';
 import { DistError } from '../plan/read-dist';
+import { PromotionError } from '../promotion/promotion-error';
 import { parseArgs } from './args';
 import { CliIo } from './cli-io';
 import { CLUSTER_ACCESS_FLAGS } from './cluster-access';
 import { DEPLOY_FLAGS, deployCommand } from './deploy-command';
 import { ExitCode, UsageError } from './exit-codes';
+import { FLEET_FLAGS, fleetCommand } from './fleet-command';
+import { GITOPS_FLAGS, gitopsCommand } from './gitops-command';
 import { GRAPH_FLAGS, graphCommand } from './graph-command';
 import { HELP } from './help';
 import { INIT_FLAGS, initCommand } from './init-command';
 import { PLAN_FLAGS, planCommand } from './plan-command';
+import { PROMOTE_FLAGS, promoteCommand } from './promote-command';
 import { ROLLBACK_FLAGS, rollbackCommand } from './rollback-command';
 
 /** The environment variable that makes an unexpected error print its stack trace (`IMMUTABLE_INFRA_DEBUG=1`). */
 export const DEBUG_VARIABLE = 'IMMUTABLE_INFRA_DEBUG';
 
-const USAGE_HINT = 'Usage: immutable-infra plan|deploy|rollback|graph|init …; see immutable-infra --help';
+const USAGE_HINT = 'Usage: immutable-infra plan|deploy|rollback|promote|graph|gitops|init …; see immutable-infra --help';
 
 /**
  * An error as `--json` prints it on stdout: `{"error":{"code":2,"message":"…"}}`,
@@ -43,12 +49,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     switch (command) {
       case 'plan':
         return await planCommand(parseArgs(rest, PLAN_FLAGS), io);
-      case 'deploy':
-        return await deployCommand(parseArgs(rest, { ...DEPLOY_FLAGS, ...CLUSTER_ACCESS_FLAGS }), io);
-      case 'rollback':
-        return await rollbackCommand(parseArgs(rest, { ...ROLLBACK_FLAGS, ...CLUSTER_ACCESS_FLAGS }), io);
+      case 'deploy': {
+        const args = parseArgs(rest, { ...DEPLOY_FLAGS, ...CLUSTER_ACCESS_FLAGS, ...FLEET_FLAGS });
+        return await (args.flags.fleet === undefined ? deployCommand(args, io) : fleetCommand('deploy', deployCommand, args, io));
+      }
+      case 'rollback': {
+        const args = parseArgs(rest, { ...ROLLBACK_FLAGS, ...CLUSTER_ACCESS_FLAGS, ...FLEET_FLAGS });
+        return await (args.flags.fleet === undefined ? rollbackCommand(args, io) : fleetCommand('rollback', rollbackCommand, args, io));
+      }
+      case 'promote':
+        return promoteCommand(parseArgs(rest, PROMOTE_FLAGS), io);
       case 'graph':
         return graphCommand(parseArgs(rest, GRAPH_FLAGS), io);
+      case 'gitops':
+        return gitopsCommand(parseArgs(rest, GITOPS_FLAGS), io);
       case 'init':
         return initCommand(parseArgs(rest, INIT_FLAGS), io);
       case undefined:
@@ -70,7 +84,10 @@ function reportError(error: unknown, io: CliIo, json: boolean): number {
     code = ExitCode.USAGE;
     message = error.message;
     text = `error: ${message}\n${USAGE_HINT}\n`;
-  } else if (error instanceof DistError || error instanceof ClusterError) {
+  } else if (
+    error instanceof DistError || error instanceof ClusterError || error instanceof GitopsError ||
+    error instanceof PromotionError || error instanceof FleetError
+  ) {
     code = ExitCode.FAILED;
     message = error.message;
     text = `error: ${message}\n`;

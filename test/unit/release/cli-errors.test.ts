@@ -7,7 +7,7 @@ import * as releasePlan from '../../../lib/release/plan/release-plan';
 import { cli as runInProcess, CliRun as Run } from './cli-run';
 import { aliasBomb, apiService, TempDists } from './plan-fixtures';
 
-const USAGE = 'Usage: immutable-infra plan|deploy|rollback|graph|init …; see immutable-infra --help';
+const USAGE = 'Usage: immutable-infra plan|deploy|rollback|promote|graph|gitops|init …; see immutable-infra --help';
 const STACK_FRAME = /\n\s+at /;
 
 /** Runs the tool in-process with this environment. */

@@ -168,7 +168,7 @@ describe('--request-timeout bounds every request', () => {
     [['plan', dist, dist, '--request-timeout', '5s'], '--request-timeout needs --kubeconfig (it applies to the cluster side of a plan)'],
     [['graph', dist, '--request-timeout', '5s'], "unknown option '--request-timeout'"],
   ])('%j exits 2: %s', async (args, message) => {
-    expect(await cli(args)).toEqual({ code: 2, stdout: '', stderr: `error: ${message}\nUsage: immutable-infra plan|deploy|rollback|graph|init …; see immutable-infra --help\n` });
+    expect(await cli(args)).toEqual({ code: 2, stdout: '', stderr: `error: ${message}\nUsage: immutable-infra plan|deploy|rollback|promote|graph|gitops|init …; see immutable-infra --help\n` });
   });
 
   describe('against a server that accepts connections and never answers', () => {

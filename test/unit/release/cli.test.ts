@@ -128,7 +128,7 @@ describe('usage', () => {
     [['rollback', 'a', 'b', '--kubeconfig', 'k'], 'rollback takes one dist folder (of the app to roll back); got 2 argument(s)'],
     [['rollback', 'a', '--kubeconfig', 'k', '--keep', '1'], "unknown option '--keep'"],
   ])('%j exits 2: %s', async (args, message) => {
-    expect(await cli(args)).toEqual({ code: 2, stdout: '', stderr: `error: ${message}\nUsage: immutable-infra plan|deploy|rollback|graph|init …; see immutable-infra --help\n` });
+    expect(await cli(args)).toEqual({ code: 2, stdout: '', stderr: `error: ${message}\nUsage: immutable-infra plan|deploy|rollback|promote|graph|gitops|init …; see immutable-infra --help\n` });
   });
 
   test('--help lists the commands, the options and the exit codes, and exits 0', async () => {
@@ -137,7 +137,7 @@ describe('usage', () => {
       expect(run.code).toBe(0);
       for (const text of [
         'immutable-infra plan <before-dist> <after-dist> [--json | --format text|markdown]', 'immutable-infra deploy <dist> --kubeconfig <file>',
-        'immutable-infra init [<dir>] [--name <name>] [--library <spec>]', '--force-conflicts', 'NO_COLOR', 'Exit codes:', '  2  usage error',
+        'immutable-infra init [<dir>] [--name <name>] [--library <spec>]', 'immutable-infra gitops <dist> <out> --flavor argocd|flux', '--force-conflicts', 'NO_COLOR', 'Exit codes:', '  2  usage error',
         '--request-timeout <duration>', '{"error":{"code":<exit code>,"message":"<message>"}}', 'IMMUTABLE_INFRA_DEBUG=1',
       ]) {
         expect(run.stdout).toContain(text);

@@ -15,7 +15,7 @@ const dist = dists.write((app) => {
   new NightlyCronChart(app, 'nightly-cron');
   new ThumbnailEventsChart(app, 'thumbnail-events');
 });
-const USAGE = 'Usage: immutable-infra plan|deploy|rollback|graph|init …; see immutable-infra --help\n';
+const USAGE = 'Usage: immutable-infra plan|deploy|rollback|promote|graph|gitops|init …; see immutable-infra --help\n';
 
 describe('immutable-infra graph <dist>', () => {
   test('prints the SVG of every namespace by default', async () => {
