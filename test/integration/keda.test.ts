@@ -329,18 +329,21 @@ describe('KEDA refuses what the library refuses', () => {
     const so = one(longest, 'ScaledObject');
     expect(so.metadata.name).toHaveLength(REVISION_NAME_MAX_LENGTH);
     ensureNamespaces(longest, namespaces);
-    expectAcceptedAndLive([...platformSecrets(longest), ...longest]);
-    const hpa = await eventually(() => getLive('hpa', `keda-hpa-${so.metadata.name}`, namespace));
-    expect(hpa?.metadata.name).toHaveLength('keda-hpa-'.length + REVISION_NAME_MAX_LENGTH);
-    expect(() => worker(namespace, { eventScaling: EVENT_SCALING }, 'w'.repeat(SERVICE_NAME_MAX_LENGTH + 1))).toThrow(ValidationError);
 
     // Three characters more and KEDA's HPA name would pass 63: its webhook refuses. Validating webhooks
     // run after the API server has checked the object against the CRD's schema, so the schema admitted it.
+    // Asked before the longest is live: once it is, the webhook refuses a second ScaledObject of the same
+    // Deployment first ("already managed"), as soon as its informer has seen it.
     const longer = { ...so, metadata: { ...so.metadata, name: `${so.metadata.name}abc` } } as Manifest;
     const refused = applyServerSide([longer], { dryRun: true });
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toContain(webhookDenied('scaledobjects'));
     expect(refused.stderr).toContain(`HPA name "keda-hpa-${longer.metadata.name}" derived from scaledobject is 64 characters long; must be no more than 63 characters`);
+
+    expectAcceptedAndLive([...platformSecrets(longest), ...longest]);
+    const hpa = await eventually(() => getLive('hpa', `keda-hpa-${so.metadata.name}`, namespace));
+    expect(hpa?.metadata.name).toHaveLength('keda-hpa-'.length + REVISION_NAME_MAX_LENGTH);
+    expect(() => worker(namespace, { eventScaling: EVENT_SCALING }, 'w'.repeat(SERVICE_NAME_MAX_LENGTH + 1))).toThrow(ValidationError);
   });
 
   test('not vacuous: KEDA\'s webhook refuses an idle count not below the minimum; the library renders idleToZero as 0 below a minimum ≥ 1', () => {
