@@ -6,6 +6,7 @@ import { App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { ConfigRolloutChart } from '../../examples/config-rollout';
 import { ConsulMeshChart } from '../../examples/consul-mesh';
+import { EdgePoliciesChart } from '../../examples/edge-policies';
 import { FunctionGatewayChart } from '../../examples/function-behind-gateway';
 import { FunctionSplitChart } from '../../examples/function-traffic-split';
 import { GatewayCanaryChart } from '../../examples/gateway-canary';
@@ -202,6 +203,7 @@ const CASES: AuditCase[] = [
     [`example gateway-tcp (${rendering})`, 'examples/gateway-tcp.ts', () => [new GatewayTcpChart(new App(), 'gateway-tcp', { rendering })]],
   ]),
   ['example ingress-edge', 'examples/ingress-edge.ts', () => [new IngressEdgeChart(new App(), 'ingress-edge')]],
+  ['example edge-policies', 'examples/edge-policies.ts', () => [new EdgePoliciesChart(new App(), 'edge-policies')]],
   ['example mesh-gateway-api', 'examples/mesh-gateway-api.ts', () => [new MeshGatewayApiChart(new App(), 'mesh-gateway-api')]],
   ['example traffic-policy', 'examples/traffic-policy.ts', () => [new TrafficPolicyChart(new App(), 'traffic-policy')]],
   ['example function-traffic-split', 'examples/function-traffic-split.ts', () => [new FunctionSplitChart(new App(), 'function-traffic-split')]],
