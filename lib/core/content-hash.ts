@@ -20,17 +20,23 @@ export function canonicalJson(value: unknown): string {
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     return canonicalJson((value as { toJSON(): unknown }).toJSON());
   }
+  // Appended to one string (no array of parts per level): content hashing runs on every revision's pod template.
   if (Array.isArray(value)) {
-    return `[${value.map(canonicalJson).join(',')}]`;
+    let json = '[';
+    for (let i = 0; i < value.length; i++) {
+      // a hole stays empty, as in Array.prototype.join
+      json += (i === 0 ? '' : ',') + (i in value ? canonicalJson(value[i]) : '');
+    }
+    return `${json}]`;
   }
-  const members: string[] = [];
+  let json = '{';
   for (const key of Object.keys(value).sort()) {
     const member = (value as Record<string, unknown>)[key];
     if (member !== undefined && typeof member !== 'function') {
-      members.push(`${JSON.stringify(key)}:${canonicalJson(member)}`);
+      json += `${json.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(member)}`;
     }
   }
-  return `{${members.join(',')}}`;
+  return `${json}}`;
 }
 
 /**

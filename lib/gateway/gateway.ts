@@ -123,6 +123,8 @@ export class Gateway extends Construct implements GatewayModel {
   private readonly declaredListeners: Listener[] = [];
   private readonly declaredRoutes: GatewayRoute[] = [];
   private readonly declaredStreamRoutes: StreamGatewayRoute[] = [];
+  /** The names of every route, of any kind: a name is checked once per route, not against each route before it. */
+  private readonly routeNames = new Set<string>();
 
   constructor(scope: Construct, id: string, props: GatewayProps = {}) {
     super(scope, id);
@@ -259,7 +261,7 @@ export class Gateway extends Construct implements GatewayModel {
   /** What the route's backend is told, once the name is checked. */
   private binding(name: string, routeKind: RouteKind): GatewayBackendBinding {
     assertDnsLabel('route name', name, ROUTE_NAME_MAX_LENGTH, this);
-    if (this.declaredRoutes.some((r) => r.name === name) || this.declaredStreamRoutes.some((r) => r.name === name)) {
+    if (this.routeNames.has(name)) {
       throw new ValidationError(`route '${name}' already exists on gateway '${this.gatewayName}'; give each route its own name`, this);
     }
     if (!this.declaredListeners.some((l) => l.routeKind === routeKind)) {
@@ -270,12 +272,14 @@ export class Gateway extends Construct implements GatewayModel {
   }
 
   private declare<R extends GatewayRoute>(route: R): R {
+    this.routeNames.add(route.name);
     this.declaredRoutes.push(route);
     this.renderer.addRoute(route);
     return route;
   }
 
   private declareStream(route: StreamGatewayRoute): StreamGatewayRoute {
+    this.routeNames.add(route.name);
     this.declaredStreamRoutes.push(route);
     this.renderer.addStreamRoute(route);
     return route;

@@ -4,7 +4,7 @@
  */
 import { performance } from 'perf_hooks';
 import * as YAML from 'yaml';
-import { chartYaml, toYaml } from '../../lib/internal';
+import { appCharts, renderChart, toYaml, validateApp } from '../../lib/internal';
 import { AppKind, buildApp, serviceSpecs, ServiceSpec } from './apps';
 
 /** What a child process measures. */
@@ -22,6 +22,16 @@ export interface CaseResult {
   readonly medianMs: number;
   /** Median of the parts of a run, ms (construct + synth, or JSON + YAML for the floor). */
   readonly partsMs: Readonly<Record<string, number>>;
+  /**
+   * CPU time (user + system) of the process during each timed run, ms: what
+   * the run cost, which other load on the machine inflates far less than
+   * wall time (it includes V8's helper threads, such as parallel GC).
+   */
+  readonly cpuRunsMs: readonly number[];
+  /** Median of `cpuRunsMs`. */
+  readonly medianCpuMs: number;
+  /** Median CPU time of the parts of a run, ms, as `partsMs`. */
+  readonly partsCpuMs: Readonly<Record<string, number>>;
   /** Peak resident set size of the child process, MB. */
   readonly peakRssMb: number;
 }
@@ -64,7 +74,10 @@ export function runCase(kind: CaseKind, size: number): CaseResult {
     objects: runs[0].objects,
     runsMs: runs.map((r) => r.totalMs),
     medianMs: median(runs.map((r) => r.totalMs)),
-    partsMs: medianParts(runs),
+    partsMs: medianParts(runs, (r) => r.parts),
+    cpuRunsMs: runs.map((r) => r.totalCpuMs),
+    medianCpuMs: median(runs.map((r) => r.totalCpuMs)),
+    partsCpuMs: medianParts(runs, (r) => r.partsCpu),
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   };
 }
@@ -72,27 +85,62 @@ export function runCase(kind: CaseKind, size: number): CaseResult {
 interface RunResult {
   readonly objects: number;
   readonly totalMs: number;
+  readonly totalCpuMs: number;
   readonly parts: Record<string, number>;
+  readonly partsCpu: Record<string, number>;
+}
+
+/** Wall and CPU clocks, read together, ms. */
+interface Instant {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
+function now(): Instant {
+  const { user, system } = process.cpuUsage();
+  return { wall: performance.now(), cpu: (user + system) / 1000 };
+}
+
+/** A run from its instants: the first starts it, the last ends it, each in between ends the part named before it. */
+function timedRun(objects: number, start: Instant, parts: ReadonlyArray<readonly [string, Instant]>, extra: Record<string, number> = {}): RunResult {
+  const end = parts[parts.length - 1][1];
+  const wall: Record<string, number> = {};
+  const cpu: Record<string, number> = {};
+  let from = start;
+  for (const [name, to] of parts) {
+    wall[name] = to.wall - from.wall;
+    cpu[name] = to.cpu - from.cpu;
+    from = to;
+  }
+  return { objects, totalMs: end.wall - start.wall, totalCpuMs: end.cpu - start.cpu, parts: { ...wall, ...extra }, partsCpu: cpu };
 }
 
 /**
  * Construct the app and synthesize it to YAML: dependency resolution, every
  * construct's validations (ours included), topological ordering and
- * `toJson()` of every object, then the YAML dump: ours through `chartYaml`
- * (what `synthApp`, our cdk8s entry, writes), the baseline through cdk8s's
- * `App.synthYaml()`.
+ * `toJson()` of every object, then the YAML dump: ours as `synthApp`, our
+ * cdk8s entry, writes it (`chartYaml` of each chart), in its phases —
+ * construct, validate (every construct's synth checks, once for the app),
+ * render (each object's `toJson()`, with its schema check) and YAML; the
+ * baseline through cdk8s's `App.synthYaml()`.
  */
 function measureSynth(kind: AppKind, specs: readonly ServiceSpec[]): RunResult {
-  const start = performance.now();
+  const start = now();
   const app = buildApp(kind, specs);
-  const built = performance.now();
-  const yaml = kind === 'ours' ? app.charts.map(chartYaml).join('---\n') : app.synthYaml();
-  const end = performance.now();
-  return {
-    objects: countDocuments(yaml),
-    totalMs: end - start,
-    parts: { construct: built - start, synth: end - built },
-  };
+  const built = now();
+  if (kind !== 'ours') {
+    const yaml = app.synthYaml();
+    return timedRun(countDocuments(yaml), start, [['construct', built], ['synth', now()]]);
+  }
+  const charts = appCharts(app);
+  validateApp(app);
+  const validated = now();
+  const manifests = charts.map(renderChart);
+  const rendered = now();
+  const yaml = manifests.map(toYaml).join('---\n');
+  const end = now();
+  const run = timedRun(countDocuments(yaml), start, [['construct', built], ['validate', validated], ['render', rendered], ['yaml', end]]);
+  return { ...run, parts: { ...run.parts, synth: end.wall - built.wall }, partsCpu: { ...run.partsCpu, synth: end.cpu - built.cpu } };
 }
 
 /**
@@ -102,18 +150,14 @@ function measureSynth(kind: AppKind, specs: readonly ServiceSpec[]): RunResult {
  */
 function measureFloor(specs: readonly ServiceSpec[]): RunResult {
   const objects = buildApp('ours', specs).charts.flatMap((chart) => chart.toJson());
-  const start = performance.now();
+  const start = now();
   JSON.stringify(objects);
-  const jsonDone = performance.now();
+  const jsonDone = now();
   toYaml(objects);
-  const end = performance.now();
+  const end = now();
+  const cdk8sYamlStart = performance.now();
   objects.map((o) => YAML.stringify(o, CDK8S_YAML_OPTIONS)).join('---\n');
-  const cdk8sYamlDone = performance.now();
-  return {
-    objects: objects.length,
-    totalMs: end - start,
-    parts: { json: jsonDone - start, yaml: end - jsonDone, cdk8sYaml: cdk8sYamlDone - end },
-  };
+  return timedRun(objects.length, start, [['json', jsonDone], ['yaml', end]], { cdk8sYaml: performance.now() - cdk8sYamlStart });
 }
 
 /** Documents in a cdk8s multi-document YAML string. */
@@ -121,10 +165,10 @@ function countDocuments(yaml: string): number {
   return yaml.split('\n').filter((line) => line === '---').length + 1;
 }
 
-function medianParts(runs: readonly RunResult[]): Record<string, number> {
+function medianParts(runs: readonly RunResult[], partsOf: (run: RunResult) => Record<string, number>): Record<string, number> {
   const parts: Record<string, number> = {};
-  for (const key of Object.keys(runs[0].parts)) {
-    parts[key] = median(runs.map((r) => r.parts[key]));
+  for (const key of Object.keys(partsOf(runs[0]))) {
+    parts[key] = median(runs.map((r) => partsOf(r)[key]));
   }
   return parts;
 }

@@ -11,12 +11,19 @@ export type Fields = Record<string, any>;
  */
 export class DistObjects {
   private readonly byKind = new Map<string, Manifest[]>();
+  /** Per kind, the first object of each namespace and name: {@link find} in constant time, made on first use. */
+  private readonly byName = new Map<string, Map<string, Manifest>>();
 
   constructor(manifests: readonly Manifest[]) {
     const sorted = [...manifests].sort((a, b) => compare(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || compare(a.metadata.name ?? '', b.metadata.name ?? ''));
     for (const manifest of sorted) {
       const key = kindKey(apiGroup(manifest.apiVersion), manifest.kind);
-      this.byKind.set(key, [...(this.byKind.get(key) ?? []), manifest]);
+      const list = this.byKind.get(key);
+      if (list === undefined) {
+        this.byKind.set(key, [manifest]);
+      } else {
+        list.push(manifest);
+      }
     }
   }
 
@@ -32,8 +39,25 @@ export class DistObjects {
 
   /** The object of this kind, namespace and name, if the synthesis has it. */
   public find(group: string, kind: string, namespace: string | undefined, name: string): Manifest | undefined {
-    return this.of(group, kind).find((m) => m.metadata.namespace === namespace && m.metadata.name === name);
+    const key = kindKey(group, kind);
+    let named = this.byName.get(key);
+    if (named === undefined) {
+      named = new Map();
+      for (const manifest of this.of(group, kind)) {
+        const id = namespacedKey(manifest.metadata.namespace, manifest.metadata.name);
+        if (!named.has(id)) {
+          named.set(id, manifest);
+        }
+      }
+      this.byName.set(key, named);
+    }
+    return named.get(namespacedKey(namespace, name));
   }
+}
+
+/** A map key for a namespace (or none) and a name, distinct for every pair. */
+export function namespacedKey(namespace: string | undefined, name: string | undefined): string {
+  return `${namespace === undefined ? '\u0001' : namespace}\u0000${name}`;
 }
 
 function kindKey(group: string, kind: string): string {

@@ -1,4 +1,5 @@
-import { DistObjects, Fields, formatPercent, listOf, nameOf, shares, specOf } from './dist-objects';
+import { Manifest } from '../../core/manifest-schema';
+import { DistObjects, Fields, formatPercent, listOf, namespacedKey, nameOf, shares, specOf } from './dist-objects';
 import { gatewayApiMatchLabel, istioMatchLabel } from './route-labels';
 import { TopologyBuilder } from './topology-builder';
 import { StableService, Workloads } from './workloads';
@@ -23,11 +24,17 @@ interface MeshRule {
  * their replicas. A revision no rule sends to gets 0%.
  */
 export function addServiceTraffic(objects: DistObjects, workloads: Workloads, builder: TopologyBuilder): void {
+  const virtualServices = meshVirtualServices(objects, workloads);
+  const routes = attachedRoutes(objects);
   for (const service of workloads.stableServices) {
     for (const subset of workloads.subsets(service)) {
       subset.revisions.forEach((revision) => builder.addDetails(revision, [`subset ${subset.name}`]));
     }
-    const rules = [...istioRules(objects, workloads, service), ...meshRouteRules(objects, workloads, service)];
+    const serviceKey = namespacedKey(service.manifest.metadata.namespace, nameOf(service.manifest));
+    const rules = [
+      ...istioRules(virtualServices.get(service) ?? [], workloads, service),
+      ...meshRouteRules(routes.get(serviceKey) ?? [], workloads, service),
+    ];
     if (rules.length === 0) {
       addReplicaShares(workloads, builder, service);
       continue;
@@ -66,17 +73,30 @@ function addReplicaShares(workloads: Workloads, builder: TopologyBuilder, servic
   });
 }
 
-/** The rules of the Istio VirtualServices of the mesh (not bound to a gateway) that route the service's host to its subsets. */
-function istioRules(objects: DistObjects, workloads: Workloads, service: StableService): MeshRule[] {
-  const rules: MeshRule[] = [];
+/** The Istio VirtualServices of the mesh (not bound to a gateway) by the stable Services their hosts name, in object order. */
+function meshVirtualServices(objects: DistObjects, workloads: Workloads): Map<StableService, Manifest[]> {
+  const byService = new Map<StableService, Manifest[]>();
   for (const vs of objects.of('networking.istio.io', 'VirtualService')) {
     const spec = specOf(vs);
-    const namespace = vs.metadata.namespace;
-    const gateways = (spec.gateways ?? ['mesh']) as string[];
-    const hosts = (spec.hosts ?? []) as string[];
-    if (!gateways.includes('mesh') || !hosts.some((h) => workloads.stableServiceOf(h, namespace) === service)) {
+    if (!((spec.gateways ?? ['mesh']) as string[]).includes('mesh')) {
       continue;
     }
+    const services = ((spec.hosts ?? []) as string[]).map((h) => workloads.stableServiceOf(h, vs.metadata.namespace));
+    for (const service of new Set(services)) {
+      if (service !== undefined) {
+        byService.set(service, [...(byService.get(service) ?? []), vs]);
+      }
+    }
+  }
+  return byService;
+}
+
+/** The rules of the service's mesh VirtualServices that route its host to its subsets. */
+function istioRules(virtualServices: readonly Manifest[], workloads: Workloads, service: StableService): MeshRule[] {
+  const rules: MeshRule[] = [];
+  for (const vs of virtualServices) {
+    const spec = specOf(vs);
+    const namespace = vs.metadata.namespace;
     for (const route of [...listOf(spec.http), ...listOf(spec.tls), ...listOf(spec.tcp)]) {
       const destinations = listOf(route.route);
       const weights = shares(destinations.map((d) => d.weight ?? (destinations.length === 1 ? 100 : 0)));
@@ -106,17 +126,31 @@ function subsetRevisions(workloads: Workloads, service: StableService, destinati
   return workloads.subsetRevisions(service, destination.subset);
 }
 
-/** The rules of the routes attached to the service itself (Linkerd's HTTPRoute, the Gateway API's mesh routes), to its revision Services. */
-function meshRouteRules(objects: DistObjects, workloads: Workloads, service: StableService): MeshRule[] {
+/**
+ * The routes attached to Services (Linkerd's HTTPRoute and GRPCRoute, the
+ * Gateway API's mesh routes), by the namespace and name of each Service they
+ * attach to, in object order.
+ */
+function attachedRoutes(objects: DistObjects): Map<string, Manifest[]> {
   const routes = ['policy.linkerd.io', 'gateway.networking.k8s.io'].flatMap((group) => ['HTTPRoute', 'GRPCRoute'].flatMap((kind) => objects.of(group, kind)));
+  const byService = new Map<string, Manifest[]>();
+  for (const route of routes) {
+    const namespace = route.metadata.namespace;
+    const services = listOf(specOf(route).parentRefs)
+      .filter((p) => p.kind === 'Service' && (p.group ?? 'core') === 'core' && typeof p.name === 'string')
+      .map((p) => namespacedKey(p.namespace ?? namespace, p.name));
+    for (const service of new Set(services)) {
+      byService.set(service, [...(byService.get(service) ?? []), route]);
+    }
+  }
+  return byService;
+}
+
+/** The rules of the routes attached to the service itself, to its revision Services. */
+function meshRouteRules(routes: readonly Manifest[], workloads: Workloads, service: StableService): MeshRule[] {
   const rules: MeshRule[] = [];
   for (const route of routes) {
     const namespace = route.metadata.namespace;
-    const attached = listOf(specOf(route).parentRefs).some((p) => p.kind === 'Service' && (p.group ?? 'core') === 'core'
-      && (p.namespace ?? namespace) === service.manifest.metadata.namespace && p.name === nameOf(service.manifest));
-    if (!attached) {
-      continue;
-    }
     for (const rule of listOf(specOf(route).rules)) {
       const backends = listOf(rule.backendRefs);
       const weights = shares(backends.map((b) => b.weight ?? 1));

@@ -2,7 +2,7 @@ import { clusterServiceOf } from '../../core/cluster-host';
 import { LabelKeys } from '../../core/labels';
 import { Manifest } from '../../core/manifest-schema';
 import { isDnsLabel } from '../../core/names';
-import { DistObjects, Fields, formatPercent, labelsOf, listOf, nameOf, selects, specOf } from './dist-objects';
+import { DistObjects, Fields, formatPercent, labelsOf, listOf, namespacedKey, nameOf, selects, specOf } from './dist-objects';
 import { topologyNodeId } from './topology';
 import { compare, TopologyBuilder } from './topology-builder';
 
@@ -36,7 +36,20 @@ export interface StableService {
  */
 export class Workloads {
   private readonly stable: StableService[] = [];
-  private readonly pods: PodTemplate[] = [];
+  /**
+   * Lookups that keep a large synthesis linear (each answers in constant
+   * time what a scan of every object would): the pods by namespace and one
+   * label, by namespace and service account, by workload; the stable
+   * Services by namespace and name, the first that selects each workload.
+   */
+  private readonly podsByLabel = new Map<string, PodTemplate[]>();
+  private readonly podsByAccount = new Map<string, PodTemplate[]>();
+  private readonly podsByWorkload = new Map<string, PodTemplate[]>();
+  private readonly stableByName = new Map<string, StableService>();
+  private readonly stableOfWorkload = new Map<string, string>();
+  /** Made on first use: each stable Service's subsets, each Deployment node's replicas. */
+  private subsetsByService: Map<StableService, Array<{ readonly name: string; readonly revisions: string[] }>> | undefined;
+  private replicasByNode: Map<string, number | undefined> | undefined;
   /** Revision Services (`<service>-<revision>`, one revision's pods) by `namespace/name`, to the Deployments they select. */
   private readonly revisionServices = new Map<string, string[]>();
   /** Function nodes by `namespace/name`. */
@@ -95,17 +108,15 @@ export class Workloads {
   /** The stable Service a host names, if it names one. */
   public stableServiceOf(host: string, namespace: string | undefined): StableService | undefined {
     const { namespace: ns, name } = clusterServiceOf(host) ?? { namespace, name: host };
-    return this.stable.find((s) => s.manifest.metadata.namespace === ns && nameOf(s.manifest) === name);
+    return this.stableByName.get(namespacedKey(ns, name));
   }
 
-  /** The Istio subsets of a stable Service (from its DestinationRule), each with the revisions whose pods carry the subset's labels. */
-  public subsets(service: StableService): Array<{ readonly name: string; readonly revisions: string[] }> {
-    const rule = this.objects.of('networking.istio.io', 'DestinationRule')
-      .find((dr) => typeof specOf(dr).host === 'string' && this.stableServiceOf(specOf(dr).host, dr.metadata.namespace) === service);
-    return listOf(rule === undefined ? [] : specOf(rule).subsets).filter((s) => typeof s.name === 'string').map((s) => ({
-      name: s.name as string,
-      revisions: service.revisions.filter((revision) => this.pods.some((p) => p.workload === revision && selects(s.labels, p.labels))),
-    }));
+  /** The Istio subsets of a stable Service (from its first DestinationRule), each with the revisions whose pods carry the subset's labels. */
+  public subsets(service: StableService): ReadonlyArray<{ readonly name: string; readonly revisions: string[] }> {
+    if (this.subsetsByService === undefined) {
+      this.subsetsByService = this.readSubsets();
+    }
+    return this.subsetsByService.get(service) ?? [];
   }
 
   /** The revisions of a stable Service in an Istio subset. */
@@ -115,24 +126,65 @@ export class Workloads {
 
   /** The nodes whose pods a label selector picks in a namespace: a Deployment's service (else the Deployment), a function. */
   public podOwners(namespace: string | undefined, selector: Readonly<Record<string, string>> | undefined): string[] {
-    return this.owners(this.pods.filter((p) => p.namespace === namespace && selects(selector, p.labels)));
+    return this.owners(this.selectedPods(namespace, selector));
   }
 
   /** The nodes whose pods run as this service account. */
   public accountOwners(namespace: string | undefined, serviceAccount: string): string[] {
-    return this.owners(this.pods.filter((p) => p.namespace === namespace && p.serviceAccount === serviceAccount));
+    return this.owners(this.podsByAccount.get(namespacedKey(namespace, serviceAccount)) ?? []);
   }
 
   /** The replicas a Deployment node runs, if the synthesis says. */
   public replicas(revision: string): number | undefined {
-    const deployment = this.objects.of('apps', 'Deployment').find((d) => this.deploymentNode(d) === revision);
-    const replicas = deployment === undefined ? undefined : specOf(deployment).replicas;
-    return typeof replicas === 'number' ? replicas : undefined;
+    if (this.replicasByNode === undefined) {
+      this.replicasByNode = new Map();
+      for (const deployment of this.objects.of('apps', 'Deployment')) {
+        const node = this.deploymentNode(deployment);
+        if (!this.replicasByNode.has(node)) {
+          const replicas = specOf(deployment).replicas;
+          this.replicasByNode.set(node, typeof replicas === 'number' ? replicas : undefined);
+        }
+      }
+    }
+    return this.replicasByNode.get(revision);
+  }
+
+  /**
+   * The pods in a namespace that a selector picks, in the order they were
+   * read; none for an empty selector. Only the pods carrying the selector's
+   * rarest label are tried.
+   */
+  private selectedPods(namespace: string | undefined, selector: Readonly<Record<string, string>> | undefined): PodTemplate[] {
+    const entries = Object.entries(selector ?? {});
+    if (entries.length === 0) {
+      return [];
+    }
+    const candidates = entries
+      .map(([key, value]) => this.podsByLabel.get(labelKey(namespace, key, value)) ?? [])
+      .reduce((fewest, pods) => (pods.length < fewest.length ? pods : fewest));
+    return candidates.filter((p) => selects(selector, p.labels));
   }
 
   private owners(pods: readonly PodTemplate[]): string[] {
-    const owners = pods.map((p) => this.stable.find((s) => s.revisions.includes(p.workload))?.node ?? p.workload);
+    const owners = pods.map((p) => this.stableOfWorkload.get(p.workload) ?? p.workload);
     return [...new Set(owners)].sort(compare);
+  }
+
+  /** Each stable Service's subsets, from the first DestinationRule (in object order) whose host is the Service. */
+  private readSubsets(): Map<StableService, Array<{ readonly name: string; readonly revisions: string[] }>> {
+    const subsets = new Map<StableService, Array<{ readonly name: string; readonly revisions: string[] }>>();
+    for (const rule of this.objects.of('networking.istio.io', 'DestinationRule')) {
+      const host = specOf(rule).host;
+      const service = typeof host === 'string' ? this.stableServiceOf(host, rule.metadata.namespace) : undefined;
+      if (service === undefined || subsets.has(service)) {
+        continue;
+      }
+      subsets.set(service, listOf(specOf(rule).subsets).filter((s) => typeof s.name === 'string').map((s) => ({
+        name: s.name as string,
+        revisions: service.revisions.filter((revision) => (this.podsByWorkload.get(revision) ?? []).some((p) => selects(s.labels, p.labels))),
+      })));
+    }
+    return subsets;
   }
 
   private deploymentNode(deployment: Manifest): string {
@@ -183,34 +235,63 @@ export class Workloads {
   }
 
   private readServices(): void {
+    const functionNodes = new Set(this.functions.values());
     for (const service of this.objects.of('', 'Service')) {
       const namespace = service.metadata.namespace;
       const name = nameOf(service);
       const spec = specOf(service);
-      const selected = this.pods.filter((p) => p.namespace === namespace && selects(spec.selector, p.labels)).map((p) => p.workload);
+      const selected = this.selectedPods(namespace, spec.selector).map((p) => p.workload);
       if (LabelKeys.REVISION in labelsOf(service) && selected.length > 0) {
         this.revisionServices.set(`${namespace}/${name}`, [...new Set(selected)].sort(compare));
         continue;
       }
       const details = spec.type === 'ExternalName' ? [`→ ${spec.externalName}`] : [];
       const node = this.builder.node({ kind: 'service', namespace, name, type: spec.type === 'ExternalName' ? 'ExternalName Service' : 'Service', details });
-      const revisions = [...new Set(selected)].filter((w) => !this.functionNodes().has(w)).sort(compare);
+      const revisions = [...new Set(selected)].filter((w) => !functionNodes.has(w)).sort(compare);
       if (revisions.length > 0) {
-        this.stable.push({ node, manifest: service, revisions });
+        this.addStable({ node, manifest: service, revisions });
       }
     }
   }
 
-  private functionNodes(): Set<string> {
-    return new Set(this.functions.values());
+  private addStable(service: StableService): void {
+    this.stable.push(service);
+    const key = namespacedKey(service.manifest.metadata.namespace, nameOf(service.manifest));
+    if (!this.stableByName.has(key)) {
+      this.stableByName.set(key, service);
+    }
+    for (const revision of service.revisions) {
+      if (!this.stableOfWorkload.has(revision)) {
+        this.stableOfWorkload.set(revision, service.node);
+      }
+    }
   }
 
   private addPods(namespace: string | undefined, template: Fields | undefined, workload: string, implicit: Record<string, string> = {}): void {
-    this.pods.push({
+    const pod: PodTemplate = {
       namespace,
       labels: { ...(template?.metadata?.labels ?? {}), ...implicit },
       serviceAccount: template?.spec?.serviceAccountName ?? 'default',
       workload,
-    });
+    };
+    for (const [key, value] of Object.entries(pod.labels)) {
+      append(this.podsByLabel, labelKey(namespace, key, value), pod);
+    }
+    append(this.podsByAccount, namespacedKey(namespace, pod.serviceAccount), pod);
+    append(this.podsByWorkload, workload, pod);
+  }
+}
+
+/** A map key for a label (key and value) in a namespace. */
+function labelKey(namespace: string | undefined, key: string, value: string): string {
+  return `${namespacedKey(namespace, key)}\u0000${value}`;
+}
+
+function append<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key);
+  if (list === undefined) {
+    map.set(key, [item]);
+  } else {
+    list.push(item);
   }
 }

@@ -2,7 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { Gateway, GatewayBackend, GatewayRendering, IngressPeer, ListenerProtocol, ListenerTls, Microservice } from '../../../lib';
 import { schemaErrors } from '../../../lib/internal';
 import { findObjects, synthObjects } from '../../../lib/testing';
-import { digestImage, expectRefusal, newChart } from '../../fixtures';
+import { digestImage, expectRefusal, newChart, validationErrorOf } from '../../fixtures';
 import { specOf, synthProblems } from './fixtures';
 
 const LISTENERS = {
@@ -51,6 +51,13 @@ describe('TCP and TLS passthrough routes, Gateway API rendering', () => {
       parentRefs: [{ name: 'edge', sectionName: 'postgres' }],
       rules: [{ name: 'postgres', backendRefs: [{ name: stable.name, port: 5432, weight: 9 }, { name: next.name, port: 5432, weight: 1 }] }],
     });
+  });
+
+  test('a route name is taken whatever the kind: a TLS route may not reuse a TCP route\'s name', () => {
+    const { db, gateway } = dbEdge();
+    gateway.addTcpRoute('orders-db', { backend: GatewayBackend.service(db) });
+    expect(validationErrorOf(() => gateway.addTlsRoute('orders-db', { hostnames: ['orders.db.example.com'], backend: GatewayBackend.service(db) })).detail)
+      .toBe("route 'orders-db' already exists on gateway 'edge'; give each route its own name");
   });
 
   test('a TLS route is a TLSRoute (v1) with its SNI hostnames', () => {
