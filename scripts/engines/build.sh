@@ -5,7 +5,7 @@
 #   knative-serving-controller, knative-serving-webhook, flux-source-controller, flux-kustomize-controller
 #   keda-operator, keda-webhooks, knative-eventing-webhook, knative-eventing-controller,
 #   knative-eventing-mt-broker-controller, knative-eventing-imc-controller, trivy, cert-manager-controller,
-#   cert-manager-webhook
+#   cert-manager-webhook, argocd
 # plus the CRD YAML of Istio, Gateway API, Knative, KEDA, cert-manager, the prometheus-operator
 # (ServiceMonitor, PodMonitor, PrometheusRule) and Linkerd if pinned.
 #
@@ -33,7 +33,7 @@
 #               knative-serving-webhook flux-source-controller flux-kustomize-controller
 #               keda-operator keda-webhooks knative-eventing-webhook knative-eventing-controller
 #               knative-eventing-mt-broker-controller knative-eventing-imc-controller trivy
-#               cert-manager-controller cert-manager-webhook crds
+#               cert-manager-controller cert-manager-webhook argocd crds
 #               (default: all)
 # Exit status: 0 when every pinned component is in the cache (components whose version is empty
 # in versions.env are listed as not available), 1 when a pinned one failed.
@@ -111,6 +111,7 @@ side_files() { # name
   kwok) echo kwok-stages ;;
   knative-serving-webhook) echo knative-serving-config ;;
   knative-eventing-webhook) echo knative-eventing-config ;;
+  argocd) echo argocd-crds argocd-bin ;;
   esac
 }
 
@@ -652,6 +653,83 @@ build_cert_manager_cmd() { # name cmd
 build_cert_manager_controller() { build_cert_manager_cmd cert-manager-controller controller; }
 build_cert_manager_webhook() { build_cert_manager_cmd cert-manager-webhook webhook; }
 
+# ------------------------------------------------------------------------------- Argo CD ----
+# One binary, argocd, that runs as argocd-application-controller or argocd-repo-server by the
+# name in env ARGOCD_BINARY_NAME, plus the Application and AppProject CRDs of the same release
+# (side files, argocd-crds/). ARGO_CD_VERSION cannot be built here: its go.mod replaces
+# github.com/argoproj/argo-cd/gitops-engine (Argo CD's sync engine) with ./gitops-engine, a nested
+# module that is not in the module zip, and the proxy answers 403 "This module version is not
+# available" for the version it requires. From v3.6.0 the engine is the published module
+# github.com/argoproj/argo-cd/gitops-engine/v3 at Argo CD's own version, so
+# ARGO_CD_CONTROLLERS_VERSION is built, inside a writable copy of its module with the engine's
+# module at ./gitops-engine (where go.mod's replace points). v3.6 is written for Go 1.27 (struct
+# literals that set promoted fields, encoding/json/v2), which the Go here (1.26) cannot compile:
+# debian_go unpacks Debian's Go ARGO_CD_GO_DEBIAN_VERSION (packages golang-<minor>-go and
+# golang-<minor>-src of Debian unstable, fetched with apt-get through this machine's Debian mirror,
+# never installed) and builds with it. The repo-server takes every address from a flag
+# (--address, --metrics-address); the controller's metrics and health server listens on
+# 0.0.0.0:<--metrics-port>, and argocd_listen_patch makes it listen on 127.0.0.1. Built with -p 1.
+debian_go() { # -> prints the bin/ directory of Debian's Go at ARGO_CD_GO_DEBIAN_VERSION
+  local v="$ARGO_CD_GO_DEBIAN_VERSION" d="$SRC/debian-go-$ARGO_CD_GO_DEBIAN_VERSION" minor mirror f
+  local -a apt
+  minor="${v%%-*}"
+  minor="${minor%.*}"
+  if [[ ! -f "$d/.ready" ]]; then
+    mirror="$(sed -n 's#^URIs: *\(.*/debian\)/*$#\1#p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)"
+    [[ -n "$mirror" ]] || { echo "no Debian mirror in /etc/apt/sources.list.d/debian.sources" >&2; return 1; }
+    rm -rf "$d"
+    mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/debs" "$d/root"
+    printf 'deb %s sid main\n' "$mirror" >"$d/sources.list"
+    apt=(-o "Dir::Etc::sourcelist=$d/sources.list" -o "Dir::Etc::sourceparts=$d/none" -o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache")
+    apt-get "${apt[@]}" update >&2
+    if ! (cd "$d/debs" && apt-get "${apt[@]}" download "golang-$minor-go=$v" "golang-$minor-src=$v") >&2; then
+      # Debian keeps only its current upload of a package; any later patch release of Go <minor>
+      # compiles the same code, so take that one rather than fail on a fresh machine.
+      echo "Debian no longer has golang-$minor-go $v; taking its current golang-$minor-go" >&2
+      rm -f "$d"/debs/*.deb
+      (cd "$d/debs" && apt-get "${apt[@]}" download "golang-$minor-go" "golang-$minor-src") >&2
+    fi
+    for f in "$d"/debs/*.deb; do dpkg-deb -x "$f" "$d/root"; done
+    "$d/root/usr/lib/go-$minor/bin/go" version >&2
+    touch "$d/.ready"
+  fi
+  printf '%s\n' "$d/root/usr/lib/go-$minor/bin"
+}
+argocd_listen_patch() { # module copy
+  patch_literal "$1/controller/appcontroller.go" \
+    'metricsAddr := fmt.Sprintf("0.0.0.0:%d", metricsPort)' \
+    'metricsAddr := fmt.Sprintf("127.0.0.1:%d", metricsPort)'
+}
+ARGOCD_LISTEN_PATCH_HASH="$(declare -f patch_literal argocd_listen_patch | sha256sum | cut -c1-12)"
+argocd_module() { # -> prints the dir of the patched writable copy (run with Debian's Go first in PATH)
+  local d="$SRC/argo-cd" src engine
+  if [[ ! -f "$d/.ready-$ARGO_CD_CONTROLLERS_VERSION-$ARGOCD_LISTEN_PATCH_HASH" ]]; then
+    src="$(mod_dir github.com/argoproj/argo-cd/v3 "$ARGO_CD_CONTROLLERS_VERSION")"
+    engine="$(mod_dir github.com/argoproj/argo-cd/gitops-engine/v3 "$ARGO_CD_CONTROLLERS_VERSION")"
+    rm -rf "$d"
+    cp -r "$src" "$d"
+    cp -r "$engine" "$d/gitops-engine"
+    chmod -R u+w "$d"
+    argocd_listen_patch "$d" >&2
+    touch "$d/.ready-$ARGO_CD_CONTROLLERS_VERSION-$ARGOCD_LISTEN_PATCH_HASH"
+  fi
+  printf '%s\n' "$d"
+}
+build_argocd() {
+  local d gobin
+  gobin="$(debian_go)"
+  d="$(PATH="$gobin:$PATH" argocd_module)"
+  PATH="$gobin:$PATH" gobuild "$d" argocd ./cmd -p 1 \
+    -ldflags "-s -w -X github.com/argoproj/argo-cd/v3/common.version=${ARGO_CD_CONTROLLERS_VERSION#v}"
+  rm -rf "$ENGINES_HOME/argocd-crds" "$ENGINES_HOME/argocd-bin"
+  mkdir -p "$ENGINES_HOME/argocd-crds" "$ENGINES_HOME/argocd-bin"
+  install -m 0644 "$d/manifests/crds/application-crd.yaml" "$d/manifests/crds/appproject-crd.yaml" "$ENGINES_HOME/argocd-crds/"
+  # The repo-server runs git-verify-wrapper.sh (and it gpg-wrapper.sh) from PATH for every
+  # revision it reads; Argo CD's image puts them in /usr/local/bin.
+  install -m 0755 "$d/hack/git-verify-wrapper.sh" "$d/hack/gpg-wrapper.sh" "$ENGINES_HOME/argocd-bin/"
+}
+ARGOCD_FILES_HASH="$(declare -f build_argocd | sha256sum | cut -c1-12)"
+
 # ---------------------------------------------------------------------------------- CRDs ----
 # Copies the YAML files of <module>@<version>/<subdir> that define CustomResourceDefinitions
 # (only those whose file name matches <glob>, when given).
@@ -750,7 +828,7 @@ ALL=(etcd kube-apiserver kube-controller-manager kubectl kube-scheduler kwok kub
   crds istioctl pilot-discovery pulumi pulumi-language-nodejs pulumi-resource-kubernetes
   knative-serving-controller knative-serving-webhook promtool prometheus flux-source-controller flux-kustomize-controller
   keda-operator keda-webhooks knative-eventing-webhook knative-eventing-controller knative-eventing-mt-broker-controller
-  knative-eventing-imc-controller trivy cert-manager-controller cert-manager-webhook)
+  knative-eventing-imc-controller trivy cert-manager-controller cert-manager-webhook argocd)
 WANT=("$@")
 ((${#WANT[@]})) || WANT=("${ALL[@]}")
 
@@ -809,6 +887,11 @@ for c in "${WANT[@]}"; do
     step cert-manager-webhook "${CERT_MANAGER_CONTROLLERS_VERSION:-}" build_cert_manager_webhook \
       "${CERT_MANAGER_CONTROLLERS_VERSION:-} (listen patch $CERT_MANAGER_LISTEN_PATCH_HASH)" \
       "${CERT_MANAGER_CONTROLLERS_VERSION:-} listen-patch:$CERT_MANAGER_LISTEN_PATCH_HASH"
+    ;;
+  argocd)
+    step argocd "${ARGO_CD_CONTROLLERS_VERSION:-}" build_argocd \
+      "${ARGO_CD_CONTROLLERS_VERSION:-} (Go $ARGO_CD_GO_DEBIAN_VERSION, listen patch $ARGOCD_LISTEN_PATCH_HASH)" \
+      "${ARGO_CD_CONTROLLERS_VERSION:-} go:$ARGO_CD_GO_DEBIAN_VERSION listen-patch:$ARGOCD_LISTEN_PATCH_HASH files:$ARGOCD_FILES_HASH"
     ;;
   crds) build_crds ;;
   *) log "unknown component: $c" && exit 2 ;;

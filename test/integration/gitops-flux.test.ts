@@ -12,13 +12,16 @@ import { synthObjects } from '../../lib/testing';
 import { digestImage } from '../fixtures';
 import { engines, REPO_ROOT } from './engines';
 import { deleteNamespace, kubectl, kubectlOk, pollFor } from './kubectl';
+import { available, deleted, firstVersion, routedTo, startWatch, watchEvents } from './kubectl-watch';
 import { freePort, LocalProcess, startLocalProcess } from './local-process';
+import { failingPodLabels } from './release-runtime';
 
 /*
  * Flux's real source-controller and kustomize-controller (scripts/engines/build.sh
  * flux-source-controller flux-kustomize-controller), run as processes on this machine against
  * the suite's cluster, read four releases of a stack from a git repository served over smart
- * HTTP on 127.0.0.1, as `immutable-infra gitops --flavor flux` wrote them.
+ * HTTP on 127.0.0.1, as `immutable-infra gitops --flavor flux` wrote them; then a release whose
+ * new revision never turns healthy (kwok's `unready` pod stage), and the fixed release after it.
  */
 
 const NAMESPACE = 'gitops-flux';
@@ -28,27 +31,41 @@ const FLUX = 'flux-system';
 const APP_PATH = 'gitops/app';
 const VERSIONS = ['v1', 'v2', 'v3', 'v4'] as const;
 type Version = (typeof VERSIONS)[number];
+/** A release of the stack: its image (a digest seed) and config, and whether its pods never turn ready. */
+interface Release {
+  readonly name: string;
+  readonly image: string;
+  readonly config: string;
+  readonly unready?: boolean;
+}
+const RELEASES = Object.fromEntries(VERSIONS.map((v, i) => [v, { name: v, image: 'abcd'[i], config: v }])) as Record<Version, Release>;
+/** After v4: a new image whose pods never turn ready, then the fixed image with the same config. */
+const BROKEN: Release = { name: 'v5-broken', image: 'e', config: 'v5', unready: true };
+const FIXED: Release = { name: 'v5-fixed', image: 'f', config: 'v5' };
+/** The Kustomizations' timeout in the failing case (`gitops --timeout`): how long the broken revision has to turn healthy. */
+const SHORT_TIMEOUT = '45s';
 /** The app (`app.kubernetes.io/part-of`, the chart's id) in both namespaces: the name of its GitRepository and Application. */
 const APP = 'shop';
 const KUSTOMIZATIONS = [`${APP}-prepare`, `${APP}-revisions`, `${APP}-pointers`, `${APP}-retire`];
 
-/** One service `web` with one live revision: its image and config are the version's. */
+/** One service `web` with one live revision: its image and config are the release's. */
 class WebChart extends Chart {
-  constructor(scope: Construct, namespace: string, version: Version) {
+  constructor(scope: Construct, namespace: string, release: Release) {
     super(scope, APP, { namespace });
     const ns = new L1.Namespace(this, 'Namespace', { metadata: { name: namespace } });
     ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     new Microservice(this, 'web', {
-      image: digestImage('ghcr.io/acme/web', 'abcd'[VERSIONS.indexOf(version)]),
+      image: digestImage('ghcr.io/acme/web', release.image),
       ports: [{ port: 80, containerPort: 8080 }],
-      configs: [{ name: 'settings', literals: { VERSION: version } }],
+      configs: [{ name: 'settings', literals: { VERSION: release.config } }],
+      podLabels: release.unready === true ? failingPodLabels('unready') : undefined,
     });
   }
 }
 
-/** The revision id, Deployment and ConfigMap of a version. */
-function revisionOf(version: Version): { id: string; deployment: string; config: string } {
-  const objects = synthObjects(new WebChart(new App(), NAMESPACE, version));
+/** The revision id, Deployment and ConfigMap of a release. */
+function revisionOf(release: Release): { id: string; deployment: string; config: string } {
+  const objects = synthObjects(new WebChart(new App(), NAMESPACE, release));
   const deployment = objects.find((o) => o.kind === 'Deployment')!;
   return {
     id: (deployment.metadata.labels as Record<string, string>)['immutable-infra.dev/revision'],
@@ -56,7 +73,7 @@ function revisionOf(version: Version): { id: string; deployment: string; config:
     config: objects.find((o) => o.kind === 'ConfigMap')!.metadata.name!,
   };
 }
-const REVISIONS = Object.fromEntries(VERSIONS.map((v) => [v, revisionOf(v)])) as Record<Version, ReturnType<typeof revisionOf>>;
+const REVISIONS = Object.fromEntries(VERSIONS.map((v) => [v, revisionOf(RELEASES[v])])) as Record<Version, ReturnType<typeof revisionOf>>;
 
 const tmp = mkdtempSync(join(tmpdir(), 'immutable-infra-gitops-flux-'));
 const work = join(tmp, 'work');
@@ -71,14 +88,27 @@ const git = (...args: string[]) =>
     env: { PATH: process.env.PATH ?? '', HOME: tmp, GIT_CONFIG_NOSYSTEM: '1' },
   }).trim();
 
-/** Writes the stack at `version` into a dist, and the dist as Flux output into the work tree. */
-async function writeRelease(version: Version): Promise<void> {
-  const dist = join(tmp, `dist-${version}`);
+/** Commits and pushes the work tree; returns the commit. */
+function commitAndPush(message: string): string {
+  git('add', '-A');
+  git('commit', '-q', '-m', message);
+  git('push', '-q', 'origin', 'main');
+  return git('rev-parse', 'HEAD');
+}
+
+/** Asks source-controller to fetch the repository now rather than at its next poll. */
+function fetchNow(token: string): void {
+  kubectlOk(['annotate', '--overwrite', '-n', FLUX, 'gitrepositories.source.toolkit.fluxcd.io', APP, `reconcile.fluxcd.io/requestedAt=${token}`]);
+}
+
+/** Writes the stack at `release` into a dist, and the dist as Flux output (`gitops` with `flags`) into the work tree. */
+async function writeRelease(release: Release, ...flags: string[]): Promise<void> {
+  const dist = join(tmp, `dist-${release.name}`);
   const app = new App();
-  new WebChart(app, NAMESPACE, version);
+  new WebChart(app, NAMESPACE, release);
   synthApp(app, dist);
   let stderr = '';
-  const code = await runCli(['gitops', dist, join(work, APP_PATH), '--flavor', 'flux', '--repo-url', repoUrl, '--path', APP_PATH], {
+  const code = await runCli(['gitops', dist, join(work, APP_PATH), '--flavor', 'flux', '--repo-url', repoUrl, '--path', APP_PATH, ...flags], {
     stdout: { write: () => undefined },
     stderr: { write: (text: string) => (stderr += text) },
     env: {},
@@ -86,37 +116,32 @@ async function writeRelease(version: Version): Promise<void> {
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
 }
 
-/** A watch of one kind in the stack's namespace: every event kubectl saw, in order. */
-function watch(kind: string): LocalProcess {
-  const process = startLocalProcess(`watch-${kind}`, join(bin, 'kubectl'), ['get', kind, '-n', NAMESPACE, '--watch', '--output-watch-events', '-o', 'json'], { KUBECONFIG: globalThis.process.env.KUBECONFIG! }, join(tmp, `watch-${kind}.json`));
-  processes.push(process);
-  return process;
+/** A watch of one kind in the stack's namespace from now on: every event kubectl saw, in order (in `watch-<kind>-<test>.json`). */
+function watch(kind: string, test: string): LocalProcess {
+  const watcher = startWatch(join(bin, 'kubectl'), kind, NAMESPACE, tmp, join(tmp, `watch-${kind}-${test}.json`));
+  processes.push(watcher);
+  return watcher;
 }
-interface WatchEvent {
-  readonly type: string;
-  readonly object: Record<string, any>;
+
+/** A Kustomization of the app by its step (`revisions`…), as the API server has it. */
+function kustomization(step: string): any {
+  return JSON.parse(kubectlOk(['get', 'kustomizations.kustomize.toolkit.fluxcd.io', `${APP}-${step}`, '-n', FLUX, '-o', 'json']));
 }
-const events = (watcher: LocalProcess): WatchEvent[] =>
-  readFileSync(watcher.log, 'utf8').split(/\n(?=\{)/).filter((text) => text.trim() !== '').map((text) => JSON.parse(text) as WatchEvent);
-/** The resourceVersion (an etcd revision: one order for every object) of the first event that matches. */
-function firstVersion(watcher: LocalProcess, matches: (event: WatchEvent) => boolean): number {
-  const event = events(watcher).find(matches);
-  if (event === undefined) {
-    throw new Error(`no such event in ${watcher.log}`);
-  }
-  return Number(event.object.metadata.resourceVersion);
+const readyCondition = (k: any) => (k.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
+const atCommit = (commit: string) => `main@sha1:${commit}`;
+
+/** The revisions (label) of the pods behind the Service's ready endpoints: what serves. */
+function servingRevisions(): string[] {
+  const slices = JSON.parse(kubectlOk(['get', 'endpointslices.discovery.k8s.io', '-n', NAMESPACE, '-l', 'kubernetes.io/service-name=web', '-o', 'json'])).items as any[];
+  const pods = slices.flatMap((s) => (s.endpoints ?? []) as any[]).filter((e) => e.conditions?.ready === true).map((e) => e.targetRef.name as string);
+  return [...new Set(pods.map((pod) => JSON.parse(kubectlOk(['get', 'pod', pod, '-n', NAMESPACE, '-o', 'json'])).metadata.labels['immutable-infra.dev/revision'] as string))].sort();
 }
-const available = (deployment: string) => (e: WatchEvent) =>
-  e.object.metadata.name === deployment && (e.object.status?.conditions ?? []).some((c: any) => c.type === 'Available' && c.status === 'True');
-const routedTo = (revision: string) => (e: WatchEvent) =>
-  e.object.metadata.name === 'web' && e.object.spec?.selector?.['immutable-infra.dev/revision'] === revision;
-const deleted = (name: string) => (e: WatchEvent) => e.type === 'DELETED' && e.object.metadata.name === name;
 
 /** Every Kustomization Ready at this commit, else `undefined`. */
 function convergedAt(commit: string): string[] | undefined {
   const list = JSON.parse(kubectlOk(['get', 'kustomizations.kustomize.toolkit.fluxcd.io', '-n', FLUX, '-o', 'json'])).items as any[];
   const ready = list.filter((k) =>
-    k.status?.lastAppliedRevision === `main@sha1:${commit}` && (k.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'));
+    k.status?.lastAppliedRevision === atCommit(commit) && readyCondition(k)?.status === 'True');
   return ready.length === KUSTOMIZATIONS.length ? ready.map((k) => k.metadata.name).sort() : undefined;
 }
 function diagnostics(): string {
@@ -197,19 +222,16 @@ afterAll(async () => {
 }, 300_000);
 
 test('four releases committed one after another converge in release order; the final state is what deploy makes', async () => {
-  const deployments = watch('deployments');
-  const services = watch('services');
+  const deployments = watch('deployments', 'history');
+  const services = watch('services', 'history');
   for (const [index, version] of VERSIONS.entries()) {
-    await writeRelease(version);
-    git('add', '-A');
-    git('commit', '-q', '-m', `release ${version}`);
-    git('push', '-q', 'origin', 'main');
-    const commit = git('rev-parse', 'HEAD');
+    await writeRelease(RELEASES[version]);
+    const commit = commitAndPush(version);
     if (index === 0) {
       // The bootstrap: the GitRepository and the Kustomizations, checked by the API server against Flux's CRDs.
       kubectlOk(['apply', '--server-side', '--field-manager=immutable-infra-test', '--validate=strict', '-f', join(work, APP_PATH, 'sync', 'flux.yaml')]);
     }
-    kubectlOk(['annotate', '--overwrite', '-n', FLUX, 'gitrepositories.source.toolkit.fluxcd.io', APP, `reconcile.fluxcd.io/requestedAt=${version}`]);
+    fetchNow(version);
     const converged = pollFor(() => convergedAt(commit), 300_000, 1000);
     if (converged === undefined) {
       throw new Error(`${version} did not converge:\n${diagnostics()}`);
@@ -217,11 +239,11 @@ test('four releases committed one after another converge in release order; the f
 
     const current = REVISIONS[version];
     const madeAvailable = firstVersion(deployments, available(current.deployment));
-    const routed = firstVersion(services, routedTo(current.id));
-    expect(madeAvailable).toBeLessThan(routed);
+    const routed = firstVersion(services, routedTo('web', current.id));
+    expect(madeAvailable).toBeLessThan(routed!);
     if (index > 0) {
       const previous = REVISIONS[VERSIONS[index - 1]];
-      expect(firstVersion(deployments, deleted(previous.deployment))).toBeGreaterThan(routed);
+      expect(firstVersion(deployments, deleted(previous.deployment))).toBeGreaterThan(routed!);
     }
     expect(kubectlOk(['get', 'deployments', '-n', NAMESPACE, '-o', 'name']).trim().split('\n')).toEqual([`deployment.apps/${current.deployment}`]);
     expect(kubectlOk(['get', 'configmaps', '-n', NAMESPACE, '-l', 'app.kubernetes.io/name=web', '-o', 'name']).trim().split('\n')).toEqual([`configmap/${current.config}`]);
@@ -236,7 +258,7 @@ test('four releases committed one after another converge in release order; the f
   // The same last release through `immutable-infra deploy` (retired revisions not kept, as with Flux).
   const dist = join(tmp, 'dist-deploy');
   const app = new App();
-  new WebChart(app, DEPLOYED, 'v4');
+  new WebChart(app, DEPLOYED, RELEASES.v4);
   synthApp(app, dist);
   const deploy = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(REPO_ROOT, 'lib', 'release', 'cli', 'main.ts'), 'deploy', dist, '--kubeconfig', process.env.KUBECONFIG!, '--keep', '0'], {
     cwd: REPO_ROOT,
@@ -248,6 +270,66 @@ test('four releases committed one after another converge in release order; the f
   expect(Object.keys(appState(NAMESPACE)).sort()).toEqual([
     `ConfigMap/${REVISIONS.v4.config}`, `Deployment/${REVISIONS.v4.deployment}`, 'NetworkPolicy/web', 'Service/web', 'ServiceAccount/web',
   ]);
+});
+
+test('a release whose new revision never turns healthy stops at the revisions step: the pointers stay, the previous release serves, nothing is pruned; the fixed release then converges', async () => {
+  const previous = REVISIONS.v4;
+  const previousCommit = git('rev-parse', 'HEAD');
+  expect(servingRevisions()).toEqual([previous.id]);
+  const broken = revisionOf(BROKEN);
+  const fixed = revisionOf(FIXED);
+  const deployments = watch('deployments', 'failing');
+  const services = watch('services', 'failing');
+
+  // A shorter timeout is a change of sync/flux.yaml: applied again, as the bootstrap was.
+  await writeRelease(BROKEN, '--timeout', SHORT_TIMEOUT);
+  const brokenCommit = commitAndPush(BROKEN.name);
+  const sync = join(work, APP_PATH, 'sync', 'flux.yaml');
+  expect(parseAllDocuments(readFileSync(sync, 'utf8')).slice(1).map((d) => d.toJS().spec.timeout)).toEqual(KUSTOMIZATIONS.map(() => SHORT_TIMEOUT));
+  kubectlOk(['apply', '--server-side', '--field-manager=immutable-infra-test', '--validate=strict', '-f', sync]);
+  fetchNow(BROKEN.name);
+
+  // The revisions step applied the commit, waited its timeout for the new Deployment, and failed.
+  const failed = pollFor(() => {
+    const revisions = kustomization('revisions');
+    const ready = readyCondition(revisions);
+    return revisions.status?.lastAttemptedRevision === atCommit(brokenCommit) && ready?.status === 'False' && ready.reason === 'HealthCheckFailed' ? ready : undefined;
+  }, 240_000, 1000);
+  if (failed === undefined) {
+    throw new Error(`${BROKEN.name} did not fail its health check:\n${diagnostics()}`);
+  }
+  expect(failed.message).toContain(`timeout waiting for: [Deployment/${NAMESPACE}/${broken.deployment} status: 'InProgress'`);
+  expect(kustomization('revisions').status.lastAppliedRevision).not.toBe(atCommit(brokenCommit));
+  expect(kustomization('prepare').status.lastAppliedRevision).toBe(atCommit(brokenCommit));
+  // The steps after it never applied the commit: they wait for it, still at the previous release.
+  for (const step of ['pointers', 'retire']) {
+    const waiting = kustomization(step);
+    expect([step, waiting.status.lastAppliedRevision, readyCondition(waiting).reason]).toEqual([step, atCommit(previousCommit), 'DependencyNotReady']);
+  }
+  expect(JSON.parse(kubectlOk(['get', 'deployment', broken.deployment, '-n', NAMESPACE, '-o', 'json'])).status.readyReplicas ?? 0).toBe(0);
+  // The Service never selected the broken revision; the previous one still serves, and all of it is still there.
+  expect(watchEvents(services).filter(routedTo('web', broken.id))).toEqual([]);
+  expect(JSON.parse(kubectlOk(['get', 'service', 'web', '-n', NAMESPACE, '-o', 'json'])).spec.selector['immutable-infra.dev/revision']).toBe(previous.id);
+  expect(servingRevisions()).toEqual([previous.id]);
+  expect(watchEvents(deployments).filter((e) => e.type === 'DELETED')).toEqual([]);
+  expect(kubectlOk(['get', 'deployments', '-n', NAMESPACE, '-o', 'name']).trim().split('\n').sort()).toEqual([broken.deployment, previous.deployment].map((d) => `deployment.apps/${d}`).sort());
+  expect(kubectlOk(['get', 'configmap', previous.config, '-n', NAMESPACE, '-o', 'name']).trim()).toBe(`configmap/${previous.config}`);
+
+  // The fix: the same config, an image whose pods turn ready.
+  await writeRelease(FIXED, '--timeout', SHORT_TIMEOUT);
+  const fixedCommit = commitAndPush(FIXED.name);
+  fetchNow(FIXED.name);
+  const converged = pollFor(() => convergedAt(fixedCommit), 300_000, 1000);
+  if (converged === undefined) {
+    throw new Error(`${FIXED.name} did not converge:\n${diagnostics()}`);
+  }
+  const routed = firstVersion(services, routedTo('web', fixed.id));
+  expect(firstVersion(deployments, available(fixed.deployment))).toBeLessThan(routed!);
+  expect(firstVersion(deployments, deleted(previous.deployment))).toBeGreaterThan(routed!);
+  expect(servingRevisions()).toEqual([fixed.id]);
+  // The broken revision stays: the retire step never owned it (the README's "delete it by hand").
+  expect(kubectlOk(['get', 'deployments', '-n', NAMESPACE, '-o', 'name']).trim().split('\n').sort()).toEqual([broken.deployment, fixed.deployment].map((d) => `deployment.apps/${d}`).sort());
+  expect(kubectlOk(['get', 'configmaps', '-n', NAMESPACE, '-l', 'app.kubernetes.io/name=web', '-o', 'name']).trim().split('\n')).toEqual([`configmap/${fixed.config}`]);
 });
 
 test('the Argo CD output passes the API server\'s strict check against Argo CD\'s Application CRD', async () => {

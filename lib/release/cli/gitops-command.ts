@@ -14,6 +14,7 @@ export const GITOPS_FLAGS: Readonly<Record<string, FlagType>> = {
   'path': 'string',
   'name': 'string',
   'allow-secrets': 'boolean',
+  'timeout': 'duration',
 };
 
 /** What `gitops` writes into its output folder, and so may replace there. */
@@ -21,9 +22,9 @@ const OUTPUT_ENTRIES = ['steps', 'sync'];
 
 /**
  * `gitops <dist> <out> --flavor argocd|flux --repo-url <url> [--branch <b>]
- * [--path <dir>] [--name <name>] [--allow-secrets]`: writes the synthesis
- * into `<out>` as a GitOps engine applies it in release order (see
- * `gitopsFiles`). `<out>` must be new, empty or hold only an earlier output
+ * [--path <dir>] [--name <name>] [--allow-secrets] [--timeout <duration>]`:
+ * writes the synthesis into `<out>` as a GitOps engine applies it in release
+ * order (see `gitopsFiles`; `--timeout` is each Flux step's). `<out>` must be new, empty or hold only an earlier output
  * (`steps/`, `sync/`), which is replaced. `--path` (the folder in the
  * repository) defaults to `<out>` when that is relative.
  *
@@ -56,6 +57,7 @@ export function gitopsCommand(args: ParsedArgs, io: CliIo): number {
     branch: flags.branch as string | undefined,
     name: flags.name as string | undefined,
     allowSecrets: flags['allow-secrets'] === true,
+    timeoutSeconds: flags.timeout as number | undefined,
   });
   try {
     for (const entry of OUTPUT_ENTRIES) {

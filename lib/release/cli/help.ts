@@ -14,7 +14,7 @@ Usage:
   immutable-infra promote --from <dist> --to <environment> [--namespace <name>] [--output <file>]
   immutable-infra graph <dist> [--format svg|mermaid] [--output <file>] [--namespace <name>]
   immutable-infra gitops <dist> <out> --flavor argocd|flux --repo-url <url> [--branch <name>]
-                         [--path <folder>] [--name <name>] [--allow-secrets]
+                         [--path <folder>] [--name <name>] [--allow-secrets] [--timeout <duration>]
   immutable-infra init [<dir>] [--name <name>] [--library <spec>]
   immutable-infra --help
 
@@ -80,10 +80,13 @@ gitops  Writes the synthesis into <out> for a GitOps engine, in release
 init    Writes a new project into <dir> (default: the current folder), which
         must be new or empty (a .git folder may be there): package.json
         depending on this library, tsconfig.json, cdk8s.yaml, Pulumi.yaml, a
-        one-service stack (stacks/), a jest snapshot test (test/),
-        .gitignore, a README and a GitHub Actions pipeline
-        (.github/workflows/immutable-infra.yml: tests, synth, the plan as a
-        pull request comment, the guard, deploy); then prints the next steps.
+        one-service stack (stacks/) in three environments (dev, staging, and
+        prod running what promote wrote from staging), a jest snapshot test
+        (test/), .gitignore, a README and a GitHub Actions pipeline
+        (.github/workflows/immutable-infra.yml: tests, synth, the plan with
+        the promotion as a pull request comment, the guard, deploy, and
+        promote staging to prod as a pull request); then prints the next
+        steps.
 
 Options:
   --json               plan: print the plan as JSON, for CI
@@ -148,9 +151,13 @@ Options:
                        prefix of the Kustomizations (default: the synthesis's
                        app.kubernetes.io/part-of value)
   --allow-secrets      gitops: write Secrets too, for a private repository
-  --name <name>        init: the project's name, a DNS label: its package,
-                       Pulumi project, chart and namespace (default: the
-                       folder's name, lower-cased, other characters as -)
+  --timeout <duration> gitops (flux): how long each step's Kustomization may
+                       take to turn healthy before it fails and the steps after
+                       it wait, e.g. 90s, 10m (default: 10m)
+  --name <name>        init: the project's name, a DNS label of at most 55
+                       characters: its package, Pulumi project, and the prefix
+                       of its charts and namespaces (<name>-dev …) (default:
+                       the folder's name, lower-cased, other characters as -)
   --library <spec>     init: the package.json dependency on immutable-infra,
                        e.g. ^0.1.0 or file:../immutable-infra-0.1.0.tgz
                        (default: the running version, exactly)

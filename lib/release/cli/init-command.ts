@@ -14,15 +14,20 @@ export const INIT_FLAGS: Readonly<Record<string, FlagType>> = {
 /** What a folder may already hold for `init` to write into it: a fresh `git init`. */
 const ALLOWED_ENTRIES = ['.git'];
 
-/** A DNS label (RFC 1123): the project's name is its namespace and chart name too. */
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/**
+ * A DNS label (RFC 1123) of at most 55 characters: the project's name is the
+ * prefix of its charts and namespaces (`<name>-staging` is a DNS label too).
+ */
+const MAX_NAME_LENGTH = 55;
+const DNS_LABEL = new RegExp(`^[a-z0-9]([a-z0-9-]{0,${MAX_NAME_LENGTH - 2}}[a-z0-9])?$`);
 
 /**
  * `init [dir] [--name <name>] [--library <spec>]`: writes a ready project
  * into `dir` (default: the current folder), which must be new or empty: a
  * package.json depending on this library, tsconfig, cdk8s.yaml, Pulumi.yaml,
- * a one-service stack, a jest snapshot test, .gitignore, a README and a
- * GitHub Actions pipeline; then prints the next steps.
+ * a one-service stack in three environments (dev, staging, prod promoted
+ * from staging), a jest snapshot test, .gitignore, a README and a GitHub
+ * Actions pipeline; then prints the next steps.
  *
  * @returns 0, or 1 when a file cannot be written
  * @throws UsageError for a wrong command line, a bad name or library spec, or a folder that is not empty
@@ -55,12 +60,15 @@ export function initCommand(args: ParsedArgs, io: CliIo): number {
 function projectName(given: string | undefined, dir: string): string {
   if (given !== undefined) {
     if (!DNS_LABEL.test(given)) {
-      throw new UsageError(`--name must be a DNS label (lower-case letters, digits and '-', at most 63, starting and ending alphanumeric), got '${given}'`);
+      throw new UsageError(
+        `--name must be a DNS label of at most ${MAX_NAME_LENGTH} characters (lower-case letters, digits and '-', starting and ending alphanumeric; ` +
+          `<name>-staging names a namespace), got '${given}'`,
+      );
     }
     return given;
   }
   const folder = basename(resolve(dir));
-  const derived = folder.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  const derived = folder.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, MAX_NAME_LENGTH).replace(/-+$/, '');
   if (!DNS_LABEL.test(derived)) {
     throw new UsageError(`the folder name '${folder}' makes no project name (a DNS label); pass one: --name my-app`);
   }
@@ -133,7 +141,8 @@ function nextSteps(dir: string, name: string, files: readonly ProjectFile[]): st
     ...cd,
     '  npm install',
     '  npm test        # type check and snapshot tests; the first run writes test/__snapshots__ (commit it)',
-    `  npm run synth   # dist/${name}.k8s.yaml`,
+    '  npm run promote # prod runs what passed in staging: writes stacks/promotion.prod.json (commit it)',
+    `  npm run synth   # dist/${name}-dev.k8s.yaml, -staging and -prod`,
     '  npx immutable-infra plan dist --kubeconfig ~/.kube/config',
     '  npx immutable-infra deploy dist --kubeconfig ~/.kube/config',
     '',

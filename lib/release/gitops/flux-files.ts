@@ -10,8 +10,6 @@ export const FLUX_SSA = 'kustomize.toolkit.fluxcd.io/ssa';
 /** kustomize-controller's per-object prune policy: `disabled` never deletes the object. */
 export const FLUX_PRUNE = 'kustomize.toolkit.fluxcd.io/prune';
 
-/** How long each step may take to turn healthy: `deploy`'s gate timeout. */
-const TIMEOUT = '10m';
 /** How often the controllers look again without a change (drift is corrected then). */
 const INTERVAL = '10m';
 /** How often source-controller polls the repository. */
@@ -21,10 +19,12 @@ const SOURCE_INTERVAL = '1m';
  * Flux output: `sync/flux.yaml` holds a GitRepository and a Kustomization per
  * step (`<name>-prepare`, `<name>-revisions`, `<name>-pointers`), each with
  * `dependsOn` the one before and `wait: true` (Ready only once every object
- * it applied is healthy: Deployments available), then `<name>-retire`,
- * depending on the pointers, over the revisions folder again with
- * `prune: true`: the only Kustomization that owns revision objects, so
- * retired revisions are deleted once the pointers moved and held.
+ * it applied is healthy: Deployments available; past the layout's timeout
+ * it is not Ready, health check failed, and the steps after it never
+ * apply), then `<name>-retire`, depending on the pointers, over the
+ * revisions folder again with `prune: true`: the only Kustomization that
+ * owns revision objects, so retired revisions are deleted once the pointers
+ * moved and held.
  * `<name>-revisions` only creates (`ssa: IfNotPresent`, through its
  * `commonMetadata`) and never prunes; `<name>-retire` then takes the new
  * revisions over (one write of Flux's owner labels; nothing in them
@@ -65,7 +65,7 @@ function kustomization(layout: GitopsLayout, name: string, folder: string, depen
     metadata: { name, namespace: FLUX_NAMESPACE },
     spec: {
       interval: INTERVAL,
-      timeout: TIMEOUT,
+      timeout: goDuration(layout.timeoutSeconds),
       sourceRef: { kind: 'GitRepository', name: layout.name },
       path: `./${repoFolder(layout, `steps/${folder}`)}`,
       ...(dependsOn === undefined ? {} : { dependsOn: [{ name: dependsOn }] }),
@@ -73,6 +73,11 @@ function kustomization(layout: GitopsLayout, name: string, folder: string, depen
       ...fields,
     },
   };
+}
+
+/** Seconds as a Go duration, in whole minutes when they are (`600` → `10m`, `45` → `45s`). */
+function goDuration(seconds: number): string {
+  return seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
 }
 
 function isNamespace(m: Manifest): boolean {

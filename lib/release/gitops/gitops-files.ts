@@ -39,10 +39,21 @@ export interface GitopsOptions {
    * @default false - a synthesis with a Secret is refused
    */
   readonly allowSecrets?: boolean;
+  /**
+   * Flux: how long each step's Kustomization may take to apply and turn
+   * healthy (its `spec.timeout`); past it, the step is not Ready (health
+   * check failed) and the steps after it wait. Argo CD has no such bound
+   * (a sync wave waits until its objects are healthy or degraded): refused
+   * for `argocd`.
+   * @default 600 - deploy's gate timeout
+   */
+  readonly timeoutSeconds?: number;
 }
 
 /** Longest name: `<name>-revisions` and the like stay short, readable object names. */
 const MAX_NAME_LENGTH = 50;
+/** Each step's time to turn healthy, unless the options say: `deploy`'s gate timeout. */
+const DEFAULT_TIMEOUT_SECONDS = 600;
 
 /**
  * The files that hand a synthesis to a GitOps engine in release order, to
@@ -56,7 +67,7 @@ const MAX_NAME_LENGTH = 50;
  *   moved.
  * The same synthesis and options always give the same bytes.
  *
- * @throws GitopsError for a bad name, path or repository URL, a synthesis
+ * @throws GitopsError for a bad name, path, repository URL or timeout, a synthesis
  *   whose name cannot be told (no or several `app.kubernetes.io/part-of`
  *   values), or a Secret without `allowSecrets`
  */
@@ -66,6 +77,7 @@ export function gitopsFiles(dist: readonly Manifest[], options: GitopsOptions): 
     repoUrl: repoUrl(options),
     branch: branch(options.branch ?? 'main'),
     path: repoPath(options.path),
+    timeoutSeconds: timeoutSeconds(options),
     steps: gitopsSteps(dist),
   };
   if (options.allowSecrets !== true) {
@@ -114,6 +126,23 @@ function repoUrl(options: GitopsOptions): string {
     throw new GitopsError(`Flux reads git over http://, https:// or ssh:// URLs; got '${url}' (write git@host:repo as ssh://git@host/repo)`);
   }
   return url;
+}
+
+function timeoutSeconds(options: GitopsOptions): number {
+  const value = options.timeoutSeconds;
+  if (value === undefined) {
+    return DEFAULT_TIMEOUT_SECONDS;
+  }
+  if (options.flavor === 'argocd') {
+    throw new GitopsError(
+      `an Argo CD Application has no field that bounds how long a sync wave waits for health (got a timeout of ${value}s): a wave waits until its objects are healthy or degraded; ` +
+        "leave the timeout out for argocd, and bound a Deployment's rollout with its progress deadline",
+    );
+  }
+  if (!Number.isInteger(value) || value < 1) {
+    throw new GitopsError(`timeout must be a whole number of seconds ≥ 1, got ${String(value)}`);
+  }
+  return value;
 }
 
 function branch(value: string): string {

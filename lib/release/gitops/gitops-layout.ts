@@ -13,6 +13,8 @@ export interface GitopsLayout {
   readonly branch: string;
   /** The output folder in the repository, normalized, without `./` (empty for the root). */
   readonly path: string;
+  /** How long each step may take to turn healthy (Flux), in seconds. */
+  readonly timeoutSeconds: number;
   readonly steps: readonly GitopsStep[];
 }
 

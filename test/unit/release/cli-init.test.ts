@@ -47,7 +47,8 @@ describe('immutable-infra init', () => {
       `  cd ${dir}`,
       '  npm install',
       '  npm test        # type check and snapshot tests; the first run writes test/__snapshots__ (commit it)',
-      '  npm run synth   # dist/my-app.k8s.yaml',
+      '  npm run promote # prod runs what passed in staging: writes stacks/promotion.prod.json (commit it)',
+      '  npm run synth   # dist/my-app-dev.k8s.yaml, -staging and -prod',
       '  npx immutable-infra plan dist --kubeconfig ~/.kube/config',
       '  npx immutable-infra deploy dist --kubeconfig ~/.kube/config',
       '',
@@ -68,7 +69,12 @@ describe('immutable-infra init', () => {
         expect([name, version]).toEqual([name, repoPackage.dependencies[name] ?? repoPackage.devDependencies[name]]);
       }
     }
-    expect(written.scripts).toEqual({ test: 'tsc --noEmit -p . && jest', synth: 'cdk8s synth --no-check-upgrade' });
+    expect(written.scripts).toEqual({
+      'test': 'tsc --noEmit -p . && jest',
+      'synth': 'cdk8s synth --no-check-upgrade',
+      'synth:staging': 'cdk8s synth --no-check-upgrade --app "node -r ts-node/register/transpile-only stacks/main.ts staging" --output dist-staging',
+      'promote': 'npm run synth:staging && immutable-infra promote --from dist-staging --to prod --output stacks/promotion.prod.json',
+    });
   });
 
   test('--library and --name go where they belong, and no placeholder is left anywhere', async () => {
@@ -76,16 +82,21 @@ describe('immutable-infra init', () => {
     expect((await cli(['init', dir, '--name', 'shop', '--library', 'file:../immutable-infra-0.1.0.tgz'])).code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies['immutable-infra']).toBe('file:../immutable-infra-0.1.0.tgz');
     expect(readFileSync(join(dir, 'Pulumi.yaml'), 'utf8')).toMatch(/^name: shop$/m);
-    expect(readFileSync(join(dir, 'stacks/main.ts'), 'utf8')).toContain("new AppChart(app, 'shop');");
-    expect(readFileSync(join(dir, 'stacks/app-chart.ts'), 'utf8')).toContain("super(scope, id, { namespace: 'shop', ...props });");
+    const chart = readFileSync(join(dir, 'stacks/app-chart.ts'), 'utf8');
+    expect(chart).toContain('return new AppChart(app, `shop-${environment}`, { environment, promotion });');
+    expect(chart).toContain('super(scope, id, { namespace: `shop-${props.environment}`, ...props });');
+    expect(chart).toContain("partOf: 'shop',");
+    expect(readFileSync(join(dir, '.github/workflows/immutable-infra.yml'), 'utf8')).toContain('promote --from dist --namespace shop-staging --to prod');
     for (const file of FILES) {
       expect([file, readFileSync(join(dir, file), 'utf8')]).not.toEqual([file, expect.stringMatching(/%%/)]);
     }
   });
 
-  test('the name comes from the folder, made a DNS label', async () => {
+  test('the name comes from the folder, made a DNS label short enough for <name>-staging', async () => {
     const dir = fresh('My_Shop.v2');
     expect((await cli(['init', dir])).stdout).toMatch(/^Wrote the project my-shop-v2 in /);
+    const long = fresh(`${'a'.repeat(54)}-bcd`);
+    expect((await cli(['init', long])).stdout).toMatch(new RegExp(`^Wrote the project ${'a'.repeat(54)} in `));
   });
 
   test('a folder holding only .git (a fresh git init) is empty enough', async () => {
@@ -104,18 +115,21 @@ describe('immutable-infra init', () => {
     }
   });
 
-  test('the workflow runs the tests, synth, the plan as a comment, the guard and deploy behind an environment', async () => {
+  test('the workflow runs the tests, synth, the plan with the promotion as a comment, the guard, deploy behind an environment, and promotes on request', async () => {
     const dir = fresh();
     await cli(['init', dir]);
     const workflow = readFileSync(join(dir, '.github/workflows/immutable-infra.yml'), 'utf8');
     for (const step of [
       'run: npm test',
       'run: npm run synth',
-      'npx immutable-infra plan dist --kubeconfig "$RUNNER_TEMP/kubeconfig" --format markdown > plan.md',
+      'npx immutable-infra plan dist --kubeconfig "$RUNNER_TEMP/kubeconfig" --promotion stacks/promotion.prod.json --format markdown > plan.md',
       'gh pr comment "${{ github.event.pull_request.number }}" --edit-last --create-if-none --body-file comment.md',
       'run: npx immutable-infra plan dist --kubeconfig "$RUNNER_TEMP/kubeconfig" --json > plan.json',
       'environment: production',
       'run: npx immutable-infra deploy dist --kubeconfig "$RUNNER_TEMP/kubeconfig" --timeout 10m',
+      'workflow_dispatch:',
+      'run: npx immutable-infra promote --from dist --namespace app-staging --to prod --output stacks/promotion.prod.json',
+      'gh pr create --base main --head "$branch" --title \'Promote staging to prod\' --body-file body.md',
     ]) {
       expect(workflow).toContain(step);
     }
@@ -148,7 +162,9 @@ describe('immutable-infra init', () => {
       ['a parent is a file', [join(file, 'app')], `init: a parent of ${join(file, 'app')} is a file, not a folder; name a new or empty folder: immutable-infra init <dir>`],
       ['two folders are given', ['a', 'b'], 'init takes at most one folder; got 2 arguments'],
       ['--name is not a DNS label', [join(work, 'x'), '--name', 'My_App'],
-        "--name must be a DNS label (lower-case letters, digits and '-', at most 63, starting and ending alphanumeric), got 'My_App'"],
+        "--name must be a DNS label of at most 55 characters (lower-case letters, digits and '-', starting and ending alphanumeric; <name>-staging names a namespace), got 'My_App'"],
+      ['--name is too long for <name>-staging', [join(work, 'x'), '--name', 'a'.repeat(56)],
+        `--name must be a DNS label of at most 55 characters (lower-case letters, digits and '-', starting and ending alphanumeric; <name>-staging names a namespace), got '${'a'.repeat(56)}'`],
       ['the folder name makes no name', [join(work, '___')], "the folder name '___' makes no project name (a DNS label); pass one: --name my-app"],
       ['--library has a quote', [join(work, 'x'), '--library', 'file:"x'],
         '--library must be an npm dependency spec (a version, a range, file:<tarball>), without quotes, backslashes or control characters; got "file:\\"x"'],

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
+import { parseAllDocuments } from 'yaml';
 import { gitopsFiles } from '../../../lib';
 import { readDist } from '../../../lib/release/plan/read-dist';
 import { cli } from './cli-run';
@@ -51,6 +52,20 @@ test('gitops writes the files gitopsFiles makes, and replaces an earlier output'
   expect(again.stdout).toContain(`apply ${join(out, 'sync', 'application.yaml')} once (kubectl apply -n argocd -f …)`);
 });
 
+test('--timeout bounds each Flux step; Argo CD refuses it (exit 1), writing nothing', async () => {
+  const out = join(dists.empty(), 'gitops');
+  const run = await cli(['gitops', appDist(), out, '--flavor', 'flux', '--repo-url', REPO, '--path', 'app', '--timeout', '90s']);
+  expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+  const kustomizations = parseAllDocuments(readFileSync(join(out, 'sync', 'flux.yaml'), 'utf8')).slice(1).map((d) => d.toJS());
+  expect(kustomizations.map((k) => k.spec.timeout)).toEqual(['90s', '90s', '90s', '90s']);
+
+  const argo = join(dists.empty(), 'gitops');
+  const refused = await cli(['gitops', appDist(), argo, '--flavor', 'argocd', '--repo-url', REPO, '--path', 'app', '--timeout', '90s']);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toMatch(/^error: an Argo CD Application has no field that bounds how long a sync wave waits for health \(got a timeout of 90s\)/);
+  expect(existsSync(argo)).toBe(false);
+});
+
 test('--path defaults to a relative output folder', async () => {
   const dist = appDist();
   const cwd = process.cwd();
@@ -69,6 +84,7 @@ test.each([
   [['gitops', 'dist', 'out', '--repo-url', REPO], 'gitops needs --flavor argocd|flux'],
   [['gitops', 'dist', 'out', '--flavor', 'spinnaker', '--repo-url', REPO], "gitops needs --flavor argocd|flux, got 'spinnaker'"],
   [['gitops', 'dist', 'out', '--flavor', 'flux'], 'gitops needs --repo-url <url>: the git repository the engine reads'],
+  [['gitops', 'dist', 'out', '--flavor', 'flux', '--repo-url', REPO, '--timeout', '0s'], "--timeout must be a duration such as 90s, 10m or 1h, got '0s'"],
   [['gitops', 'dist', '/tmp/out', '--flavor', 'flux', '--repo-url', REPO], 'gitops needs --path <folder in the repository> when the output folder is absolute (/tmp/out)'],
 ])('fails with a usage error when run as %j', async (args, message) => {
   const run = await cli(args);

@@ -119,6 +119,16 @@ describe('Flux output', () => {
     expect(documents(FLUX, 'steps/2-revisions/objects.yaml')).toEqual(JSON.parse(JSON.stringify(gitopsSteps(app())[1].objects)));
   });
 
+  test.each([
+    [45, '45s'],
+    [90, '90s'],
+    [600, '10m'],
+    [7200, '120m'],
+  ])('a timeout of %js bounds every step as %s', (timeoutSeconds, written) => {
+    const kustomizations = documents({ ...FLUX, timeoutSeconds }, 'sync/flux.yaml').slice(1);
+    expect(kustomizations.map((k) => k.spec.timeout)).toEqual(['app-prepare', 'app-revisions', 'app-pointers', 'app-retire'].map(() => written));
+  });
+
   test('without prerequisites the revisions step depends on nothing', () => {
     const dist = withoutPrerequisites();
     const kustomizations = documents(FLUX, 'sync/flux.yaml', dist).slice(1);
@@ -168,8 +178,18 @@ describe('gitopsFiles', () => {
     [{ branch: 'feature..x' }, "branch must be a git branch name, got 'feature..x'"],
     [{ repoUrl: 'git@github.com:acme/deploy.git' }, "Flux reads git over http://, https:// or ssh:// URLs; got 'git@github.com:acme/deploy.git' (write git@host:repo as ssh://git@host/repo)"],
     [{ repoUrl: ' ' }, "repository URL must be a URL without spaces, got ' '"],
+    [{ timeoutSeconds: 0 }, 'timeout must be a whole number of seconds ≥ 1, got 0'],
+    [{ timeoutSeconds: 1.5 }, 'timeout must be a whole number of seconds ≥ 1, got 1.5'],
   ])('fails when given %j', (change, message) => {
     expect(() => gitopsFiles(app(), { ...FLUX, ...change })).toThrow(message);
+  });
+
+  test('refuses a timeout for Argo CD, which has no field for it', () => {
+    expect(() => gitopsFiles(app(), { ...ARGO, timeoutSeconds: 60 })).toThrow(GitopsError);
+    expect(() => gitopsFiles(app(), { ...ARGO, timeoutSeconds: 60 })).toThrow(
+      "an Argo CD Application has no field that bounds how long a sync wave waits for health (got a timeout of 60s): a wave waits until its objects are healthy or degraded; " +
+        "leave the timeout out for argocd, and bound a Deployment's rollout with its progress deadline",
+    );
   });
 
   test('Argo CD takes any repository URL form Argo CD reads, scp-like included', () => {
