@@ -1,5 +1,9 @@
+import { existsSync } from 'fs';
 import * as pulumi from '@pulumi/pulumi';
 import { Chart, Duration } from 'cdk8s';
+import { PrometheusClient } from '../release/deploy/prometheus-client';
+import { CanaryWalk, CanaryWalkArgs } from './canary-walk';
+import { PlannedCanaryWalk, planCanaryWalks } from './canary-walk-plan';
 import { planDeployment } from './deployment-plan';
 import { registerManifest } from './resource-types';
 
@@ -23,6 +27,30 @@ export interface ChartDeploymentArgs {
    * @default - the Kubernetes provider's timeout of each kind (10 minutes for a Deployment or a Service)
    */
   readonly awaitTimeout?: Duration;
+  /**
+   * The base URL of the Prometheus that the analyses of canary steps query
+   * (see `CanaryStep.analysis`) while the canary walk runs, e.g.
+   * `http://prometheus.monitoring:9090`; user and password in it are sent as
+   * basic authentication. A secret in the state.
+   * @default - the stack config `immutable-infra:prometheusUrl`; without
+   *   either, a chart whose canary steps are analysed is refused before
+   *   anything is applied
+   */
+  readonly prometheusUrl?: string;
+  /**
+   * The kubeconfig file through which canary walks read and move the
+   * pointers: that of the cluster the Kubernetes provider deploys to. Give
+   * it (and `kubeconfigContext`) when the component's provider is not the
+   * default one.
+   * @default - the default provider's: the stack config `kubernetes:kubeconfig`
+   *   (a file), else the first file of $KUBECONFIG, else ~/.kube/config
+   */
+  readonly kubeconfig?: string;
+  /**
+   * The context of `kubeconfig` canary walks use.
+   * @default - the stack config `kubernetes:context`, else the kubeconfig's current context
+   */
+  readonly kubeconfigContext?: string;
 }
 
 /**
@@ -50,6 +78,14 @@ export interface ChartDeploymentArgs {
  *   replaced one would delete it. A revision object's name changes with
  *   anything but its scale (and its metadata), which update in place.
  * - Secret data is a Pulumi secret, never plaintext in the state.
+ * - A stepped canary (`CanaryRelease.steps`) is walked before its pointers
+ *   take their declared weights: a {@link CanaryWalk} per canary, which its
+ *   pointers wait for and which waits for what they wait for and for its
+ *   revisions. When the canary's routing changes, its create or update walks
+ *   the steps with `deploy`'s own walk against the live cluster (weights,
+ *   health gates, pauses, analyses in Prometheus); a failed step fails the
+ *   `pulumi up` with every moved pointer put back, so Pulumi never sets the
+ *   declared weights. Canaries walk independently of each other.
  *
  * @example
  *   const app = new App();
@@ -69,28 +105,102 @@ export class ChartDeployment extends pulumi.ComponentResource {
    * object (e.g. `Deployment/shop-prod/orders-0123456789`).
    */
   public readonly resourceNames: Readonly<Record<string, string>>;
+  /** The canary walks by resource name (see `PlannedCanaryWalk.logicalName`), e.g. `shop-prod/reviews-routes/Mesh/Routing/CanaryWalk`. */
+  public readonly canaryWalks: Readonly<Record<string, CanaryWalk>>;
 
   constructor(name: string, args: ChartDeploymentArgs, opts: pulumi.ComponentResourceOptions = {}) {
     const customTimeouts = awaitTimeouts(args.awaitTimeout);
-    super('immutable-infra:index:ChartDeployment', name, {}, opts);
-    const resources: Record<string, pulumi.CustomResource> = {};
     const plan = planDeployment(args.charts, { skipAwait: args.skipAwait });
-    for (const planned of plan) {
-      const manifest = { ...planned.manifest } as Record<string, unknown>;
-      for (const field of planned.secretFields) {
+    const walks = planCanaryWalks(plan, { skipAwait: args.skipAwait });
+    const walkAccess = walks.length === 0 ? undefined : canaryWalkAccess(walks, args);
+    super('immutable-infra:index:ChartDeployment', name, {}, opts);
+    const planned = new Map(plan.map((p) => [p.logicalName, p]));
+    const walksByName = new Map(walks.map((walk) => [walk.logicalName, walk]));
+    const walkOf = new Map(walks.flatMap((walk) => walk.pointers.map((pointer) => [pointer, walk.logicalName] as const)));
+    const resources: Record<string, pulumi.CustomResource> = {};
+    const canaryWalks: Record<string, CanaryWalk> = {};
+    /** Registers a resource (or walk) after what it depends on, each once. */
+    const register = (logicalName: string, trail: readonly string[]): pulumi.CustomResource => {
+      const found = resources[logicalName] ?? canaryWalks[logicalName];
+      if (found !== undefined) {
+        return found;
+      }
+      if (trail.includes(logicalName)) {
+        throw new Error(`dependency cycle between ${[...trail, logicalName].join(' → ')}`);
+      }
+      const next = [...trail, logicalName];
+      const walk = walksByName.get(logicalName);
+      if (walk !== undefined) {
+        canaryWalks[logicalName] = new CanaryWalk(logicalName, {
+          routing: walk.routing,
+          pointers: walk.manifests,
+          revisions: walk.revisions,
+          timeoutSeconds: args.awaitTimeout?.toSeconds() ?? DEFAULT_WALK_TIMEOUT_SECONDS,
+          ...walkAccess,
+        }, { parent: this, dependsOn: walk.dependsOn.map((d) => register(d, next)) });
+        return canaryWalks[logicalName];
+      }
+      const resource = planned.get(logicalName)!;
+      const walked = walkOf.get(logicalName);
+      const dependsOn = [...resource.dependsOn, ...(walked === undefined ? [] : [walked])].map((d) => register(d, next));
+      const manifest = { ...resource.manifest } as Record<string, unknown>;
+      for (const field of resource.secretFields) {
         manifest[field] = pulumi.secret(manifest[field]);
       }
-      resources[planned.logicalName] = registerManifest(planned.resourceName, manifest as typeof planned.manifest, {
+      resources[logicalName] = registerManifest(resource.resourceName, manifest as typeof resource.manifest, {
         parent: this,
-        dependsOn: planned.dependsOn.map((dependency) => resources[dependency]),
-        aliases: planned.aliases.length > 0 ? planned.aliases.map((alias) => ({ name: alias })) : undefined,
+        dependsOn,
+        aliases: resource.aliases.length > 0 ? resource.aliases.map((alias) => ({ name: alias })) : undefined,
         customTimeouts,
       });
+      return resources[logicalName];
+    };
+    for (const resource of plan) {
+      register(resource.logicalName, []);
     }
-    this.resources = resources;
+    this.resources = Object.fromEntries(plan.map((p) => [p.logicalName, resources[p.logicalName]]));
     this.resourceNames = Object.fromEntries(plan.map((p) => [p.logicalName, p.resourceName]));
+    this.canaryWalks = canaryWalks;
     this.registerOutputs({ resourceNames: Object.values(this.resourceNames) });
   }
+}
+
+/** How long a canary walk's gates and pointer checks may take without `awaitTimeout`: `deploy`'s default. */
+const DEFAULT_WALK_TIMEOUT_SECONDS = 600;
+
+/**
+ * Where canary walks read and write: Prometheus (required when a step is
+ * analysed) and the cluster, from the arguments, else the stack config.
+ *
+ * @throws Error before anything is registered: analysed steps and no
+ *   Prometheus URL (as `deploy` refuses them), a URL that is not an http(s)
+ *   base URL, a `kubernetes:kubeconfig` that is no file
+ */
+function canaryWalkAccess(walks: readonly PlannedCanaryWalk[], args: ChartDeploymentArgs): Pick<CanaryWalkArgs, 'prometheusUrl' | 'kubeconfig' | 'kubeconfigContext'> {
+  const prometheusUrl = args.prometheusUrl ?? pulumi.runtime.getConfig('immutable-infra:prometheusUrl');
+  const analysed = walks.find((w) => w.analysedService !== undefined);
+  if (analysed !== undefined && prometheusUrl === undefined) {
+    throw new Error(`${analysed.logicalName}: its canary steps are analysed in Prometheus (CanaryStep.analysis of ${analysed.analysedService}); ` +
+      'pass Prometheus\'s URL (ChartDeployment\'s prometheusUrl, or `pulumi config set immutable-infra:prometheusUrl <url>`). Nothing was applied');
+  }
+  if (prometheusUrl !== undefined) {
+    try {
+      PrometheusClient.parseUrl(prometheusUrl);
+    } catch (error) {
+      throw new Error(`prometheusUrl: ${(error as Error).message}`);
+    }
+  }
+  const kubeconfig = args.kubeconfig ?? pulumi.runtime.getConfig('kubernetes:kubeconfig');
+  if (args.kubeconfig === undefined && kubeconfig !== undefined && !existsSync(kubeconfig)) {
+    throw new Error('the stack config kubernetes:kubeconfig is no kubeconfig file on this machine (its contents, or a path that does not exist); ' +
+      'canary walks read a file: give its path as ChartDeployment\'s kubeconfig');
+  }
+  const kubeconfigContext = args.kubeconfigContext ?? pulumi.runtime.getConfig('kubernetes:context');
+  return {
+    ...(prometheusUrl === undefined ? {} : { prometheusUrl }),
+    ...(kubeconfig === undefined ? {} : { kubeconfig }),
+    ...(kubeconfigContext === undefined ? {} : { kubeconfigContext }),
+  };
 }
 
 /**

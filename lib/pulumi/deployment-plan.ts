@@ -6,6 +6,7 @@ import { objectIdentity } from '../core/object-identity';
 import { ObjectRole, objectRole } from '../core/object-role';
 import { hasScaleFields, isScaleField } from '../core/scale-fields';
 import { chartManifests } from '../core/synth-app';
+import { FIELD_MANAGER } from '../release/cluster/field-manager';
 
 /** Options of {@link planDeployment}. */
 export interface DeploymentPlanOptions {
@@ -64,6 +65,10 @@ export interface PlannedResource {
 }
 
 const SKIP_AWAIT = 'pulumi.com/skipAwait';
+/** The server-side apply field manager the Kubernetes provider writes an object as. */
+const PATCH_FIELD_MANAGER = 'pulumi.com/patchFieldManager';
+/** The pointers a stepped canary moves (see `CanaryRelease.steps`): its routes. */
+const CANARY_STEPPED_KINDS = new Set(['VirtualService', 'HTTPRoute']);
 
 /**
  * How the charts deploy through Pulumi, in an order where every resource comes
@@ -88,7 +93,17 @@ const SKIP_AWAIT = 'pulumi.com/skipAwait';
  *   and ServiceAccount of its template, a Trigger for its Broker, and a
  *   Trigger, PingSource or Broker for the sinks it delivers to, and
  *   everything for its Namespace;
- * - Secret data is marked secret.
+ * - Secret data is marked secret;
+ * - a route (VirtualService, HTTPRoute: what a stepped canary moves) is
+ *   written as field manager `immutable-infra` (the annotation
+ *   `pulumi.com/patchFieldManager`), the manager `immutable-infra deploy`
+ *   and the canary walk (see `CanaryWalk`) write it as: the weights a walk
+ *   leaves at its last step are then the provider's own fields, which its
+ *   update to the declared weights changes without a conflict, and a walk
+ *   that fails puts back exactly what the provider applied. The same for
+ *   every route and every release, so the manager never changes under a
+ *   pointer (the first `pulumi up` after upgrading moves a route from the
+ *   provider's generated manager to this one).
  */
 export function planDeployment(charts: readonly Chart[], options: DeploymentPlanOptions = {}): PlannedResource[] {
   const entries = charts.flatMap((chart) => namedManifests(chart, options));
@@ -123,10 +138,14 @@ function namedManifests(chart: Chart, options: DeploymentPlanOptions): NamedMani
     }
   }
   return chartManifests(chart).map((manifest) => {
-    const withAwait = options.skipAwait
-      ? { ...manifest, metadata: { ...manifest.metadata, annotations: { ...(manifest.metadata.annotations as object), [SKIP_AWAIT]: 'true' } } }
-      : manifest;
-    return { logicalName: paths.get(objectIdentity(manifest)) ?? objectIdentity(manifest), manifest: withAwait };
+    const added = {
+      ...(options.skipAwait ? { [SKIP_AWAIT]: 'true' } : {}),
+      ...(CANARY_STEPPED_KINDS.has(manifest.kind) ? { [PATCH_FIELD_MANAGER]: FIELD_MANAGER } : {}),
+    };
+    const annotated = Object.keys(added).length === 0
+      ? manifest
+      : { ...manifest, metadata: { ...manifest.metadata, annotations: { ...(manifest.metadata.annotations as object), ...added } } };
+    return { logicalName: paths.get(objectIdentity(manifest)) ?? objectIdentity(manifest), manifest: annotated };
   });
 }
 

@@ -58,7 +58,7 @@ export function carriesAnalysis(pointer: Manifest): boolean {
 }
 
 /** The backends of the canary's route in a pointer: Istio's route destinations, or an HTTPRoute rule's backends. */
-function backendsOf(pointer: Json, steps: CanaryStepsAnnotation): Json[] | undefined {
+export function backendsOf(pointer: Json, steps: CanaryStepsAnnotation): Json[] | undefined {
   const spec = pointer.spec ?? {};
   if (pointer.kind === 'VirtualService') {
     return spec.http?.[steps.route]?.route;

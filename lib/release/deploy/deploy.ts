@@ -8,8 +8,8 @@ import { advancedHistory, historyName, recordedRelease, ReleaseHistory, withAppl
 import { plannedObject, ReleasePlan } from '../plan/release-plan';
 import { DEFAULT_KEEP } from '../plan/retention';
 import { releaseSteps } from '../release-steps';
-import { analyseDuringPause } from './canary-analysis-run';
-import { CanaryStage, canaryStages, carriesAnalysis } from './canary-walk';
+import { walkCanaryStages } from './canary-step-walk';
+import { canaryStages, carriesAnalysis } from './canary-walk';
 import { DeployEvent } from './deploy-events';
 import { GateTarget, gateTargets } from './health-gate';
 import { PrometheusClient } from './prometheus-client';
@@ -187,7 +187,9 @@ export async function deployRelease(options: DeployOptions): Promise<DeployOutco
   }
 
   writer.step(route);
-  const walked = await walkCanarySteps(writer, stages, { pointers, previous, after, revisions, options, prometheus, report });
+  const walked = await walkCanaryStages(writer, stages, {
+    pointers, previous, after, revisions, prometheus, report, untilPercent: options.untilPercent, oneStep: options.oneStep,
+  });
   if (walked !== 'walked') {
     return { result: walked, plan };
   }
@@ -255,74 +257,4 @@ async function recordAppliedTypes(api: KubeApi, release: ClusterRelease): Promis
     }
   }
   return histories;
-}
-
-/** What a walk of canary stages needs besides the stages. */
-interface WalkContext {
-  /** Every pointer of the release, as synthesized. */
-  readonly pointers: readonly Manifest[];
-  /** The live objects before the release, as applied, by identity. */
-  readonly previous: ReadonlyMap<string, Manifest>;
-  readonly after: readonly Manifest[];
-  /** The revision workloads gated at each stage. */
-  readonly revisions: readonly GateTarget[];
-  readonly options: DeployOptions;
-  /** Where the stages' analyses query, when they have any. */
-  readonly prometheus: PrometheusClient | undefined;
-  readonly report: (event: DeployEvent) => void;
-}
-
-/**
- * Walks the stages of stepped canaries: at each, applies its pointers (the
- * first stage also the release's other pointers), checks they hold and the
- * revisions are healthy, stops when asked (`untilPercent`, `oneStep`), else
- * holds for its pause (analysing the canaries in Prometheus, if its steps
- * say so) and checks health again. Any failure puts every moved pointer back.
- *
- * @returns `walked` when every stage passed and the declared weights may follow
- */
-async function walkCanarySteps(writer: ReleaseWriter, stages: readonly CanaryStage[], context: WalkContext): Promise<'walked' | 'paused' | 'failed' | 'unhealthy'> {
-  const { pointers, previous, after, revisions, options, report } = context;
-  for (const [index, stage] of stages.entries()) {
-    const stepped = new Set(stage.pointers.map(objectIdentity));
-    const applied = index === 0 ? [...pointers.filter((m) => !stepped.has(objectIdentity(m))), ...stage.pointers] : stage.pointers;
-    report({ type: 'canary-step', index: index + 1, total: stages.length, percents: stage.percents, pauseSeconds: stage.pauseSeconds });
-    if (!await writer.apply('route', [applied])) {
-      await writer.restore(pointers, previous);
-      return 'failed';
-    }
-    if (!await writer.checkPointers(applied, after) || (await writer.gate(revisions)).length > 0) {
-      await writer.restore(pointers, previous);
-      return 'unhealthy';
-    }
-    const reached = Math.max(...stage.percents);
-    if (options.oneStep === true || (options.untilPercent !== undefined && reached >= options.untilPercent)) {
-      report({ type: 'paused', index: index + 1, total: stages.length, percents: stage.percents });
-      return 'paused';
-    }
-    if (!await holdStage(writer, stage, context)) {
-      await writer.restore(pointers, previous);
-      return 'unhealthy';
-    }
-    if ((await writer.gate(revisions)).length > 0) {
-      await writer.restore(pointers, previous);
-      return 'unhealthy';
-    }
-  }
-  return 'walked';
-}
-
-/**
- * Holds a stage for its pause, analysing its canaries meanwhile when its
- * steps declare analyses.
- *
- * @returns whether every analysis passed (true without any)
- */
-async function holdStage(writer: ReleaseWriter, stage: CanaryStage, context: WalkContext): Promise<boolean> {
-  if (stage.analyses.length === 0) {
-    await writer.pause(stage.pauseSeconds);
-    return true;
-  }
-  // deployRelease refuses a release with analyses and no Prometheus before it applies anything
-  return await analyseDuringPause(context.prometheus!, stage.analyses, stage.pauseSeconds, context.report) === undefined;
 }

@@ -29,6 +29,9 @@ const { ChartDeployment, planDeployment, registerManifest } = require('../../../
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ShopChart } = require('../../../stacks/shop/shop-chart') as typeof import('../../../stacks/shop/shop-chart');
 
+// Synthesizing the shop and registering its resources takes seconds on a busy machine.
+jest.setTimeout(60_000);
+
 function outputOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
 }
