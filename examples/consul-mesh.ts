@@ -9,17 +9,22 @@
  * the datacenter (ProxyDefaults, Mesh); a ServiceIntentions per service that
  * allows its declared callers and denies everyone else; catalog's routing
  * table as a ServiceResolver (a subset per revision), a ServiceRouter (the
- * testers' header route, timeouts, retries) and a ServiceSplitter (90/10);
- * cart's session affinity as the resolver's ring-hash load balancer; the
- * database's TCP route as its resolver's default subset; catalog's circuit
- * breaker in storefront's ServiceDefaults (Consul breaks circuits on the
- * caller's side). What Consul cannot express (faults, mirrors, slow start,
- * locality failover, JWT validation) is refused at synth.
+ * testers' header route, timeouts, retries) and a ServiceSplitter (90/10),
+ * the testers' own 80/20 split through the split service
+ * `catalog-split-testers`; cart's session affinity as the resolver's
+ * ring-hash load balancer, and its end-user tokens as a JWTProvider for the
+ * bookstore's issuer and permissions in cart's ServiceIntentions (every
+ * request needs a token, a checkout a member's); the database's TCP route as
+ * its resolver's default subset; catalog's circuit breaker in storefront's
+ * ServiceDefaults (Consul breaks circuits on the caller's side). What Consul
+ * cannot express (faults, mirrors, slow start, claims copied into headers;
+ * rate limits and locality failover outside Consul Enterprise) is refused at
+ * synth.
  * Run: `node -r ts-node/register/transpile-only examples/consul-mesh.ts`
  */
 import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { HeaderMatch, IngressPeer, Mesh, MeshProvider, Microservice, RetryOn, ServiceRoutes, synthApp } from '../lib';
+import { HeaderMatch, IngressPeer, Mesh, MeshProvider, Microservice, PathMatch, RetryOn, ServiceRoutes, synthApp } from '../lib';
 
 const REGISTRY = 'ghcr.io/immutable-infra/bookstore';
 const DIGESTS = {
@@ -65,7 +70,7 @@ export class ConsulMeshChart extends Chart {
     const retries = { attempts: 2, retryOn: [RetryOn.CONNECT_FAILURE, RetryOn.GATEWAY_ERROR] };
     catalogRoutes.addRoute('testers', {
       matches: [{ headers: [HeaderMatch.exact('x-tester', 'yes')] }],
-      backends: [{ revision: v2 }],
+      backends: [{ revision: v2, weight: 80 }, { revision: catalog.revisions[0], weight: 20 }],
       timeout: Duration.seconds(5),
       retries,
     });
@@ -79,6 +84,11 @@ export class ConsulMeshChart extends Chart {
     new ServiceRoutes(this, 'CartRoutes', {
       service: cart,
       loadBalancing: { sessionAffinity: { cookie: { name: 'cart-session', ttl: Duration.hours(2), path: '/' } } },
+      // the storefront forwards the shopper's token: every request needs one, a checkout a member's
+      authentication: {
+        issuers: [{ issuer: 'https://auth.bookstore.example.com', jwksUri: 'https://auth.bookstore.example.com/.well-known/jwks.json', audiences: ['bookstore'] }],
+        require: [{}, { paths: [PathMatch.prefix('/checkout')], methods: ['POST'], claims: [{ claim: 'plan', values: ['member', 'premium'] }] }],
+      },
     });
     new ServiceRoutes(this, 'BooksDbRoutes', { service: booksDb }).addTcpRoute('postgres', { backends: [{ revision: booksDb.revisions[0] }] });
   }

@@ -9,7 +9,10 @@
  * - `orders`: its writes are not retried, its reads keep Istio's default
  *   retries, and `payments`' gRPC calls retry on UNAVAILABLE and 503;
  * - `payments`: calls `http://api.payments.example.com` in plain HTTP, and the
- *   mesh opens TLS to port 443, with a 5s timeout and two retries.
+ *   mesh opens TLS to port 443, with a 5s timeout and two retries; its canary
+ *   takes 10% and balances by least request with a 60s slow start of its own
+ *   (its DestinationRule subset's policy), while the stable revision keeps
+ *   Istio's default.
  * Run: `node -r ts-node/register/transpile-only examples/traffic-policy.ts`
  */
 import { App, Chart, ChartProps, Duration } from 'cdk8s';
@@ -55,8 +58,11 @@ export class TrafficPolicyChart extends Chart {
       }],
     });
     orders.addDependency(payments);
-    new ServiceRoutes(this, 'payments-routes', { service: payments }).addRoute('default', {
-      backends: [{ revision: payments.revisions[0] }],
+    const paymentsCanary = payments.addRevision('canary', { image: image('payments', '5e6f7081') });
+    const paymentRoutes = new ServiceRoutes(this, 'payments-routes', { service: payments });
+    paymentRoutes.addRevisionLoadBalancing(paymentsCanary, { algorithm: LoadBalancingAlgorithm.LEAST_REQUEST, slowStart: Duration.seconds(60) });
+    paymentRoutes.addRoute('default', {
+      backends: [{ revision: payments.revisions[0], weight: 90 }, { revision: paymentsCanary, weight: 10 }],
       retries: { attempts: 3, retryOn: [RetryOn.GRPC_UNAVAILABLE, RetryOn.GRPC_RESOURCE_EXHAUSTED], statusCodes: [503] },
     });
   }

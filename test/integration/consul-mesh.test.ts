@@ -1,7 +1,7 @@
-import { App } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import { ConsulMeshChart } from '../../examples/consul-mesh';
 import { MESH_SCENARIOS, MeshScenario, MeshTrafficChart } from '../../examples/mesh-traffic';
-import { Manifest, MeshProvider } from '../../lib';
+import { IngressPeer, Manifest, Mesh, MeshProvider, Microservice, ServiceRoutes } from '../../lib';
 import { synthObjects } from '../../lib/testing';
 import { ShopChart } from '../../stacks/shop/shop-chart';
 import { ensureNamespaces, expectAcceptedAndLive } from './apply-checked';
@@ -17,13 +17,26 @@ import { applyServerSide, deleteNamespace, getLive, liveResourceVersion, resourc
  * field validation, and that nothing is pruned; not Consul's own checks.
  */
 
-const CONSUL_KINDS = ['ProxyDefaults', 'Mesh', 'ServiceDefaults', 'ServiceIntentions', 'ServiceResolver', 'ServiceRouter', 'ServiceSplitter'];
+const CONSUL_KINDS = ['ProxyDefaults', 'Mesh', 'ServiceDefaults', 'ServiceIntentions', 'ServiceResolver', 'ServiceRouter', 'ServiceSplitter', 'JWTProvider'];
 /** The mesh-traffic scenarios Consul refuses at synth (see test/snapshot/consul-mesh.test.ts). */
 const CONSUL_REFUSES: readonly MeshScenario[] = ['faults', 'circuit-breaker', 'mirror-v3', 'jwt-rate-limit'];
 
 const isConsul = (o: Manifest) => o.apiVersion === 'consul.hashicorp.com/v1alpha1';
 const shop = () => synthObjects(new ShopChart(new App(), 'shop-consul', { environment: 'prod', meshProvider: MeshProvider.consul() }));
 const bookstore = () => synthObjects(new ConsulMeshChart(new App(), 'consul-mesh'));
+/** What the provider writes for Consul Enterprise only: a local rate limit and locality failover. */
+const enterprise = () => {
+  const chart = new Chart(new App(), 'consul-enterprise', { namespace: 'consul-enterprise' });
+  const mesh = new Mesh(chart, 'Mesh', { provider: MeshProvider.consul({ enterprise: true }) });
+  const image = `ghcr.io/immutable-infra/bookstore/catalog@sha256:${'1d2e3f40'.repeat(8)}`;
+  const api = new Microservice(chart, 'api', { image, ports: [{ name: 'http', port: 80 }], mesh, allowIngressFrom: [IngressPeer.anywhere()] });
+  new ServiceRoutes(chart, 'ApiRoutes', {
+    service: api,
+    rateLimit: { requests: 100, interval: Duration.seconds(1), burst: 200 },
+    localityFailover: { failoverPriority: ['topology.kubernetes.io/region', 'topology.kubernetes.io/zone'] },
+  });
+  return synthObjects(chart);
+};
 const bookinfo = (scenario: MeshScenario) => synthObjects(new MeshTrafficChart(new App(), 'bookinfo', { mesh: 'consul', scenario, namespace: 'bookinfo-consul' }));
 
 const namespaces = new Set<string>();
@@ -36,7 +49,7 @@ afterAll(() => {
 
 describe('the Consul mesh provider against the real API server (Consul CRDs installed)', () => {
   test('the Consul CRDs are installed and established, so the objects are validated against their schemas', () => {
-    for (const plural of ['proxydefaults', 'meshes', 'servicedefaults', 'serviceintentions', 'serviceresolvers', 'servicerouters', 'servicesplitters']) {
+    for (const plural of ['proxydefaults', 'meshes', 'servicedefaults', 'serviceintentions', 'serviceresolvers', 'servicerouters', 'servicesplitters', 'jwtproviders']) {
       expect({ plural, established: getLive('crd', `${plural}.consul.hashicorp.com`)?.status?.conditions?.find((c: any) => c.type === 'Established')?.status })
         .toEqual({ plural, established: 'True' });
     }
@@ -44,7 +57,8 @@ describe('the Consul mesh provider against the real API server (Consul CRDs inst
 
   test.each([
     ['the reference shop (prod)', shop],
-    ['the consul-mesh example', bookstore],
+    ['the consul-mesh example (a JWTProvider, JWT intentions, a split service)', bookstore],
+    ['the Consul Enterprise renderings (a rate limit, prioritizeByLocality)', enterprise],
   ])('%s: every object passes a server-side dry run with strict field validation, then is applied and live', (_, build) => {
     const objects = build();
     // the shop routes no request by content: ServiceDefaults, ServiceIntentions, ServiceResolver, ProxyDefaults and Mesh
@@ -63,7 +77,7 @@ describe('the Consul mesh provider against the real API server (Consul CRDs inst
   });
 
   test('the live Consul objects keep every field the provider wrote (nothing pruned as unknown), of every kind', () => {
-    const objects = [...shop(), ...bookstore()].filter(isConsul);
+    const objects = [...shop(), ...bookstore(), ...enterprise()].filter(isConsul);
     expect(new Set(objects.map((o) => o.kind))).toEqual(new Set(CONSUL_KINDS));
     for (const object of objects) {
       const live = getLive(resourceType(object), object.metadata.name!, object.metadata.namespace)!;

@@ -14,7 +14,7 @@ const CONSUL_REFUSES: Partial<Record<MeshScenario, RegExp>> = {
   'faults': /fault injection/,
   'circuit-breaker': /maxRequestsPerConnection/,
   'mirror-v3': /mirrors requests/,
-  'jwt-rate-limit': /JWT validation/,
+  'jwt-rate-limit': /outputClaimToHeaders/,
 };
 
 describe('Consul: the same stacks, one prop apart', () => {

@@ -1,4 +1,6 @@
 import type { CircuitBreaker } from '../../traffic/circuit-breaker';
+import { MatchType } from '../../traffic/http-match';
+import type { LocalityFailover } from '../../traffic/locality-failover';
 import type { Route } from '../../traffic/route';
 import type { ServiceRoutes } from '../../traffic/service-routes';
 import type { TcpRoute } from '../../traffic/tcp-route';
@@ -96,13 +98,6 @@ export function unsupportedRouteFeatures(route: Route, routes: ServiceRoutes): s
         'has no request mirroring); drop the mirror, or send the revision a weighted share instead',
     );
   }
-  if (!route.isCatchAll && route.backends.length > 1) {
-    errors.push(
-      `${where} splits matched requests between ${route.backends.length} revisions, which consul cannot express: a ServiceRouter ` +
-        "route goes to one subset, and a service's one ServiceSplitter splits its unmatched requests; send the matched requests " +
-        'to one revision and put the weights on the catch-all route',
-    );
-  }
   const rounding = percentageProblem(route.backends, (r) => r.track, where);
   if (rounding !== undefined) {
     errors.push(`${rounding} (consul splits are written as whole percentages)`);
@@ -148,22 +143,21 @@ export function unsupportedTcpRoute(route: TcpRoute, routes: ServiceRoutes): str
 }
 
 /**
- * What of a service's policies Consul cannot express here: end-user (JWT)
- * authentication (Consul validates JWTs only through a cluster-wide
- * JWTProvider and intentions, which this provider does not write) and local
- * rate limits outside Consul Enterprise, or refilled at another interval
- * than a second, or with a status other than 429.
+ * What of a service's policies Consul cannot express: of end-user (JWT)
+ * authentication, claims copied into headers (a JWTProvider forwards the
+ * whole payload or nothing), tokens validated where none is required (a
+ * proxy lets a request with an invalid token through as one without),
+ * requirements on regular-expression paths (their regions cannot be ordered
+ * against the other requirements' paths) and a service proxied as tcp
+ * (tokens are read by L7 intentions); and local rate limits outside Consul
+ * Enterprise, or refilled at another interval than a second, or with a
+ * status other than 429.
+ *
+ * @see https://developer.hashicorp.com/consul/docs/secure-mesh/intention/jwt
  */
 export function unsupportedServicePolicies(routes: ServiceRoutes, enterprise: boolean): string[] {
   const name = routes.service.serviceName;
-  const errors: string[] = [];
-  if (routes.authentication !== undefined) {
-    errors.push(
-      `authentication of ${name} asks for JWT validation, which the consul provider does not render (Consul reads JWTs through a ` +
-        'cluster-wide JWTProvider object, which one service stack cannot own); validate tokens in the application or at a gateway ' +
-        'rendered by Istio, or run the service in Istio',
-    );
-  }
+  const errors: string[] = [...unsupportedAuthentication(routes)];
   const limit = routes.rateLimit;
   if (limit !== undefined && !enterprise) {
     errors.push(
@@ -184,17 +178,58 @@ export function unsupportedServicePolicies(routes: ServiceRoutes, enterprise: bo
   return errors;
 }
 
+function unsupportedAuthentication(routes: ServiceRoutes): string[] {
+  const auth = routes.authentication;
+  if (auth === undefined) {
+    return [];
+  }
+  const name = routes.service.serviceName;
+  const errors: string[] = [];
+  const port = consulServicePort(routes.service.ports);
+  if (port !== undefined && !isL7(consulProtocol(port))) {
+    errors.push(
+      `authentication of ${name} cannot be expressed in consul on port '${port.name}', which it proxies as tcp (consul reads tokens in ` +
+        "HTTP intentions only); name the port 'http' (or 'http-…', 'http2', 'grpc')",
+    );
+  }
+  for (const issuer of auth.issuers.filter((i) => (i.outputClaimToHeaders ?? []).length > 0)) {
+    errors.push(
+      `authentication issuer '${issuer.issuer}' of ${name} copies claims into headers (outputClaimToHeaders), which consul cannot express ` +
+        '(its JWTProvider forwards the whole verified payload in one header, never one claim); drop outputClaimToHeaders and read the claims from the token',
+    );
+  }
+  if (auth.require.length === 0) {
+    errors.push(
+      `authentication of ${name} requires no token (require: []), which consul cannot express: its proxies validate a JWT only for an ` +
+        'intention that requires one, and let a request with an invalid token through as one without; list the requests that need a token',
+    );
+  }
+  auth.require.forEach((requirement, index) => {
+    for (const path of requirement.paths.filter((p) => p.type === MatchType.REGEX)) {
+      errors.push(
+        `authentication require ${index + 1} of ${name} covers the regular-expression path '${path.value}', which consul cannot express ` +
+          '(its intention permissions are tried in order, and a pattern cannot be ordered against the other paths); list the paths as PathMatch.exact or PathMatch.prefix',
+      );
+    }
+  });
+  return errors;
+}
+
 /**
  * What of a service's load balancing and locality failover Consul cannot
- * express: slow start (its load balancer has no warm-up), consistent hashing
- * on request content for a tcp service, and locality failover (a
- * ServiceResolver fails over between datacenters and cluster peers, not
- * between the zones of one cluster; its locality-aware routing is Consul
- * Enterprise's).
+ * express: slow start (its load balancer has no warm-up), a revision's own
+ * load balancing (the resolver's one `loadBalancer` serves every subset),
+ * consistent hashing on request content for a tcp service, and of locality failover: all of it
+ * outside Consul Enterprise; on Consul Enterprise anything but a failover
+ * priority of region then zone, which is what its ServiceResolver
+ * `prioritizeByLocality` does (named failover regions and fixed weights
+ * between localities have no field: a resolver's `failover` names other
+ * datacenters and cluster peers, not the zones of one cluster).
  *
  * @see https://developer.hashicorp.com/consul/docs/connect/config-entries/service-resolver#loadbalancer
+ * @see https://developer.hashicorp.com/consul/docs/connect/manage-traffic/route-to-local-upstreams
  */
-export function unsupportedTrafficPolicy(routes: ServiceRoutes): string[] {
+export function unsupportedTrafficPolicy(routes: ServiceRoutes, enterprise: boolean): string[] {
   const name = routes.service.serviceName;
   const errors: string[] = [];
   const lb = routes.loadBalancing;
@@ -209,10 +244,51 @@ export function unsupportedTrafficPolicy(routes: ServiceRoutes): string[] {
         `'${port.name}' is proxied as tcp; hash the source IP (sessionAffinity: { sourceIp: true }) or name the port 'http'`,
     );
   }
-  if (routes.localityFailover !== undefined) {
+  for (const { revision } of routes.revisionLoadBalancing) {
     errors.push(
-      `localityFailover of ${name} cannot be expressed in consul: a ServiceResolver fails over between datacenters and cluster ` +
-        'peers, not between the zones or regions of one cluster (locality-aware routing is Consul Enterprise\'s); drop localityFailover',
+      `revision '${revision.track}' of ${name} has load balancing of its own, which cannot be expressed in consul: a ServiceResolver ` +
+        'has one loadBalancer for the service, which every subset (revision) shares; drop addRevisionLoadBalancing, or set loadBalancing ' +
+        'for the whole service',
+    );
+  }
+  const locality = routes.localityFailover;
+  if (locality !== undefined && !enterprise) {
+    errors.push(
+      `localityFailover of ${name} cannot be expressed in consul outside Consul Enterprise (its locality-aware routing, ServiceResolver ` +
+        'prioritizeByLocality, is an Enterprise feature of Consul 1.17 or later); use MeshProvider.consul({ enterprise: true }) on Consul ' +
+        'Enterprise, or drop localityFailover',
+    );
+  } else if (locality !== undefined) {
+    errors.push(...unsupportedLocality(locality, name));
+  }
+  return errors;
+}
+
+/** The failover priority Consul Enterprise's locality-aware routing follows: the caller's region, then its zone. */
+export const CONSUL_LOCALITY_PRIORITY: readonly string[] = ['topology.kubernetes.io/region', 'topology.kubernetes.io/zone'];
+
+function unsupportedLocality(locality: LocalityFailover, name: string): string[] {
+  const errors: string[] = [];
+  const priority = CONSUL_LOCALITY_PRIORITY.map((l) => `'${l}'`).join(', ');
+  if ((locality.failover ?? []).length > 0) {
+    const regions = locality.failover!.map((f) => `${f.from} → ${f.to}`).join(', ');
+    errors.push(
+      `localityFailover.failover of ${name} (${regions}) cannot be expressed in consul, which fails over from the caller's zone to the ` +
+        "closest healthy instances by its own order of region and zone, never to a named region (a ServiceResolver's failover targets are " +
+        `other datacenters and cluster peers); drop failover and set failoverPriority: [${priority}]`,
+    );
+  }
+  if ((locality.distribute ?? []).length > 0) {
+    errors.push(
+      `localityFailover.distribute of ${name} cannot be expressed in consul, which sends every request to the closest healthy instances ` +
+        `and has no weights between localities; drop distribute and set failoverPriority: [${priority}]`,
+    );
+  }
+  const given = locality.failoverPriority ?? [];
+  if (given.length > 0 && given.join(' ') !== CONSUL_LOCALITY_PRIORITY.join(' ')) {
+    errors.push(
+      `localityFailover.failoverPriority of ${name} (${given.map((l) => `'${l}'`).join(', ')}) cannot be expressed in consul, which ` +
+        `prefers instances by the region and zone of their node, in that order; set failoverPriority: [${priority}]`,
     );
   }
   return errors;

@@ -8,6 +8,7 @@ import type { IMeshProvider, IMeshServiceBinding, MeshFunction } from '../mesh-p
 import { consulProviderPropsSchema } from '../mesh-schemas';
 import { ConsulAnnotations } from './consul-api';
 import { unsupportedFunction } from './consul-capabilities';
+import { ConsulJwtProviders } from './consul-jwt-providers';
 import { ConsulMeshDefaults } from './consul-mesh-defaults';
 import { ConsulServiceRoutes } from './consul-service-routes';
 import { ConsulServiceSecurity } from './consul-service-security';
@@ -16,8 +17,9 @@ import { ConsulServiceSecurity } from './consul-service-security';
 export interface ConsulProviderProps {
   /**
    * Whether the cluster runs Consul Enterprise (1.17 or later), which adds
-   * local rate limits (ServiceDefaults `rateLimits`); without it a
-   * `rateLimit` is refused at synth.
+   * local rate limits (ServiceDefaults `rateLimits`) and locality-aware
+   * routing (ServiceResolver `prioritizeByLocality`); without it a
+   * `rateLimit` or a `localityFailover` is refused at synth.
    * @default false
    */
   readonly enterprise?: boolean;
@@ -38,6 +40,18 @@ export interface ConsulProviderProps {
  * - **Routing tables:** ServiceResolver, ServiceRouter and ServiceSplitter
  *   (see {@link ConsulServiceRoutes}); what Consul cannot express is refused
  *   at synth (consul-capabilities).
+ * - **End-user authentication:** a JWTProvider per issuer (Consul 1.16.1 or
+ *   later: 1.16.0 could match a token to the wrong source, HCSEC-2023-25)
+ *   and the tokens required in the service's intentions (Consul writes them
+ *   once the JWTProvider exists; consul-k8s retries until then). Consul
+ *   enforces an intention's token requirement only where its default
+ *   intention policy is deny (ACLs with `default_policy: deny`, as
+ *   consul-k8s sets up with `global.acls.manageSystemACLs`, or
+ *   `default_intention_policy: deny`): under an allow default it drops allow
+ *   rules, tokens and all. A request with an invalid token is refused (403)
+ *   where a token is required, and let through as one without elsewhere;
+ *   a claim is compared as one string, so a list-valued claim (e.g.
+ *   `groups`) never matches and such a request is refused.
  *
  * Not covered, by design of Consul on Kubernetes:
  * - **Names:** Consul names services after their Kubernetes Service, and
@@ -69,6 +83,8 @@ export class ConsulProvider implements IMeshProvider {
   private readonly routes = new Map<IMicroservice, ServiceRoutes>();
   /** The apps (roots of construct trees) whose datacenter-wide defaults are written. */
   private readonly appsWithDefaults = new WeakSet<IConstruct>();
+  /** The JWTProviders written, one per issuer of an app. */
+  private readonly jwtProviders = new ConsulJwtProviders();
 
   constructor(private readonly props: ConsulProviderProps = {}) {}
 
@@ -94,7 +110,7 @@ export class ConsulProvider implements IMeshProvider {
 
   public bindRoutes(scope: Construct, id: string, routes: ServiceRoutes): IMeshRoutesBinding {
     this.routes.set(routes.service, routes);
-    return new ConsulServiceRoutes(scope, id, routes, { enterprise: this.props.enterprise ?? false });
+    return new ConsulServiceRoutes(scope, id, routes, { enterprise: this.props.enterprise ?? false, jwtProviders: this.jwtProviders });
   }
 
   /** Refuses the function at synth: see consul-capabilities. */

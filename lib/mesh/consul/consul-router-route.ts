@@ -1,3 +1,4 @@
+import { suffixedName } from '../../core/names';
 import { HeaderModifier } from '../../traffic/header-rewrite';
 import { HeaderMatch, HttpMatch, MatchType, PathMatch, QueryParamMatch } from '../../traffic/http-match';
 import type { Route } from '../../traffic/route';
@@ -9,8 +10,10 @@ import { consulRetries } from './consul-capabilities';
  * - a path prefix matches whole segments, as the neutral one does, so
  *   `/api` becomes `pathExact: /api` plus `pathPrefix: /api/` (Consul's
  *   prefix is a string prefix);
- * - a matched route goes to its revision's subset; the catch-all goes to the
- *   service without a subset, so its ServiceSplitter weighs the revisions;
+ * - a matched route to one revision goes to its subset; a matched route to
+ *   several goes to its split service (see {@link consulSplitServiceName}),
+ *   whose own ServiceSplitter weighs them; the catch-all goes to the service
+ *   without a subset, so the service's ServiceSplitter weighs its revisions;
  * - the timeout as `requestTimeout`, retries as `numRetries`, `retryOn` and
  *   `retryOnStatusCodes`, header changes as `requestHeaders` /
  *   `responseHeaders`.
@@ -18,8 +21,8 @@ import { consulRetries } from './consul-capabilities';
  * @see https://developer.hashicorp.com/consul/docs/connect/config-entries/service-router
  * @internal
  */
-export function consulRouterRoutes(route: Route): Record<string, unknown>[] {
-  const destination = consulDestination(route);
+export function consulRouterRoutes(route: Route, serviceName: string): Record<string, unknown>[] {
+  const destination = consulDestination(route, serviceName);
   if (route.isCatchAll) {
     return [{ destination }];
   }
@@ -29,12 +32,39 @@ export function consulRouterRoutes(route: Route): Record<string, unknown>[] {
   })));
 }
 
-function consulDestination(route: Route): Record<string, unknown> {
+/**
+ * The virtual service a matched route with several revisions goes to,
+ * `<service>-split-<route>` (cut with a hash past 63 characters): a name with
+ * a ServiceSplitter and ServiceDefaults but no instances, whose splits are
+ * subsets of the service. A router destination without a subset continues
+ * to the splitter of the service it names.
+ *
+ * @see https://developer.hashicorp.com/consul/docs/connect/config-entries/service-router#routes-destination-service
+ * @see https://developer.hashicorp.com/consul/docs/connect/config-entries/service-splitter#splits-service
+ * @internal
+ */
+export function consulSplitServiceName(serviceName: string, routeName: string): string {
+  return suffixedName(serviceName, `split-${routeName}`);
+}
+
+/**
+ * Whether a route is a matched one splitting its requests between revisions,
+ * which goes through its own split service.
+ *
+ * @internal
+ */
+export function splitsMatchedRequests(route: Route): boolean {
+  return !route.isCatchAll && route.backends.length > 1;
+}
+
+function consulDestination(route: Route, serviceName: string): Record<string, unknown> {
   const retries = consulRetries(route);
   const request = route.headers?.request;
   const response = route.headers?.response;
+  const split = splitsMatchedRequests(route);
   return {
-    serviceSubset: route.isCatchAll ? undefined : route.backends[0].target.track,
+    service: split ? consulSplitServiceName(serviceName, route.name) : undefined,
+    serviceSubset: route.isCatchAll || split ? undefined : route.backends[0].target.track,
     requestTimeout: route.timeout,
     numRetries: retries?.attempts,
     retryOn: retries !== undefined && retries.retryOn.length > 0 ? [...retries.retryOn] : undefined,

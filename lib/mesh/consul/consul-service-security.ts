@@ -8,6 +8,7 @@ import type { IMicroservice, Microservice } from '../../workload/microservice';
 import type { IMeshServiceBinding } from '../mesh-provider';
 import { ConsulApi, consulProtocol, consulServicePort } from './consul-api';
 import { unsupportedService } from './consul-capabilities';
+import { consulJwtIntentions } from './consul-jwt-intentions';
 
 /**
  * Props of {@link ConsulServiceSecurity}.
@@ -35,10 +36,14 @@ export interface ConsulServiceSecurityProps {
  *   its Consul service name, every other source denied (`*`), so a service
  *   nobody calls admits nobody. `IngressPeer.anywhere()` allows every source
  *   of the mesh; clients outside the mesh reach it through a Consul gateway,
- *   since strict mTLS admits meshed callers only.
+ *   since strict mTLS admits meshed callers only. With end-user
+ *   authentication, an admitted caller needs a token too: the intentions'
+ *   top-level `jwt`, or each admitted source's `permissions` where the
+ *   requirements differ by path or method (see consul-jwt-intentions).
  *
  * @see https://developer.hashicorp.com/consul/docs/connect/config-entries/service-defaults
  * @see https://developer.hashicorp.com/consul/docs/connect/config-entries/service-intentions
+ * @see https://developer.hashicorp.com/consul/docs/secure-mesh/intention/jwt
  * @internal
  */
 export class ConsulServiceSecurity extends Construct implements IMeshServiceBinding {
@@ -64,17 +69,23 @@ export class ConsulServiceSecurity extends Construct implements IMeshServiceBind
     });
 
     const anywhere = service.allowIngressFrom.some((peer) => peer.isAnywhere);
+    const tokens = () => {
+      const auth = routesOf(service)?.authentication;
+      return auth && consulJwtIntentions(auth);
+    };
     emitObject(this, 'ServiceIntentions', {
       apiVersion: ConsulApi.V1ALPHA1,
       kind: 'ServiceIntentions',
       metadata,
       spec: {
         destination: { name: service.serviceName },
+        jwt: Lazy.any({ produce: () => tokens()?.jwt }),
         sources: Lazy.any({
-          produce: () => [
-            ...this.callers.map((caller) => ({ name: caller.serviceName, action: 'allow' })),
-            { name: '*', action: anywhere ? 'allow' : 'deny' },
-          ],
+          produce: () => {
+            const permissions = tokens()?.permissions;
+            const admit = (name: string) => (permissions === undefined ? { name, action: 'allow' } : { name, permissions });
+            return [...this.callers.map((caller) => admit(caller.serviceName)), anywhere ? admit('*') : { name: '*', action: 'deny' }];
+          },
         }),
       },
     });

@@ -146,7 +146,9 @@ const LOCALITY_LABELS = ['topology.kubernetes.io/region', 'topology.kubernetes.i
  * What of a service's load balancing and locality failover Istio cannot
  * express or would ignore, one message each naming the service, 'istio' and
  * the fix: slow start with random balancing or session affinity (Envoy warms
- * up round robin and least request only), and failover without outlier
+ * up round robin and least request only), the service's or a revision's; a
+ * revision's own load balancing that no route sends to (Istio applies a
+ * subset's policy only to traffic routed to the subset); failover without outlier
  * detection (Istio fails over only when ejection takes a locality's pods out),
  * and region failover beside a locality label in the failover priority.
  *
@@ -156,11 +158,26 @@ const LOCALITY_LABELS = ['topology.kubernetes.io/region', 'topology.kubernetes.i
 export function unsupportedTrafficPolicy(routes: ServiceRoutes): string[] {
   const name = routes.service.serviceName;
   const errors: string[] = [];
-  const lb = routes.loadBalancing;
-  if (lb?.slowStart !== undefined && (lb.algorithm === LoadBalancingAlgorithm.RANDOM || lb.sessionAffinity !== undefined)) {
+  for (const [what, lb] of [
+    [`loadBalancing.slowStart of ${name}`, routes.loadBalancing],
+    ...routes.revisionLoadBalancing.map((r) => [`loadBalancing.slowStart of revision '${r.revision.track}' of ${name}`, r.loadBalancing] as const),
+  ] as const) {
+    if (lb?.slowStart !== undefined && (lb.algorithm === LoadBalancingAlgorithm.RANDOM || lb.sessionAffinity !== undefined)) {
+      errors.push(
+        `${what} comes with ${lb.sessionAffinity ? 'sessionAffinity' : "algorithm 'random'"}, which istio does not ` +
+          'warm up (Envoy slow start works with round robin and least request only); drop slowStart or balance by round robin or least request',
+      );
+    }
+  }
+  const routed = new Set([
+    ...routes.routes.flatMap((r) => [...r.backends.map((b) => b.target), ...(r.mirror ? [r.mirror.revision] : [])]),
+    ...routes.tcpRoutes.flatMap((r) => r.backends.map((b) => b.target)),
+  ]);
+  for (const { revision } of routes.revisionLoadBalancing.filter((r) => !routed.has(r.revision))) {
     errors.push(
-      `loadBalancing.slowStart of ${name} comes with ${lb.sessionAffinity ? 'sessionAffinity' : "algorithm 'random'"}, which istio does not ` +
-        'warm up (Envoy slow start works with round robin and least request only); drop slowStart or balance by round robin or least request',
+      `revision '${revision.track}' of ${name} has load balancing of its own, but no route sends to it, and istio applies a subset's ` +
+        "policy only to the requests a route sends to that subset (the others go to the service's host with its top-level policy); " +
+        `add a route with revision '${revision.track}' as a backend, or drop addRevisionLoadBalancing`,
     );
   }
   const locality = routes.localityFailover;

@@ -35,8 +35,9 @@ const GATEWAY_API_V1 = 'gateway.networking.k8s.io/v1';
  * connect-failure, refused-stream, unavailable, cancelled and
  * retriable-status-codes): each route must say `retries: MESH_DEFAULT_RETRIES`.
  * What the HTTPRoute cannot express is refused at synth (no retries or
- * other retries, faults, and a circuit breaker, load balancing or locality
- * failover, which Istio applies per host), naming 'istio (gateway-api routes)'.
+ * other retries, faults, and a circuit breaker, load balancing (the
+ * service's or a revision's) or locality failover, which Istio applies per
+ * host or subset), naming 'istio (gateway-api routes)'.
  *
  * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/#mesh-traffic
  * @see https://gateway-api.sigs.k8s.io/mesh/gamma/
@@ -174,6 +175,13 @@ function unsupportedGatewayApiTable(routes: ServiceRoutes): string[] {
           `drop ${prop}, or route with MeshProvider.istio({ routes: 'virtual-service' })`,
       );
     }
+  }
+  for (const { revision } of routes.revisionLoadBalancing) {
+    errors.push(
+      `revision '${revision.track}' of ${name} has load balancing of its own, which istio (gateway-api routes) cannot apply: istio puts it ` +
+        "on the revision's DestinationRule subset, and this rendering's routes go to per-revision Services (the standard Gateway API " +
+        "has no load-balancing field); drop addRevisionLoadBalancing, or route with MeshProvider.istio({ routes: 'virtual-service' })",
+    );
   }
   return errors;
 }

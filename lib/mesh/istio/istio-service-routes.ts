@@ -11,7 +11,7 @@ import type { TcpRoute } from '../../traffic/tcp-route';
 import { toPercentages } from '../../traffic/weights';
 import { unsupportedRouteFeatures, unsupportedTcpRouteFeatures, unsupportedTrafficPolicy } from './istio-capabilities';
 import { istioConditions, istioHeaderOperations, istioUriMatches } from './istio-http-match';
-import { istioLoadBalancer } from './istio-load-balancer';
+import { istioLoadBalancer, istioSubsetTrafficPolicy } from './istio-load-balancer';
 import { istioRetries } from './istio-retries';
 
 /**
@@ -19,7 +19,8 @@ import { istioRetries } from './istio-retries';
  * - a DestinationRule with one subset per live revision (selected by the
  *   revision label), mutual TLS, the circuit breaker as connection pool
  *   limits and outlier detection, and the load balancing and locality
- *   failover as its `loadBalancer`;
+ *   failover as its `loadBalancer`; a revision with load balancing of its
+ *   own gets it on its subset;
  * - once there is a route, a VirtualService with the routes in order: matches, weights as
  *   percentages, timeouts, retries, faults, mirrors and header changes;
  *   and a `tcp` route per TCP route, matching its port.
@@ -58,7 +59,11 @@ export class IstioServiceRoutes extends Construct implements IMeshRoutesBinding 
           loadBalancer: istioLoadBalancer(routes),
         },
         subsets: Lazy.any({
-          produce: () => service.revisions.map((r) => ({ name: r.track, labels: { [LabelKeys.REVISION]: r.revisionId } })),
+          produce: () => service.revisions.map((r) => ({
+            name: r.track,
+            labels: { [LabelKeys.REVISION]: r.revisionId },
+            trafficPolicy: istioSubsetTrafficPolicy(routes, r),
+          })),
         }),
       },
     });

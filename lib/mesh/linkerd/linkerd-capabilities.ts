@@ -217,7 +217,7 @@ export function unsupportedFunctionPolicies(fn: MeshFunction): string[] {
  * express: its proxy balances every service by EWMA (exponentially weighted
  * moving average of latency, over the pods it picks two of), with no other
  * algorithm, no consistent hashing (so no session affinity), no slow start,
- * and no locality failover.
+ * nothing per revision, and no locality failover.
  *
  * @see https://linkerd.io/2/features/load-balancing/
  */
@@ -237,6 +237,12 @@ export function unsupportedTrafficPolicy(routes: ServiceRoutes): string[] {
   }
   if (lb?.slowStart !== undefined) {
     errors.push(`loadBalancing.slowStart of ${name} cannot be expressed in linkerd: ${ewmaOnly}, with no warm-up of new pods; drop slowStart`);
+  }
+  for (const { revision } of routes.revisionLoadBalancing) {
+    errors.push(
+      `revision '${revision.track}' of ${name} has load balancing of its own, which cannot be expressed in linkerd: ${ewmaOnly}, ` +
+        'the same for every revision; drop addRevisionLoadBalancing',
+    );
   }
   if (routes.localityFailover !== undefined) {
     errors.push(

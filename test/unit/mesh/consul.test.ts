@@ -17,7 +17,7 @@ import {
   ServiceRoutes,
   ServiceRoutesProps,
 } from '../../../lib';
-import { ConsulAnnotations, schemaErrors } from '../../../lib/internal';
+import { ConsulAnnotations, consulJwtProviderName, schemaErrors } from '../../../lib/internal';
 import { findObject, findObjects, synthObjects, synthYaml } from '../../../lib/testing';
 import { ShopChart } from '../../../stacks/shop/shop-chart';
 import { crdProblems, CRD_ROOT, crdSchemas, crdSchemasAvailable } from '../../crd-schema';
@@ -40,6 +40,18 @@ function routedService(routesProps: Partial<ServiceRoutesProps> = {}, servicePro
   return { chart, mesh, reviews, v1, v2, productpage, routes };
 }
 
+/** An issuer whose keys are fetched, with the token in a header of its own and a cookie. */
+const REMOTE_ISSUER = {
+  issuer: 'https://auth.example.com',
+  jwksUri: 'https://auth.example.com/.well-known/jwks.json',
+  audiences: ['shop', 'ratings'],
+  fromHeaders: [{ name: 'x-token', prefix: 'Bearer ' }],
+  fromCookies: ['session-token'],
+};
+/** An issuer whose keys are inline, with the token in a query parameter. */
+const INLINE_JWKS = '{"keys":[{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}';
+const INLINE_ISSUER = { issuer: 'https://tokens.internal.example.org/realm', jwks: INLINE_JWKS, audiences: ['ratings'], fromParams: ['token'] };
+
 /** A stack using every Consul object and every route feature the provider renders. */
 function everyFeature(): Chart {
   const app = new App();
@@ -59,6 +71,11 @@ function everyFeature(): Chart {
     },
     loadBalancing: { sessionAffinity: { cookie: { name: 'session', ttl: Duration.minutes(30), path: '/' } } },
     rateLimit: { requests: 50, interval: Duration.seconds(1), burst: 100 },
+    localityFailover: { failoverPriority: ['topology.kubernetes.io/region', 'topology.kubernetes.io/zone'] },
+    authentication: {
+      issuers: [REMOTE_ISSUER, INLINE_ISSUER],
+      require: [{ paths: [PathMatch.prefix('/ratings')] }, { methods: ['DELETE'], claims: [{ claim: 'role', values: ['admin'] }] }],
+    },
   });
   const retries = { attempts: 3, retryOn: [RetryOn.GATEWAY_ERROR, RetryOn.CONNECT_FAILURE], statusCodes: [503] };
   routes.addRoute('exact', { matches: [{ path: PathMatch.exact('/ratings/special/one'), method: 'GET' }], backends: [{ revision: v2 }], retries });
@@ -72,13 +89,14 @@ function everyFeature(): Chart {
     headers: { request: { set: { 'x-tester': 'yes' }, add: { 'x-via': 'mesh' }, remove: ['x-debug'] }, response: { set: { 'cache-control': 'no-store' } } },
     timeout: Duration.seconds(3),
   });
+  routes.addRoute('canary', { matches: [{ headers: [HeaderMatch.exact('x-canary', 'yes')] }], backends: [{ revision: ratings.revisions[0], weight: 70 }, { revision: v2, weight: 30 }] });
   routes.addRoute('default', { backends: [{ revision: ratings.revisions[0], weight: 90 }, { revision: v2, weight: 10 }], timeout: Duration.millis(2500) });
   new ServiceRoutes(backend, 'db-routes', { service: db, loadBalancing: { sessionAffinity: { sourceIp: true } } })
     .addTcpRoute('postgres', { backends: [{ revision: db.revisions[0] }] });
   return backend;
 }
 
-const ALL_KINDS = ['ProxyDefaults', 'Mesh', 'ServiceDefaults', 'ServiceIntentions', 'ServiceResolver', 'ServiceRouter', 'ServiceSplitter'];
+const ALL_KINDS = ['ProxyDefaults', 'Mesh', 'ServiceDefaults', 'ServiceIntentions', 'ServiceResolver', 'ServiceRouter', 'ServiceSplitter', 'JWTProvider'];
 
 describe('Mesh with the Consul provider: security', () => {
   test('every emitted object passes its schema (Kubernetes models; Consul objects see the CRD test)', () => {
@@ -91,7 +109,11 @@ describe('Mesh with the Consul provider: security', () => {
   crdTest(`every Consul object of every kind passes its CRD schema from ${CRD_ROOT}`, () => {
     const schemas = crdSchemas();
     const shop = new ShopChart(new App(), 'shop-prod', { environment: 'prod', meshProvider: consul() });
-    const objects = [...synthObjects(everyFeature()), ...synthObjects(shop)].filter(isConsul);
+    // a token required on every request is the intentions' top-level jwt (everyFeature's are permissions)
+    const everyRequest = routedService({ authentication: { issuers: [INLINE_ISSUER], require: [{ claims: [{ claim: 'tier', values: ['gold'] }] }] } });
+    everyRequest.routes.addRoute('default', { backends: [{ revision: everyRequest.v1 }] });
+    const objects = [...synthObjects(everyFeature()), ...synthObjects(shop), ...synthObjects(everyRequest.chart)].filter(isConsul);
+    expect(objects.some((o) => o.kind === 'ServiceIntentions' && (o.spec as any).jwt !== undefined)).toBe(true);
     expect(new Set(objects.map((o) => o.kind))).toEqual(new Set(ALL_KINDS));
     for (const object of objects) {
       const schema = schemas.get(`${object.apiVersion}/${object.kind}`);
@@ -187,6 +209,7 @@ describe('Mesh with the Consul provider: routing tables', () => {
       { match: { http: { pathRegex: '/ratings/[0-9]+', queryParam: [{ name: 'debug', exact: '1' }, { name: 'v', regex: '[0-9]+' }] } }, destination: { serviceSubset: 'v2' } },
       { match: { http: { pathExact: '/api', header: headers } }, destination: testers },
       { match: { http: { pathPrefix: '/api/', header: headers } }, destination: testers },
+      { match: { http: { header: [{ name: 'x-canary', exact: 'yes' }] } }, destination: { service: 'ratings-split-canary' } },
       { destination: { requestTimeout: '2500ms' } },
     ]);
     expect(spec(findObject(objects, { kind: 'ServiceSplitter', name: 'ratings' })).splits).toEqual([
@@ -271,6 +294,139 @@ describe('Mesh with the Consul provider: routing tables', () => {
   });
 });
 
+describe('Mesh with the Consul provider: end-user authentication', () => {
+  const jwtProvider = (objects: Manifest[], issuer: string) => findObject(objects, { kind: 'JWTProvider', name: consulJwtProviderName(issuer) });
+  const intentions = (objects: Manifest[], name = 'reviews') => spec(findObject(objects, { kind: 'ServiceIntentions', name }));
+
+  test('a JWTProvider per issuer, named after it: remote keys fetched with SNI and a checked certificate, inline keys base64, the token locations', () => {
+    const { chart, v1, routes } = routedService({ authentication: { issuers: [REMOTE_ISSUER, INLINE_ISSUER] } });
+    routes.addRoute('default', { backends: [{ revision: v1 }] });
+    const objects = synthObjects(chart);
+    expect(consulJwtProviderName(REMOTE_ISSUER.issuer)).toMatch(/^jwt-auth-example-com-[0-9a-f]{10}$/);
+    expect(consulJwtProviderName(INLINE_ISSUER.issuer)).toMatch(/^jwt-tokens-internal-example-org-[0-9a-f]{10}$/);
+    expect(jwtProvider(objects, REMOTE_ISSUER.issuer).spec).toEqual({
+      issuer: 'https://auth.example.com',
+      jsonWebKeySet: {
+        remote: {
+          uri: 'https://auth.example.com/.well-known/jwks.json',
+          useSNI: true,
+          jwksCluster: { tlsCertificates: { trustedCA: { filename: '/etc/ssl/certs/ca-certificates.crt' } } },
+        },
+      },
+      audiences: ['shop', 'ratings'],
+      locations: [{ header: { name: 'x-token', valuePrefix: 'Bearer ' } }, { cookie: { name: 'session-token' } }],
+    });
+    const inline = jwtProvider(objects, INLINE_ISSUER.issuer);
+    expect(inline.spec).toEqual({
+      issuer: 'https://tokens.internal.example.org/realm',
+      jsonWebKeySet: { local: { jwks: Buffer.from(INLINE_JWKS).toString('base64') } },
+      audiences: ['ratings'],
+      locations: [{ queryParam: { name: 'token' } }],
+    });
+    expect(Buffer.from((inline.spec as any).jsonWebKeySet.local.jwks, 'base64').toString()).toBe(INLINE_JWKS);
+  });
+
+  test('a token required on every request is the intentions\' top-level jwt: an admitted caller must present one, anyone else stays denied', () => {
+    const { chart, v1, routes } = routedService({ authentication: { issuers: [REMOTE_ISSUER, INLINE_ISSUER], require: [{ claims: [{ claim: 'tier', values: ['gold', 'silver'] }] }] } });
+    routes.addRoute('default', { backends: [{ revision: v1 }] });
+    const { jwt, sources } = intentions(synthObjects(chart));
+    const [remote, inline] = [REMOTE_ISSUER, INLINE_ISSUER].map((i) => consulJwtProviderName(i.issuer));
+    const tier = (value: string) => [{ path: ['tier'], value }];
+    expect(jwt).toEqual({
+      providers: [
+        { name: remote, verifyClaims: tier('gold') },
+        { name: remote, verifyClaims: tier('silver') },
+        { name: inline, verifyClaims: tier('gold') },
+        { name: inline, verifyClaims: tier('silver') },
+      ],
+    });
+    expect(sources).toEqual([{ name: 'productpage', action: 'allow' }, { name: '*', action: 'deny' }]);
+  });
+
+  test('requirements by path and method are permissions of each admitted source, most specific first, each with every covering requirement', () => {
+    const authentication = {
+      issuers: [REMOTE_ISSUER],
+      require: [
+        { paths: [PathMatch.prefix('/api')] },
+        { paths: [PathMatch.prefix('/api/admin')], methods: ['DELETE' as const], claims: [{ claim: 'role', values: ['admin'] }] },
+      ],
+    };
+    const { chart, v1, routes } = routedService({ authentication }, { allowIngressFrom: [IngressPeer.anywhere()] });
+    routes.addRoute('default', { backends: [{ revision: v1 }] });
+    const { jwt, sources } = intentions(synthObjects(chart));
+    const name = consulJwtProviderName(REMOTE_ISSUER.issuer);
+    const token = { providers: [{ name }] };
+    const admin = { providers: [{ name, verifyClaims: [{ path: ['role'], value: 'admin' }] }] };
+    const permissions = [
+      { action: 'allow', http: { pathExact: '/api' }, jwt: token },
+      { action: 'allow', http: { pathExact: '/api/admin', methods: ['DELETE'] }, jwt: admin },
+      { action: 'allow', http: { pathExact: '/api/admin' }, jwt: token },
+      { action: 'allow', http: { pathPrefix: '/api/admin/', methods: ['DELETE'] }, jwt: admin },
+      { action: 'allow', http: { pathPrefix: '/api/admin/' }, jwt: token },
+      { action: 'allow', http: { pathPrefix: '/api/' }, jwt: token },
+      { action: 'allow', http: { pathPrefix: '/' } },
+    ];
+    expect(jwt).toBeUndefined();
+    expect(sources).toEqual([{ name: 'productpage', permissions }, { name: '*', permissions }]);
+  });
+
+  test('requirements accepting no common value of a claim deny the requests both cover', () => {
+    const authentication = {
+      issuers: [REMOTE_ISSUER],
+      require: [{ claims: [{ claim: 'role', values: ['reader'] }] }, { methods: ['POST' as const], claims: [{ claim: 'role', values: ['writer'] }] }],
+    };
+    const { chart, v1, routes } = routedService({ authentication });
+    routes.addRoute('default', { backends: [{ revision: v1 }] });
+    const name = consulJwtProviderName(REMOTE_ISSUER.issuer);
+    expect(intentions(synthObjects(chart)).sources[0].permissions).toEqual([
+      { action: 'deny', http: { pathPrefix: '/', methods: ['POST'] } },
+      { action: 'allow', http: { pathPrefix: '/' }, jwt: { providers: [{ name, verifyClaims: [{ path: ['role'], value: 'reader' }] }] } },
+    ]);
+  });
+
+  test('services accepting one issuer with the same settings share its one JWTProvider, written with the first', () => {
+    const { chart, v1, routes, productpage } = routedService({ authentication: { issuers: [REMOTE_ISSUER] } });
+    routes.addRoute('default', { backends: [{ revision: v1 }] });
+    new ServiceRoutes(chart, 'productpage-routes', { service: productpage, authentication: { issuers: [REMOTE_ISSUER], require: [{ methods: ['POST'] }] } });
+    const objects = synthObjects(chart);
+    expect(findObjects(objects, { kind: 'JWTProvider' }).map((o) => o.metadata.name)).toEqual([consulJwtProviderName(REMOTE_ISSUER.issuer)]);
+    expect(intentions(objects, 'productpage').sources).toEqual([{ name: '*', action: 'deny' }]);
+  });
+});
+
+describe('Mesh with the Consul provider: weighted matched routes and locality failover', () => {
+  test('a matched route to several revisions goes to its split service: a ServiceSplitter of subsets of the service, with its protocol', () => {
+    const objects = synthObjects(everyFeature());
+    const split = findObjects(objects, { name: 'ratings-split-canary' });
+    expect(split.map((o) => [o.kind, o.metadata.namespace, o.spec])).toEqual([
+      ['ServiceDefaults', 'backend', { protocol: 'http' }],
+      ['ServiceSplitter', 'backend', {
+        splits: [{ weight: 70, service: 'ratings', serviceSubset: 'stable' }, { weight: 30, service: 'ratings', serviceSubset: 'v2' }],
+      }],
+    ]);
+    // no intentions of its own: the chain ends at the ratings subsets, which admit ratings' callers
+    expect(findObjects(objects, { kind: 'ServiceIntentions', name: 'ratings-split-canary' })).toEqual([]);
+  });
+
+  test('moving the weights of a matched route updates its split service\'s splitter only', () => {
+    const build = (weight: number) => {
+      const { chart, v1, v2, routes } = routedService();
+      routes.addRoute('testers', { matches: [{ headers: [HeaderMatch.exact('x-tester', 'yes')] }], backends: [{ revision: v1, weight: 100 - weight }, { revision: v2, weight }] });
+      routes.addRoute('default', { backends: [{ revision: v1 }] });
+      return new Map(synthObjects(chart).map((o) => [`${o.kind}/${o.metadata.name}`, JSON.stringify(o)]));
+    };
+    const before = build(20);
+    const after = build(60);
+    expect([...after.keys()].filter((key) => after.get(key) !== before.get(key))).toEqual(['ServiceSplitter/reviews-split-testers']);
+  });
+
+  test('on Consul Enterprise a failover priority of region then zone is the resolver\'s prioritizeByLocality failover', () => {
+    const objects = synthObjects(everyFeature());
+    expect(spec(findObject(objects, { kind: 'ServiceResolver', name: 'ratings' })).prioritizeByLocality).toEqual({ mode: 'failover' });
+    expect(spec(findObject(objects, { kind: 'ServiceResolver', name: 'ratings-db' })).prioritizeByLocality).toBeUndefined();
+  });
+});
+
 describe('Mesh with the Consul provider: what it refuses, at synth, naming the feature and consul', () => {
   type Case = [string, (r: ReturnType<typeof routedService>) => void, RegExp];
   const matched = { matches: [{ path: PathMatch.prefix('/x') }] };
@@ -279,18 +435,12 @@ describe('Mesh with the Consul provider: what it refuses, at synth, naming the f
       /^route 'r' of reviews uses fault injection, which consul cannot express/],
     ['a route mirrors requests', ({ v1, v2, routes }) => routes.addRoute('r', { ...matched, backends: [{ revision: v2 }], mirror: { revision: v1 } }),
       /^route 'r' of reviews mirrors requests to revision 'v1', which consul cannot express/],
-    ['a matched route splits by weight', ({ v1, v2, routes }) => routes.addRoute('r', { ...matched, backends: [{ revision: v1 }, { revision: v2 }] }),
-      /^route 'r' of reviews splits matched requests between 2 revisions, which consul cannot express.*put the weights on the catch-all route$/],
     ['a route sets a per-try timeout', ({ v2, routes }) => routes.addRoute('r', { ...matched, backends: [{ revision: v2 }], retries: { attempts: 2, perTryTimeout: Duration.seconds(1) } }),
       /^route 'r' of reviews sets retries\.perTryTimeout \(1s\), which consul cannot express/],
     ['a route retries on a condition consul lacks', ({ v2, routes }) => routes.addRoute('r', { ...matched, backends: [{ revision: v2 }], retries: { attempts: 2, retryOn: [RetryOn.RESET_BEFORE_REQUEST, RetryOn.RETRIABLE_HEADERS] } }),
       /^route 'r' of reviews retries on 'reset-before-request', 'retriable-headers', which consul cannot express/],
-    ['end-user authentication is asked for', () => undefined, /^authentication of reviews asks for JWT validation, which the consul provider does not render/],
-  ])('fails when %s', (what, build, message) => {
-    const authentication = what.startsWith('end-user')
-      ? { issuers: [{ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks.json', audiences: ['shop'] }] }
-      : undefined;
-    const r = routedService({ authentication });
+  ])('fails when %s', (_, build, message) => {
+    const r = routedService();
     build(r);
     r.routes.addRoute('default', { backends: [{ revision: r.v1 }] });
     expect(synthProblemMessages(r.chart)).toEqual([expect.stringMatching(message)]);
@@ -304,14 +454,39 @@ describe('Mesh with the Consul provider: what it refuses, at synth, naming the f
     ['a rate limit answering 503', { rateLimit: { requests: 10, interval: Duration.seconds(1), statusCode: 503 } },
       /^rateLimit of reviews answers 503, which consul cannot express \(its rate limit answers 429\)/, true],
     ['slow start', { loadBalancing: { slowStart: Duration.seconds(30) } }, /^loadBalancing\.slowStart of reviews cannot be expressed in consul/],
-    ['locality failover', { localityFailover: { failover: [{ from: 'us-east1', to: 'us-west1' }] }, circuitBreaker: { outlierDetection: { consecutiveErrors: 5 } } },
-      /^localityFailover of reviews cannot be expressed in consul: a ServiceResolver fails over between datacenters/],
+    ['locality failover outside Consul Enterprise', { localityFailover: { failoverPriority: ['topology.kubernetes.io/region', 'topology.kubernetes.io/zone'] } },
+      /^localityFailover of reviews cannot be expressed in consul outside Consul Enterprise .*MeshProvider\.consul\(\{ enterprise: true \}\)/],
+    ['failover to a named region', { localityFailover: { failover: [{ from: 'us-east1', to: 'us-west1' }] }, circuitBreaker: { outlierDetection: { consecutiveErrors: 5 } } },
+      /^localityFailover\.failover of reviews \(us-east1 → us-west1\) cannot be expressed in consul, .*never to a named region/, true],
+    ['fixed weights between localities', { localityFailover: { distribute: [{ from: 'us-east1/*', to: { 'us-east1/*': 80, 'us-west1/*': 20 } }] } },
+      /^localityFailover\.distribute of reviews cannot be expressed in consul, .*no weights between localities/, true],
+    ['a failover priority of other labels', { localityFailover: { failoverPriority: ['topology.kubernetes.io/zone'] } },
+      /^localityFailover\.failoverPriority of reviews \('topology\.kubernetes\.io\/zone'\) cannot be expressed in consul, which prefers instances by the region and zone/, true],
+    ['claims copied into headers', { authentication: { issuers: [{ ...REMOTE_ISSUER, outputClaimToHeaders: [{ header: 'x-user', claim: 'sub' }] }] } },
+      /^authentication issuer 'https:\/\/auth\.example\.com' of reviews copies claims into headers \(outputClaimToHeaders\), which consul cannot express/],
+    ['tokens validated but never required', { authentication: { issuers: [REMOTE_ISSUER], require: [] } },
+      /^authentication of reviews requires no token \(require: \[\]\), which consul cannot express/],
+    ['a token required on a regular-expression path', { authentication: { issuers: [REMOTE_ISSUER], require: [{ paths: [PathMatch.regex('/v[0-9]+/admin')] }] } },
+      /^authentication require 1 of reviews covers the regular-expression path '\/v\[0-9\]\+\/admin', which consul cannot express/],
     ['a limit of requests per connection', { circuitBreaker: { maxRequestsPerConnection: 1 } },
       /^circuitBreaker\.maxRequestsPerConnection \(1\) of reviews cannot be expressed in consul/],
   ])('fails when the service asks for %s', (_, routesProps, message, enterprise = false) => {
     const { chart, v1, routes } = routedService(routesProps, {}, MeshProvider.consul({ enterprise }));
     routes.addRoute('default', { backends: [{ revision: v1 }] });
     expect(synthProblemMessages(chart)).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('fails when a service proxied as tcp asks for JWT validation', () => {
+    const { chart } = routedService({ authentication: { issuers: [REMOTE_ISSUER] } }, { ports: [{ name: 'tcp-db', port: 5432 }] });
+    expect(synthProblemMessages(chart)).toEqual([expect.stringMatching(/^authentication of reviews cannot be expressed in consul on port 'tcp-db', which it proxies as tcp/)]);
+  });
+
+  test('fails when two services accept one issuer with other settings, naming both', () => {
+    const { chart, productpage } = routedService({ authentication: { issuers: [REMOTE_ISSUER] } });
+    new ServiceRoutes(chart, 'productpage-routes', { service: productpage, authentication: { issuers: [{ ...REMOTE_ISSUER, audiences: ['shop'] }] } });
+    expect(synthProblemMessages(chart)).toEqual([
+      expect.stringMatching(/^authentication of productpage accepts issuer 'https:\/\/auth\.example\.com' with other audiences than reviews does, which consul cannot express: it keeps one JWTProvider per issuer for the datacenter \(jwt-auth-example-com-[0-9a-f]{10}\)/),
+    ]);
   });
 
   test('fails when a route weight rounds to 0%', () => {
