@@ -1,4 +1,5 @@
 import { LabelKeys } from '../core/labels';
+import { consulProtocol, consulServicePort } from '../mesh/consul/consul-api';
 import { Mesh } from '../mesh/mesh';
 import type { ServerlessFunction } from '../serverless/function/serverless-function';
 import { Microservice } from '../workload/microservice';
@@ -19,6 +20,12 @@ export interface ObservableWorkload {
   readonly mesh: string | undefined;
   /** The names of its container ports, `undefined` where they are not known (a function's pods). */
   readonly portNames: readonly string[] | undefined;
+  /**
+   * The protocol its mesh proxies it as, where the mesh takes it from the
+   * port's name (Consul: 'http', 'http2', 'grpc' or 'tcp').
+   * @default - the mesh reads each request as it comes
+   */
+  readonly proxyProtocol?: string;
 }
 
 /**
@@ -29,14 +36,18 @@ export interface ObservableWorkload {
 export function observableWorkload(workload: Microservice | ServerlessFunction): ObservableWorkload {
   const podSelector = { [LabelKeys.NAME]: workload.labels[LabelKeys.NAME], [LabelKeys.PART_OF]: workload.labels[LabelKeys.PART_OF] };
   if (workload instanceof Microservice) {
+    const mesh = workload.mesh instanceof Mesh ? workload.mesh.provider.name : workload.mesh === undefined ? undefined : 'unknown';
+    // Consul proxies one port (the provider refuses a service with another shape)
+    const consulPort = mesh === 'consul' ? consulServicePort(workload.ports) : undefined;
     return {
       kind: 'service',
       name: workload.serviceName,
       namespace: workload.namespace,
       labels: workload.labels,
       podSelector,
-      mesh: workload.mesh instanceof Mesh ? workload.mesh.provider.name : workload.mesh === undefined ? undefined : 'unknown',
+      mesh,
       portNames: workload.ports.map((p) => p.name),
+      proxyProtocol: consulPort && consulProtocol(consulPort),
     };
   }
   return {

@@ -55,7 +55,11 @@ export class ObservedWorkload extends Construct {
         this,
       );
     }
-    this.target = { name: workload.name, namespace: workload.namespace, source: signalSource(workload.mesh, props.appMetrics, what, this) };
+    this.target = {
+      name: workload.name,
+      namespace: workload.namespace,
+      source: signalSource(workload.mesh, props.appMetrics, what, this, workload.proxyProtocol),
+    };
     this.scrapeIntervalSeconds = props.scrapeIntervalSeconds;
     this.objectives = resolveObjectives(props.slo ?? {}, this);
     this.checkLatencyThresholds();
@@ -155,7 +159,9 @@ export class ObservedWorkload extends Construct {
     if (workload.mesh !== 'istio') {
       const why = workload.mesh === 'linkerd'
         ? 'Linkerd has no Telemetry resource: its tracing (linkerd-jaeger) and access logs are pod annotations, which would make new revisions'
-        : `${workload.kind} ${workload.name} is not in a mesh, so no proxy traces or logs its requests`;
+        : workload.mesh === 'consul'
+          ? "Consul has no per-service Telemetry resource: its Envoy's tracing and access logs are set for the whole datacenter (ProxyDefaults 'envoy_tracing_json', 'accessLogs')"
+          : `${workload.kind} ${workload.name} is not in a mesh, so no proxy traces or logs its requests`;
       throw new ValidationError(`${asked} needs Istio's Telemetry resource, and ${why}; drop ${asked}, or put the ${workload.kind} in an Istio mesh`, this);
     }
     const sampling = props.tracing?.samplingPercentage;

@@ -25,8 +25,8 @@ export interface AppMetricsProps {
 
 /** Where a workload's golden signals come from: the mesh's proxy or the app. */
 export interface SignalSource {
-  /** 'istio', 'linkerd' or 'app'. */
-  readonly name: 'istio' | 'linkerd' | 'app';
+  /** 'istio', 'linkerd', 'consul' or 'app'. */
+  readonly name: 'istio' | 'linkerd' | 'consul' | 'app';
   /** The request counter. */
   readonly requestsTotal: string;
   /** Matchers every query of the counter and histogram carries (the proxy's inbound side). */
@@ -41,8 +41,12 @@ export interface SignalSource {
   readonly buckets: readonly number[];
 }
 
-/** Istio's default buckets of istio_request_duration_milliseconds. */
-const ISTIO_BUCKETS_MS = [
+/**
+ * Envoy's default histogram buckets, in ms: those of Istio's
+ * istio_request_duration_milliseconds and of Consul's Envoy timers (Consul
+ * sets no buckets of its own).
+ */
+const ENVOY_BUCKETS_MS = [
   0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000,
 ];
 /** The buckets of Linkerd's response_latency_ms. */
@@ -59,14 +63,22 @@ const LABEL_MATCHER = /^[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"([^"\\]|\\.)*"$
 /**
  * The signal source of a workload: its mesh's proxy metrics (Istio's
  * `istio_requests_total` reported by the destination, Linkerd's inbound
- * `request_total`), else the app's own metrics.
+ * `request_total`, the inbound listener of Consul's Envoy), else the app's
+ * own metrics.
  *
  * @param mesh the name of the mesh provider the workload is in, if any
- * @throws ValidationError for an unknown mesh, or outside a mesh without (valid) app metrics
+ * @param proxyProtocol the protocol the mesh proxies the workload's port as, where the mesh takes it from the port (Consul)
+ * @throws ValidationError for an unknown mesh, a Consul service proxied as TCP, or outside a mesh without (valid) app metrics
  *
  * @internal
  */
-export function signalSource(mesh: string | undefined, app: AppMetricsProps | undefined, workload: string, scope: IConstruct): SignalSource {
+export function signalSource(
+  mesh: string | undefined,
+  app: AppMetricsProps | undefined,
+  workload: string,
+  scope: IConstruct,
+  proxyProtocol?: string,
+): SignalSource {
   if (mesh === 'istio') {
     return {
       name: 'istio',
@@ -75,7 +87,7 @@ export function signalSource(mesh: string | undefined, app: AppMetricsProps | un
       errorMatcher: 'response_code=~"5.."',
       latency: 'istio_request_duration_milliseconds',
       latencyUnitMilliseconds: 1,
-      buckets: ISTIO_BUCKETS_MS,
+      buckets: ENVOY_BUCKETS_MS,
     };
   }
   if (mesh === 'linkerd') {
@@ -89,8 +101,11 @@ export function signalSource(mesh: string | undefined, app: AppMetricsProps | un
       buckets: LINKERD_BUCKETS_MS,
     };
   }
+  if (mesh === 'consul') {
+    return consulSource(proxyProtocol, workload, scope);
+  }
   if (mesh !== undefined) {
-    throw new ValidationError(`${workload} is in mesh '${mesh}', whose metrics the observability layer does not know; use Istio or Linkerd, or observe it outside a mesh`, scope);
+    throw new ValidationError(`${workload} is in mesh '${mesh}', whose metrics the observability layer does not know; use Istio, Linkerd or Consul, or observe it outside a mesh`, scope);
   }
   if (app === undefined) {
     throw new ValidationError(
@@ -120,5 +135,44 @@ export function signalSource(mesh: string | undefined, app: AppMetricsProps | un
     latency: app.latencySeconds,
     latencyUnitMilliseconds: 1000,
     buckets: [...buckets],
+  };
+}
+
+/**
+ * The golden signals of a service in a Consul mesh, from its own Envoy
+ * sidecar: the HTTP connection manager of the inbound (public) listener,
+ * whose stat prefix is `public_listener`, counts every request the service's
+ * callers send it, answered by the app or by Envoy itself (a 503 when the app
+ * is down, a 403 an intention denies), by status class
+ * (`envoy_http_downstream_rq_xx`, label `envoy_response_code_class`), and
+ * times them (`envoy_http_downstream_rq_time`, ms, Envoy's default buckets).
+ * The PodMonitor adds the pod's `service` and `revision` labels.
+ *
+ * Refused: a service Consul proxies as TCP (a port not named 'http…',
+ * 'http2…' or 'grpc…'), whose inbound listener is a TCP proxy that counts
+ * connections and bytes, not requests, statuses or latencies. On a gRPC
+ * service a failed call answered with HTTP 200 and a grpc-status is a
+ * success here: Consul's Envoy counts HTTP statuses only.
+ *
+ * @see https://developer.hashicorp.com/consul/docs/observe/telemetry/k8s
+ * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_conn_man/stats
+ */
+function consulSource(proxyProtocol: string | undefined, workload: string, scope: IConstruct): SignalSource {
+  if (proxyProtocol === 'tcp') {
+    throw new ValidationError(
+      `${workload} is proxied as tcp by consul (its port name says so), and a TCP proxy counts connections and bytes, not requests, ` +
+        "their statuses or their latency, so it has no golden signals; name its port 'http' (or 'http-…', 'http2', 'grpc') if it speaks HTTP, " +
+        'or observe it outside the mesh with appMetrics',
+      scope,
+    );
+  }
+  return {
+    name: 'consul',
+    requestsTotal: 'envoy_http_downstream_rq_xx',
+    matchers: ['envoy_http_conn_manager_prefix="public_listener"'],
+    errorMatcher: 'envoy_response_code_class="5"',
+    latency: 'envoy_http_downstream_rq_time',
+    latencyUnitMilliseconds: 1,
+    buckets: ENVOY_BUCKETS_MS,
   };
 }

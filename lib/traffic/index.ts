@@ -9,7 +9,7 @@ export type { HeaderModifier, HeaderRewrite } from './header-rewrite';
 export { HeaderMatch, MatchType, PathMatch, QueryParamMatch } from './http-match';
 export type { HttpMatch, HttpMethod } from './http-match';
 export { LoadBalancingAlgorithm } from './load-balancing';
-export type { AffinityCookie, LoadBalancing, ResolvedLoadBalancing, ResolvedSessionAffinity, SessionAffinity } from './load-balancing';
+export type { AffinityCookie, LoadBalancing, ResolvedLoadBalancing, ResolvedSessionAffinity, RevisionLoadBalancing, SessionAffinity } from './load-balancing';
 export type { LocalityDistribution, LocalityFailover, RegionFailover } from './locality-failover';
 export type { LocalRateLimit, ResolvedLocalRateLimit } from './rate-limit';
 export { MESH_DEFAULT_RETRIES, RetryOn } from '../workload/retry-policy';

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ValidationError } from '../core/validation-error';
+import type { Revision } from '../workload/revision';
 import { formatDuration } from './durations';
 import { HEADER_NAME } from './http-match';
 
@@ -102,6 +103,18 @@ export interface ResolvedLoadBalancing {
    * @default - none
    */
   readonly slowStart?: string;
+}
+
+/**
+ * A revision's own load balancing: it takes the place of the service's
+ * `loadBalancing` for the requests sent to that revision (as a whole, not
+ * field by field), while the service's locality failover still applies.
+ */
+export interface RevisionLoadBalancing {
+  /** The revision, a live revision of the service. */
+  readonly revision: Revision;
+  /** Its load balancing, validated. */
+  readonly loadBalancing: ResolvedLoadBalancing;
 }
 
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,256}$/;

@@ -4,18 +4,20 @@ import { assertDnsLabel } from '../core/names';
 import { checkProps } from '../core/prop-schema';
 import { ValidationError } from '../core/validation-error';
 import type { Microservice } from '../workload/microservice';
+import { Revision } from '../workload/revision';
 import { CircuitBreaker } from './circuit-breaker';
 import { formatDuration } from './durations';
 import { EndUserAuthentication, resolveEndUserAuthentication, ResolvedEndUserAuthentication } from './end-user-auth';
 import { withoutHeaderValues } from './http-match';
-import { LoadBalancing, ResolvedLoadBalancing, resolveLoadBalancing } from './load-balancing';
+import { LoadBalancing, ResolvedLoadBalancing, resolveLoadBalancing, RevisionLoadBalancing } from './load-balancing';
 import { LocalityFailover, resolveLocalityFailover } from './locality-failover';
 import { assertPercentage } from './percentage';
 import { LocalRateLimit, ResolvedLocalRateLimit, resolveLocalRateLimit } from './rate-limit';
 import { resolveRoute, Route, RouteProps } from './route';
+import { assertRevisionOf } from './route-backend';
 import { IMeshRoutesBinding, isRoutingMesh } from './routing-mesh';
 import { resolveTcpRoute, TcpRoute, TcpRouteProps } from './tcp-route';
-import { serviceRoutesPropsSchema } from './traffic-schemas';
+import { loadBalancingSchema, serviceRoutesPropsSchema } from './traffic-schemas';
 
 /** Props of {@link ServiceRoutes}. */
 export interface ServiceRoutesProps {
@@ -90,6 +92,7 @@ export class ServiceRoutes extends Construct {
   /** The service's locality failover, validated, if any. */
   public readonly localityFailover: LocalityFailover | undefined;
   private readonly declaredRoutes: Route[] = [];
+  private readonly declaredRevisionLoadBalancing: RevisionLoadBalancing[] = [];
   private readonly declaredTcpRoutes: TcpRoute[] = [];
   private readonly meshBinding: IMeshRoutesBinding;
 
@@ -128,6 +131,48 @@ export class ServiceRoutes extends Construct {
   /** The routes, in the order they are tried. */
   public get routes(): readonly Route[] {
     return [...this.declaredRoutes];
+  }
+
+  /** The revisions with load balancing of their own, in the order they were given it. */
+  public get revisionLoadBalancing(): readonly RevisionLoadBalancing[] {
+    return [...this.declaredRevisionLoadBalancing];
+  }
+
+  /**
+   * Gives one revision load balancing of its own (e.g. a canary warmed up
+   * with slow start): it takes the place of the service's `loadBalancing`,
+   * as a whole, for the requests sent to that revision (Istio: the
+   * `trafficPolicy.loadBalancer` of the revision's DestinationRule subset,
+   * which replaces the service-level one; the service's `localityFailover`
+   * is carried into it; a route must send to the revision, since Istio
+   * applies a subset's policy only to traffic routed to the subset). Load
+   * balancing picks a pod within a revision, so a route chooses it only
+   * through the revisions it sends to: no mesh balances per route (Istio's
+   * is per destination host and subset). Refused by meshes that balance per service only
+   * (Linkerd: EWMA; Consul: one ServiceResolver `loadBalancer` for every
+   * subset) and by Istio's Gateway API form (no DestinationRule).
+   *
+   * @param revision a live revision of the service
+   * @throws ValidationError for a revision of another service, a revision given load balancing twice, or an invalid policy
+   */
+  public addRevisionLoadBalancing(revision: Revision, loadBalancing: LoadBalancing): RevisionLoadBalancing {
+    if (!(revision instanceof Revision)) {
+      throw new ValidationError(
+        `addRevisionLoadBalancing revision must be a Revision (from ${this.service.serviceName}.revisions or addRevision), got ${typeof revision}`,
+        this,
+      );
+    }
+    checkProps(loadBalancingSchema, loadBalancing, this, { prefix: `revision '${revision.track}' loadBalancing` });
+    assertRevisionOf(this.service, revision, 'addRevisionLoadBalancing revision', this);
+    if (this.declaredRevisionLoadBalancing.some((r) => r.revision === revision)) {
+      throw new ValidationError(
+        `revision '${revision.track}' of ${this.service.serviceName} has load balancing already; give each revision one policy with all its fields`,
+        this,
+      );
+    }
+    const entry = { revision, loadBalancing: resolveLoadBalancing(`revision '${revision.track}' loadBalancing`, loadBalancing, this) };
+    this.declaredRevisionLoadBalancing.push(entry);
+    return entry;
   }
 
   /** The TCP routes, one per port at most, in the order they were added. */

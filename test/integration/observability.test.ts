@@ -2,9 +2,9 @@ import { spawnSync } from 'child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { observedShop } from '../../examples/observed-shop';
-import { Manifest, Monitoring } from '../../lib';
+import { Manifest, Mesh, MeshProvider, Microservice, Monitoring } from '../../lib';
 import { toYaml } from '../../lib/internal';
 import { synthObjects } from '../../lib/testing';
 import { ensureNamespaces, expectAcceptedAndLive } from './apply-checked';
@@ -95,5 +95,52 @@ describe('promtool test rules: each SLO alert fires when its budget burns and on
     const result = promtool(['test', 'rules', 'wrong.test.yaml']);
     expect(result.status).not.toBe(0);
     expect(result.output).toMatch(/FAILED/);
+  });
+});
+
+/**
+ * A service in a Consul mesh (two revisions), observed with both SLOs: its
+ * rules read the inbound listener of Consul's Envoy, and the synthetic
+ * series are written in Consul's metric names and labels.
+ */
+function consulObserved(): { readonly objects: Manifest[]; readonly monitoring: Monitoring } {
+  const chart = new Chart(new App(), 'consul-observed', { namespace: 'consul-observed' });
+  const mesh = new Mesh(chart, 'mesh', { provider: MeshProvider.consul() });
+  const catalog = new Microservice(chart, 'catalog', {
+    image: `ghcr.io/acme/catalog@sha256:${'c'.repeat(64)}`,
+    ports: [{ name: 'http', port: 80, containerPort: 8080 }],
+    mesh,
+    track: 'v1',
+  });
+  catalog.addRevision('v2', { image: `ghcr.io/acme/catalog@sha256:${'d'.repeat(64)}` });
+  const consulMonitoring = new Monitoring(chart, 'monitoring');
+  consulMonitoring.observe(catalog, { slo: { availabilityPercent: 99.5, latency: { percent: 99, thresholdMilliseconds: 500 } } });
+  return { objects: synthObjects(chart), monitoring: consulMonitoring };
+}
+
+describe('a service in a Consul mesh: rules from the metrics of Consul\'s Envoy', () => {
+  const consul = consulObserved();
+  const consulRule = consul.objects.find((o) => o.kind === 'PrometheusRule')!;
+  const observed = consul.monitoring.workloads[0];
+
+  test('the API server takes its PodMonitor and PrometheusRule', () => {
+    const monitors = consul.objects.filter((o) => o.kind === 'PodMonitor' || o.kind === 'PrometheusRule');
+    expect(monitors.map((o) => o.kind)).toEqual(['PodMonitor', 'PrometheusRule']);
+    ensureNamespaces(monitors, namespaces);
+    expectAcceptedAndLive(monitors);
+  });
+
+  test('promtool check rules accepts its PrometheusRule', () => {
+    const result = promtool(['check', 'rules', rulesFile(consulRule)]);
+    expect(result).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  test('promtool test rules: per-revision signals, and each alert fires on a burn and stays silent within budget', () => {
+    expect(observed.target.source.requestsTotal).toBe('envoy_http_downstream_rq_xx');
+    const tests: RuleTestCase[] = [goldenSignalRuleTest(observed), ...sloRuleTests(observed)];
+    expect(tests.length).toBe(7);
+    writeFileSync(join(scratch, 'consul.test.yaml'), toYaml([{ rule_files: [rulesFile(consulRule)], evaluation_interval: '1m', tests }]));
+    const result = promtool(['test', 'rules', 'consul.test.yaml']);
+    expect(result).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
   });
 });

@@ -27,6 +27,8 @@ function outcomeLabels(observed: ObservedWorkload): { readonly ok: string; reado
       return { ok: 'response_code="200"', failed: 'response_code="503"' };
     case 'linkerd':
       return { ok: 'classification="success"', failed: 'classification="failure"' };
+    case 'consul':
+      return { ok: 'envoy_response_code_class="2"', failed: 'envoy_response_code_class="5"' };
     default: {
       const label = observed.target.source.errorMatcher.split(/[=!~]/)[0].trim();
       return { ok: `${label}="200"`, failed: `${label}="500"` };

@@ -17,8 +17,10 @@ const APP_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
 const APP_METRICS = { requestsTotal: 'http_requests_total', latencySeconds: 'http_request_duration_seconds' };
 
 interface Scenario {
-  readonly mesh: 'istio' | 'linkerd' | 'none';
+  readonly mesh: 'istio' | 'linkerd' | 'consul' | 'none';
   readonly canary: boolean;
+  /** The name of the service's HTTP port; Consul proxies a port as TCP unless it is named for HTTP (refused). */
+  readonly portName: string;
   readonly props: ObserveProps;
 }
 
@@ -30,18 +32,24 @@ const percent = fc.oneof(
 /** Mostly what the mesh needs, sometimes what it refuses. */
 const usually = <T>(right: T | undefined, wrong: T | undefined) => fc.constantFrom(right, right, right, right, right, wrong);
 
-const scenarios: fc.Arbitrary<Scenario> = fc.constantFrom('istio' as const, 'linkerd' as const, 'none' as const).chain((mesh) => fc.record({
+const MESHES = ['istio', 'linkerd', 'consul', 'none'] as const;
+
+const scenarios: fc.Arbitrary<Scenario> = fc.constantFrom(...MESHES).chain((mesh) => fc.record({
   mesh: fc.constant(mesh),
   canary: fc.boolean(),
+  portName: mesh === 'consul' ? fc.constantFrom('http', 'http', 'http', 'grpc', 'http2-api', 'tcp-orders') : fc.constant('http'),
   props: fc.record({
-    metricsPort: mesh === 'none' ? usually('metrics', undefined).map((p) => p ?? 'admin') : fc.constantFrom(undefined, undefined, undefined, 'metrics', 'http', 'admin'),
+    metricsPort: mesh === 'none'
+      ? usually('metrics', undefined).map((p) => p ?? 'admin')
+      // a Consul service has one port: its HTTP port
+      : mesh === 'consul' ? fc.constantFrom(undefined, undefined, undefined, 'admin') : fc.constantFrom(undefined, undefined, undefined, 'metrics', 'http', 'admin'),
     appMetrics: mesh === 'none' ? usually(APP_METRICS, undefined) : usually(undefined, APP_METRICS),
     slo: fc.option(fc.record({
       availabilityPercent: fc.option(percent, { nil: undefined }),
       latency: fc.option(fc.record({
         percent,
         thresholdMilliseconds: fc.oneof(
-          { weight: 8, arbitrary: fc.constantFrom(...(mesh === 'istio' ? ISTIO_BUCKETS_MS : mesh === 'linkerd' ? LINKERD_BUCKETS_MS : APP_BUCKETS_MS)) },
+          { weight: 8, arbitrary: fc.constantFrom(...bucketsOf(mesh)) },
           { weight: 1, arbitrary: fc.constantFrom(0, 7, 333, 2, 25) },
         ),
       }), { nil: undefined }),
@@ -54,13 +62,19 @@ const scenarios: fc.Arbitrary<Scenario> = fc.constantFrom('istio' as const, 'lin
   }),
 }));
 
+/** The latency buckets of a mesh's histogram, in ms (Consul's Envoy has Istio's, Envoy's defaults). */
+function bucketsOf(mesh: Scenario['mesh']): number[] {
+  return mesh === 'istio' || mesh === 'consul' ? ISTIO_BUCKETS_MS : mesh === 'linkerd' ? LINKERD_BUCKETS_MS : APP_BUCKETS_MS;
+}
+
 /** Whether the library must accept the scenario: the rules README "Observability" states. */
-function acceptable({ mesh, props }: Scenario): boolean {
+function acceptable({ mesh, portName, props }: Scenario): boolean {
   const inRange = (p: number) => p > 0 && p < 100;
-  const buckets = mesh === 'istio' ? ISTIO_BUCKETS_MS : mesh === 'linkerd' ? LINKERD_BUCKETS_MS : APP_BUCKETS_MS;
+  const buckets = bucketsOf(mesh);
   const latency = props.slo?.latency;
   return (mesh === 'none' ? props.appMetrics !== undefined && props.metricsPort !== undefined : props.appMetrics === undefined)
     && props.metricsPort !== 'admin'
+    && !portName.startsWith('tcp')
     && (props.slo?.availabilityPercent === undefined || inRange(props.slo.availabilityPercent))
     && (latency === undefined || (inRange(latency.percent) && buckets.includes(latency.thresholdMilliseconds)))
     && ((props.tracing === undefined && props.accessLogProvider === undefined) || mesh === 'istio')
@@ -69,10 +83,12 @@ function acceptable({ mesh, props }: Scenario): boolean {
 
 function build(scenario: Scenario, b: Build): Chart {
   const chart = new Chart(new App(), 'test', { namespace: 'test' });
-  const mesh = scenario.mesh === 'none'
-    ? undefined
-    : new Mesh(chart, 'mesh', { provider: scenario.mesh === 'istio' ? MeshProvider.istio() : MeshProvider.linkerd() });
-  const orders = new Microservice(chart, 'orders', { image: digestImage(), ports: [{ port: 8080 }, { name: 'metrics', port: 9090 }], mesh });
+  const providers = { istio: MeshProvider.istio, linkerd: MeshProvider.linkerd, consul: MeshProvider.consul };
+  const mesh = scenario.mesh === 'none' ? undefined : new Mesh(chart, 'mesh', { provider: providers[scenario.mesh]() });
+  const http = { name: scenario.portName, port: 8080 };
+  // Consul proxies a service's one port
+  const ports = scenario.mesh === 'consul' ? [http] : [http, { name: 'metrics', port: 9090 }];
+  const orders = new Microservice(chart, 'orders', { image: digestImage(), ports, mesh });
   if (scenario.canary) {
     orders.addRevision('canary', { image: digestImage('ghcr.io/acme/app', 'b') });
   }
@@ -84,12 +100,14 @@ function build(scenario: Scenario, b: Build): Chart {
 test('observe: accepted exactly when valid; accepted → schema-valid objects; refused → a ValidationError naming Monitoring', () => {
   let accepted = 0;
   let refused = 0;
+  const acceptedIn = new Set<Scenario['mesh']>();
   fc.assert(
     fc.property(scenarios, (scenario) => {
       const outcome = outcomeOf((b) => build(scenario, b));
       expect({ accepted: outcome.accepted, scenario }).toEqual({ accepted: acceptable(scenario), scenario });
       if (outcome.accepted) {
         accepted++;
+        acceptedIn.add(scenario.mesh);
         expectAcceptable(outcome.objects);
         const kinds = new Set(outcome.objects.map((o) => o.kind));
         expect([kinds.has('PodMonitor'), kinds.has('PrometheusRule')]).toEqual([true, true]);
@@ -101,6 +119,7 @@ test('observe: accepted exactly when valid; accepted → schema-valid objects; r
     { numRuns: RUNS, seed: 16 },
   );
   expect(accepted).toBeGreaterThan(RUNS / 4);
+  expect([...acceptedIn].sort()).toEqual([...MESHES].sort());
   expect(refused).toBeGreaterThan(RUNS / 10);
 });
 

@@ -199,6 +199,10 @@ const cases: Record<string, Record<string, BadInput>> = {
       }),
       path: 'test/more-routes', prop: 'authentication.issuers[0].jwksUrl', shown: 'is not a known prop', fix: /did you mean 'jwksUri'\?/,
     },
+    "a revision's slow start misspelled": {
+      build: (s) => s.routes.addRevisionLoadBalancing(s.canary, { slowstart: Duration.seconds(30) } as never),
+      path: 'test/routes', prop: "revision 'canary' loadBalancing slowstart", shown: 'is not a known prop', fix: /did you mean 'slowStart'\?/,
+    },
     'a canary share in other words': {
       build: (s) => new CanaryRelease(s.chart, 'release', { routes: s.routes, stable: s.stable, canary: s.canary, canaryPercent: 10, percent: 10 } as never),
       path: 'test/release', prop: 'percent', shown: 'is not a known prop', fix: /the known props are/,
