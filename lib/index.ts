@@ -61,8 +61,9 @@ export type {
   AbortFault, AffinityCookie, CircuitBreaker, ClaimRequirement, ClaimToHeader, DelayFault, EndUserAuthentication, FaultInjection, HeaderModifier,
   HeaderRewrite, HttpMatch, HttpMethod, IMeshRoutesBinding, IRoutingMesh, JwtHeaderLocation, JwtIssuer, LoadBalancing, LocalityDistribution,
   LocalityFailover, LocalRateLimit, OutlierDetection, RegionFailover, ResolvedEndUserAuthentication, ResolvedFault, ResolvedLoadBalancing,
-  ResolvedLocalRateLimit, ResolvedMirror, ResolvedRetries, ResolvedSessionAffinity, ResolvedTokenRequirement, RetryPolicy, Route, RouteBackend,
-  RouteProps, RouteRetries, ServiceRoutesProps, SessionAffinity, TcpRoute, TcpRouteProps, TokenRequirement, TrafficMirror, Weighted,
+  ResolvedLocalRateLimit, ResolvedMirror, ResolvedRetries, ResolvedSessionAffinity, ResolvedTokenRequirement, RetryPolicy, RevisionLoadBalancing,
+  Route, RouteBackend, RouteProps, RouteRetries, ServiceRoutesProps, SessionAffinity, TcpRoute, TcpRouteProps, TokenRequirement, TrafficMirror,
+  Weighted,
 } from './traffic';
 
 // mesh: a service mesh and its providers

@@ -24,7 +24,7 @@ export type { IdentifiedObject } from './core/object-identity';
 export { objectRole } from './core/object-role';
 export { revisionId } from './core/revision-id';
 export type { RevisionContent } from './core/revision-id';
-export { chartManifests, chartYaml } from './core/synth-app';
+export { appCharts, chartManifests, chartYaml, renderChart, validateApp } from './core/synth-app';
 export { claimObjectName, validateManifestsAtSynth } from './core/synth-validation';
 export { toYaml } from './core/yaml';
 
@@ -54,6 +54,7 @@ export { IstioServiceSecurity } from './mesh/istio/istio-service-security';
 export type { IstioServiceSecurityProps } from './mesh/istio/istio-service-security';
 export { ConsulAnnotations, ConsulApi, consulProtocol, REVISION_META_KEY, revisionFilter } from './mesh/consul/consul-api';
 export { ConsulProvider } from './mesh/consul/consul-provider';
+export { consulJwtProviderName } from './mesh/consul/consul-jwt-provider';
 export { DEFAULT_MAX_PENALTY_MILLIS, HttpRouteLimits, LinkerdAnnotations, LinkerdApi, proxiedPorts } from './mesh/linkerd/linkerd-api';
 export { LinkerdIdentityAuthorization } from './mesh/linkerd/linkerd-identity-authorization';
 export type { LinkerdIdentityAuthorizationProps, LinkerdIdentityRef } from './mesh/linkerd/linkerd-identity-authorization';
