@@ -16,20 +16,30 @@ import { DEFAULT_PARALLELISM, ReleaseWriter } from '../release/deploy/release-wr
 import { appliedView } from '../release/plan/applied-view';
 import { WalkedRevision } from './canary-walk-plan';
 
-/** What a canary walk runs with: the inputs of its Pulumi resource. */
+/** What a canary walk runs with: the inputs of its Pulumi resource (`CanaryWalk`). */
 export interface CanaryWalkInputs {
-  /** What makes it walk (see `PlannedCanaryWalk.routing`). */
+  /** What makes it walk: a release that changes it walks, any other does not (see `PlannedCanaryWalk.routing`). */
   readonly routing: string;
-  /** The pointers, at their declared weights. */
+  /** The pointers it walks, as registered, at their declared weights. */
   readonly pointers: readonly Manifest[];
+  /** The revision Deployments it gates. */
   readonly revisions: readonly WalkedRevision[];
-  /** Prometheus's base URL, for analysed steps. */
+  /**
+   * Prometheus's base URL, for analysed steps; a secret in the state (it may carry a password).
+   * @default - none: the steps must not be analysed
+   */
   readonly prometheusUrl?: string;
-  /** The kubeconfig file; unset: `$KUBECONFIG`'s first file, else `~/.kube/config`. */
+  /**
+   * The kubeconfig file of the cluster the pointers are in.
+   * @default - the first file of $KUBECONFIG, else ~/.kube/config
+   */
   readonly kubeconfig?: string;
-  /** Its context; unset: its current context. */
+  /**
+   * Its context.
+   * @default - its current context
+   */
   readonly kubeconfigContext?: string;
-  /** How long each health gate and pointer check may take. */
+  /** How long each health gate and pointer check of a step may take, in seconds. */
   readonly timeoutSeconds: number;
 }
 

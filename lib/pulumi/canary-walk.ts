@@ -1,34 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
-import { Manifest } from '../core/manifest-schema';
-import { WalkedRevision } from './canary-walk-plan';
 import type { CanaryWalkInputs, CanaryWalkOutputs } from './canary-walk-run';
 
-/** Arguments of {@link CanaryWalk}: what the walk runs with (see `CanaryWalkInputs`). */
-export interface CanaryWalkArgs {
-  /** What makes it walk: a release that changes it walks, any other does not (see `PlannedCanaryWalk.routing`). */
-  readonly routing: string;
-  /** The pointers it walks, as registered, at their declared weights. */
-  readonly pointers: readonly Manifest[];
-  /** The revision Deployments it gates. */
-  readonly revisions: readonly WalkedRevision[];
-  /**
-   * Prometheus's base URL, for analysed steps; a secret in the state (it may carry a password).
-   * @default - none: the steps must not be analysed
-   */
-  readonly prometheusUrl?: string;
-  /**
-   * The kubeconfig file of the cluster the pointers are in.
-   * @default - the first file of $KUBECONFIG, else ~/.kube/config
-   */
-  readonly kubeconfig?: string;
-  /**
-   * Its context.
-   * @default - its current context
-   */
-  readonly kubeconfigContext?: string;
-  /** How long each health gate and pointer check of a step may take, in seconds. */
-  readonly timeoutSeconds: number;
-}
+/** Arguments of {@link CanaryWalk}: what the walk runs with. */
+export type CanaryWalkArgs = CanaryWalkInputs;
 
 /**
  * The file the provider loads to walk: `canary-walk-run` beside this one,
