@@ -6,48 +6,21 @@
  * querying it during the step's pause. A healthy canary goes on to 100%; a
  * failing one is rolled back exactly as a failed health gate is.
  */
-import { App, Chart, Duration, JsonPatch } from 'cdk8s';
-import { CanaryRelease, Mesh, MeshProvider, Microservice, Monitoring, ServiceRoutes } from '../../lib';
-import { L1 } from '../../lib/internal';
-import { digestImage } from '../fixtures';
-import { IstioMetricsExporter, RevisionBehaviour } from './istio-metrics-exporter';
+import { App, Chart } from 'cdk8s';
+import { addReviewsRelease, HEALTHY, scrapedReviews } from './analysed-canary';
+import { IstioMetricsExporter } from './istio-metrics-exporter';
 import { deleteNamespace, getLive } from './kubectl';
 import { PrometheusServer } from './prometheus-server';
 import { cli, CliRun, distOf, sampleRouting, startCli } from './release-runtime';
 
 const NAMESPACE = 'runtime-analysis';
-const HEALTHY: RevisionBehaviour = { requestsPerSecond: 20, errorFraction: 0, latencyMs: 20 };
-/** Each track's image digest. */
-const IMAGES = { v1: digestImage('ghcr.io/acme/reviews', 'a'), v2: digestImage('ghcr.io/acme/reviews', 'b'), v3: digestImage('ghcr.io/acme/reviews', 'c') };
 
-/** The release of `reviews`: `stable` alone, or with `canary` walked through one analysed 20% step to 100%. */
+/** The release of `reviews` (see addReviewsRelease), as a dist. */
 function release(stable: 'v1' | 'v2', canary?: 'v2' | 'v3'): { dist: string; revisions: Record<string, string> } {
-  const revisions: Record<string, string> = {};
+  let revisions: Record<string, string> = {};
   const dist = distOf((app: App) => {
     const chart = new Chart(app, NAMESPACE, { namespace: NAMESPACE });
-    const namespace = new L1.Namespace(chart, 'Namespace', { metadata: { name: NAMESPACE } });
-    namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-    const mesh = new Mesh(chart, 'Mesh', { provider: MeshProvider.istio() });
-    const reviews = new Microservice(chart, 'reviews', { image: IMAGES[stable], ports: [{ port: 80, containerPort: 8080 }], mesh, track: stable });
-    new Monitoring(chart, 'Monitoring', { scrapeIntervalSeconds: 1 }).observe(reviews);
-    const routes = new ServiceRoutes(chart, 'Routes', { service: reviews });
-    revisions[stable] = reviews.revisions[0].revisionId;
-    if (canary === undefined) {
-      routes.addRoute('canary', { backends: [{ revision: reviews.revisions[0] }] });
-      return;
-    }
-    const next = reviews.addRevision(canary, { image: IMAGES[canary] });
-    revisions[canary] = next.revisionId;
-    new CanaryRelease(chart, 'Canary', {
-      routes, stable: reviews.revisions[0], canary: next, canaryPercent: 100,
-      steps: [{
-        percent: 20,
-        pause: Duration.seconds(12),
-        analysis: {
-          maxErrorPercentAboveStable: 5, maxLatencyMsAboveStable: 100, minRequests: 10, interval: Duration.seconds(2), window: Duration.seconds(5),
-        },
-      }],
-    });
+    revisions = addReviewsRelease(chart, stable, canary, { pauseSeconds: 12, maxLatencyMsAboveStable: 100 });
   });
   return { dist, revisions };
 }
@@ -61,18 +34,7 @@ let exporter: IstioMetricsExporter;
 let prometheus: PrometheusServer;
 
 beforeAll(async () => {
-  exporter = await IstioMetricsExporter.start('reviews', NAMESPACE);
-  for (const id of Object.values(ids)) {
-    exporter.set(id, HEALTHY);
-  }
-  // The labels the library's PodMonitor gives every series of a revision's pods.
-  prometheus = await PrometheusServer.start(Object.entries(ids).map(([track, id]) => ({
-    name: `reviews-${track}`,
-    target: exporter.address,
-    metricsPath: `/metrics/${id}`,
-    labels: { namespace: NAMESPACE, service: 'reviews', revision: id },
-  })));
-  await prometheus.waitFor(async () => (await prometheus.values('sum by (revision) (rate(istio_requests_total[5s]))')).length === 3, 'to scrape every revision twice');
+  ({ exporter, prometheus } = await scrapedReviews(NAMESPACE, ids));
 });
 
 afterAll(async () => {

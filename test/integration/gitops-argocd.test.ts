@@ -2,14 +2,11 @@ import { execFileSync, spawnSync } from 'child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App, Chart, JsonPatch } from 'cdk8s';
-import { Construct } from 'constructs';
-import { Microservice, synthApp } from '../../lib';
-import { L1 } from '../../lib/internal';
+import { App } from 'cdk8s';
+import { synthApp } from '../../lib';
 import { runCli } from '../../lib/release/cli/run-cli';
-import { synthObjects } from '../../lib/testing';
-import { digestImage } from '../fixtures';
 import { engines, REPO_ROOT } from './engines';
+import { APP, commitAndPush, gitIn, revisionOf, WebChart, WebRelease, WebRevision } from './gitops-stack';
 import { deleteNamespace, kubectl, kubectlOk, pollFor } from './kubectl';
 import { available, created, deleted, firstVersion, routedTo, startWatch } from './kubectl-watch';
 import { freePorts, LocalProcess, sleep, startLocalProcess, waitForProcesses } from './local-process';
@@ -32,37 +29,12 @@ const VERSIONS = ['v1', 'v2', 'v3', 'v4', 'v5'] as const;
 type Version = (typeof VERSIONS)[number];
 /** The release whose pods kwok never makes Ready (scripts/engines/kwok/pod-fault-stages.yaml). */
 const FAILING: Version = 'v5';
-/** The app (`app.kubernetes.io/part-of`, the chart's id): the name of its Application. */
-const APP = 'shop';
 /** How long the failing release is watched standing still at its revisions wave. */
 const HOLD_MS = 20_000;
 
-/** One service `web` with one live revision: its image and config are the version's. */
-class WebChart extends Chart {
-  constructor(scope: Construct, namespace: string, version: Version) {
-    super(scope, APP, { namespace });
-    const ns = new L1.Namespace(this, 'Namespace', { metadata: { name: namespace } });
-    ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-    new Microservice(this, 'web', {
-      image: digestImage('ghcr.io/acme/web', 'abcde'[VERSIONS.indexOf(version)]),
-      ports: [{ port: 80, containerPort: 8080 }],
-      configs: [{ name: 'settings', literals: { VERSION: version } }],
-      podLabels: version === FAILING ? { 'immutable-infra.dev/simulate': 'unready' } : undefined,
-    });
-  }
-}
-
-/** The revision id, Deployment and ConfigMap of a version. */
-function revisionOf(version: Version): { id: string; deployment: string; config: string } {
-  const objects = synthObjects(new WebChart(new App(), NAMESPACE, version));
-  const deployment = objects.find((o) => o.kind === 'Deployment')!;
-  return {
-    id: (deployment.metadata.labels as Record<string, string>)['immutable-infra.dev/revision'],
-    deployment: deployment.metadata.name!,
-    config: objects.find((o) => o.kind === 'ConfigMap')!.metadata.name!,
-  };
-}
-const REVISIONS = Object.fromEntries(VERSIONS.map((v) => [v, revisionOf(v)])) as Record<Version, ReturnType<typeof revisionOf>>;
+/** Each version's release: the failing one's pods never turn Ready. */
+const RELEASES = Object.fromEntries(VERSIONS.map((v, i) => [v, { name: v, image: 'abcde'[i], config: v, unready: v === FAILING }])) as Record<Version, WebRelease>;
+const REVISIONS = Object.fromEntries(VERSIONS.map((v) => [v, revisionOf(NAMESPACE, RELEASES[v])])) as Record<Version, WebRevision>;
 
 const tmp = mkdtempSync(join(tmpdir(), 'immutable-infra-gitops-argocd-'));
 const work = join(tmp, 'work');
@@ -72,18 +44,13 @@ const CRDS = realpathSync(join(home, 'argocd-crds'));
 const processes: LocalProcess[] = [];
 let repoUrl = '';
 
-const git = (...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=immutable-infra test', '-c', 'user.email=test@example.invalid', '-c', 'init.defaultBranch=main', ...args], {
-    cwd: work,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: tmp, GIT_CONFIG_NOSYSTEM: '1' },
-  }).trim();
+const git = gitIn(work, tmp);
 
 /** Writes the stack at `version` as Argo CD output into the work tree, commits and pushes it; returns the commit. */
 async function commitRelease(version: Version): Promise<string> {
   const dist = join(tmp, `dist-${version}`);
   const app = new App();
-  new WebChart(app, NAMESPACE, version);
+  new WebChart(app, NAMESPACE, RELEASES[version]);
   synthApp(app, dist);
   let stderr = '';
   const code = await runCli(['gitops', dist, join(work, APP_PATH), '--flavor', 'argocd', '--repo-url', repoUrl, '--path', APP_PATH], {
@@ -92,10 +59,7 @@ async function commitRelease(version: Version): Promise<string> {
     env: {},
   });
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-  git('add', '-A');
-  git('commit', '-q', '-m', `release ${version}`);
-  git('push', '-q', 'origin', 'main');
-  return git('rev-parse', 'HEAD');
+  return commitAndPush(git, `release ${version}`);
 }
 
 /** A watch of one kind in the stack's namespace: every event kubectl saw, in order. */
@@ -280,7 +244,7 @@ test('four releases committed one after another sync wave by wave; the final sta
   // The same last release through `immutable-infra deploy` (retired revisions not kept, as with Argo CD).
   const dist = join(tmp, 'dist-deploy');
   const app = new App();
-  new WebChart(app, DEPLOYED, 'v4');
+  new WebChart(app, DEPLOYED, RELEASES.v4);
   synthApp(app, dist);
   const deploy = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(REPO_ROOT, 'lib', 'release', 'cli', 'main.ts'), 'deploy', dist, '--kubeconfig', process.env.KUBECONFIG!, '--keep', '0'], {
     cwd: REPO_ROOT,

@@ -2,19 +2,15 @@ import { execFileSync, spawnSync } from 'child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App, Chart, JsonPatch } from 'cdk8s';
-import { Construct } from 'constructs';
+import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { Microservice, synthApp } from '../../lib';
-import { L1 } from '../../lib/internal';
+import { synthApp } from '../../lib';
 import { runCli } from '../../lib/release/cli/run-cli';
-import { synthObjects } from '../../lib/testing';
-import { digestImage } from '../fixtures';
 import { engines, REPO_ROOT } from './engines';
+import { APP, commitAndPush, gitIn, revisionOf, WebChart, WebRelease, WebRevision } from './gitops-stack';
 import { deleteNamespace, kubectl, kubectlOk, pollFor } from './kubectl';
 import { available, deleted, firstVersion, routedTo, startWatch, watchEvents } from './kubectl-watch';
 import { freePort, LocalProcess, startLocalProcess } from './local-process';
-import { failingPodLabels } from './release-runtime';
 
 /*
  * Flux's real source-controller and kustomize-controller (scripts/engines/build.sh
@@ -31,49 +27,15 @@ const FLUX = 'flux-system';
 const APP_PATH = 'gitops/app';
 const VERSIONS = ['v1', 'v2', 'v3', 'v4'] as const;
 type Version = (typeof VERSIONS)[number];
-/** A release of the stack: its image (a digest seed) and config, and whether its pods never turn ready. */
-interface Release {
-  readonly name: string;
-  readonly image: string;
-  readonly config: string;
-  readonly unready?: boolean;
-}
-const RELEASES = Object.fromEntries(VERSIONS.map((v, i) => [v, { name: v, image: 'abcd'[i], config: v }])) as Record<Version, Release>;
+const RELEASES = Object.fromEntries(VERSIONS.map((v, i) => [v, { name: v, image: 'abcd'[i], config: v }])) as Record<Version, WebRelease>;
 /** After v4: a new image whose pods never turn ready, then the fixed image with the same config. */
-const BROKEN: Release = { name: 'v5-broken', image: 'e', config: 'v5', unready: true };
-const FIXED: Release = { name: 'v5-fixed', image: 'f', config: 'v5' };
+const BROKEN: WebRelease = { name: 'v5-broken', image: 'e', config: 'v5', unready: true };
+const FIXED: WebRelease = { name: 'v5-fixed', image: 'f', config: 'v5' };
 /** The Kustomizations' timeout in the failing case (`gitops --timeout`): how long the broken revision has to turn healthy. */
 const SHORT_TIMEOUT = '45s';
-/** The app (`app.kubernetes.io/part-of`, the chart's id) in both namespaces: the name of its GitRepository and Application. */
-const APP = 'shop';
 const KUSTOMIZATIONS = [`${APP}-prepare`, `${APP}-revisions`, `${APP}-pointers`, `${APP}-retire`];
 
-/** One service `web` with one live revision: its image and config are the release's. */
-class WebChart extends Chart {
-  constructor(scope: Construct, namespace: string, release: Release) {
-    super(scope, APP, { namespace });
-    const ns = new L1.Namespace(this, 'Namespace', { metadata: { name: namespace } });
-    ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-    new Microservice(this, 'web', {
-      image: digestImage('ghcr.io/acme/web', release.image),
-      ports: [{ port: 80, containerPort: 8080 }],
-      configs: [{ name: 'settings', literals: { VERSION: release.config } }],
-      podLabels: release.unready === true ? failingPodLabels('unready') : undefined,
-    });
-  }
-}
-
-/** The revision id, Deployment and ConfigMap of a release. */
-function revisionOf(release: Release): { id: string; deployment: string; config: string } {
-  const objects = synthObjects(new WebChart(new App(), NAMESPACE, release));
-  const deployment = objects.find((o) => o.kind === 'Deployment')!;
-  return {
-    id: (deployment.metadata.labels as Record<string, string>)['immutable-infra.dev/revision'],
-    deployment: deployment.metadata.name!,
-    config: objects.find((o) => o.kind === 'ConfigMap')!.metadata.name!,
-  };
-}
-const REVISIONS = Object.fromEntries(VERSIONS.map((v) => [v, revisionOf(RELEASES[v])])) as Record<Version, ReturnType<typeof revisionOf>>;
+const REVISIONS = Object.fromEntries(VERSIONS.map((v) => [v, revisionOf(NAMESPACE, RELEASES[v])])) as Record<Version, WebRevision>;
 
 const tmp = mkdtempSync(join(tmpdir(), 'immutable-infra-gitops-flux-'));
 const work = join(tmp, 'work');
@@ -81,20 +43,7 @@ const { bin, home } = engines();
 const processes: LocalProcess[] = [];
 let repoUrl = '';
 
-const git = (...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=immutable-infra test', '-c', 'user.email=test@example.invalid', '-c', 'init.defaultBranch=main', ...args], {
-    cwd: work,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: tmp, GIT_CONFIG_NOSYSTEM: '1' },
-  }).trim();
-
-/** Commits and pushes the work tree; returns the commit. */
-function commitAndPush(message: string): string {
-  git('add', '-A');
-  git('commit', '-q', '-m', message);
-  git('push', '-q', 'origin', 'main');
-  return git('rev-parse', 'HEAD');
-}
+const git = gitIn(work, tmp);
 
 /** Asks source-controller to fetch the repository now rather than at its next poll. */
 function fetchNow(token: string): void {
@@ -102,7 +51,7 @@ function fetchNow(token: string): void {
 }
 
 /** Writes the stack at `release` into a dist, and the dist as Flux output (`gitops` with `flags`) into the work tree. */
-async function writeRelease(release: Release, ...flags: string[]): Promise<void> {
+async function writeRelease(release: WebRelease, ...flags: string[]): Promise<void> {
   const dist = join(tmp, `dist-${release.name}`);
   const app = new App();
   new WebChart(app, NAMESPACE, release);
@@ -226,7 +175,7 @@ test('four releases committed one after another converge in release order; the f
   const services = watch('services', 'history');
   for (const [index, version] of VERSIONS.entries()) {
     await writeRelease(RELEASES[version]);
-    const commit = commitAndPush(version);
+    const commit = commitAndPush(git, version);
     if (index === 0) {
       // The bootstrap: the GitRepository and the Kustomizations, checked by the API server against Flux's CRDs.
       kubectlOk(['apply', '--server-side', '--field-manager=immutable-infra-test', '--validate=strict', '-f', join(work, APP_PATH, 'sync', 'flux.yaml')]);
@@ -276,14 +225,14 @@ test('a release whose new revision never turns healthy stops at the revisions st
   const previous = REVISIONS.v4;
   const previousCommit = git('rev-parse', 'HEAD');
   expect(servingRevisions()).toEqual([previous.id]);
-  const broken = revisionOf(BROKEN);
-  const fixed = revisionOf(FIXED);
+  const broken = revisionOf(NAMESPACE, BROKEN);
+  const fixed = revisionOf(NAMESPACE, FIXED);
   const deployments = watch('deployments', 'failing');
   const services = watch('services', 'failing');
 
   // A shorter timeout is a change of sync/flux.yaml: applied again, as the bootstrap was.
   await writeRelease(BROKEN, '--timeout', SHORT_TIMEOUT);
-  const brokenCommit = commitAndPush(BROKEN.name);
+  const brokenCommit = commitAndPush(git, BROKEN.name);
   const sync = join(work, APP_PATH, 'sync', 'flux.yaml');
   expect(parseAllDocuments(readFileSync(sync, 'utf8')).slice(1).map((d) => d.toJS().spec.timeout)).toEqual(KUSTOMIZATIONS.map(() => SHORT_TIMEOUT));
   kubectlOk(['apply', '--server-side', '--field-manager=immutable-infra-test', '--validate=strict', '-f', sync]);
@@ -317,7 +266,7 @@ test('a release whose new revision never turns healthy stops at the revisions st
 
   // The fix: the same config, an image whose pods turn ready.
   await writeRelease(FIXED, '--timeout', SHORT_TIMEOUT);
-  const fixedCommit = commitAndPush(FIXED.name);
+  const fixedCommit = commitAndPush(git, FIXED.name);
   fetchNow(FIXED.name);
   const converged = pollFor(() => convergedAt(fixedCommit), 300_000, 1000);
   if (converged === undefined) {

@@ -16,13 +16,11 @@ import { mkdirSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from '@pulumi/pulumi/automation';
-import { App, Chart, Duration, JsonPatch } from 'cdk8s';
-import { CanaryRelease, Mesh, MeshProvider, Microservice, Monitoring, ServiceRoutes } from '../../lib';
-import { L1 } from '../../lib/internal';
+import { App, Chart, Duration } from 'cdk8s';
 import { ChartDeployment } from '../../lib/pulumi';
-import { digestImage } from '../fixtures';
+import { addReviewsRelease, HEALTHY, scrapedReviews } from './analysed-canary';
 import { engines, REPO_ROOT } from './engines';
-import { IstioMetricsExporter, RevisionBehaviour } from './istio-metrics-exporter';
+import { IstioMetricsExporter } from './istio-metrics-exporter';
 import { deleteNamespace, getLive } from './kubectl';
 import { PrometheusServer } from './prometheus-server';
 import { getJson, sampleRouting } from './release-runtime';
@@ -33,8 +31,6 @@ const NAMESPACE = 'pulumi-canary';
 const WALK = `${NAMESPACE}/Routes/Mesh/Routing/CanaryWalk`;
 const ROUTE = `${NAMESPACE}/Routes/Mesh/Routing/VirtualService`;
 const PAUSE_SECONDS = 10;
-const HEALTHY: RevisionBehaviour = { requestsPerSecond: 20, errorFraction: 0, latencyMs: 20 };
-const IMAGES = { v1: digestImage('ghcr.io/acme/reviews', 'a'), v2: digestImage('ghcr.io/acme/reviews', 'b'), v3: digestImage('ghcr.io/acme/reviews', 'c') };
 const PROVIDER_VERSION = execFileSync('bash', ['-c', 'source scripts/engines/versions.env && echo "${PULUMI_KUBERNETES_VERSION#v}"'], {
   cwd: REPO_ROOT,
   encoding: 'utf8',
@@ -51,32 +47,10 @@ const env: Record<string, string> = {
   NODE_PATH: join(REPO_ROOT, 'node_modules'),
 };
 
-/** `reviews`: `stable` alone, or with `canary` walked through one analysed 20% step to 100%. */
+/** The release of `reviews` (see addReviewsRelease), as a chart. */
 function release(stable: 'v1' | 'v2', canary?: 'v2' | 'v3'): { chart: Chart; revisions: Record<string, string> } {
-  const revisions: Record<string, string> = {};
   const chart = new Chart(new App(), NAMESPACE, { namespace: NAMESPACE });
-  const namespace = new L1.Namespace(chart, 'Namespace', { metadata: { name: NAMESPACE } });
-  namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-  const mesh = new Mesh(chart, 'Mesh', { provider: MeshProvider.istio() });
-  const reviews = new Microservice(chart, 'reviews', { image: IMAGES[stable], ports: [{ port: 80, containerPort: 8080 }], mesh, track: stable });
-  new Monitoring(chart, 'Monitoring', { scrapeIntervalSeconds: 1 }).observe(reviews);
-  const routes = new ServiceRoutes(chart, 'Routes', { service: reviews });
-  revisions[stable] = reviews.revisions[0].revisionId;
-  if (canary === undefined) {
-    routes.addRoute('canary', { backends: [{ revision: reviews.revisions[0] }] });
-    return { chart, revisions };
-  }
-  const next = reviews.addRevision(canary, { image: IMAGES[canary] });
-  revisions[canary] = next.revisionId;
-  new CanaryRelease(chart, 'Canary', {
-    routes, stable: reviews.revisions[0], canary: next, canaryPercent: 100,
-    steps: [{
-      percent: 20,
-      pause: Duration.seconds(PAUSE_SECONDS),
-      analysis: { maxErrorPercentAboveStable: 5, minRequests: 10, interval: Duration.seconds(2), window: Duration.seconds(5) },
-    }],
-  });
-  return { chart, revisions };
+  return { chart, revisions: addReviewsRelease(chart, stable, canary, { pauseSeconds: PAUSE_SECONDS }) };
 }
 
 const ids = { ...release('v1', 'v2').revisions, ...release('v2', 'v3').revisions };
@@ -167,17 +141,7 @@ const ready = (revision: string) => {
 };
 
 beforeAll(async () => {
-  exporter = await IstioMetricsExporter.start('reviews', NAMESPACE);
-  for (const id of Object.values(ids)) {
-    exporter.set(id, HEALTHY);
-  }
-  prometheus = await PrometheusServer.start(Object.entries(ids).map(([track, id]) => ({
-    name: `reviews-${track}`,
-    target: exporter.address,
-    metricsPath: `/metrics/${id}`,
-    labels: { namespace: NAMESPACE, service: 'reviews', revision: id },
-  })));
-  await prometheus.waitFor(async () => (await prometheus.values('sum by (revision) (rate(istio_requests_total[5s]))')).length === 3, 'to scrape every revision twice');
+  ({ exporter, prometheus } = await scrapedReviews(NAMESPACE, ids));
 
   mkdirSync(env.PULUMI_HOME, { recursive: true });
   mkdirSync(join(work, 'state'));
