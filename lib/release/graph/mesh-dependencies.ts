@@ -1,4 +1,5 @@
-import { DistObjects, Fields, listOf, specOf } from './dist-objects';
+import { ConsulApi } from '../../mesh/consul/consul-api';
+import { apiGroup, DistObjects, Fields, listOf, specOf } from './dist-objects';
 import { TopologyBuilder } from './topology-builder';
 import { Workloads } from './workloads';
 
@@ -16,9 +17,10 @@ const LINKERD_IDENTITY = /^([^.*]+)\.([^.*]+)\.serviceaccount\.identity\./;
  * rendered as policy on both sides, so every rendering counts and they are
  * merged: the callee's NetworkPolicy admitting the caller's pods, its Istio
  * AuthorizationPolicy admitting the caller's service account, its Linkerd
- * AuthorizationPolicy requiring a MeshTLSAuthentication of that account, and
- * the caller's Istio Sidecar egress listing the callee's host (hosts outside
- * the cluster become external nodes). A Sidecar egress to Knative's broker
+ * AuthorizationPolicy requiring a MeshTLSAuthentication of that account, its
+ * Consul ServiceIntentions allowing the caller's service, and the caller's
+ * Istio Sidecar egress listing the callee's host (hosts outside the cluster
+ * become external nodes). A Sidecar egress to Knative's broker
  * ingress is drawn as an `event` edge to the brokers of the caller's
  * namespace: that is where it publishes. Peers named only by namespace or
  * address (a gateway's namespace, Knative's activator) are not workloads of
@@ -57,6 +59,7 @@ export function addMeshDependencies(objects: DistObjects, workloads: Workloads, 
     }
   }
   addLinkerdDependencies(objects, workloads, depend);
+  addConsulDependencies(objects, workloads, depend);
   for (const sidecar of objects.of('networking.istio.io', 'Sidecar')) {
     const namespace = sidecar.metadata.namespace;
     const callers = workloads.podOwners(namespace, specOf(sidecar).workloadSelector?.labels);
@@ -102,6 +105,37 @@ function addLinkerdDependencies(
         if (account !== null) {
           depend(workloads.accountOwners(account[2], account[1]), callees);
         }
+      }
+    }
+  }
+}
+
+/**
+ * Consul: a ServiceIntentions allows the sources it names (with `action:
+ * allow`, or a permission that allows) to call its destination. Consul names
+ * a service as consul-k8s registers it, by its Kubernetes Service: callers
+ * and callee are the stable Services of those names, in the source's
+ * namespace (else the intentions') as Consul namespaces mirror them; the
+ * wildcard `*` and services of other clusters (peers, sameness groups) are
+ * not workloads of the synthesis.
+ */
+function addConsulDependencies(
+  objects: DistObjects,
+  workloads: Workloads,
+  depend: (callers: readonly string[], callees: readonly string[]) => void,
+): void {
+  const stable = (name: unknown, namespace: string | undefined) => {
+    const service = typeof name === 'string' && name !== '*' ? workloads.stableServiceOf(name, namespace) : undefined;
+    return service === undefined ? [] : [service.node];
+  };
+  for (const intentions of objects.of(apiGroup(ConsulApi.V1ALPHA1), 'ServiceIntentions')) {
+    const namespace = intentions.metadata.namespace;
+    const spec = specOf(intentions);
+    const callees = stable(spec.destination?.name, spec.destination?.namespace ?? namespace);
+    for (const source of listOf(spec.sources)) {
+      const allows = source.action === 'allow' || listOf(source.permissions).some((p) => p.action === 'allow');
+      if (allows && source.peer === undefined && source.samenessGroup === undefined) {
+        depend(stable(source.name, source.namespace ?? namespace), callees);
       }
     }
   }

@@ -54,6 +54,52 @@ export function istioMatchLabel(route: Fields): string {
   return joinAlternatives(labels);
 }
 
+/**
+ * What Consul ServiceRouter routes match (a route has one match; routes to
+ * the same destination are alternatives), short and as {@link istioMatchLabel}
+ * writes it: `/api` (an exact path and the same prefix with a slash read as
+ * one), `GET`, `x-tester=yes`, `?q~regex`, `!name` for an inverted match;
+ * alternatives joined by ` | `; '' for every request.
+ */
+export function consulMatchLabel(routes: readonly Fields[]): string {
+  const labels = routes.map((route) => {
+    const http: Fields = route.match?.http ?? {};
+    const parts: string[] = [];
+    if (Array.isArray(http.methods) && http.methods.length > 0) {
+      parts.push(http.methods.join(','));
+    }
+    if (typeof http.pathExact === 'string') {
+      parts.push(http.pathExact);
+    } else if (typeof http.pathPrefix === 'string') {
+      parts.push(http.pathPrefix.length > 1 && http.pathPrefix.endsWith('/') ? http.pathPrefix.slice(0, -1) : http.pathPrefix);
+    } else if (typeof http.pathRegex === 'string') {
+      parts.push(`~${http.pathRegex}`);
+    }
+    parts.push(...listOf(http.header).map((header) => consulStringMatch(header)));
+    parts.push(...listOf(http.queryParam).map((param) => `?${consulStringMatch(param)}`));
+    return parts.filter((p) => p !== '' && p !== '/').join(' ');
+  });
+  return joinAlternatives(labels);
+}
+
+/** A Consul header or query match as `name=value` (`name~regex`, `name=prefix*`, `name=*suffix`, `name` when present), `!` first when inverted. */
+function consulStringMatch(match: Fields): string {
+  const not = match.invert === true ? '!' : '';
+  if (match.exact !== undefined) {
+    return `${not}${match.name}=${match.exact}`;
+  }
+  if (match.prefix !== undefined) {
+    return `${not}${match.name}=${match.prefix}*`;
+  }
+  if (match.suffix !== undefined) {
+    return `${not}${match.name}=*${match.suffix}`;
+  }
+  if (match.regex !== undefined) {
+    return `${not}${match.name}~${match.regex}`;
+  }
+  return `${not}${match.name}`;
+}
+
 /** An Istio StringMatch as `name=value` (`name~regex`, `name=prefix*`), or the bare value without a name. */
 function stringMatch(match: Fields, name: string): string {
   const eq = name === '' ? '' : `${name}=`;

@@ -1,39 +1,33 @@
 import { Manifest } from '../../core/manifest-schema';
+import { consulRules, consulSubsets } from './consul-traffic';
 import { DistObjects, Fields, formatPercent, listOf, namespacedKey, nameOf, shares, specOf } from './dist-objects';
+import { MeshRule } from './mesh-rule';
 import { gatewayApiMatchLabel, istioMatchLabel } from './route-labels';
 import { TopologyBuilder } from './topology-builder';
 import { StableService, Workloads } from './workloads';
-
-/** One rule of a mesh route of a service: what it matches and how it splits. */
-interface MeshRule {
-  /** The rule's name or match, shown when the service has several rules. */
-  readonly label: string;
-  /** Each revision's share of the rule's requests. */
-  readonly shares: ReadonlyMap<string, number>;
-  /** Revisions that get a copy of the requests, with the percentage copied. */
-  readonly mirrors: ReadonlyMap<string, number>;
-}
 
 /**
  * Adds the traffic edges from each microservice's stable Service to its live
  * revisions, with their shares as the mesh routes them: Istio VirtualService
  * routes to DestinationRule subsets (whose names the revisions get as a
- * detail line), or Linkerd (and Gateway API mesh)
- * HTTPRoute rules to revision Services. Without a mesh route the Service
- * spreads requests over the pods: one revision gets 100%, several a share by
- * their replicas. A revision no rule sends to gets 0%.
+ * detail line), Linkerd (and Gateway API mesh) HTTPRoute rules to revision
+ * Services, or Consul's discovery chain (ServiceRouter routes, ServiceSplitter
+ * splits, ServiceResolver subsets, named as detail lines too: see
+ * {@link consulRules}). Without a mesh route the Service spreads requests
+ * over the pods: one revision gets 100%, several a share by their replicas. A revision no rule sends to gets 0%.
  */
 export function addServiceTraffic(objects: DistObjects, workloads: Workloads, builder: TopologyBuilder): void {
   const virtualServices = meshVirtualServices(objects, workloads);
   const routes = attachedRoutes(objects);
   for (const service of workloads.stableServices) {
-    for (const subset of workloads.subsets(service)) {
+    for (const subset of [...workloads.subsets(service), ...consulSubsets(objects, workloads, service)]) {
       subset.revisions.forEach((revision) => builder.addDetails(revision, [`subset ${subset.name}`]));
     }
     const serviceKey = namespacedKey(service.manifest.metadata.namespace, nameOf(service.manifest));
     const rules = [
       ...istioRules(virtualServices.get(service) ?? [], workloads, service),
       ...meshRouteRules(routes.get(serviceKey) ?? [], workloads, service),
+      ...consulRules(objects, workloads, service),
     ];
     if (rules.length === 0) {
       addReplicaShares(workloads, builder, service);

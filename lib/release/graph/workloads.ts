@@ -14,6 +14,7 @@ const KNATIVE_SERVICE_LABEL = 'serving.knative.dev/service';
 interface PodTemplate {
   readonly namespace: string | undefined;
   readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
   readonly serviceAccount: string;
   /** The Deployment's node, or the function's. */
   readonly workload: string;
@@ -122,6 +123,11 @@ export class Workloads {
   /** The revisions of a stable Service in an Istio subset. */
   public subsetRevisions(service: StableService, subset: string): string[] {
     return this.subsets(service).find((s) => s.name === subset)?.revisions ?? [];
+  }
+
+  /** The revisions of a stable Service whose pods carry this annotation with this value (Consul's service metadata). */
+  public annotatedRevisions(service: StableService, annotation: string, value: string): string[] {
+    return service.revisions.filter((revision) => (this.podsByWorkload.get(revision) ?? []).some((p) => p.annotations[annotation] === value));
   }
 
   /** The nodes whose pods a label selector picks in a namespace: a Deployment's service (else the Deployment), a function. */
@@ -271,6 +277,7 @@ export class Workloads {
     const pod: PodTemplate = {
       namespace,
       labels: { ...(template?.metadata?.labels ?? {}), ...implicit },
+      annotations: template?.metadata?.annotations ?? {},
       serviceAccount: template?.spec?.serviceAccountName ?? 'default',
       workload,
     };

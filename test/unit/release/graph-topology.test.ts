@@ -173,6 +173,11 @@ describe('readTopology: declared dependencies', () => {
     expect(edgeLines(shop(false), (e) => e.kind === 'dependency')).toEqual(expected);
   });
 
+  test('the same from Consul\'s ServiceIntentions alone (NetworkPolicies left out)', () => {
+    const objects = synthObjects(new ShopChart(new App(), 'shop-prod', { environment: 'prod', meshProvider: MeshProvider.consul() }));
+    expect(edgeLines(readTopology(objects.filter((o) => o.kind !== 'NetworkPolicy')), (e) => e.kind === 'dependency')).toEqual(expected);
+  });
+
   test('each source alone gives the dependencies (a dist with only one kind of policy)', () => {
     const objects = synthObjects(new ShopChart(new App(), 'shop-prod', { environment: 'prod' }));
     const only = (kind: string) => objects.filter((o) => !['NetworkPolicy', 'AuthorizationPolicy', 'Sidecar'].includes(o.kind) || o.kind === kind);
