@@ -347,7 +347,7 @@ build_kube_score() {
 # github.com/aquasecurity/trivy-checks) are embedded in the binary, so `trivy config
 # --skip-check-update` runs offline. Its release build sets GOEXPERIMENT=jsonv2 (the code needs it).
 build_trivy() {
-  (cd "$SRC" && GOBIN="$ENGINES_BIN" GOEXPERIMENT=jsonv2 "${NICE[@]}" go install -trimpath -p 1 \
+  (cd "$SRC" && GOBIN="$ENGINES_BIN" GOEXPERIMENT=jsonv2 "${NICE[@]}" go install -trimpath \
     -ldflags "-s -w -X github.com/aquasecurity/trivy/pkg/version/app.ver=${TRIVY_VERSION#v}" \
     "github.com/aquasecurity/trivy/cmd/trivy@$TRIVY_VERSION")
 }
@@ -487,7 +487,7 @@ build_knative_cmd() { # module version name cmd [recipe hash] [module patch]
   local d
   d="$(knative_module "$1" "$2")"
   knative_vendor "$d" "${5:-}" "${6:-}"
-  gobuild "$d" "$3" "./cmd/$4" -mod=vendor -p 1 -ldflags "-s -w"
+  gobuild "$d" "$3" "./cmd/$4" -mod=vendor -ldflags "-s -w"
 }
 # The serving webhook keeps beside it (knative-serving-config/) the YAML a test needs to run
 # Serving outside a cluster, read from the modules the binaries are built from: the system
@@ -591,7 +591,8 @@ build_flux_kustomize_controller() {
 # --metrics-service-bind-address), except the controller-runtime webhook servers, which KEDA
 # creates with a port only and so listen on all addresses: keda_listen_patch makes them listen
 # on 127.0.0.1 (the operator's serves no webhook, so controller-runtime never starts it; it is
-# patched all the same). Built with -p 1 (peak RSS of the operator: about 3.5 GB).
+# patched all the same). Peak RSS of the operator's build: about 3.5 GB at -p 1, so a few GB more
+# at Go's default -p (the number of cores), which compiles two packages at once here.
 keda_listen_patch() { # module copy
   patch_literal "$1/cmd/webhooks/main.go" \
     'Port:    webhooksPort,' \
@@ -615,7 +616,7 @@ keda_module() { # -> prints the dir of the patched writable copy
 }
 build_keda_cmd() { # name cmd
   local p=github.com/kedacore/keda/v2/version
-  gobuild "$(keda_module)" "$1" "./cmd/$2" -p 1 \
+  gobuild "$(keda_module)" "$1" "./cmd/$2" \
     -ldflags "-s -w -X $p.Version=${KEDA_VERSION#v} -X $p.GitCommit=$KEDA_VERSION"
 }
 build_keda_operator() { build_keda_cmd keda-operator operator; }
