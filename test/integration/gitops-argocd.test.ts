@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync } from 'child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -6,7 +6,7 @@ import { App } from 'cdk8s';
 import { synthApp } from '../../lib';
 import { runCli } from '../../lib/release/cli/run-cli';
 import { engines, REPO_ROOT } from './engines';
-import { APP, commitAndPush, gitIn, revisionOf, WebChart, WebRelease, WebRevision } from './gitops-stack';
+import { APP, commitAndPush, expectSameAsDeploy, gitIn, revisionOf, WebChart, WebRelease, WebRevision } from './gitops-stack';
 import { deleteNamespace, kubectl, kubectlOk, pollFor } from './kubectl';
 import { available, created, deleted, firstVersion, routedTo, startWatch } from './kubectl-watch';
 import { freePorts, LocalProcess, sleep, startLocalProcess, waitForProcesses } from './local-process';
@@ -88,25 +88,6 @@ function diagnostics(): string {
     kubectl(['get', 'applications.argoproj.io', '-n', ARGOCD, '-o', 'yaml']).stdout,
     ...processes.filter((p) => !p.log.endsWith('.json')).map((p) => `--- ${p.log}\n${p.tail(3000)}`),
   ].join('\n');
-}
-
-/** The app's objects in a namespace as a deploy would compare them: spec, data, labels and selector, without what the cluster adds. */
-function appState(namespace: string): Record<string, unknown> {
-  const state: Record<string, unknown> = {};
-  for (const kind of ['deployments', 'services', 'configmaps', 'serviceaccounts', 'networkpolicies']) {
-    for (const o of JSON.parse(kubectlOk(['get', kind, '-n', namespace, '-o', 'json'])).items as any[]) {
-      if (o.metadata.labels?.['app.kubernetes.io/part-of'] !== APP) {
-        continue; // kube-root-ca.crt, the default ServiceAccount, deploy's release history
-      }
-      const spec = o.spec === undefined ? undefined : { ...o.spec };
-      if (kind === 'services') {
-        delete spec.clusterIP;
-        delete spec.clusterIPs;
-      }
-      state[`${o.kind}/${o.metadata.name}`] = JSON.parse(JSON.stringify({ labels: o.metadata.labels, spec, data: o.data }).split(namespace).join('<namespace>'));
-    }
-  }
-  return state;
 }
 
 /** Applies the CRDs build.sh keeps beside the argocd binary (Application, AppProject), and waits until they are served. */
@@ -242,20 +223,7 @@ test('four releases committed one after another sync wave by wave; the final sta
   }
 
   // The same last release through `immutable-infra deploy` (retired revisions not kept, as with Argo CD).
-  const dist = join(tmp, 'dist-deploy');
-  const app = new App();
-  new WebChart(app, DEPLOYED, RELEASES.v4);
-  synthApp(app, dist);
-  const deploy = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(REPO_ROOT, 'lib', 'release', 'cli', 'main.ts'), 'deploy', dist, '--kubeconfig', process.env.KUBECONFIG!, '--keep', '0'], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  expect({ status: deploy.status, stderr: deploy.stderr }).toEqual({ status: 0, stderr: '' });
-  expect(appState(NAMESPACE)).toEqual(appState(DEPLOYED));
-  expect(Object.keys(appState(NAMESPACE)).sort()).toEqual([
-    `ConfigMap/${REVISIONS.v4.config}`, `Deployment/${REVISIONS.v4.deployment}`, 'NetworkPolicy/web', 'Service/web', 'ServiceAccount/web',
-  ]);
+  expectSameAsDeploy(NAMESPACE, DEPLOYED, RELEASES.v4, join(tmp, 'dist-deploy'));
 });
 
 test('a release whose pods never turn Ready stops at its revisions wave: the pointers stay, nothing is pruned', async () => {

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync } from 'child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -7,7 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { synthApp } from '../../lib';
 import { runCli } from '../../lib/release/cli/run-cli';
 import { engines, REPO_ROOT } from './engines';
-import { APP, commitAndPush, gitIn, revisionOf, WebChart, WebRelease, WebRevision } from './gitops-stack';
+import { APP, commitAndPush, expectSameAsDeploy, gitIn, revisionOf, WebChart, WebRelease, WebRevision } from './gitops-stack';
 import { deleteNamespace, kubectl, kubectlOk, pollFor } from './kubectl';
 import { available, deleted, firstVersion, routedTo, startWatch, watchEvents } from './kubectl-watch';
 import { freePort, LocalProcess, startLocalProcess } from './local-process';
@@ -100,29 +100,6 @@ function diagnostics(): string {
   ].join('\n');
 }
 
-/** The app's objects in a namespace as a deploy would compare them: spec, data, labels and selector, without what the cluster or Flux adds. */
-function appState(namespace: string): Record<string, unknown> {
-  const state: Record<string, unknown> = {};
-  for (const kind of ['deployments', 'services', 'configmaps', 'serviceaccounts', 'networkpolicies']) {
-    for (const o of JSON.parse(kubectlOk(['get', kind, '-n', namespace, '-o', 'json'])).items as any[]) {
-      const labels = { ...o.metadata.labels };
-      for (const key of Object.keys(labels).filter((k) => k.startsWith('kustomize.toolkit.fluxcd.io/'))) {
-        delete labels[key];
-      }
-      if (labels['app.kubernetes.io/part-of'] !== APP) {
-        continue; // kube-root-ca.crt, the default ServiceAccount, deploy's release history
-      }
-      const spec = o.spec === undefined ? undefined : { ...o.spec };
-      if (kind === 'services') {
-        delete spec.clusterIP;
-        delete spec.clusterIPs;
-      }
-      state[`${o.kind}/${o.metadata.name}`] = JSON.parse(JSON.stringify({ labels, spec, data: o.data }).split(namespace).join('<namespace>'));
-    }
-  }
-  return state;
-}
-
 /** Applies the CRDs build.sh keeps in crds-optional/<project>, and waits until they are served. */
 function installCrds(project: string): string {
   const dir = join(home, 'crds-optional', project);
@@ -205,20 +182,7 @@ test('four releases committed one after another converge in release order; the f
   }
 
   // The same last release through `immutable-infra deploy` (retired revisions not kept, as with Flux).
-  const dist = join(tmp, 'dist-deploy');
-  const app = new App();
-  new WebChart(app, DEPLOYED, RELEASES.v4);
-  synthApp(app, dist);
-  const deploy = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(REPO_ROOT, 'lib', 'release', 'cli', 'main.ts'), 'deploy', dist, '--kubeconfig', process.env.KUBECONFIG!, '--keep', '0'], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  expect({ status: deploy.status, stderr: deploy.stderr }).toEqual({ status: 0, stderr: '' });
-  expect(appState(NAMESPACE)).toEqual(appState(DEPLOYED));
-  expect(Object.keys(appState(NAMESPACE)).sort()).toEqual([
-    `ConfigMap/${REVISIONS.v4.config}`, `Deployment/${REVISIONS.v4.deployment}`, 'NetworkPolicy/web', 'Service/web', 'ServiceAccount/web',
-  ]);
+  expectSameAsDeploy(NAMESPACE, DEPLOYED, RELEASES.v4, join(tmp, 'dist-deploy'), 'kustomize.toolkit.fluxcd.io/');
 });
 
 test('a release whose new revision never turns healthy stops at the revisions step: the pointers stay, the previous release serves, nothing is pruned; the fixed release then converges', async () => {
