@@ -3,27 +3,8 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import { App, Duration } from 'cdk8s';
+import { registered } from './mocked-pulumi';
 import { steppedCanaryChart, SteppedCanaryOptions } from './stepped-canary';
-
-interface Registered {
-  readonly type: string;
-  readonly name: string;
-  readonly inputs: Record<string, any>;
-}
-const registered: Registered[] = [];
-
-pulumi.runtime.setMocks(
-  {
-    newResource: (args) => {
-      registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-      return { id: `${args.name}-id`, state: args.inputs };
-    },
-    call: (args) => args.inputs,
-  },
-  'immutable-infra',
-  'test',
-  false,
-);
 
 // Import the bridge only after the mocks are in place.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -2,26 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { App, Chart, Duration } from 'cdk8s';
 import { Microservice } from '../../../lib';
 import { digestImage, newChart } from '../../fixtures';
-
-interface Registered {
-  readonly type: string;
-  readonly name: string;
-  readonly inputs: Record<string, any>;
-}
-const registered: Registered[] = [];
-
-pulumi.runtime.setMocks(
-  {
-    newResource: (args) => {
-      registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-      return { id: `${args.name}-id`, state: args.inputs };
-    },
-    call: (args) => args.inputs,
-  },
-  'immutable-infra',
-  'test',
-  false,
-);
+import { Registered, registered } from './mocked-pulumi';
 
 // Import the bridge only after the mocks are in place.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
