@@ -11,42 +11,24 @@
  * directory (here through NODE_PATH), which loads the walk from the
  * library's sources through ts-node. The tests run in order, on one stack.
  */
-import { execFileSync } from 'child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from '@pulumi/pulumi/automation';
+import { EngineEvent, Stack } from '@pulumi/pulumi/automation';
 import { App, Chart, Duration } from 'cdk8s';
 import { ChartDeployment } from '../../lib/pulumi';
 import { addReviewsRelease, HEALTHY, scrapedReviews } from './analysed-canary';
-import { engines, REPO_ROOT } from './engines';
 import { IstioMetricsExporter } from './istio-metrics-exporter';
 import { deleteNamespace, getLive } from './kubectl';
+import { localPulumiStack } from './local-pulumi-stack';
 import { PrometheusServer } from './prometheus-server';
 import { getJson, sampleRouting } from './release-runtime';
 
-const { bin, home } = engines();
 const work = mkdtempSync(join(tmpdir(), 'immutable-infra-pulumi-canary-'));
 const NAMESPACE = 'pulumi-canary';
 const WALK = `${NAMESPACE}/Routes/Mesh/Routing/CanaryWalk`;
 const ROUTE = `${NAMESPACE}/Routes/Mesh/Routing/VirtualService`;
 const PAUSE_SECONDS = 10;
-const PROVIDER_VERSION = execFileSync('bash', ['-c', 'source scripts/engines/versions.env && echo "${PULUMI_KUBERNETES_VERSION#v}"'], {
-  cwd: REPO_ROOT,
-  encoding: 'utf8',
-}).trim();
-
-const env: Record<string, string> = {
-  PULUMI_HOME: join(work, 'home'),
-  PULUMI_CONFIG_PASSPHRASE: 'integration-only',
-  PULUMI_SKIP_UPDATE_CHECK: 'true',
-  PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
-  PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: 'true',
-  KUBECONFIG: process.env.KUBECONFIG!,
-  PATH: `${bin}:${join(REPO_ROOT, 'node_modules', '@pulumi', 'pulumi')}:${process.env.PATH}`,
-  NODE_PATH: join(REPO_ROOT, 'node_modules'),
-};
-
 /** The release of `reviews` (see addReviewsRelease), as a chart. */
 function release(stable: 'v1' | 'v2', canary?: 'v2' | 'v3'): { chart: Chart; revisions: Record<string, string> } {
   const chart = new Chart(new App(), NAMESPACE, { namespace: NAMESPACE });
@@ -143,24 +125,7 @@ const ready = (revision: string) => {
 beforeAll(async () => {
   ({ exporter, prometheus } = await scrapedReviews(NAMESPACE, ids));
 
-  mkdirSync(env.PULUMI_HOME, { recursive: true });
-  mkdirSync(join(work, 'state'));
-  mkdirSync(join(work, 'project'));
-  execFileSync(join(bin, 'pulumi'), ['plugin', 'install', 'resource', 'kubernetes', `v${PROVIDER_VERSION}`, '--file', join(bin, 'pulumi-resource-kubernetes')], {
-    env: { ...process.env, ...env },
-    stdio: 'pipe',
-  });
-  const pulumiCommand = await PulumiCommand.get({ root: home, skipVersionCheck: true });
-  stack = await LocalWorkspace.createOrSelectStack(
-    { stackName: 'canary', projectName: 'immutable-infra-canary', program: async () => program() },
-    {
-      pulumiCommand,
-      pulumiHome: env.PULUMI_HOME,
-      envVars: env,
-      workDir: join(work, 'project'),
-      projectSettings: { name: 'immutable-infra-canary', runtime: 'nodejs', backend: { url: `file://${join(work, 'state')}` } },
-    },
-  );
+  stack = await localPulumiStack(work, 'canary', 'immutable-infra-canary', async () => program());
 });
 
 afterAll(async () => {

@@ -1,15 +1,14 @@
-import { execFileSync } from 'child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as pulumi from '@pulumi/pulumi';
-import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from '@pulumi/pulumi/automation';
+import { EngineEvent, Stack } from '@pulumi/pulumi/automation';
 import { App, Chart, Duration } from 'cdk8s';
 import { ChartDeployment, planDeployment, registerManifest } from '../../lib/pulumi';
 import { deployShop } from '../../stacks/shop/pulumi-program';
 import { ShopChart, ShopChartProps } from '../../stacks/shop/shop-chart';
-import { engines } from './engines';
 import { getLive, kubectlOk, pollFor } from './kubectl';
+import { localPulumiStack } from './local-pulumi-stack';
 import { failingPodLabels, routedRevisions, sampleRouting, SIMULATE_LABEL } from './release-runtime';
 
 /**
@@ -24,27 +23,11 @@ import { failingPodLabels, routedRevisions, sampleRouting, SIMULATE_LABEL } from
  * naming (every object by its construct path). The tests run in order, on
  * one stack.
  */
-const { bin, home } = engines();
 const work = mkdtempSync(join(tmpdir(), 'immutable-infra-pulumi-'));
 const NAMESPACE = 'shop-dev';
 const REVISION = 'immutable-infra.dev/revision';
 /** How long the failing release waits for its revision before `pulumi up` fails. */
 const FAILING_AWAIT = Duration.seconds(30);
-const PROVIDER_VERSION = execFileSync('bash', ['-c', 'source scripts/engines/versions.env && echo "${PULUMI_KUBERNETES_VERSION#v}"'], {
-  cwd: join(__dirname, '..', '..'),
-  encoding: 'utf8',
-}).trim();
-
-const env: Record<string, string> = {
-  PULUMI_HOME: join(work, 'home'),
-  PULUMI_CONFIG_PASSPHRASE: 'integration-only',
-  PULUMI_SKIP_UPDATE_CHECK: 'true',
-  PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
-  PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: 'true',
-  KUBECONFIG: process.env.KUBECONFIG!,
-  PATH: `${bin}:${process.env.PATH}`,
-};
-
 type Settings = NonNullable<ShopChartProps['settings']>;
 type Routing = Awaited<ReturnType<typeof sampleRouting>>;
 
@@ -219,22 +202,7 @@ function servedBy(service: string): { pods: string[]; revisions: string[] } {
 }
 
 beforeAll(async () => {
-  mkdirSync(env.PULUMI_HOME, { recursive: true });
-  mkdirSync(join(work, 'state'));
-  execFileSync(join(bin, 'pulumi'), ['plugin', 'install', 'resource', 'kubernetes', `v${PROVIDER_VERSION}`, '--file', join(bin, 'pulumi-resource-kubernetes')], {
-    env: { ...process.env, ...env },
-    stdio: 'pipe',
-  });
-  const pulumiCommand = await PulumiCommand.get({ root: home, skipVersionCheck: true });
-  stack = await LocalWorkspace.createOrSelectStack(
-    { stackName: 'integration', projectName: 'immutable-infra', program: async () => ({ resources: deployShop() }) },
-    {
-      pulumiCommand,
-      pulumiHome: env.PULUMI_HOME,
-      envVars: env,
-      projectSettings: { name: 'immutable-infra', runtime: 'nodejs', backend: { url: `file://${join(work, 'state')}` } },
-    },
-  );
+  stack = await localPulumiStack(work, 'integration', 'immutable-infra', async () => ({ resources: deployShop() }));
   await stack.setAllConfig({ 'immutable-infra:environment': { value: 'dev' } });
 });
 
