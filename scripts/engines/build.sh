@@ -37,9 +37,11 @@
 #               (default: all)
 # Exit status: 0 when every pinned component is in the cache (components whose version is empty
 # in versions.env are listed as not available), 1 when a pinned one failed.
+# Components sharing a source tree build in one lane, lanes side by side (see LANES below).
 # Env: ENGINES_GOPROXY (default https://proxy.golang.org; never "direct")
+#      ENGINES_JOBS  lanes built at once (default: the number of cores plus one)
 #      ENGINES_LOCAL_CRDS="project=/dir ..."  extra, already-rendered CRDs (see build_crds)
-#      ENGINES_STRICT=1  stop at the first component that fails
+#      ENGINES_STRICT=1  a lane stops at its first component that fails, and no lane starts after
 #      GONOSUMDB=<prefixes>  standard Go variable; needed when the checksum database behind the
 #        proxy has no record of a module version ("verifying module: ... sumdb ... 404"), which
 #        happened for github.com/pulumi/pulumi-kubernetes, github.com/pulumi/cloud-ready-checks
@@ -573,7 +575,7 @@ build_flux_controller() { # name module version [go mod edit flags...]
   cp -r "$src" "$d"
   chmod -R u+w "$d"
   (cd "$d" && go mod edit -dropreplace="$mod/api" "$@")
-  gobuild "$d" "$name" . -p=1 -ldflags "-s -w"
+  gobuild "$d" "$name" . -ldflags "-s -w"
 }
 build_flux_source_controller() {
   build_flux_controller flux-source-controller github.com/fluxcd/source-controller "$FLUX_SOURCE_CONTROLLER_VERSION" \
@@ -648,7 +650,7 @@ cert_manager_module() { # -> prints the dir of the patched writable copy
 }
 build_cert_manager_cmd() { # name cmd
   local p=github.com/cert-manager/cert-manager/pkg/util
-  gobuild "$(cert_manager_module)" "$1" "./cmd/$2" -p=1 \
+  gobuild "$(cert_manager_module)" "$1" "./cmd/$2" \
     -ldflags "-s -w -X $p.AppVersion=$CERT_MANAGER_CONTROLLERS_VERSION -X $p.AppGitCommit=module"
 }
 build_cert_manager_controller() { build_cert_manager_cmd cert-manager-controller controller; }
@@ -825,79 +827,141 @@ build_crds() {
 }
 
 # ---------------------------------------------------------------------------------- main ----
-ALL=(etcd kube-apiserver kube-controller-manager kubectl kube-scheduler kwok kubeconform kube-score kube-linter
-  crds istioctl pilot-discovery pulumi pulumi-language-nodejs pulumi-resource-kubernetes
-  knative-serving-controller knative-serving-webhook promtool prometheus flux-source-controller flux-kustomize-controller
-  keda-operator keda-webhooks knative-eventing-webhook knative-eventing-controller knative-eventing-mt-broker-controller
-  knative-eventing-imc-controller trivy cert-manager-controller cert-manager-webhook argocd)
+# Lanes: components that share a source tree (a wrapper module or a writable module copy) build
+# one after another in one lane; lanes build side by side, ENGINES_JOBS at a time (default: the
+# number of cores plus one), so one lane's downloads and single-threaded links overlap another's
+# compiles. Longest first, so the last lane to start is a short one.
+LANES=(
+  "keda-operator keda-webhooks"
+  "pulumi-resource-kubernetes"
+  "kube-apiserver kube-controller-manager kubectl kube-scheduler"
+  "argocd"
+  "trivy"
+  "istioctl pilot-discovery"
+  "cert-manager-controller cert-manager-webhook"
+  "pulumi pulumi-language-nodejs"
+  "flux-source-controller"
+  "knative-eventing-webhook knative-eventing-controller knative-eventing-mt-broker-controller knative-eventing-imc-controller"
+  "flux-kustomize-controller"
+  "knative-serving-controller knative-serving-webhook"
+  "promtool prometheus"
+  "kwok"
+  "etcd"
+  "kube-score kubeconform kube-linter"
+  "crds"
+)
 WANT=("$@")
-((${#WANT[@]})) || WANT=("${ALL[@]}")
+((${#WANT[@]})) || read -r -a WANT <<<"${LANES[*]}"
 
 # The inputs of the four k8s.io/kubernetes binaries (their store key).
 K8S_IN="$K8S_VERSION $K8S_STAGING_VERSION"
-log "cache: $ENGINES_HOME, store $ENGINES_STORE (GOPROXY=$GOPROXY, $(go version | cut -d' ' -f3))"
-for c in "${WANT[@]}"; do
+
+build_component() { # name
+  local c="$1"
   case "$c" in
-  etcd) step etcd "$ETCD_VERSION" build_etcd ;;
-  kube-apiserver) step kube-apiserver "$K8S_VERSION" build_kube_apiserver "" "$K8S_IN" ;;
-  kube-controller-manager) step kube-controller-manager "$K8S_VERSION" build_kube_controller_manager "" "$K8S_IN" ;;
-  kubectl) step kubectl "$K8S_VERSION" build_kubectl "" "$K8S_IN" ;;
-  kube-scheduler) step kube-scheduler "$K8S_VERSION" build_kube_scheduler "" "$K8S_IN" ;;
-  kwok) step kwok "$KWOK_VERSION" build_kwok ;;
-  pulumi) step pulumi "$PULUMI_CLI_VERSION" build_pulumi ;;
-  pulumi-language-nodejs)
-    step pulumi-language-nodejs "$PULUMI_LANGUAGE_NODEJS_MODULE_VERSION" build_pulumi_language_nodejs \
-      "$PULUMI_CLI_VERSION (module $PULUMI_LANGUAGE_NODEJS_MODULE_VERSION)" \
-      "$PULUMI_CLI_VERSION $PULUMI_LANGUAGE_NODEJS_MODULE_VERSION"
-    ;;
-  pulumi-resource-kubernetes)
-    step pulumi-resource-kubernetes "$PULUMI_KUBERNETES_MODULE_VERSION" build_pulumi_resource_kubernetes \
-      "$PULUMI_KUBERNETES_VERSION (module $PULUMI_KUBERNETES_MODULE_VERSION)" \
-      "$PULUMI_KUBERNETES_VERSION $PULUMI_KUBERNETES_MODULE_VERSION"
-    ;;
-  istioctl) step istioctl "${ISTIO_VERSION:-}" build_istioctl ;;
-  pilot-discovery) step pilot-discovery "${ISTIO_VERSION:-}" build_pilot_discovery ;;
-  kubeconform) step kubeconform "$KUBECONFORM_VERSION" build_kubeconform ;;
-  kube-score) step kube-score "$KUBE_SCORE_VERSION" build_kube_score ;;
-  kube-linter) step kube-linter "$KUBE_LINTER_VERSION" build_kube_linter ;;
-  promtool) step promtool "$PROMETHEUS_VERSION" build_promtool ;;
-  trivy) step trivy "${TRIVY_VERSION:-}" build_trivy ;;
-  prometheus) step prometheus "$PROMETHEUS_VERSION" build_prometheus ;;
-  knative-serving-controller | knative-serving-webhook)
-    step "$c" "${KNATIVE_SERVING_CONTROLLERS_VERSION:-}" "build_${c//-/_}" \
-      "${KNATIVE_SERVING_CONTROLLERS_VERSION:-} (listen patch $KNATIVE_LISTEN_PATCH_HASH)" \
-      "${KNATIVE_SERVING_CONTROLLERS_VERSION:-} listen-patch:$KNATIVE_LISTEN_PATCH_HASH"
-    ;;
-  flux-source-controller)
-    step flux-source-controller "$FLUX_SOURCE_CONTROLLER_VERSION" build_flux_source_controller "" \
-      "$FLUX_SOURCE_CONTROLLER_VERSION $FLUX_PKG_ARTIFACT_VERSION"
-    ;;
-  flux-kustomize-controller) step flux-kustomize-controller "$FLUX_KUSTOMIZE_CONTROLLER_VERSION" build_flux_kustomize_controller ;;
-  keda-operator | keda-webhooks)
-    step "$c" "$KEDA_VERSION" "build_${c//-/_}" "$KEDA_VERSION (listen patch $KEDA_LISTEN_PATCH_HASH)" \
-      "$KEDA_VERSION listen-patch:$KEDA_LISTEN_PATCH_HASH"
-    ;;
-  knative-eventing-webhook | knative-eventing-controller | knative-eventing-mt-broker-controller | knative-eventing-imc-controller)
-    step "$c" "${KNATIVE_EVENTING_CONTROLLERS_VERSION:-}" "build_${c//-/_}" \
-      "${KNATIVE_EVENTING_CONTROLLERS_VERSION:-} (listen patch $KNATIVE_EVENTING_PATCH_HASH)" \
-      "${KNATIVE_EVENTING_CONTROLLERS_VERSION:-} listen-patch:$KNATIVE_EVENTING_PATCH_HASH$(
-        [[ "$c" != knative-eventing-webhook ]] || echo " config:$KNATIVE_EVENTING_CONFIG_HASH")"
-    ;;
-  cert-manager-controller) step cert-manager-controller "${CERT_MANAGER_CONTROLLERS_VERSION:-}" build_cert_manager_controller ;;
-  cert-manager-webhook)
-    step cert-manager-webhook "${CERT_MANAGER_CONTROLLERS_VERSION:-}" build_cert_manager_webhook \
-      "${CERT_MANAGER_CONTROLLERS_VERSION:-} (listen patch $CERT_MANAGER_LISTEN_PATCH_HASH)" \
-      "${CERT_MANAGER_CONTROLLERS_VERSION:-} listen-patch:$CERT_MANAGER_LISTEN_PATCH_HASH"
-    ;;
-  argocd)
-    step argocd "${ARGO_CD_CONTROLLERS_VERSION:-}" build_argocd \
-      "${ARGO_CD_CONTROLLERS_VERSION:-} (Go $ARGO_CD_GO_DEBIAN_VERSION, listen patch $ARGOCD_LISTEN_PATCH_HASH)" \
-      "${ARGO_CD_CONTROLLERS_VERSION:-} go:$ARGO_CD_GO_DEBIAN_VERSION listen-patch:$ARGOCD_LISTEN_PATCH_HASH files:$ARGOCD_FILES_HASH"
-    ;;
-  crds) build_crds ;;
-  *) log "unknown component: $c" && exit 2 ;;
+    etcd) step etcd "$ETCD_VERSION" build_etcd ;;
+    kube-apiserver) step kube-apiserver "$K8S_VERSION" build_kube_apiserver "" "$K8S_IN" ;;
+    kube-controller-manager) step kube-controller-manager "$K8S_VERSION" build_kube_controller_manager "" "$K8S_IN" ;;
+    kubectl) step kubectl "$K8S_VERSION" build_kubectl "" "$K8S_IN" ;;
+    kube-scheduler) step kube-scheduler "$K8S_VERSION" build_kube_scheduler "" "$K8S_IN" ;;
+    kwok) step kwok "$KWOK_VERSION" build_kwok ;;
+    pulumi) step pulumi "$PULUMI_CLI_VERSION" build_pulumi ;;
+    pulumi-language-nodejs)
+      step pulumi-language-nodejs "$PULUMI_LANGUAGE_NODEJS_MODULE_VERSION" build_pulumi_language_nodejs \
+        "$PULUMI_CLI_VERSION (module $PULUMI_LANGUAGE_NODEJS_MODULE_VERSION)" \
+        "$PULUMI_CLI_VERSION $PULUMI_LANGUAGE_NODEJS_MODULE_VERSION"
+      ;;
+    pulumi-resource-kubernetes)
+      step pulumi-resource-kubernetes "$PULUMI_KUBERNETES_MODULE_VERSION" build_pulumi_resource_kubernetes \
+        "$PULUMI_KUBERNETES_VERSION (module $PULUMI_KUBERNETES_MODULE_VERSION)" \
+        "$PULUMI_KUBERNETES_VERSION $PULUMI_KUBERNETES_MODULE_VERSION"
+      ;;
+    istioctl) step istioctl "${ISTIO_VERSION:-}" build_istioctl ;;
+    pilot-discovery) step pilot-discovery "${ISTIO_VERSION:-}" build_pilot_discovery ;;
+    kubeconform) step kubeconform "$KUBECONFORM_VERSION" build_kubeconform ;;
+    kube-score) step kube-score "$KUBE_SCORE_VERSION" build_kube_score ;;
+    kube-linter) step kube-linter "$KUBE_LINTER_VERSION" build_kube_linter ;;
+    promtool) step promtool "$PROMETHEUS_VERSION" build_promtool ;;
+    trivy) step trivy "${TRIVY_VERSION:-}" build_trivy ;;
+    prometheus) step prometheus "$PROMETHEUS_VERSION" build_prometheus ;;
+    knative-serving-controller | knative-serving-webhook)
+      step "$c" "${KNATIVE_SERVING_CONTROLLERS_VERSION:-}" "build_${c//-/_}" \
+        "${KNATIVE_SERVING_CONTROLLERS_VERSION:-} (listen patch $KNATIVE_LISTEN_PATCH_HASH)" \
+        "${KNATIVE_SERVING_CONTROLLERS_VERSION:-} listen-patch:$KNATIVE_LISTEN_PATCH_HASH"
+      ;;
+    flux-source-controller)
+      step flux-source-controller "$FLUX_SOURCE_CONTROLLER_VERSION" build_flux_source_controller "" \
+        "$FLUX_SOURCE_CONTROLLER_VERSION $FLUX_PKG_ARTIFACT_VERSION"
+      ;;
+    flux-kustomize-controller) step flux-kustomize-controller "$FLUX_KUSTOMIZE_CONTROLLER_VERSION" build_flux_kustomize_controller ;;
+    keda-operator | keda-webhooks)
+      step "$c" "$KEDA_VERSION" "build_${c//-/_}" "$KEDA_VERSION (listen patch $KEDA_LISTEN_PATCH_HASH)" \
+        "$KEDA_VERSION listen-patch:$KEDA_LISTEN_PATCH_HASH"
+      ;;
+    knative-eventing-webhook | knative-eventing-controller | knative-eventing-mt-broker-controller | knative-eventing-imc-controller)
+      step "$c" "${KNATIVE_EVENTING_CONTROLLERS_VERSION:-}" "build_${c//-/_}" \
+        "${KNATIVE_EVENTING_CONTROLLERS_VERSION:-} (listen patch $KNATIVE_EVENTING_PATCH_HASH)" \
+        "${KNATIVE_EVENTING_CONTROLLERS_VERSION:-} listen-patch:$KNATIVE_EVENTING_PATCH_HASH$(
+          [[ "$c" != knative-eventing-webhook ]] || echo " config:$KNATIVE_EVENTING_CONFIG_HASH")"
+      ;;
+    cert-manager-controller) step cert-manager-controller "${CERT_MANAGER_CONTROLLERS_VERSION:-}" build_cert_manager_controller ;;
+    cert-manager-webhook)
+      step cert-manager-webhook "${CERT_MANAGER_CONTROLLERS_VERSION:-}" build_cert_manager_webhook \
+        "${CERT_MANAGER_CONTROLLERS_VERSION:-} (listen patch $CERT_MANAGER_LISTEN_PATCH_HASH)" \
+        "${CERT_MANAGER_CONTROLLERS_VERSION:-} listen-patch:$CERT_MANAGER_LISTEN_PATCH_HASH"
+      ;;
+    argocd)
+      step argocd "${ARGO_CD_CONTROLLERS_VERSION:-}" build_argocd \
+        "${ARGO_CD_CONTROLLERS_VERSION:-} (Go $ARGO_CD_GO_DEBIAN_VERSION, listen patch $ARGOCD_LISTEN_PATCH_HASH)" \
+        "${ARGO_CD_CONTROLLERS_VERSION:-} go:$ARGO_CD_GO_DEBIAN_VERSION listen-patch:$ARGOCD_LISTEN_PATCH_HASH files:$ARGOCD_FILES_HASH"
+      ;;
+    crds) build_crds ;;
   esac
+}
+
+# Runs the wanted components of one lane in order, then leaves what failed and what is not
+# pinned in <status>.failed / <status>.missing (a lane is a subshell: it cannot set ours).
+run_lane() { # status component...
+  local status="$1" c
+  shift
+  for c in "$@"; do build_component "$c"; done
+  printf '%s\n' "${FAILED[@]}" >"$status.failed"
+  printf '%s\n' "${MISSING[@]}" >"$status.missing"
+}
+
+log "cache: $ENGINES_HOME, store $ENGINES_STORE (GOPROXY=$GOPROXY, $(go version | cut -d' ' -f3))"
+declare -A WANTED=()
+for c in "${WANT[@]}"; do WANTED[$c]=1; done
+for c in "${WANT[@]}"; do
+  [[ " ${LANES[*]} " == *" $c "* ]] || { log "unknown component: $c" && exit 2; }
 done
+STATUS="$(mktemp -d)"
+trap 'rm -rf "$STATUS"' EXIT
+JOBS="${ENGINES_JOBS:-$(($(nproc) + 1))}"
+running=0 i=0 lane_failed=0
+for lane in "${LANES[@]}"; do
+  mine=()
+  for c in $lane; do [[ -z "${WANTED[$c]:-}" ]] || mine+=("$c"); done
+  ((${#mine[@]})) || continue
+  if ((running >= JOBS)); then
+    wait -n || lane_failed=1
+    running=$((running - 1))
+  fi
+  # ENGINES_STRICT: no lane starts after one has failed.
+  if [[ "${ENGINES_STRICT:-0}" == 1 ]] && ((lane_failed)); then break; fi
+  i=$((i + 1))
+  run_lane "$STATUS/$i" "${mine[@]}" &
+  running=$((running + 1))
+done
+while ((running > 0)); do
+  wait -n || lane_failed=1
+  running=$((running - 1))
+done
+mapfile -t FAILED < <(cat "$STATUS"/*.failed 2>/dev/null | grep . || true)
+mapfile -t MISSING < <(cat "$STATUS"/*.missing 2>/dev/null | grep . || true)
+# A lane that stopped before writing its status (ENGINES_STRICT) failed.
+((lane_failed == 0)) || ((${#FAILED[@]})) || FAILED+=("a lane stopped early")
+record total "-" $((SECONDS - T0)) "jobs=$JOBS"
 
 log "finished in $(fmt_secs $((SECONDS - T0)))"
 if ((${#MISSING[@]})); then
