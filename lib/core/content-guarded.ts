@@ -2,7 +2,8 @@ import { ApiObject, ApiObjectProps, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LabelKeys } from './labels';
 import { Manifest } from './manifest-schema';
-import { renderMetadata, renderPlainApiObject } from './plain-render';
+import { MetadataSnapshot } from './metadata-snapshot';
+import { renderPlainApiObject } from './plain-render';
 import { revisionContentProblem } from './revision-content';
 
 /** A class of L1 objects, e.g. cdk8s-plus-28's `KubeDeployment`. */
@@ -33,12 +34,12 @@ export interface TypedL1Json {
 export function contentGuarded<P>(base: ApiObjectClass<P>, typed?: TypedL1Json): ApiObjectClass<P> {
   class ContentGuarded extends base {
     private readonly escapeHatchPatches: JsonPatch[] = [];
-    /** A revision object's metadata as the library built it, rendered (keys sorted at every depth); `undefined` for other objects. */
-    private readonly builtMetadata: unknown;
+    /** A revision object's metadata as the library built it; `undefined` for other objects. */
+    private readonly builtMetadata: MetadataSnapshot | undefined;
 
     constructor(scope: Construct, id: string, props: P) {
       super(scope, id, props);
-      this.builtMetadata = isRevisionObject(props as ApiObjectProps) ? renderMetadata(this.metadata, this) : undefined;
+      this.builtMetadata = isRevisionObject(props as ApiObjectProps) ? MetadataSnapshot.of(this) : undefined;
       this.node.addValidation({ validate: () => this.escapeHatchProblems() });
     }
 
@@ -60,12 +61,12 @@ export function contentGuarded<P>(base: ApiObjectClass<P>, typed?: TypedL1Json):
     }
 
     private escapeHatchProblems(): string[] {
-      const metadataEdited = this.builtMetadata !== undefined && !sameJson(renderMetadata(this.metadata, this), this.builtMetadata);
+      const metadataEdited = this.builtMetadata !== undefined && !this.builtMetadata.isUnchanged();
       if (this.escapeHatchPatches.length === 0 && !metadataEdited) {
         return [];
       }
       const unpatched = this.rendered();
-      const built = metadataEdited ? { ...unpatched, metadata: this.builtMetadata as Manifest['metadata'] } : unpatched;
+      const built = metadataEdited ? { ...unpatched, metadata: this.builtMetadata!.rendered() as Manifest['metadata'] } : unpatched;
       const owner = this.node.scope!;
       const problem = revisionContentProblem(built, this.withPatches(unpatched), `${owner.constructor.name} '${owner.node.id}'`);
       return problem === undefined ? [] : [problem];
@@ -87,20 +88,6 @@ export function contentGuarded<P>(base: ApiObjectClass<P>, typed?: TypedL1Json):
     }
   }
   return ContentGuarded;
-}
-
-/** Whether two rendered JSON values (keys in the same, sorted order) are equal. */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) {
-    return true;
-  }
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) {
-    return false;
-  }
-  const aKeys = Object.keys(a);
-  const bKeys = Object.keys(b);
-  return aKeys.length === bKeys.length &&
-    aKeys.every((key, i) => key === bKeys[i] && sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }
 
 /** Whether an object is built as a revision object (immutable, or labelled with a revision id), as `objectRole` judges it. */

@@ -100,6 +100,36 @@ function hasKnownSchemaGroup(apiVersion: string): boolean {
   return schemaPackage(apiVersion) !== undefined;
 }
 
+/** How manifests of one API version and kind are checked: with this model, as this API version (a stand-in's, or their own). */
+interface SchemaCheck {
+  readonly model: ModelClass | undefined;
+  readonly apiVersion: string;
+}
+
+/** The schema check of each API version and kind seen, `undefined` for a group the library has no schema for. */
+const schemaChecks = new Map<string, Map<string, SchemaCheck | undefined>>();
+
+function schemaCheck(apiVersion: string, kind: string): SchemaCheck | undefined {
+  let byKind = schemaChecks.get(apiVersion);
+  if (byKind === undefined) {
+    byKind = new Map();
+    schemaChecks.set(apiVersion, byKind);
+  }
+  if (!byKind.has(kind)) {
+    byKind.set(kind, hasKnownSchemaGroup(apiVersion) ? findSchemaCheck(apiVersion, kind) : undefined);
+  }
+  return byKind.get(kind);
+}
+
+function findSchemaCheck(apiVersion: string, kind: string): SchemaCheck {
+  const model = loadModel(apiVersion, kind);
+  const standIn = STAND_IN_VERSIONS[`${apiVersion}/${kind}`];
+  if (model === undefined && standIn !== undefined) {
+    return { model: loadModel(standIn, kind), apiVersion: standIn };
+  }
+  return { model, apiVersion };
+}
+
 /**
  * Validates one manifest against its schema.
  *
@@ -108,22 +138,17 @@ function hasKnownSchemaGroup(apiVersion: string): boolean {
  * @internal
  */
 export function schemaErrors(manifest: Manifest): string | undefined {
-  if (!hasKnownSchemaGroup(manifest.apiVersion)) {
+  const check = schemaCheck(manifest.apiVersion, manifest.kind);
+  if (check === undefined) {
     return undefined;
   }
-  let checked = manifest;
-  let model = loadModel(manifest.apiVersion, manifest.kind);
-  const standIn = STAND_IN_VERSIONS[`${manifest.apiVersion}/${manifest.kind}`];
-  if (model === undefined && standIn !== undefined) {
-    checked = { ...manifest, apiVersion: standIn };
-    model = loadModel(standIn, manifest.kind);
-  }
-  if (model === undefined) {
+  if (check.model === undefined) {
     return `no schema for kind ${manifest.kind} in ${manifest.apiVersion}: the API group has no such kind or version`;
   }
+  const checked = check.apiVersion === manifest.apiVersion ? manifest : { ...manifest, apiVersion: check.apiVersion };
   try {
     // A shallow model instance: the constructor would deep-copy the manifest first.
-    const instance: { validate(): void } = Object.assign(Object.create(model.prototype), checked);
+    const instance: { validate(): void } = Object.assign(Object.create(check.model.prototype), checked);
     instance.validate();
     return undefined;
   } catch (error) {

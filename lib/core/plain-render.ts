@@ -36,6 +36,17 @@ const UNSORTED_OBJECT_OPTIONS: SanitizeOptions = { ...OBJECT_OPTIONS, sortKeys: 
 /** The resolvers every cdk8s app has (`LazyResolver`, `ImplicitTokenResolver`, `NumberStringUnionResolver`). */
 const DEFAULT_RESOLVER_COUNT = 3;
 
+/**
+ * The fields of {@link MetadataFields} that `ApiObjectMetadataDefinition.toJson()`
+ * renders over its additional attributes (which hold the metadata it was made
+ * with, these included), sorted.
+ */
+const METADATA_KEYS = ['annotations', 'finalizers', 'labels', 'name', 'namespace', 'ownerReferences'] as const;
+
+function isMetadataKey(key: string): boolean {
+  return (METADATA_KEYS as readonly string[]).includes(key);
+}
+
 /** The fields `ApiObjectMetadataDefinition.toJson()` renders (cdk8s 2.70, node_modules/cdk8s/lib/metadata.js). */
 interface MetadataFields {
   readonly name?: string;
@@ -86,19 +97,74 @@ export function renderPlainApiObject(object: ApiObject): Record<string, unknown>
     return undefined;
   }
   const options = process.env.CDK8S_DISABLE_SORT ? UNSORTED_OBJECT_OPTIONS : OBJECT_OPTIONS;
-  let json: unknown;
+  let data: Record<string, unknown> | typeof NOT_PLAIN;
   try {
-    json = sanitizedPlain({ ...fields.props, metadata }, options);
+    data = plainObjectData(fields.props, metadata, options);
   } catch (error) {
     // As ApiObject.toJson() reports a value that fails to render.
     throw new Error(`Failed serializing construct at path '${object.node.path}' with name '${object.name}': ${error}`);
   }
+  return data === NOT_PLAIN ? undefined : data;
+}
+
+/** The top-level keys `ApiObject.toJson()` puts first, in this order. */
+const LEADING_KEYS = ['apiVersion', 'kind', 'metadata'];
+
+/**
+ * `sanitizeValue(resolve({ ...props, metadata }))` with `apiVersion`, `kind`
+ * and `metadata` moved first, as `ApiObject.toJson()` orders them, or
+ * `NOT_PLAIN`. The metadata is already rendered (sorted, sanitized, plain), so
+ * it is not copied again, and the result is built in its final order at once;
+ * the other values are produced in the same order as before (sorted, unless
+ * `CDK8S_DISABLE_SORT`). Props with a `constructor` or `resolve` member, which
+ * would make `{ ...props, metadata }` look like a class instance or a token,
+ * take the general path.
+ */
+function plainObjectData(
+  props: Record<string, unknown>,
+  metadata: Record<string, unknown> | undefined,
+  options: SanitizeOptions,
+): Record<string, unknown> | typeof NOT_PLAIN {
+  const keys = Object.keys(props);
+  if (keys.includes('constructor') || keys.includes('resolve')) {
+    return leadingKeysFirst(sanitizedPlain({ ...props, metadata }, options));
+  }
+  if (options.sortKeys) {
+    sortKeys(keys);
+  }
+  const values = new Array<unknown>(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] !== 'metadata') {
+      const value = sanitizedPlain(props[keys[i]], options);
+      if (value === NOT_PLAIN) {
+        return NOT_PLAIN;
+      }
+      values[i] = value;
+    }
+  }
+  const result: Record<string, unknown> = {};
+  for (const key of LEADING_KEYS) {
+    const value = key === 'metadata' ? metadata : values[keys.indexOf(key)];
+    if (value !== undefined) {
+      result[key] = value;
+    }
+  }
+  for (let i = 0; i < keys.length; i++) {
+    if (values[i] !== undefined && !LEADING_KEYS.includes(keys[i])) {
+      result[keys[i]] = values[i];
+    }
+  }
+  return result;
+}
+
+/** A rendered object with `apiVersion`, `kind` and `metadata` first, or `NOT_PLAIN`. */
+function leadingKeysFirst(json: unknown): Record<string, unknown> | typeof NOT_PLAIN {
   if (json === NOT_PLAIN || json === undefined) {
-    return undefined;
+    return NOT_PLAIN;
   }
   const data = json as Record<string, unknown>;
   const result: Record<string, unknown> = {};
-  for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(data)]) {
+  for (const key of [...LEADING_KEYS, ...Object.keys(data)]) {
     if (key in data) {
       result[key] = data[key];
     }
@@ -112,16 +178,51 @@ function plainMetadata(metadata: ApiObjectMetadataDefinition, object: ApiObject)
     return NOT_PLAIN;
   }
   const m = metadata as unknown as MetadataFields;
-  const rendered = sanitizedPlain({
-    ...m._additionalAttributes,
-    name: m.name,
-    namespace: m.namespace,
-    annotations: m.annotations,
-    finalizers: m.finalizers,
-    ownerReferences: m.ownerReferences,
-    labels: m.labels,
-  }, METADATA_OPTIONS);
-  return rendered as Record<string, unknown> | undefined | typeof NOT_PLAIN;
+  if (!Object.keys(m._additionalAttributes).every(isMetadataKey)) {
+    return sanitizedPlain({
+      ...m._additionalAttributes,
+      name: m.name,
+      namespace: m.namespace,
+      annotations: m.annotations,
+      finalizers: m.finalizers,
+      ownerReferences: m.ownerReferences,
+      labels: m.labels,
+    }, METADATA_OPTIONS) as Record<string, unknown> | undefined | typeof NOT_PLAIN;
+  }
+  // The same without building that object first: the attributes' keys are all overridden by these.
+  const result: Record<string, unknown> = {};
+  let empty = true;
+  for (const key of METADATA_KEYS) {
+    const member = sanitizedPlain(m[key], METADATA_OPTIONS);
+    if (member === NOT_PLAIN) {
+      return NOT_PLAIN;
+    }
+    if (member !== undefined) {
+      result[key] = member;
+      empty = false;
+    }
+  }
+  return empty ? undefined : result;
+}
+
+/** Below this many keys, {@link sortKeys} sorts by insertion. */
+const INSERTION_SORT_MAX = 24;
+
+/** Sorts keys as `Array.prototype.sort` does (UTF-16 code units); by insertion when few, which is faster for the small maps of a manifest. */
+function sortKeys(keys: string[]): void {
+  if (keys.length > INSERTION_SORT_MAX) {
+    keys.sort();
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
+    let j = i - 1;
+    while (j >= 0 && keys[j] > key) {
+      keys[j + 1] = keys[j];
+      j--;
+    }
+    keys[j + 1] = key;
+  }
 }
 
 /**
@@ -155,7 +256,7 @@ function sanitizedPlain(value: unknown, options: SanitizeOptions): unknown {
   const map = value as Record<string, unknown>;
   const keys = Object.keys(map);
   if (options.sortKeys) {
-    keys.sort();
+    sortKeys(keys);
   }
   const result: Record<string, unknown> = {};
   let empty = true;
@@ -188,7 +289,8 @@ function resolvedInstance(instance: object, options: SanitizeOptions): unknown {
 function sanitizedArray(items: readonly unknown[], options: SanitizeOptions): unknown {
   // An array with a `resolve()` or a number or string `value` would be replaced by a resolver.
   const extra = items as { resolve?: unknown; value?: unknown };
-  if (Object.getPrototypeOf(items) !== Array.prototype || typeof extra.resolve === 'function' || ['number', 'string'].includes(typeof extra.value)) {
+  const wrapped = typeof extra.value === 'number' || typeof extra.value === 'string';
+  if (Object.getPrototypeOf(items) !== Array.prototype || typeof extra.resolve === 'function' || wrapped) {
     return NOT_PLAIN;
   }
   if (options.filterEmptyArrays && items.length === 0) {

@@ -41,7 +41,7 @@ function synthesizedChart(chart: Chart): Manifest[] {
     return chart.toJson() as Manifest[];
   }
   assertValid(constructs);
-  return renderInTreeOrder(chart);
+  return renderInTreeOrder(chart, constructs);
 }
 
 /**
@@ -77,12 +77,13 @@ function assertValid(constructs: readonly IConstruct[]): void {
  * @internal
  */
 export function renderChart(chart: Chart): Manifest[] {
-  return rendersInTreeOrder(chart, App.of(chart).node.findAll()) ? renderInTreeOrder(chart) : chart.toJson() as Manifest[];
+  const constructs = App.of(chart).node.findAll();
+  return rendersInTreeOrder(chart, constructs) ? renderInTreeOrder(chart, constructs) : chart.toJson() as Manifest[];
 }
 
-/** The chart's own objects, rendered in pre-order. */
-function renderInTreeOrder(chart: Chart): Manifest[] {
-  const objects = chart.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart);
+/** The chart's own objects, rendered in pre-order, picked from the app's constructs (in pre-order: the chart's come in its own pre-order). */
+function renderInTreeOrder(chart: Chart, appConstructs: readonly IConstruct[]): Manifest[] {
+  const objects = appConstructs.filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart);
   return objects.map((object) => object.toJson() as Manifest);
 }
 

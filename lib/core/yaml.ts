@@ -9,6 +9,8 @@
 
 const PLAIN = /^[A-Za-z_/][A-Za-z0-9_./@=+-]*(?::[A-Za-z0-9_./@=+-]+)*$/;
 const NOT_A_STRING = /^(?:y|yes|n|no|true|false|on|off|null)$/i;
+/** The longest string {@link NOT_A_STRING} matches. */
+const NOT_A_STRING_MAX_LENGTH = 5;
 const NEEDS_ESCAPE = /[\u007f-\u009f\u2028\u2029\ufeff]/g;
 const BLOCK_UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]|[ \t]\n|[ \t]$/;
 
@@ -23,7 +25,7 @@ export function toYaml(documents: readonly unknown[]): string {
 
 function writeDocument(value: unknown): string {
   const lines: string[] = [];
-  if (isMap(value) && Object.keys(value).length > 0) {
+  if (isMap(value) && hasKeys(value)) {
     writeMap(value, '', lines);
   } else if (Array.isArray(value) && value.length > 0) {
     writeSequence(value, '', lines);
@@ -37,6 +39,16 @@ function isMap(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** Whether a map has a key of its own (without listing its keys). */
+function hasKeys(map: Record<string, unknown>): boolean {
+  for (const key in map) {
+    if (Object.prototype.hasOwnProperty.call(map, key)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 function writeMap(map: Record<string, unknown>, indent: string, lines: string[], firstPrefix = indent): void {
   let prefix = firstPrefix;
   for (const key of Object.keys(map)) {
@@ -44,9 +56,9 @@ function writeMap(map: Record<string, unknown>, indent: string, lines: string[],
     if (value === undefined) {
       continue;
     }
-    const head = `${prefix}${quoted(key)}:`;
+    const head = prefix + quotedKey(key);
     prefix = indent;
-    if (isMap(value) && Object.keys(value).length > 0) {
+    if (isMap(value) && hasKeys(value)) {
       lines.push(head);
       writeMap(value, `${indent}  `, lines);
     } else if (Array.isArray(value) && value.length > 0) {
@@ -60,7 +72,7 @@ function writeMap(map: Record<string, unknown>, indent: string, lines: string[],
 
 function writeSequence(items: readonly unknown[], indent: string, lines: string[]): void {
   for (const item of items) {
-    if (isMap(item) && Object.keys(item).length > 0) {
+    if (isMap(item) && hasKeys(item)) {
       writeMap(item, `${indent}  `, lines, `${indent}- `);
     } else if (Array.isArray(item) && item.length > 0) {
       lines.push(`${indent}-`);
@@ -69,6 +81,23 @@ function writeSequence(items: readonly unknown[], indent: string, lines: string[
       lines.push(`${indent}- ${scalar(item === undefined ? null : item, `${indent}  `)}`);
     }
   }
+}
+
+/** Keys written so far, as `quoted(key):`; a manifest's keys are mostly the same few field names. */
+const KEY_TEXT = new Map<string, string>();
+/** How many keys {@link KEY_TEXT} holds at most (map keys of user data could be any number). */
+const KEY_TEXT_MAX = 4096;
+
+/** A key as written before its value: {@link quoted}, then `:`. */
+function quotedKey(key: string): string {
+  let text = KEY_TEXT.get(key);
+  if (text === undefined) {
+    text = `${quoted(key)}:`;
+    if (KEY_TEXT.size < KEY_TEXT_MAX) {
+      KEY_TEXT.set(key, text);
+    }
+  }
+  return text;
 }
 
 function scalar(value: unknown, indent: string): string {
@@ -106,7 +135,7 @@ function string(value: string, indent: string): string {
 
 /** Plain when nothing else can be read into it, else double-quoted (JSON escapes are YAML escapes). */
 function quoted(value: string): string {
-  if (PLAIN.test(value) && !NOT_A_STRING.test(value)) {
+  if (PLAIN.test(value) && (value.length > NOT_A_STRING_MAX_LENGTH || !NOT_A_STRING.test(value))) {
     return value;
   }
   return JSON.stringify(value).replace(NEEDS_ESCAPE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
-import { contentHash } from '../core/content-hash';
 import { assertDnsLabel, assertObjectName } from '../core/names';
 import { ValidationError } from '../core/validation-error';
 import { ConfigSource, ExistingSecretReference, readConfigSource } from './config-source';
 import { ImmutableConfigMap } from './immutable-config-map';
+import { hashFrozenData } from './immutable-data';
 import { ImmutableSecret } from './immutable-secret';
 import type { MountedConfig } from './pod-template';
 
@@ -100,7 +100,8 @@ export class ConfigObjects {
     }
     logicalNames.add(logicalKey);
     const data = readConfigSource(what, source, this.owner, kind === 'Secret');
-    const key = contentHash({ kind, name: source.name, data });
+    // the object made from the data is named by this hash too (the data is frozen, so it is hashed once)
+    const key = `${kind}/${source.name}/${hashFrozenData(kind, data)}`;
     const existing = this.objects.get(key);
     if (existing !== undefined) {
       return existing;

@@ -1,11 +1,10 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { L1 } from '../core/checked-objects';
-import { contentHash } from '../core/content-hash';
 import { contentAddressedName } from '../core/names';
 import { checkProps } from '../core/prop-schema';
 import { claimObjectName, validateManifestsAtSynth } from '../core/synth-validation';
-import { checkImmutableData } from './immutable-data';
+import { checkImmutableData, immutableDataHash } from './immutable-data';
 import { immutableConfigMapPropsSchema } from './workload-schemas';
 
 /** Props of {@link ImmutableConfigMap}. */
@@ -42,7 +41,7 @@ export class ImmutableConfigMap extends Construct {
     super(scope, id);
     checkProps(immutableConfigMapPropsSchema, props, this, { name: 'ImmutableConfigMap props' });
     checkImmutableData('data', { namePrefix: props.namePrefix, data: props.data, labels: props.labels }, this);
-    this.contentHash = contentHash({ kind: 'ConfigMap', data: props.data });
+    this.contentHash = immutableDataHash('ConfigMap', props.data);
     this.name = contentAddressedName(props.namePrefix, this.contentHash);
     claimObjectName(this, 'ConfigMap', Chart.of(this).namespace, this.name);
     validateManifestsAtSynth(this);

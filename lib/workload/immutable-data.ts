@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { contentHash } from '../core/content-hash';
 import { labelProblem } from '../core/labels';
 import { unrenderableKeyProblem } from '../core/map-keys';
 import { isDnsLabel } from '../core/names';
@@ -58,4 +59,33 @@ export function checkImmutableData(field: string, props: ImmutableDataProps, sco
       throw new ValidationError(`labels: ${problem}; fix the label or drop it`, scope);
     }
   }
+}
+
+/** The kind of a content-hashed config object. */
+export type ImmutableDataKind = 'ConfigMap' | 'Secret';
+
+/** The hashes of data the library made and froze ({@link hashFrozenData}): such data cannot change. */
+const frozenDataHashes = new WeakMap<object, { readonly kind: ImmutableDataKind; readonly hash: string }>();
+
+/**
+ * The content hash that names an immutable ConfigMap or Secret:
+ * `contentHash({ kind, data })`.
+ */
+export function immutableDataHash(kind: ImmutableDataKind, data: Readonly<Record<string, string>>): string {
+  const known = frozenDataHashes.get(data);
+  return known !== undefined && known.kind === kind ? known.hash : contentHash({ kind, data });
+}
+
+/**
+ * Freezes data the library made for a config object and returns its
+ * {@link immutableDataHash}, which is remembered: the object made from the
+ * data does not hash it again.
+ *
+ * @param data a map of strings no one else holds
+ */
+export function hashFrozenData(kind: ImmutableDataKind, data: Record<string, string>): string {
+  Object.freeze(data);
+  const hash = contentHash({ kind, data });
+  frozenDataHashes.set(data, { kind, hash });
+  return hash;
 }

@@ -1,11 +1,10 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { L1 } from '../core/checked-objects';
-import { contentHash } from '../core/content-hash';
 import { contentAddressedName } from '../core/names';
 import { checkProps } from '../core/prop-schema';
 import { claimObjectName, validateManifestsAtSynth } from '../core/synth-validation';
-import { checkImmutableData } from './immutable-data';
+import { checkImmutableData, immutableDataHash } from './immutable-data';
 import { immutableSecretPropsSchema } from './workload-schemas';
 
 /** Props of {@link ImmutableSecret}. */
@@ -42,7 +41,7 @@ export class ImmutableSecret extends Construct {
     super(scope, id);
     checkProps(immutableSecretPropsSchema, props, this, { name: 'ImmutableSecret props' });
     checkImmutableData('stringData', { namePrefix: props.namePrefix, data: props.stringData, labels: props.labels }, this);
-    this.contentHash = contentHash({ kind: 'Secret', data: props.stringData });
+    this.contentHash = immutableDataHash('Secret', props.stringData);
     this.name = contentAddressedName(props.namePrefix, this.contentHash);
     claimObjectName(this, 'Secret', Chart.of(this).namespace, this.name);
     validateManifestsAtSynth(this);

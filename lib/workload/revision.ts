@@ -8,6 +8,7 @@ import { revisionId } from '../core/revision-id';
 import { claimObjectName } from '../core/synth-validation';
 import { ValidationError } from '../core/validation-error';
 import { buildPodTemplate, PodTemplateInput } from './pod-template';
+import { podTemplateJson } from './pod-template-json';
 import { AutoscalingProps } from './revision-props';
 import { EventScaler } from './scaling/event-scaler';
 import { RevisionSecret } from './scaling/trigger-auth';
@@ -49,7 +50,7 @@ export class Revision extends Construct {
     this.track = track;
     const template = buildPodTemplate(props, this);
     this.revisionId = revisionId({
-      podTemplate: k8s.toJson_PodTemplateSpec(template),
+      podTemplate: podTemplateJson(template),
       configContents: props.configContents,
       externalSecretNames: props.externalSecretNames,
       servicePorts: props.servicePorts.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),

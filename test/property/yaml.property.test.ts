@@ -38,6 +38,16 @@ describe('toYaml', () => {
     );
   });
 
+  test('keys beyond those the writer remembers are written the same way', () => {
+    const keys = Array.from({ length: 6000 }, (_, i) => (i % 3 === 0 ? `key-${i}` : i % 3 === 1 ? `k ${i}: x` : 'yes'));
+    const document = Object.fromEntries(keys.map((key, i) => [key, { [key]: i }]));
+    const first = toYaml([document]);
+    expect(toYaml([document])).toBe(first);
+    same(document, parse(first));
+    same(document, parse(first, { version: '1.1' }));
+    expect(first).toContain('\n"k 5998: x":\n  "k 5998: x": 5998\n');
+  });
+
   test('writes manifests the way cdk8s synth lays them out', () => {
     const manifest = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', labels: {} }, data: { 'app.conf': 'x = 1\n', LEVEL: 'info' } };
     const document = ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: a', '  labels: {}', 'data:', '  app.conf: |', '    x = 1', '  LEVEL: info', ''].join('\n');

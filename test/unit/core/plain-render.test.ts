@@ -83,6 +83,35 @@ describe('one-pass rendering of plain data', () => {
     expect(renderedText([object])).toEqual(cdk8sRenderedText([object]));
   });
 
+  test('top-level keys: apiVersion, kind and metadata first, then the rest sorted; metadata with attributes of its own', () => {
+    const chart = new Chart(new App(), 'test', { namespace: 'ns' });
+    const object = new L1.ApiObject(chart, 'object', {
+      apiVersion: 'example.com/v1',
+      kind: 'Thing',
+      metadata: { name: 'thing', generateName: 'thing-', labels: { b: '2', a: '1' }, finalizers: ['example.com/f'] },
+      spec: { b: 1, a: 2 },
+      aaa: Lazy.any({ produce: () => ({ z: 1, y: [] }) }),
+      data: {},
+    } as ConstructorParameters<typeof L1.ApiObject>[2]);
+    expect(plainRender.renderPlainApiObject(object)).toBeDefined();
+    expect(renderedText([object])).toEqual(cdk8sRenderedText([object]));
+    expect(renderedText([object])).toEqual([
+      '{"apiVersion":"example.com/v1","kind":"Thing","metadata":{"finalizers":["example.com/f"],"generateName":"thing-",' +
+        '"labels":{"a":"1","b":"2"},"name":"thing","namespace":"ns"},"aaa":{"y":[],"z":1},"data":{},"spec":{"a":2,"b":1}}',
+    ]);
+  });
+
+  test('props with a constructor or resolve member: as cdk8s renders them, or left to cdk8s', () => {
+    const chart = new Chart(new App(), 'test', { namespace: 'ns' });
+    const make = (key: string) => new ApiObject(chart, `with-${key}`, { apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: key }, [key]: 'x' });
+    const withResolve = make('resolve');
+    expect(JSON.stringify(plainRender.renderPlainApiObject(withResolve))).toBe(JSON.stringify(withResolve.toJson()));
+    // cdk8s takes `{ ...props, metadata }` for a class instance and refuses it.
+    const withConstructor = make('constructor');
+    expect(plainRender.renderPlainApiObject(withConstructor)).toBeUndefined();
+    expect(() => withConstructor.toJson()).toThrow(/can't render non-simple object/);
+  });
+
   test('CDK8S_DISABLE_SORT keeps the keys in their order, as cdk8s does', () => {
     const object = oneObject({ z: 1, a: { d: 1, c: 2 } });
     process.env.CDK8S_DISABLE_SORT = '1';

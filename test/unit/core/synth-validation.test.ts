@@ -18,6 +18,15 @@ describe('schema validation of synthesized objects', () => {
     expect(schemaErrors({ apiVersion: 'apps/v1', kind: 'Deploymnet', metadata: { name: 'a' } })).toMatch(/no schema for kind Deploymnet/);
   });
 
+  test('a kind served only at a newer version is checked with its stand-in schema, the same way every time', () => {
+    const route = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', metadata: { name: 'a' } };
+    const bad = { ...route, spec: { hostnames: 'x' } };
+    expect(schemaErrors(bad)).toMatch(/hostnames/);
+    expect(schemaErrors(bad)).toBe(schemaErrors(bad));
+    expect(schemaErrors({ ...route, spec: { hostnames: ['x.example.com'] } })).toBeUndefined();
+    expect(bad.apiVersion).toBe('gateway.networking.k8s.io/v1');
+  });
+
   test('a group the library has no schema for passes through', () => {
     expect(schemaErrors({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'a' } })).toBeUndefined();
   });
@@ -67,6 +76,25 @@ describe('schema validation of synthesized objects', () => {
     }
     expect(message).toMatch(/ConfigMap same \(at test\/two\) has the same kind, namespace and name as the object at test\/one/);
     expect(message).toMatch(/Service svc \(at test\/bad\) fails its schema/);
+  });
+
+  test('reports the chart\'s duplicates before its objects\' own problems, each in tree order', () => {
+    const chart = newChart();
+    validateManifestsAtSynth(chart);
+    new ApiObject(chart, 'bad', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc' }, spec: { ports: 'no' } });
+    new ApiObject(chart, 'odd', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'odd', namespace: 'Not_A_Label' } });
+    new ApiObject(chart, 'one', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'same' } });
+    new ApiObject(chart, 'two', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'same' } });
+    let message = '';
+    try {
+      synthObjects(chart);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    const at = (pattern: string) => message.indexOf(pattern);
+    expect([at('(at test/two) has the same kind'), at('(at test/bad) fails its schema'), at('(at test/odd) has namespace')].every((i) => i >= 0)).toBe(true);
+    expect(at('(at test/two) has the same kind')).toBeLessThan(at('(at test/bad) fails its schema'));
+    expect(at('(at test/bad) fails its schema')).toBeLessThan(at('(at test/odd) has namespace'));
   });
 
   test('fails when two services claim the same name, naming the first owner', () => {

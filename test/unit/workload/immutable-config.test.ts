@@ -1,5 +1,7 @@
 import { ImmutableConfigMap, ImmutableSecret } from '../../../lib';
+import { contentHash } from '../../../lib/internal';
 import { findObject, synthObjects } from '../../../lib/testing';
+import { hashFrozenData, immutableDataHash } from '../../../lib/workload/immutable-data';
 import { newChart, validationErrorOf } from '../../fixtures';
 
 type Kind = 'ConfigMap' | 'Secret';
@@ -74,5 +76,27 @@ describe.each<Kind>(['ConfigMap', 'Secret'])('Immutable %s', (kind) => {
   ])('fails when a label has %s', (_, labels, problem) => {
     const error = validationErrorOf(() => make(kind, { namePrefix: 'settings', data: { A: '1' }, labels }));
     expect(error.message).toBe(`labels: ${problem}; fix the label or drop it (at test/config)`);
+  });
+});
+
+describe('the content hash of a config object\'s data', () => {
+  test('is hashed once for data the library made: frozen, and the same hash as hashing it again', () => {
+    const data: Record<string, string> = { LOG_LEVEL: 'info' };
+    const hash = hashFrozenData('ConfigMap', data);
+    expect(Object.isFrozen(data)).toBe(true);
+    expect(() => {
+      data.LOG_LEVEL = 'debug';
+    }).toThrow(TypeError);
+    expect(hash).toBe(contentHash({ kind: 'ConfigMap', data: { LOG_LEVEL: 'info' } }));
+    expect(immutableDataHash('ConfigMap', data)).toBe(hash);
+    expect(new ImmutableConfigMap(newChart(), 'config', { namePrefix: 'orders-settings', data }).contentHash).toBe(hash);
+  });
+
+  test('is the hash of the kind and the data: the same data as the other kind, or data the library did not make, is hashed', () => {
+    const data: Record<string, string> = { TOKEN: 'x' };
+    hashFrozenData('ConfigMap', data);
+    expect(immutableDataHash('Secret', data)).toBe(contentHash({ kind: 'Secret', data: { TOKEN: 'x' } }));
+    expect(immutableDataHash('Secret', { TOKEN: 'x' })).toBe(contentHash({ kind: 'Secret', data: { TOKEN: 'x' } }));
+    expect(immutableDataHash('Secret', { TOKEN: 'y' })).not.toBe(immutableDataHash('Secret', { TOKEN: 'x' }));
   });
 });
