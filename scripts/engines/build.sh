@@ -935,8 +935,9 @@ for c in "${WANT[@]}"; do WANTED[$c]=1; done
 for c in "${WANT[@]}"; do
   [[ " ${LANES[*]} " == *" $c "* ]] || { log "unknown component: $c" && exit 2; }
 done
-STATUS="$(mktemp -d)"
-trap 'rm -rf "$STATUS"' EXIT
+STATUS="$ENGINES_HOME/lanes.$$"
+rm -rf "$STATUS"
+mkdir -p "$STATUS"
 JOBS="${ENGINES_JOBS:-$(($(nproc) + 1))}"
 running=0 i=0 lane_failed=0
 for lane in "${LANES[@]}"; do
@@ -959,6 +960,7 @@ while ((running > 0)); do
 done
 mapfile -t FAILED < <(cat "$STATUS"/*.failed 2>/dev/null | grep . || true)
 mapfile -t MISSING < <(cat "$STATUS"/*.missing 2>/dev/null | grep . || true)
+rm -rf "$STATUS"
 # A lane that stopped before writing its status (ENGINES_STRICT) failed.
 ((lane_failed == 0)) || ((${#FAILED[@]})) || FAILED+=("a lane stopped early")
 record total "-" $((SECONDS - T0)) "jobs=$JOBS"
