@@ -1,20 +1,8 @@
-import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
-import { renderMetadata } from './plain-render';
+import { ApiObject, ApiObjectMetadataDefinition } from 'cdk8s';
+import { hasOnlyBuiltInResolvers, METADATA_KEYS, MetadataFields, renderMetadata } from './plain-render';
 
-/** The fields of cdk8s 2.70's `ApiObjectMetadataDefinition` that its rendering reads (node_modules/cdk8s/lib/metadata.js). */
-interface MetadataFields {
-  readonly name?: unknown;
-  readonly namespace?: unknown;
-  readonly labels: unknown;
-  readonly annotations: unknown;
-  readonly finalizers: unknown;
-  readonly ownerReferences: unknown;
-  /** The options the metadata was made with; rendered under the fields above, which win. */
-  readonly _additionalAttributes: unknown;
-}
-
-/** The additional attributes the named fields render over. */
-const RENDERED_OVER = new Set(['name', 'namespace', 'labels', 'annotations', 'finalizers', 'ownerReferences']);
+/** The additional attributes (the options the metadata was made with) that the named fields render over. */
+const RENDERED_OVER: ReadonlySet<string> = new Set(METADATA_KEYS);
 
 /** Copies of the rendered fields, every value in them a primitive (so the copies cannot change under us). */
 interface FieldValues {
@@ -43,7 +31,8 @@ interface FieldValues {
 export class MetadataSnapshot {
   /** Takes a snapshot of the object's metadata as it is now. */
   public static of(object: ApiObject): MetadataSnapshot {
-    const values = onlyBuiltInResolvers(object) ? primitiveFieldValues(object.metadata) : undefined;
+    // from the object's chart: App.of walks up to the root, and the chart is nearer it
+    const values = hasOnlyBuiltInResolvers(object.chart) ? primitiveFieldValues(object.metadata) : undefined;
     return values !== undefined
       ? new MetadataSnapshot(object, values)
       : new MetadataSnapshot(object, undefined, renderMetadata(object.metadata, object));
@@ -61,7 +50,7 @@ export class MetadataSnapshot {
 
   /** Whether the object's metadata renders now as it did when the snapshot was taken. */
   public isUnchanged(): boolean {
-    if (this.values !== undefined && onlyBuiltInResolvers(this.object)) {
+    if (this.values !== undefined && hasOnlyBuiltInResolvers(this.object.chart)) {
       const now = primitiveFieldValues(this.object.metadata);
       if (now !== undefined && sameFieldValues(now, this.values)) {
         return true;
@@ -89,13 +78,6 @@ export class MetadataSnapshot {
     }
     return this.renderedValue;
   }
-}
-
-/** Whether the object's app resolves values with cdk8s's built-in resolvers only (none of its own). */
-function onlyBuiltInResolvers(object: ApiObject): boolean {
-  // from the object's chart: App.of walks up to the root, and the chart is nearer it
-  return App.of(object.chart).resolvers
-    .every((r) => r instanceof LazyResolver || r instanceof ImplicitTokenResolver || r instanceof NumberStringUnionResolver);
 }
 
 /** Copies of the metadata's rendered fields, or `undefined` when any value in them is not a primitive (or a field is not the map or list it should be). */

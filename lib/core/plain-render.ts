@@ -1,4 +1,5 @@
 import { ApiObject, ApiObjectMetadataDefinition, App, Lazy } from 'cdk8s';
+import { IConstruct } from 'constructs';
 
 /**
  * Rendering of API objects whose data is plain (strings, numbers, booleans,
@@ -41,14 +42,18 @@ const DEFAULT_RESOLVER_COUNT = 3;
  * renders over its additional attributes (which hold the metadata it was made
  * with, these included), sorted.
  */
-const METADATA_KEYS = ['annotations', 'finalizers', 'labels', 'name', 'namespace', 'ownerReferences'] as const;
+export const METADATA_KEYS = ['annotations', 'finalizers', 'labels', 'name', 'namespace', 'ownerReferences'] as const;
 
 function isMetadataKey(key: string): boolean {
   return (METADATA_KEYS as readonly string[]).includes(key);
 }
 
-/** The fields `ApiObjectMetadataDefinition.toJson()` renders (cdk8s 2.70, node_modules/cdk8s/lib/metadata.js). */
-interface MetadataFields {
+/**
+ * The fields `ApiObjectMetadataDefinition.toJson()` renders (cdk8s 2.70, node_modules/cdk8s/lib/metadata.js).
+ *
+ * @internal
+ */
+export interface MetadataFields {
   readonly name?: string;
   readonly namespace?: string;
   readonly labels: Record<string, unknown>;
@@ -62,6 +67,16 @@ interface MetadataFields {
 interface ApiObjectFields {
   readonly props: Record<string, unknown>;
   readonly patches: readonly unknown[];
+}
+
+/**
+ * Whether the app of `scope` resolves values with cdk8s's built-in resolvers
+ * only: an app always has those three, and any of its own comes on top.
+ *
+ * @internal
+ */
+export function hasOnlyBuiltInResolvers(scope: IConstruct): boolean {
+  return App.of(scope).resolvers.length === DEFAULT_RESOLVER_COUNT;
 }
 
 /**
@@ -174,7 +189,7 @@ function leadingKeysFirst(json: unknown): Record<string, unknown> | typeof NOT_P
 
 /** The rendered metadata (`undefined` when all of it is empty), or `NOT_PLAIN`. */
 function plainMetadata(metadata: ApiObjectMetadataDefinition, object: ApiObject): Record<string, unknown> | undefined | typeof NOT_PLAIN {
-  if (App.of(object).resolvers.length !== DEFAULT_RESOLVER_COUNT) {
+  if (!hasOnlyBuiltInResolvers(object)) {
     return NOT_PLAIN;
   }
   const m = metadata as unknown as MetadataFields;
