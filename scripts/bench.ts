@@ -19,7 +19,9 @@
  *               construct + cdk8s's `App.synthYaml()`.
  * - floor:      `JSON.stringify` + our YAML writer over the final objects of
  *               our synth: what emitting the same manifests costs at least.
- *               cdk8s's own YAML dump of them is printed beside it.
+ *               Printed beside it: cdk8s's own YAML dump of them, and the
+ *               least any cdk8s app that checks each object against its
+ *               schema pays (the YAML, an `ApiObject` per object, the checks).
  *
  * How: every (kind, size) case runs in a fresh child process (this script
  * forked with `--child <kind> <size>`), so the heap is clean
@@ -587,6 +589,11 @@ function printReport(
     console.log(formatTable([header, ...body]));
     console.log('\nours split (median CPU ms): ' + rows.map((r) => `${r.size}: ${oursSplit(r.ours)}`).join('; '));
     console.log('floor split (median): ' + rows.map((r) => `${r.size}: JSON ${r.floor.partsMs.json.toFixed(1)} + YAML ${r.floor.partsMs.yaml.toFixed(1)} ms (cdk8s's YAML: ${r.floor.partsMs.cdk8sYaml.toFixed(1)} ms)`).join('; '));
+    console.log('least any cdk8s app that checks each object against its schema pays (median CPU ms: the YAML, an ApiObject per object, the schema checks): ' +
+      rows.map((r) => {
+        const least = leastCdk8sCpuMs(r.floor);
+        return `${r.size}: ${least.toFixed(1)} ms, ${(least / r.floor.medianCpuMs).toFixed(1)}× the floor; ours ${(r.ours.medianCpuMs / least).toFixed(1)}× it`;
+      }).join('; '));
     console.log('(floor RSS includes the untimed synth that produced its objects)');
   }
   if (cli !== undefined) {
@@ -709,6 +716,12 @@ function objectsCell(row: SizeRow): string {
 }
 
 /** Our run's phases in CPU time (medians, so they need not add up to the median total), with their shares of the total. */
+/** What any cdk8s app that checks each object against its schema pays at least, median CPU ms: the YAML, an `ApiObject` per object, the schema checks. */
+function leastCdk8sCpuMs(floor: CaseResult): number {
+  const { yaml, tree, schema } = floor.partsCpuMs;
+  return yaml + tree + schema;
+}
+
 function oursSplit(ours: CaseResult): string {
   const { construct, synth, validate, render, yaml } = ours.partsCpuMs;
   const part = (name: string, ms: number) => `${name} ${ms.toFixed(1)} (${(100 * ms / ours.medianCpuMs).toFixed(0)}%)`;
