@@ -715,13 +715,13 @@ function objectsCell(row: SizeRow): string {
   return row.ours.objects === plus ? String(row.ours.objects) : `${row.ours.objects} (plus: ${plus})`;
 }
 
-/** Our run's phases in CPU time (medians, so they need not add up to the median total), with their shares of the total. */
 /** What any cdk8s app that checks each object against its schema pays at least, median CPU ms: the YAML, an `ApiObject` per object, the schema checks. */
 function leastCdk8sCpuMs(floor: CaseResult): number {
   const { yaml, tree, schema } = floor.partsCpuMs;
   return yaml + tree + schema;
 }
 
+/** Our run's phases in CPU time (medians, so they need not add up to the median total), with their shares of the total. */
 function oursSplit(ours: CaseResult): string {
   const { construct, synth, validate, render, yaml } = ours.partsCpuMs;
   const part = (name: string, ms: number) => `${name} ${ms.toFixed(1)} (${(100 * ms / ours.medianCpuMs).toFixed(0)}%)`;

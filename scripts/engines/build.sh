@@ -662,8 +662,8 @@ build_cert_manager_webhook() { build_cert_manager_cmd cert-manager-webhook webho
 # ------------------------------------------------------------------------------- Argo CD ----
 # One binary, argocd, that runs as argocd-application-controller or argocd-repo-server by the
 # name in env ARGOCD_BINARY_NAME (a main of our own, argocd/main.go, that links only those and
-# git's ask-pass helper, not Argo CD's CLI, API server and the rest), plus the Application and AppProject CRDs of the same release
-# (side files, argocd-crds/). ARGO_CD_VERSION cannot be built here: its go.mod replaces
+# git's ask-pass helper, not Argo CD's CLI, API server and the rest), plus the Application and
+# AppProject CRDs of the same release (side files, argocd-crds/). ARGO_CD_VERSION cannot be built here: its go.mod replaces
 # github.com/argoproj/argo-cd/gitops-engine (Argo CD's sync engine) with ./gitops-engine, a nested
 # module that is not in the module zip, and the proxy answers 403 "This module version is not
 # available" for the version it requires. From v3.6.0 the engine is the published module
