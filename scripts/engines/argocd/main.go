@@ -18,7 +18,6 @@ import (
 	gitaskpass "github.com/argoproj/argo-cd/v3/cmd/argocd-git-ask-pass/commands"
 	reposerver "github.com/argoproj/argo-cd/v3/cmd/argocd-repo-server/commands"
 	"github.com/argoproj/argo-cd/v3/common"
-	"github.com/argoproj/argo-cd/v3/util/grpc"
 	"github.com/argoproj/argo-cd/v3/util/log"
 )
 
@@ -27,7 +26,10 @@ func init() {
 }
 
 func main() {
-	grpc.DisableSRVLookups()
+	// Argo CD's main calls grpc.DisableSRVLookups here, to undo what gRPC's grpclb balancer turns
+	// on in its init: a DNS SRV lookup for every gRPC connection. This binary does not link grpclb
+	// (only its state package, which turns nothing on), so the lookups stay off; and
+	// DisableSRVLookups, which panics when it finds them off already, is not called.
 	name := filepath.Base(os.Args[0])
 	if fromEnv := os.Getenv("ARGOCD_BINARY_NAME"); fromEnv != "" {
 		name = fromEnv
