@@ -1,7 +1,7 @@
 // Command argocd is Argo CD's multi-call binary cut down to the three programs the integration
 // suite runs: the application-controller, the repo-server, and the git-ask-pass helper the
 // repo-server hands to git. Argo CD's own cmd/main.go links every program (CLI, API server, Dex,
-// notifications, ApplicationSet's SCM providers), about a quarter more packages to compile on a
+// notifications, ApplicationSet's SCM providers): a third more packages to compile on a
 // fresh machine. build.sh copies this file into Argo CD's module as cmd/immutable-infra-argocd;
 // like upstream, the program is chosen by ARGOCD_BINARY_NAME, else by the binary's own name.
 package main
