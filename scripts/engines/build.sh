@@ -12,9 +12,9 @@
 # Everything comes from the Go module proxy (no VCS, no release pages). Versions: versions.env.
 # Cache: ${IMMUTABLE_INFRA_CACHE:-$HOME/.cache/immutable-infra}/engines/
 #   store/<component>/<key>/   each built binary (plus its side files, e.g. kwok's stages), keyed by
-#       sha256 of that component's OWN inputs (the versions.env values it is built from, listed
-#       in store/<component>/<key>/inputs). Changing one pin rebuilds only the components that
-#       read it; every other one is reused from the store.
+#       sha256 of that component's OWN inputs (the versions.env values it is built from) and of
+#       the Go flags below, both listed in store/<component>/<key>/inputs. Changing one pin
+#       rebuilds only the components that read it; every other one is reused from the store.
 #   <sha256(versions.env)>/    ENGINES_HOME: the view of one versions.env
 #     bin/   hard links into store/ crds/<project>/  CRDs applied by cluster.sh
 #     src/   throw-away wrapper go.mod modules       crds-optional/  CRDs not applied by default
@@ -149,7 +149,7 @@ store_built() { # name sdir inputs
   for f in $(side_files "$1"); do
     [[ -e "$ENGINES_HOME/$f" && ! -L "$ENGINES_HOME/$f" ]] && mv "$ENGINES_HOME/$f" "$tmp/$f"
   done
-  printf '%s\n' "$3" >"$tmp/inputs"
+  printf '%s\nGOFLAGS=%s\n' "$3" "$GOFLAGS" >"$tmp/inputs"
   rm -rf "$2"
   mv "$tmp" "$2"
   link_stored "$1" "$2"
