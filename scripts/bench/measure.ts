@@ -91,7 +91,7 @@ interface RunResult {
   readonly partsCpu: Record<string, number>;
 }
 
-/** Wall and CPU clocks, read together, ms. */
+/** Wall and CPU clocks read together, or the time between two such readings, ms. */
 interface Instant {
   readonly wall: number;
   readonly cpu: number;
