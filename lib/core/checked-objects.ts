@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ApiObjectClass, contentGuarded, TypedL1Json } from './content-guarded';
 import { Manifest, schemaErrors } from './manifest-schema';
+import { Struct, TYPED_PROPS } from './typed-fields';
 
 const CHECKED = Symbol.for('immutable-infra.schema-checked');
 
@@ -52,9 +53,16 @@ export function isSchemaChecked(object: ApiObject): boolean {
   return CHECKED in object;
 }
 
-/** How the typed class renders: its `GVK` and its generated props converter. */
-function typed(base: { readonly GVK: TypedL1Json['gvk'] }, propsToJson: TypedL1Json['propsToJson']): TypedL1Json {
-  return { gvk: base.GVK, propsToJson };
+/**
+ * A typed L1 class, checked: rendered by its `GVK`, its generated props
+ * converter and the fields of its props the library sets.
+ */
+function checkedTyped<P>(
+  base: ApiObjectClass<P> & { readonly GVK: TypedL1Json['gvk'] },
+  propsToJson: TypedL1Json['propsToJson'],
+  fields: Struct,
+): ApiObjectClass<P> {
+  return schemaChecked(base, { gvk: base.GVK, propsToJson, fields });
 }
 
 /**
@@ -66,22 +74,21 @@ function typed(base: { readonly GVK: TypedL1Json['gvk'] }, propsToJson: TypedL1J
 export const L1 = {
   /** Any kind, e.g. a CRD object, given as `apiVersion`, `kind`, `metadata` and the rest. */
   ApiObject: schemaChecked<ApiObjectProps>(ApiObject),
-  ConfigMap: schemaChecked<k8s.KubeConfigMapProps>(k8s.KubeConfigMap, typed(k8s.KubeConfigMap, k8s.toJson_KubeConfigMapProps)),
-  Deployment: schemaChecked<k8s.KubeDeploymentProps>(k8s.KubeDeployment, typed(k8s.KubeDeployment, k8s.toJson_KubeDeploymentProps)),
-  HorizontalPodAutoscaler: schemaChecked<k8s.KubeHorizontalPodAutoscalerV2Props>(
+  ConfigMap: checkedTyped<k8s.KubeConfigMapProps>(k8s.KubeConfigMap, k8s.toJson_KubeConfigMapProps, TYPED_PROPS.ConfigMap),
+  Deployment: checkedTyped<k8s.KubeDeploymentProps>(k8s.KubeDeployment, k8s.toJson_KubeDeploymentProps, TYPED_PROPS.Deployment),
+  HorizontalPodAutoscaler: checkedTyped<k8s.KubeHorizontalPodAutoscalerV2Props>(
     k8s.KubeHorizontalPodAutoscalerV2,
-    typed(k8s.KubeHorizontalPodAutoscalerV2, k8s.toJson_KubeHorizontalPodAutoscalerV2Props),
+    k8s.toJson_KubeHorizontalPodAutoscalerV2Props,
+    TYPED_PROPS.HorizontalPodAutoscaler,
   ),
-  Namespace: schemaChecked<k8s.KubeNamespaceProps>(k8s.KubeNamespace, typed(k8s.KubeNamespace, k8s.toJson_KubeNamespaceProps)),
-  NetworkPolicy: schemaChecked<k8s.KubeNetworkPolicyProps>(k8s.KubeNetworkPolicy, typed(k8s.KubeNetworkPolicy, k8s.toJson_KubeNetworkPolicyProps)),
-  PodDisruptionBudget: schemaChecked<k8s.KubePodDisruptionBudgetProps>(
+  Namespace: checkedTyped<k8s.KubeNamespaceProps>(k8s.KubeNamespace, k8s.toJson_KubeNamespaceProps, TYPED_PROPS.Namespace),
+  NetworkPolicy: checkedTyped<k8s.KubeNetworkPolicyProps>(k8s.KubeNetworkPolicy, k8s.toJson_KubeNetworkPolicyProps, TYPED_PROPS.NetworkPolicy),
+  PodDisruptionBudget: checkedTyped<k8s.KubePodDisruptionBudgetProps>(
     k8s.KubePodDisruptionBudget,
-    typed(k8s.KubePodDisruptionBudget, k8s.toJson_KubePodDisruptionBudgetProps),
+    k8s.toJson_KubePodDisruptionBudgetProps,
+    TYPED_PROPS.PodDisruptionBudget,
   ),
-  Secret: schemaChecked<k8s.KubeSecretProps>(k8s.KubeSecret, typed(k8s.KubeSecret, k8s.toJson_KubeSecretProps)),
-  Service: schemaChecked<k8s.KubeServiceProps>(k8s.KubeService, typed(k8s.KubeService, k8s.toJson_KubeServiceProps)),
-  ServiceAccount: schemaChecked<k8s.KubeServiceAccountProps>(
-    k8s.KubeServiceAccount,
-    typed(k8s.KubeServiceAccount, k8s.toJson_KubeServiceAccountProps),
-  ),
+  Secret: checkedTyped<k8s.KubeSecretProps>(k8s.KubeSecret, k8s.toJson_KubeSecretProps, TYPED_PROPS.Secret),
+  Service: checkedTyped<k8s.KubeServiceProps>(k8s.KubeService, k8s.toJson_KubeServiceProps, TYPED_PROPS.Service),
+  ServiceAccount: checkedTyped<k8s.KubeServiceAccountProps>(k8s.KubeServiceAccount, k8s.toJson_KubeServiceAccountProps, TYPED_PROPS.ServiceAccount),
 };

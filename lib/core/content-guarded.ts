@@ -5,6 +5,8 @@ import { Manifest } from './manifest-schema';
 import { MetadataSnapshot } from './metadata-snapshot';
 import { renderPlainApiObject } from './plain-render';
 import { revisionContentProblem } from './revision-content';
+import { Struct } from './typed-fields';
+import { renderTypedApiObject } from './typed-render';
 
 /** A class of L1 objects, e.g. cdk8s-plus-28's `KubeDeployment`. */
 export type ApiObjectClass<P> = new (scope: Construct, id: string, props: P) => ApiObject;
@@ -12,11 +14,14 @@ export type ApiObjectClass<P> = new (scope: Construct, id: string, props: P) => 
 /**
  * How a typed L1 class of cdk8s-plus-28's `k8s` module turns what
  * `ApiObject.toJson()` returns into its JSON: `{ ...GVK, ...propsToJson(resolved) }`
- * (its generated `toJson()`), e.g. `KubeDeployment.GVK` and `toJson_KubeDeploymentProps`.
+ * (its generated `toJson()`), e.g. `KubeDeployment.GVK` and `toJson_KubeDeploymentProps`;
+ * and the fields of its props the library sets, with which it renders them in
+ * one pass ({@link renderTypedApiObject}).
  */
 export interface TypedL1Json {
   readonly gvk: { readonly apiVersion: string; readonly kind: string };
   readonly propsToJson: (resolved: any) => Record<string, unknown> | undefined;
+  readonly fields: Struct;
 }
 
 /**
@@ -27,9 +32,11 @@ export interface TypedL1Json {
  * {@link revisionContentProblem}). It keeps its JSON patches itself, to
  * render the object both ways; `toJson()` applies them as cdk8s does.
  *
- * It renders plain data (no tokens) in one pass ({@link renderPlainApiObject}),
- * with the same result as the L1 class's own `toJson()`; `typed` says how the
- * typed L1 class converts that result (none for `ApiObject` itself).
+ * It renders plain data (no tokens) in one pass, with the same result as the
+ * L1 class's own `toJson()`: converted as the typed L1 class's converter does
+ * it ({@link renderTypedApiObject}) when `typed` says how, else as
+ * `ApiObject.toJson()` renders it ({@link renderPlainApiObject}), then
+ * converted by the typed class's converter if there is one.
  */
 export function contentGuarded<P>(base: ApiObjectClass<P>, typed?: TypedL1Json): ApiObjectClass<P> {
   class ContentGuarded extends base {
@@ -53,6 +60,10 @@ export function contentGuarded<P>(base: ApiObjectClass<P>, typed?: TypedL1Json):
 
     /** What the L1 class's `toJson()` returns, escape-hatch patches left out. */
     private rendered(): Manifest {
+      const converted = typed && renderTypedApiObject(this, typed.gvk, typed.fields);
+      if (converted !== undefined) {
+        return converted as Manifest;
+      }
       const plain = renderPlainApiObject(this);
       if (plain === undefined) {
         return super.toJson() as Manifest;

@@ -18,15 +18,23 @@ import { IConstruct } from 'constructs';
  * object again (producing its `Lazy` values a second time).
  */
 
-/** What cdk8s's `sanitizeValue` does to a value (node_modules/cdk8s/lib/_util.js). */
-interface SanitizeOptions {
+/**
+ * What cdk8s's `sanitizeValue` does to a value (node_modules/cdk8s/lib/_util.js).
+ *
+ * @internal
+ */
+export interface SanitizeOptions {
   readonly sortKeys: boolean;
   readonly filterEmptyArrays: boolean;
   readonly filterEmptyObjects: boolean;
 }
 
-/** Marks a value that is not plain data. */
-const NOT_PLAIN = Symbol('not plain');
+/**
+ * Marks a value that is not plain data.
+ *
+ * @internal
+ */
+export const NOT_PLAIN = Symbol('not plain');
 
 /** Options of `ApiObjectMetadataDefinition.toJson()`. */
 const METADATA_OPTIONS: SanitizeOptions = { sortKeys: true, filterEmptyArrays: true, filterEmptyObjects: true };
@@ -70,6 +78,19 @@ interface ApiObjectFields {
 }
 
 /**
+ * What `ApiObject.toJson()` renders an object from, when it can be rendered
+ * here: its props, its rendered metadata (`undefined` when all of it is
+ * empty) and how cdk8s sanitizes the rest.
+ *
+ * @internal
+ */
+export interface PlainParts {
+  readonly props: Record<string, unknown>;
+  readonly metadata: Record<string, unknown> | undefined;
+  readonly options: SanitizeOptions;
+}
+
+/**
  * Whether the app of `scope` resolves values with cdk8s's built-in resolvers
  * only: an app always has those three, and any of its own comes on top.
  *
@@ -98,28 +119,45 @@ export function renderMetadata(metadata: ApiObjectMetadataDefinition, object: Ap
  * @internal
  */
 export function renderPlainApiObject(object: ApiObject): Record<string, unknown> | undefined {
+  const parts = plainParts(object);
+  if (parts === undefined) {
+    return undefined;
+  }
+  const data = whileRendering(object, () => plainObjectData(parts.props, parts.metadata, parts.options));
+  return data === NOT_PLAIN ? undefined : data;
+}
+
+/**
+ * An object's {@link PlainParts}, or `undefined` when cdk8s JSON patches were
+ * added to its `patches`, the app has resolvers of its own or the metadata is
+ * not plain.
+ *
+ * @internal
+ */
+export function plainParts(object: ApiObject): PlainParts | undefined {
   const fields = object as unknown as ApiObjectFields;
   if (fields.patches.length > 0) {
     return undefined;
   }
-  let metadata: ReturnType<typeof plainMetadata>;
-  try {
-    metadata = plainMetadata(object.metadata, object);
-  } catch (error) {
-    throw new Error(`Failed serializing construct at path '${object.node.path}' with name '${object.name}': ${error}`);
-  }
+  const metadata = whileRendering(object, () => plainMetadata(object.metadata, object));
   if (metadata === NOT_PLAIN) {
     return undefined;
   }
-  const options = process.env.CDK8S_DISABLE_SORT ? UNSORTED_OBJECT_OPTIONS : OBJECT_OPTIONS;
-  let data: Record<string, unknown> | typeof NOT_PLAIN;
+  return { props: fields.props, metadata, options: process.env.CDK8S_DISABLE_SORT ? UNSORTED_OBJECT_OPTIONS : OBJECT_OPTIONS };
+}
+
+/**
+ * What `render` returns; an error it throws (a `Lazy` that fails) reported
+ * as `ApiObject.toJson()` reports a value that fails to render.
+ *
+ * @internal
+ */
+export function whileRendering<T>(object: ApiObject, render: () => T): T {
   try {
-    data = plainObjectData(fields.props, metadata, options);
+    return render();
   } catch (error) {
-    // As ApiObject.toJson() reports a value that fails to render.
     throw new Error(`Failed serializing construct at path '${object.node.path}' with name '${object.name}': ${error}`);
   }
-  return data === NOT_PLAIN ? undefined : data;
 }
 
 /** The top-level keys `ApiObject.toJson()` puts first, in this order. */
@@ -244,8 +282,10 @@ function sortKeys(keys: string[]): void {
  * `sanitizeValue(resolve(value))` of cdk8s for plain data; `NOT_PLAIN` as
  * soon as a value is anything a resolver could replace or `sanitizeValue`
  * would refuse.
+ *
+ * @internal
  */
-function sanitizedPlain(value: unknown, options: SanitizeOptions): unknown {
+export function sanitizedPlain(value: unknown, options: SanitizeOptions): unknown {
   if (value === null || value === undefined) {
     return undefined;
   }
@@ -301,11 +341,20 @@ function resolvedInstance(instance: object, options: SanitizeOptions): unknown {
   return typeof inner === 'number' || typeof inner === 'string' ? { value: inner } : NOT_PLAIN;
 }
 
-function sanitizedArray(items: readonly unknown[], options: SanitizeOptions): unknown {
-  // An array with a `resolve()` or a number or string `value` would be replaced by a resolver.
+/**
+ * Whether a list is one no resolver replaces: a plain array, without a
+ * `resolve()` or a number or string `value` of its own.
+ *
+ * @internal
+ */
+export function isPlainArray(items: readonly unknown[]): boolean {
   const extra = items as { resolve?: unknown; value?: unknown };
   const wrapped = typeof extra.value === 'number' || typeof extra.value === 'string';
-  if (Object.getPrototypeOf(items) !== Array.prototype || typeof extra.resolve === 'function' || wrapped) {
+  return Object.getPrototypeOf(items) === Array.prototype && typeof extra.resolve !== 'function' && !wrapped;
+}
+
+function sanitizedArray(items: readonly unknown[], options: SanitizeOptions): unknown {
+  if (!isPlainArray(items)) {
     return NOT_PLAIN;
   }
   if (options.filterEmptyArrays && items.length === 0) {

@@ -7,6 +7,7 @@ import { TrafficPolicyChart } from '../../../examples/traffic-policy';
 import { TwoRevisionsChart } from '../../../examples/two-revisions';
 import { L1 } from '../../../lib/core/checked-objects';
 import * as plainRender from '../../../lib/core/plain-render';
+import * as typedRender from '../../../lib/core/typed-render';
 import { apiObjectsOf, everyContentAddressedKind } from '../../escape-hatch-stack';
 
 /** Every object's `toJson()` as exact JSON text (key order included). */
@@ -14,13 +15,15 @@ function renderedText(objects: readonly ApiObject[]): string[] {
   return objects.map((o) => JSON.stringify(o.toJson()));
 }
 
-/** The same, with the one-pass rendering turned off: what cdk8s's own `toJson()` makes. */
+/** The same, with the one-pass rendering turned off: what cdk8s's own `toJson()` and the typed classes' converters make. */
 function cdk8sRenderedText(objects: readonly ApiObject[]): string[] {
-  const spy = jest.spyOn(plainRender, 'renderPlainApiObject').mockReturnValue(undefined);
+  const plain = jest.spyOn(plainRender, 'renderPlainApiObject').mockReturnValue(undefined);
+  const typed = jest.spyOn(typedRender, 'renderTypedApiObject').mockReturnValue(undefined);
   try {
     return renderedText(objects);
   } finally {
-    spy.mockRestore();
+    plain.mockRestore();
+    typed.mockRestore();
   }
 }
 
