@@ -2,6 +2,7 @@ import type { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { closestName } from './closest-name';
+import { accepts, refinedBy } from './prop-accepts';
 import { ValidationError } from './validation-error';
 
 // The run-time check of props: a small zod schema per props type, built from
@@ -13,7 +14,9 @@ import { ValidationError } from './validation-error';
 // number for a string, `undefined`, `NaN`, `Infinity`); what a well-typed
 // value may be (a DNS name, a port range) stays with the construct's own
 // checks. A schema only checks: constructs keep using the props they were
-// given, so their output does not depend on zod.
+// given, so their output does not depend on zod. Good props are told apart
+// without zod's parse (`accepts`, prop-accepts.ts); zod parses the rest and
+// its issues make the message.
 
 /** A schema of one prop or of a whole props type. */
 export type PropSchema<T> = z.ZodType<T, z.ZodTypeDef, any>;
@@ -270,7 +273,8 @@ export const prop = {
    * `'Probe.http({ path: \'/healthz\' })'`).
    */
   instance<T>(expected: string, test: (value: unknown) => boolean, example?: string): PropSchema<T> {
-    return z.custom<T>((value) => test(value), (value: unknown) => ({ message: problem({ kind: 'instance', expected, example }, value) }));
+    const schema = z.custom<T>((value) => test(value), (value: unknown) => ({ message: problem({ kind: 'instance', expected, example }, value) }));
+    return refinedBy(schema, (value) => Boolean(test(value)));
   },
 
   /**
@@ -279,22 +283,24 @@ export const prop = {
    * both), e.g. a keyword string or an object.
    */
   either<A, B>(isFirst: (value: unknown) => boolean, first: PropSchema<A>, second: PropSchema<B>): PropSchema<A | B> {
-    return z.any().superRefine((value, ctx) => {
+    const schema = z.any().superRefine((value, ctx) => {
       const result = (isFirst(value) ? first : second).safeParse(value);
       if (!result.success) {
         for (const issue of result.error.issues) {
           ctx.addIssue(issue as z.IssueData);
         }
       }
-    }) as unknown as PropSchema<A | B>;
+    });
+    return refinedBy(schema, (value) => accepts(isFirst(value) ? first : second, value)) as unknown as PropSchema<A | B>;
   },
 
   /** A cdk8s Duration; `example` e.g. 'Duration.seconds(10)'. */
   duration(example: string): PropSchema<Duration> {
     const isDuration = (v: unknown) => typeof v === 'object' && v !== null && typeof (v as { toSeconds?: unknown }).toSeconds === 'function';
-    return z.custom<Duration>((value) => isDuration(value), (value: unknown) => ({
+    const schema = z.custom<Duration>((value) => isDuration(value), (value: unknown) => ({
       message: problem({ kind: 'instance', expected: `a Duration such as ${example}`, example: typeof value === 'number' && Number.isFinite(value) ? `Duration.seconds(${value}) if seconds are meant` : example }, value),
     }));
+    return refinedBy(schema, isDuration);
   },
 };
 
@@ -324,6 +330,9 @@ export interface CheckedAt {
  *   for the first value that does not fit (and the paths of the others)
  */
 export function checkProps<T>(schema: PropSchema<T>, value: unknown, scope: IConstruct, at: CheckedAt = {}): asserts value is T {
+  if (accepts(schema, value)) {
+    return;
+  }
   const result = schema.safeParse(value);
   if (result.success) {
     return;
