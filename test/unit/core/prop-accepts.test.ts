@@ -40,9 +40,20 @@ const SCHEMAS: ReadonlyArray<readonly [string, PropSchema<unknown>, fc.Arbitrary
 
 /** Values of any JavaScript type and shape, near misses included. */
 const anything = fc.oneof(
-  fc.anything({ withBoxedValues: true, withMap: true, withSet: true, withNullPrototype: true, withObjectString: true, withSparseArray: true, withDate: true }),
+  fc.anything({
+    withBoxedValues: true,
+    withMap: true,
+    withSet: true,
+    withNullPrototype: true,
+    withObjectString: true,
+    withSparseArray: true,
+    withDate: true,
+  }),
   fc.constantFrom(NaN, Infinity, -Infinity, 'TCP ', 'tcp', '', new Date(0), Promise.resolve(1), new Map(), [undefined], { port: 80, extra: 1 }, { port: '80' }, { port: NaN }),
-  fc.record({ port: fc.oneof(fc.integer(), fc.string(), fc.constant(NaN)), name: fc.oneof(fc.string(), fc.integer()), protocol: fc.string() }, { requiredKeys: [] }),
+  fc.record(
+    { port: fc.oneof(fc.integer(), fc.string(), fc.constant(NaN)), name: fc.oneof(fc.string(), fc.integer()), protocol: fc.string() },
+    { requiredKeys: [] },
+  ),
   fc.record({ port: fc.oneof(fc.integer(), fc.string()), extra: fc.boolean() }, { requiredKeys: ['port'] }).map((fields) => Object.assign(new Marker(), fields)),
 );
 
@@ -73,7 +84,15 @@ describe('accepts', () => {
   });
 
   test('a schema with any part not known here is left to zod', () => {
-    for (const schema of [z.string().min(1), z.number().int(), z.union([z.string(), z.number()]), z.string().transform((s) => s.length), z.object({}).passthrough().catchall(z.string()), z.string().pipe(z.string())]) {
+    const unknown = [
+      z.string().min(1),
+      z.number().int(),
+      z.union([z.string(), z.number()]),
+      z.string().transform((s) => s.length),
+      z.object({}).passthrough().catchall(z.string()),
+      z.string().pipe(z.string()),
+    ];
+    for (const schema of unknown) {
       expect(accepts(schema, 'x')).toBe(false);
     }
   });
