@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+// The classes read once: each `z.Zod…` is a getter of zod's re-exports.
+const { ZodArray, ZodBoolean, ZodEffects, ZodEnum, ZodNever, ZodNumber, ZodObject, ZodOptional, ZodPipeline, ZodRecord, ZodString } = z;
+
 /**
  * Whether zod accepts a value, decided without zod's parse where the schema
  * is one the prop helpers build (prop-schema.ts): good props are the common
@@ -13,36 +16,36 @@ import { z } from 'zod';
  * keys as `for…in` lists them, a list's items by index.
  */
 export function accepts(schema: z.ZodTypeAny, value: unknown): boolean {
-  if (schema instanceof z.ZodOptional) {
+  if (schema instanceof ZodOptional) {
     return value === undefined || accepts(schema._def.innerType, value);
   }
-  if (schema instanceof z.ZodString) {
+  if (schema instanceof ZodString) {
     return typeof value === 'string' && schema._def.checks.length === 0 && !schema._def.coerce;
   }
-  if (schema instanceof z.ZodNumber) {
+  if (schema instanceof ZodNumber) {
     return typeof value === 'number' && !Number.isNaN(value) && !schema._def.coerce &&
       schema._def.checks.every((check) => check.kind === 'finite' && Number.isFinite(value));
   }
-  if (schema instanceof z.ZodBoolean) {
+  if (schema instanceof ZodBoolean) {
     return typeof value === 'boolean' && !schema._def.coerce;
   }
-  if (schema instanceof z.ZodEnum) {
+  if (schema instanceof ZodEnum) {
     return typeof value === 'string' && (schema._def.values as readonly string[]).includes(value);
   }
-  if (schema instanceof z.ZodArray) {
+  if (schema instanceof ZodArray) {
     return Array.isArray(value) && acceptsList(schema, value);
   }
-  if (schema instanceof z.ZodRecord) {
+  if (schema instanceof ZodRecord) {
     return isParsedObject(value) && acceptsRecord(schema, value);
   }
-  if (schema instanceof z.ZodObject) {
+  if (schema instanceof ZodObject) {
     return isParsedObject(value) && acceptsObject(schema, value);
   }
-  if (schema instanceof z.ZodEffects) {
+  if (schema instanceof ZodEffects) {
     const refinement = REFINED.get(schema);
     return refinement !== undefined && refinement(value);
   }
-  if (schema instanceof z.ZodPipeline) {
+  if (schema instanceof ZodPipeline) {
     // a known refinement hands the value on as it is, so the second schema parses the same value
     const { in: first, out } = schema._def as { in: z.ZodTypeAny; out: z.ZodTypeAny };
     return REFINED.has(first) && accepts(first, value) && accepts(out, value);
@@ -79,7 +82,7 @@ function acceptsList(schema: z.ZodArray<z.ZodTypeAny>, items: readonly unknown[]
 
 function acceptsRecord(schema: z.ZodRecord, map: Record<string, unknown>): boolean {
   const { keyType, valueType } = schema._def;
-  if (!(keyType instanceof z.ZodString) || keyType._def.checks.length > 0) {
+  if (!(keyType instanceof ZodString) || keyType._def.checks.length > 0) {
     return false;
   }
   for (const key in map) {
@@ -92,7 +95,7 @@ function acceptsRecord(schema: z.ZodRecord, map: Record<string, unknown>): boole
 
 function acceptsObject(schema: z.AnyZodObject, object: Record<string, unknown>): boolean {
   const { unknownKeys, catchall } = schema._def;
-  if (!(catchall instanceof z.ZodNever)) {
+  if (!(catchall instanceof ZodNever)) {
     return false;
   }
   const shape = schema.shape as Record<string, z.ZodTypeAny>;
