@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { ApiObject, App, Chart, Names } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { validatingApp } from './app-objects';
 import { Manifest } from './manifest-schema';
 import { SynthValidationError, SynthProblem } from './synth-validation-error';
 import { toYaml } from './yaml';
@@ -13,35 +14,109 @@ import { toYaml } from './yaml';
  * @internal
  */
 export function chartManifests(chart: Chart): Manifest[] {
-  try {
-    return synthesizedChart(chart);
-  } catch (error) {
-    const problems = validationProblems(App.of(chart));
-    if (problems.length > 0) {
-      throw new SynthValidationError(problems);
-    }
-    throw error;
-  }
+  return chartsManifests([chart])[0];
 }
 
-/** What the validations of every construct under `root` report, in tree order. */
-function validationProblems(root: IConstruct): SynthProblem[] {
-  return root.node.findAll().flatMap((construct) => construct.node.validate().map((message) => ({ construct, message })));
+/**
+ * The manifests of each chart, as {@link chartManifests} makes them, with
+ * each app walked and validated once for all its charts. cdk8s validates
+ * the whole app again for every chart it synthesizes, and each chart's own
+ * checks walk the whole app, so synthesizing an app chart by chart takes
+ * time that grows with the square of its charts; the validations give the
+ * same answer every time.
+ *
+ * @throws SynthValidationError listing every problem the constructs' validations report
+ * @internal
+ */
+export function chartsManifests(charts: readonly Chart[]): Manifest[][] {
+  const walks = new Map<IConstruct, AppWalk>();
+  return charts.map((chart) => {
+    const app = App.of(chart);
+    try {
+      let walk = walks.get(app);
+      if (walk === undefined) {
+        walk = new AppWalk(app);
+        walks.set(app, walk);
+      }
+      return walk.manifestsOf(chart);
+    } catch (error) {
+      const problems = validationProblems(app);
+      if (problems.length > 0) {
+        throw new SynthValidationError(problems);
+      }
+      throw error;
+    }
+  });
 }
 
 /**
  * What `chart.toJson()` returns (cdk8s 2.70's `App._synthChart`: resolve the
  * app's dependencies, validate every construct of the app, render the
- * chart's objects in dependency order), walking the app once: see
- * {@link validateApp} and {@link renderChart}.
+ * chart's objects in dependency order) for the charts of one app, from one
+ * walk of it: the app is validated once, before the first chart whose
+ * objects it renders itself, and every chart takes its objects from the walk.
  */
-function synthesizedChart(chart: Chart): Manifest[] {
-  const constructs = App.of(chart).node.findAll();
-  if (!rendersInTreeOrder(chart, constructs)) {
-    return chart.toJson() as Manifest[];
+class AppWalk {
+  private readonly constructs: readonly IConstruct[];
+  /** Whether cdk8s's dependency order of the app's objects is their tree order ({@link hasTreeOrder}). */
+  private readonly treeOrder: boolean;
+  private validated = false;
+  private objectsByChart: Map<Chart, ApiObject[]> | undefined;
+
+  constructor(private readonly app: IConstruct) {
+    this.constructs = app.node.findAll();
+    this.treeOrder = hasTreeOrder(this.constructs);
   }
-  assertValid(constructs);
-  return renderInTreeOrder(chart, constructs);
+
+  /** What `chart.toJson()` returns, the app validated first. */
+  public manifestsOf(chart: Chart): Manifest[] {
+    if (this.rendersInTreeOrder(chart) && !this.validated) {
+      assertValid(this.app, this.constructs);
+      this.validated = true;
+    }
+    return this.render(chart);
+  }
+
+  /**
+   * The chart's objects rendered in cdk8s's order, without validating the
+   * app: its own objects in the tree's pre-order when cdk8s renders them in
+   * that order; otherwise cdk8s's `chart.toJson()`, which validates too.
+   */
+  public render(chart: Chart): Manifest[] {
+    if (!this.rendersInTreeOrder(chart)) {
+      return chart.toJson() as Manifest[];
+    }
+    return (this.chartObjects().get(chart) ?? []).map((object) => object.toJson() as Manifest);
+  }
+
+  /** Whether cdk8s renders the chart's objects in tree order: the app's order is, and the chart's class keeps cdk8s's `toJson`. */
+  private rendersInTreeOrder(chart: Chart): boolean {
+    return this.treeOrder && chart.toJson === Chart.prototype.toJson;
+  }
+
+  /** Each chart's own objects, in pre-order. */
+  private chartObjects(): Map<Chart, ApiObject[]> {
+    if (this.objectsByChart === undefined) {
+      this.objectsByChart = new Map();
+      for (const construct of this.constructs) {
+        if (ApiObject.isApiObject(construct)) {
+          const chart = Chart.of(construct);
+          const objects = this.objectsByChart.get(chart);
+          if (objects === undefined) {
+            this.objectsByChart.set(chart, [construct]);
+          } else {
+            objects.push(construct);
+          }
+        }
+      }
+    }
+    return this.objectsByChart;
+  }
+}
+
+/** What the validations of every construct under `root` report, in tree order. */
+function validationProblems(app: IConstruct): SynthProblem[] {
+  return validatingApp(app, () => app.node.findAll().flatMap((construct) => construct.node.validate().map((message) => ({ construct, message }))));
 }
 
 /**
@@ -52,17 +127,19 @@ function synthesizedChart(chart: Chart): Manifest[] {
  * @internal
  */
 export function validateApp(app: IConstruct): void {
-  assertValid(app.node.findAll());
+  assertValid(app, app.node.findAll());
 }
 
-/** The validation of these constructs (an app's, in pre-order), as cdk8s runs it. */
-function assertValid(constructs: readonly IConstruct[]): void {
+/** The validation of the app's constructs (in pre-order), as cdk8s runs it, in one pass ({@link validatingApp}). */
+function assertValid(app: IConstruct, constructs: readonly IConstruct[]): void {
   const errors: string[] = [];
-  for (const construct of constructs) {
-    for (const error of construct.node.validate()) {
-      errors.push(`[${construct.node.path}] ${error}`);
+  validatingApp(app, () => {
+    for (const construct of constructs) {
+      for (const error of construct.node.validate()) {
+        errors.push(`[${construct.node.path}] ${error}`);
+      }
     }
-  }
+  });
   if (errors.length > 0) {
     throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
   }
@@ -70,37 +147,19 @@ function assertValid(constructs: readonly IConstruct[]): void {
 
 /**
  * The chart's objects rendered (`toJson()`) in cdk8s's order, without
- * validating the app: for a chart that {@link rendersInTreeOrder}, its own
- * objects in the tree's pre-order; otherwise cdk8s's `chart.toJson()`, which
- * validates too.
+ * validating the app: see {@link AppWalk.render}.
  *
  * @internal
  */
 export function renderChart(chart: Chart): Manifest[] {
-  const constructs = App.of(chart).node.findAll();
-  return rendersInTreeOrder(chart, constructs) ? renderInTreeOrder(chart, constructs) : chart.toJson() as Manifest[];
-}
-
-/** The chart's own objects, rendered in pre-order, picked from the app's constructs (in pre-order: the chart's come in its own pre-order). */
-function renderInTreeOrder(chart: Chart, appConstructs: readonly IConstruct[]): Manifest[] {
-  const objects = appConstructs.filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart);
-  return objects.map((object) => object.toJson() as Manifest);
-}
-
-/**
- * Whether cdk8s renders the chart's objects in tree order: its dependency
- * graph of the chart, sorted, is the tree's pre-order when nothing in the
- * app depends on anything and no chart is directly inside another (which
- * cdk8s turns into dependencies); and the chart's class keeps cdk8s's `toJson`.
- */
-function rendersInTreeOrder(chart: Chart, appConstructs: readonly IConstruct[]): boolean {
-  return chart.toJson === Chart.prototype.toJson && hasTreeOrder(appConstructs);
+  return new AppWalk(App.of(chart)).render(chart);
 }
 
 /**
  * Whether cdk8s's dependency order of these constructs (an app's, in
- * pre-order) is their tree order: no construct depends on another, and no
- * chart is a direct child of a chart.
+ * pre-order) is their tree order: its dependency graph, sorted, is the
+ * tree's pre-order when no construct depends on another and no chart is a
+ * direct child of a chart (which cdk8s turns into a dependency).
  */
 function hasTreeOrder(constructs: readonly IConstruct[]): boolean {
   const inChart = (construct: IConstruct) => construct.node.scope !== undefined && Chart.isChart(construct.node.scope);
@@ -144,15 +203,18 @@ export function chartYaml(chart: Chart): string {
 /**
  * Synthesizes every chart of the app to `<outdir>/<chart>.k8s.yaml`, like
  * `app.synth()` but with the library's fast, deterministic YAML writer. Runs
- * every validation `app.synth()` runs.
+ * every validation `app.synth()` runs, once (see {@link chartsManifests}),
+ * and writes no file when one fails.
  *
  * @returns the paths written, in chart order
  */
 export function synthApp(app: App, outdir: string = app.outdir): string[] {
+  const charts = appCharts(app);
+  const manifests = chartsManifests(charts);
   mkdirSync(outdir, { recursive: true });
-  return appCharts(app).map((chart) => {
+  return charts.map((chart, i) => {
     const file = join(outdir, `${Names.toDnsLabel(chart)}${app.outputFileExtension}`);
-    writeFileSync(file, chartYaml(chart));
+    writeFileSync(file, toYaml(manifests[i]));
     return file;
   });
 }

@@ -1,9 +1,9 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { appObjects, DuplicateObject } from './app-objects';
 import { isSchemaChecked } from './checked-objects';
 import { Manifest, schemaErrors } from './manifest-schema';
 import { DNS_LABEL_MAX_LENGTH, isDnsLabel } from './names';
-import { objectIdentity } from './object-identity';
 import { describeValue } from './prop-schema';
 import { ValidationError } from './validation-error';
 
@@ -76,27 +76,34 @@ function mapAt<V>(maps: Map<string, Map<string, V>>, key: string): Map<string, V
  * Problems of the chart as a whole: a namespace the API server refuses, an
  * object with the identity of another object of the app, and schema errors
  * of objects the library did not make (escape hatches, raw objects; the
- * library's own objects check their schema when rendered).
+ * library's own objects check their schema when rendered). The app's objects
+ * come from one walk, shared by every chart while one pass validates the app.
  */
 function manifestProblems(chart: Chart): string[] {
   const problems: string[] = [];
   if (chart.namespace !== undefined && !isDnsLabel(chart.namespace, DNS_LABEL_MAX_LENGTH)) {
     problems.push(namespaceProblem(`chart ${chart.node.path}`, chart.namespace));
   }
-  const objectProblems: string[] = [];
-  const duplicates = new DuplicateObjects(chart);
-  // One walk of the app: every object for duplicates, this chart's own objects (in its pre-order) for the rest.
-  for (const construct of chart.node.root.node.findAll()) {
-    if (!ApiObject.isApiObject(construct)) {
-      continue;
-    }
-    const inChart = Chart.of(construct);
-    duplicates.add(construct, inChart);
-    if (inChart === chart) {
-      objectProblems.push(...ownObjectProblems(construct, chart));
-    }
+  const objects = appObjects(chart.node.root);
+  problems.push(...objects.duplicates.filter((duplicate) => reportedBy(chart, duplicate)).map(duplicateProblem));
+  for (const object of objects.of(chart)) {
+    problems.push(...ownObjectProblems(object, chart));
   }
-  return [...problems, ...duplicates.problems, ...objectProblems];
+  return problems;
+}
+
+/**
+ * Whether the chart reports a duplicate object: one in the chart, or one
+ * whose twin before it is in the chart while the duplicate's own chart does
+ * not check itself. Each pair is reported once, by one chart.
+ */
+function reportedBy(chart: Chart, { inChart, earlier }: DuplicateObject): boolean {
+  return inChart === chart || (Chart.of(earlier) === chart && !VALIDATED_CHARTS.has(inChart));
+}
+
+function duplicateProblem({ object, earlier }: DuplicateObject): string {
+  return `${object.kind} ${object.name} (at ${object.node.path}) has the same kind, namespace and name as the object at ${earlier.node.path}; ` +
+    'rename one of them (or, in two charts, give the charts different namespaces): the app would emit the object twice';
 }
 
 /** An object's namespace the API server refuses, and its schema errors unless it checks its schema when rendered. */
@@ -120,35 +127,4 @@ function ownObjectProblems(object: ApiObject, chart: Chart): string[] {
 function namespaceProblem(what: string, namespace: string): string {
   return `${what} has namespace ${describeValue(namespace)}, which the API server refuses: a namespace is 1-${DNS_LABEL_MAX_LENGTH} ` +
     "lower-case letters, digits or '-', starting and ending with a letter or digit; use e.g. 'shop-prod'";
-}
-
-/**
- * The objects of a chart with the identity (API group, kind, namespace,
- * name) of an object before them in the app, in this chart or another; and
- * the objects before them in this chart whose twin is in a chart that does not
- * check itself. Each pair is reported once, by one chart. Fed every object of
- * the app in pre-order.
- */
-class DuplicateObjects {
-  public readonly problems: string[] = [];
-  private readonly first = new Map<string, ApiObject>();
-
-  constructor(private readonly chart: Chart) {}
-
-  /** Takes the next object of the app and the chart it is in. */
-  public add(object: ApiObject, inChart: Chart): void {
-    const { apiVersion, kind, name } = object;
-    const identity = objectIdentity({ apiVersion, kind, metadata: { name, namespace: object.metadata.namespace } });
-    const earlier = this.first.get(identity);
-    if (earlier === undefined) {
-      this.first.set(identity, object);
-      return;
-    }
-    if (inChart === this.chart || (Chart.of(earlier) === this.chart && !VALIDATED_CHARTS.has(inChart))) {
-      this.problems.push(
-        `${kind} ${name} (at ${object.node.path}) has the same kind, namespace and name as the object at ${earlier.node.path}; ` +
-          'rename one of them (or, in two charts, give the charts different namespaces): the app would emit the object twice',
-      );
-    }
-  }
 }

@@ -5,7 +5,7 @@ import { Manifest } from '../core/manifest-schema';
 import { objectIdentity } from '../core/object-identity';
 import { ObjectRole, objectRole } from '../core/object-role';
 import { hasScaleFields, isScaleField } from '../core/scale-fields';
-import { chartManifests } from '../core/synth-app';
+import { chartsManifests } from '../core/synth-app';
 import { FIELD_MANAGER } from '../release/cluster/field-manager';
 
 /** Options of {@link planDeployment}. */
@@ -106,7 +106,8 @@ const CANARY_STEPPED_KINDS = new Set(['VirtualService', 'HTTPRoute']);
  *   provider's generated manager to this one).
  */
 export function planDeployment(charts: readonly Chart[], options: DeploymentPlanOptions = {}): PlannedResource[] {
-  const entries = charts.flatMap((chart) => namedManifests(chart, options));
+  const manifests = chartsManifests(charts);
+  const entries = charts.flatMap((chart, i) => namedManifests(chart, manifests[i], options));
   const byIdentity = new Map(entries.map((e) => [objectIdentity(e.manifest), e.logicalName]));
   const planned = entries.map(({ logicalName, manifest }): PlannedResource => {
     const role = objectRole(manifest);
@@ -129,7 +130,7 @@ interface NamedManifest {
   readonly manifest: Manifest;
 }
 
-function namedManifests(chart: Chart, options: DeploymentPlanOptions): NamedManifest[] {
+function namedManifests(chart: Chart, manifests: readonly Manifest[], options: DeploymentPlanOptions): NamedManifest[] {
   const paths = new Map<string, string>();
   for (const construct of chart.node.findAll()) {
     if (ApiObject.isApiObject(construct) && Chart.of(construct) === chart) {
@@ -137,7 +138,7 @@ function namedManifests(chart: Chart, options: DeploymentPlanOptions): NamedMani
       paths.set(objectIdentity({ apiVersion, kind, metadata: { name, namespace: construct.metadata.namespace } }), construct.node.path);
     }
   }
-  return chartManifests(chart).map((manifest) => {
+  return manifests.map((manifest) => {
     const added = {
       ...(options.skipAwait ? { [SKIP_AWAIT]: 'true' } : {}),
       ...(CANARY_STEPPED_KINDS.has(manifest.kind) ? { [PATCH_FIELD_MANAGER]: FIELD_MANAGER } : {}),

@@ -1,11 +1,14 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayRoutingChart, InventoryChart } from '../../../examples/gateway-routing';
 import { HelloServiceChart } from '../../../examples/hello-service';
 import { MESH_SCENARIOS, MeshTrafficChart } from '../../../examples/mesh-traffic';
 import { TwoRevisionsChart } from '../../../examples/two-revisions';
-import { SynthValidationError } from '../../../lib';
-import { appCharts, chartManifests } from '../../../lib/internal';
+import { SynthValidationError, synthApp } from '../../../lib';
+import { appCharts, chartManifests, chartYaml, validateManifestsAtSynth } from '../../../lib/internal';
 import { everyContentAddressedKind } from '../../escape-hatch-stack';
 import { validationErrorOf } from '../../fixtures';
 
@@ -102,3 +105,53 @@ describe('the charts of an app', () => {
     expect(paths(appCharts(app))).toEqual(paths(app.charts));
   });
 });
+
+describe('an app of many charts', () => {
+  /** An app of charts `c0` … (one namespace, objects named apart), with a validation on the app that counts its runs. */
+  function manyCharts(count: number): { app: App; charts: Chart[]; validations: () => number } {
+    const app = new App();
+    const charts = Array.from({ length: count }, (_, i) => objectsChart(app, `c${i}`, [`a${i}`, `b${i}`]));
+    charts.forEach(validateManifestsAtSynth);
+    let runs = 0;
+    app.node.addValidation({ validate: () => { runs++; return []; } });
+    return { app, charts, validations: () => runs };
+  }
+
+  test('synthApp validates the app once, and writes each chart byte for byte as chartYaml and cdk8s render it', () => {
+    const apps = [manyCharts(4), manyCharts(4)];
+    const outdir = mkdtempSync(join(tmpdir(), 'synth-app-'));
+    try {
+      const walks = jest.spyOn(apps[0].app.node, 'findAll');
+      const files = synthApp(apps[0].app, outdir);
+      expect(apps[0].validations()).toBe(1);
+      // the charts' order, the synthesis and the charts' own checks: one walk each, however many charts
+      expect(walks).toHaveBeenCalledTimes(3);
+      expect(files.map((f) => f.slice(outdir.length + 1))).toEqual(['c0.k8s.yaml', 'c1.k8s.yaml', 'c2.k8s.yaml', 'c3.k8s.yaml']);
+      expect(files.map((f) => readFileSync(f, 'utf8'))).toEqual(apps[1].charts.map(chartYaml));
+      expect(apps[1].charts.map((c) => text(chartManifests(c)))).toEqual(apps[1].charts.map((c) => text(c.toJson())));
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('objects with one identity in two charts are still reported, by the chart of the second', () => {
+    const app = new App();
+    const [first, second] = [objectsChart(app, 'first', ['a']), objectsChart(app, 'second', ['a'])];
+    validateManifestsAtSynth(first);
+    validateManifestsAtSynth(second);
+    const error = validationErrorOf(() => synthApp(app, join(tmpdir(), 'never-written')));
+    expect(error).toBeInstanceOf(SynthValidationError);
+    expect(error.message).toMatch(/ConfigMap a \(at second\/a\) has the same kind, namespace and name as the object at first\/a/);
+  });
+
+  test('a failing validation: a SynthValidationError, and no file written', () => {
+    const { app, charts } = manyCharts(3);
+    charts[2].node.addValidation({ validate: () => ['c2 is wrong; fix it'] });
+    const outdir = join(mkdtempSync(join(tmpdir(), 'synth-app-')), 'out');
+    const error = validationErrorOf(() => synthApp(app, outdir));
+    expect(error).toBeInstanceOf(SynthValidationError);
+    expect(error.path).toBe('c2');
+    expect(existsSync(outdir)).toBe(false);
+  });
+});
+
