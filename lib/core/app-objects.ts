@@ -22,9 +22,10 @@ export class AppObjects {
   public readonly duplicates: DuplicateObject[] = [];
   private readonly byChart = new Map<Chart, ApiObject[]>();
 
-  constructor(app: IConstruct) {
+  /** @param constructs the app's constructs, in pre-order */
+  constructor(constructs: readonly IConstruct[]) {
     const first = new Map<string, ApiObject>();
-    for (const construct of app.node.findAll()) {
+    for (const construct of constructs) {
       if (!ApiObject.isApiObject(construct)) {
         continue;
       }
@@ -52,20 +53,21 @@ export class AppObjects {
   }
 }
 
-/** The app one validation pass is running over, and the walk of it its checks share once made. */
-let pass: { readonly app: IConstruct; objects?: AppObjects } | undefined;
+/** The app one validation pass is running over, its constructs, and the {@link AppObjects} its checks share once made. */
+let pass: { readonly app: IConstruct; readonly constructs: readonly IConstruct[]; objects?: AppObjects } | undefined;
 
 /**
  * Runs `validate`, the validation of every construct of `app` in one pass,
- * with one {@link AppObjects} walk shared by all of the app's charts: each
+ * with one {@link AppObjects} shared by all of the app's charts: each
  * chart's checks look at the whole app, so without it a pass over an app of
  * many charts would walk the app once per chart.
  *
+ * @param constructs the app's constructs, in pre-order: the walk the pass validates
  * @internal
  */
-export function validatingApp<T>(app: IConstruct, validate: () => T): T {
+export function validatingApp<T>(app: IConstruct, constructs: readonly IConstruct[], validate: () => T): T {
   const outer = pass;
-  pass = { app };
+  pass = { app, constructs };
   try {
     return validate();
   } finally {
@@ -81,8 +83,8 @@ export function validatingApp<T>(app: IConstruct, validate: () => T): T {
  */
 export function appObjects(app: IConstruct): AppObjects {
   if (pass?.app !== app) {
-    return new AppObjects(app);
+    return new AppObjects(app.node.findAll());
   }
-  pass.objects ??= new AppObjects(app);
+  pass.objects ??= new AppObjects(pass.constructs);
   return pass.objects;
 }

@@ -116,7 +116,8 @@ class AppWalk {
 
 /** What the validations of every construct under `root` report, in tree order. */
 function validationProblems(app: IConstruct): SynthProblem[] {
-  return validatingApp(app, () => app.node.findAll().flatMap((construct) => construct.node.validate().map((message) => ({ construct, message }))));
+  const constructs = app.node.findAll();
+  return validatingApp(app, constructs, () => constructs.flatMap((construct) => construct.node.validate().map((message) => ({ construct, message }))));
 }
 
 /**
@@ -133,7 +134,7 @@ export function validateApp(app: IConstruct): void {
 /** The validation of the app's constructs (in pre-order), as cdk8s runs it, in one pass ({@link validatingApp}). */
 function assertValid(app: IConstruct, constructs: readonly IConstruct[]): void {
   const errors: string[] = [];
-  validatingApp(app, () => {
+  validatingApp(app, constructs, () => {
     for (const construct of constructs) {
       for (const error of construct.node.validate()) {
         errors.push(`[${construct.node.path}] ${error}`);
