@@ -117,7 +117,8 @@ class AppWalk {
 /** What the validations of every construct under `root` report, in tree order. */
 function validationProblems(app: IConstruct): SynthProblem[] {
   const constructs = app.node.findAll();
-  return validatingApp(app, constructs, () => constructs.flatMap((construct) => construct.node.validate().map((message) => ({ construct, message }))));
+  const problemsOf = (construct: IConstruct) => construct.node.validate().map((message) => ({ construct, message }));
+  return validatingApp(app, constructs, () => constructs.flatMap(problemsOf));
 }
 
 /**
