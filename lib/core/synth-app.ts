@@ -21,7 +21,7 @@ export function chartManifests(chart: Chart): Manifest[] {
  * The manifests of each chart, as {@link chartManifests} makes them, with
  * each app walked and validated once for all its charts. cdk8s validates
  * the whole app again for every chart it synthesizes, and each chart's own
- * checks walk the whole app, so synthesizing an app chart by chart takes
+ * checks look at the whole app, so synthesizing an app chart by chart takes
  * time that grows with the square of its charts; the validations give the
  * same answer every time.
  *
@@ -114,7 +114,7 @@ class AppWalk {
   }
 }
 
-/** What the validations of every construct under `root` report, in tree order. */
+/** What the validations of every construct of the app report, in tree order, in one pass ({@link validatingApp}). */
 function validationProblems(app: IConstruct): SynthProblem[] {
   const constructs = app.node.findAll();
   const problemsOf = (construct: IConstruct) => construct.node.validate().map((message) => ({ construct, message }));
