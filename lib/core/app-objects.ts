@@ -13,36 +13,28 @@ export interface DuplicateObject {
 
 /**
  * The API objects of an app, from one walk in pre-order: each chart's own
- * objects, and every object with the identity of an earlier one.
+ * objects, and (when asked) every object with the identity of an earlier one.
  *
  * @internal
  */
 export class AppObjects {
-  /** Every object with the identity of an object before it in the app, in pre-order. */
-  public readonly duplicates: DuplicateObject[] = [];
+  private readonly all: ApiObject[] = [];
   private readonly byChart = new Map<Chart, ApiObject[]>();
+  private found: DuplicateObject[] | undefined;
 
   /** @param constructs the app's constructs, in pre-order */
   constructor(constructs: readonly IConstruct[]) {
-    const first = new Map<string, ApiObject>();
     for (const construct of constructs) {
       if (!ApiObject.isApiObject(construct)) {
         continue;
       }
-      const inChart = Chart.of(construct);
-      const objects = this.byChart.get(inChart);
+      this.all.push(construct);
+      const chart = Chart.of(construct);
+      const objects = this.byChart.get(chart);
       if (objects === undefined) {
-        this.byChart.set(inChart, [construct]);
+        this.byChart.set(chart, [construct]);
       } else {
         objects.push(construct);
-      }
-      const { apiVersion, kind, name } = construct;
-      const identity = objectIdentity({ apiVersion, kind, metadata: { name, namespace: construct.metadata.namespace } });
-      const earlier = first.get(identity);
-      if (earlier === undefined) {
-        first.set(identity, construct);
-      } else {
-        this.duplicates.push({ object: construct, inChart, earlier });
       }
     }
   }
@@ -51,10 +43,29 @@ export class AppObjects {
   public of(chart: Chart): readonly ApiObject[] {
     return this.byChart.get(chart) ?? [];
   }
+
+  /** Every object with the identity of an object before it in the app, in pre-order. */
+  public get duplicates(): readonly DuplicateObject[] {
+    if (this.found === undefined) {
+      this.found = [];
+      const first = new Map<string, ApiObject>();
+      for (const object of this.all) {
+        const { apiVersion, kind, name } = object;
+        const identity = objectIdentity({ apiVersion, kind, metadata: { name, namespace: object.metadata.namespace } });
+        const earlier = first.get(identity);
+        if (earlier === undefined) {
+          first.set(identity, object);
+        } else {
+          this.found.push({ object, inChart: Chart.of(object), earlier });
+        }
+      }
+    }
+    return this.found;
+  }
 }
 
-/** The app one validation pass is running over, its constructs, and the {@link AppObjects} its checks share once made. */
-let pass: { readonly app: IConstruct; readonly constructs: readonly IConstruct[]; objects?: AppObjects } | undefined;
+/** The app one validation pass is running over, and the {@link AppObjects} its checks share. */
+let pass: { readonly app: IConstruct; readonly objects: () => AppObjects } | undefined;
 
 /**
  * Runs `validate`, the validation of every construct of `app` in one pass,
@@ -62,12 +73,12 @@ let pass: { readonly app: IConstruct; readonly constructs: readonly IConstruct[]
  * chart's checks look at the whole app, so without it a pass over an app of
  * many charts would walk the app once per chart.
  *
- * @param constructs the app's constructs, in pre-order: the walk the pass validates
+ * @param objects the app's objects, from the walk the pass validates (asked for when a check needs them)
  * @internal
  */
-export function validatingApp<T>(app: IConstruct, constructs: readonly IConstruct[], validate: () => T): T {
+export function validatingApp<T>(app: IConstruct, objects: () => AppObjects, validate: () => T): T {
   const outer = pass;
-  pass = { app, constructs };
+  pass = { app, objects };
   try {
     return validate();
   } finally {
@@ -82,9 +93,5 @@ export function validatingApp<T>(app: IConstruct, constructs: readonly IConstruc
  * @internal
  */
 export function appObjects(app: IConstruct): AppObjects {
-  if (pass?.app !== app) {
-    return new AppObjects(app.node.findAll());
-  }
-  pass.objects ??= new AppObjects(pass.constructs);
-  return pass.objects;
+  return pass?.app === app ? pass.objects() : new AppObjects(app.node.findAll());
 }

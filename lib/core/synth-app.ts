@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { ApiObject, App, Chart, Names } from 'cdk8s';
+import { App, Chart, Names } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { validatingApp } from './app-objects';
+import { AppObjects, validatingApp } from './app-objects';
 import { Manifest } from './manifest-schema';
 import { SynthValidationError, SynthProblem } from './synth-validation-error';
 import { toYaml } from './yaml';
@@ -60,18 +60,20 @@ class AppWalk {
   private readonly constructs: readonly IConstruct[];
   /** Whether cdk8s's dependency order of the app's objects is their tree order ({@link hasTreeOrder}). */
   private readonly treeOrder: boolean;
+  /** The app's objects, from the walk. */
+  private readonly objects: () => AppObjects;
   private validated = false;
-  private objectsByChart: Map<Chart, ApiObject[]> | undefined;
 
   constructor(private readonly app: IConstruct) {
     this.constructs = app.node.findAll();
     this.treeOrder = hasTreeOrder(this.constructs);
+    this.objects = objectsOf(this.constructs);
   }
 
   /** What `chart.toJson()` returns, the app validated first. */
   public manifestsOf(chart: Chart): Manifest[] {
     if (this.rendersInTreeOrder(chart) && !this.validated) {
-      assertValid(this.app, this.constructs);
+      assertValid(this.app, this.constructs, this.objects);
       this.validated = true;
     }
     return this.render(chart);
@@ -86,31 +88,12 @@ class AppWalk {
     if (!this.rendersInTreeOrder(chart)) {
       return chart.toJson() as Manifest[];
     }
-    return (this.chartObjects().get(chart) ?? []).map((object) => object.toJson() as Manifest);
+    return this.objects().of(chart).map((object) => object.toJson() as Manifest);
   }
 
   /** Whether cdk8s renders the chart's objects in tree order: the app's order is, and the chart's class keeps cdk8s's `toJson`. */
   private rendersInTreeOrder(chart: Chart): boolean {
     return this.treeOrder && chart.toJson === Chart.prototype.toJson;
-  }
-
-  /** Each chart's own objects, in pre-order. */
-  private chartObjects(): Map<Chart, ApiObject[]> {
-    if (this.objectsByChart === undefined) {
-      this.objectsByChart = new Map();
-      for (const construct of this.constructs) {
-        if (ApiObject.isApiObject(construct)) {
-          const chart = Chart.of(construct);
-          const objects = this.objectsByChart.get(chart);
-          if (objects === undefined) {
-            this.objectsByChart.set(chart, [construct]);
-          } else {
-            objects.push(construct);
-          }
-        }
-      }
-    }
-    return this.objectsByChart;
   }
 }
 
@@ -118,7 +101,7 @@ class AppWalk {
 function validationProblems(app: IConstruct): SynthProblem[] {
   const constructs = app.node.findAll();
   const problemsOf = (construct: IConstruct) => construct.node.validate().map((message) => ({ construct, message }));
-  return validatingApp(app, constructs, () => constructs.flatMap(problemsOf));
+  return validatingApp(app, objectsOf(constructs), () => constructs.flatMap(problemsOf));
 }
 
 /**
@@ -129,13 +112,20 @@ function validationProblems(app: IConstruct): SynthProblem[] {
  * @internal
  */
 export function validateApp(app: IConstruct): void {
-  assertValid(app, app.node.findAll());
+  const constructs = app.node.findAll();
+  assertValid(app, constructs, objectsOf(constructs));
+}
+
+/** The app's objects from these constructs, made when first asked for. */
+function objectsOf(constructs: readonly IConstruct[]): () => AppObjects {
+  let objects: AppObjects | undefined;
+  return () => (objects ??= new AppObjects(constructs));
 }
 
 /** The validation of the app's constructs (in pre-order), as cdk8s runs it, in one pass ({@link validatingApp}). */
-function assertValid(app: IConstruct, constructs: readonly IConstruct[]): void {
+function assertValid(app: IConstruct, constructs: readonly IConstruct[], objects: () => AppObjects): void {
   const errors: string[] = [];
-  validatingApp(app, constructs, () => {
+  validatingApp(app, objects, () => {
     for (const construct of constructs) {
       for (const error of construct.node.validate()) {
         errors.push(`[${construct.node.path}] ${error}`);
