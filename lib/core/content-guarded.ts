@@ -6,7 +6,7 @@ import { MetadataSnapshot } from './metadata-snapshot';
 import { renderPlainApiObject } from './plain-render';
 import { revisionContentProblem } from './revision-content';
 import { Struct } from './typed-fields';
-import { renderTypedApiObject } from './typed-render';
+import { GroupVersionKind, renderTypedApiObject } from './typed-render';
 
 /** A class of L1 objects, e.g. cdk8s-plus-28's `KubeDeployment`. */
 export type ApiObjectClass<P> = new (scope: Construct, id: string, props: P) => ApiObject;
@@ -19,7 +19,7 @@ export type ApiObjectClass<P> = new (scope: Construct, id: string, props: P) => 
  * one pass ({@link renderTypedApiObject}).
  */
 export interface TypedL1Json {
-  readonly gvk: { readonly apiVersion: string; readonly kind: string };
+  readonly gvk: GroupVersionKind;
   readonly propsToJson: (resolved: any) => Record<string, unknown> | undefined;
   readonly fields: Struct;
 }

@@ -274,7 +274,7 @@ export const prop = {
    */
   instance<T>(expected: string, test: (value: unknown) => boolean, example?: string): PropSchema<T> {
     const schema = z.custom<T>((value) => test(value), (value: unknown) => ({ message: problem({ kind: 'instance', expected, example }, value) }));
-    return refinedBy(schema, (value) => Boolean(test(value)));
+    return refinedBy(schema, test);
   },
 
   /**
