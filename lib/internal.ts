@@ -27,6 +27,7 @@ export type { RevisionContent } from './core/revision-id';
 export { appCharts, chartManifests, chartYaml, renderChart, validateApp } from './core/synth-app';
 export { claimObjectName, validateManifestsAtSynth } from './core/synth-validation';
 export { toYaml } from './core/yaml';
+export { readWrittenYaml } from './core/yaml-read';
 
 // workload
 export { readConfigSource } from './workload/config-source';

@@ -3,6 +3,7 @@ import { join } from 'path';
 import { Composer, Document, parseAllDocuments, Parser } from 'yaml';
 import { Manifest } from '../../core/manifest-schema';
 import { objectIdentity } from '../../core/object-identity';
+import { readWrittenYaml } from '../../core/yaml-read';
 
 /** A dist folder that cannot be read as a synthesis. */
 export class DistError extends Error {
@@ -44,19 +45,9 @@ export function readDist(dir: string): Manifest[] {
   const seen = new Map<string, string>();
   for (const file of files) {
     const path = join(dir, file);
-    const text = readText(path);
     let index = 0;
-    for (const document of documents(text)) {
+    for (const value of documentValues(readText(path), path)) {
       const where = `${path}, document ${++index}`;
-      if (document.errors.length > 0) {
-        throw new DistError(`${where} is not valid YAML: ${firstLine(prettyError(text, index - 1))}`);
-      }
-      let value: unknown;
-      try {
-        value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-      } catch (error) {
-        throw new DistError(`${where} is not valid YAML: ${firstLine((error as Error).message)}`);
-      }
       if (value === null || value === undefined) {
         continue;
       }
@@ -73,6 +64,33 @@ export function readDist(dir: string): Manifest[] {
     throw new DistError(`${dir} holds no Kubernetes objects (${files.join(', ')}: no documents); there is nothing to plan or deploy: run the synthesis first (npm run synth)`);
   }
   return manifests;
+}
+
+/**
+ * The values of a YAML file's documents, in order (an empty document's as
+ * `null` or `undefined`): read line by line when the library's YAML writer
+ * wrote the file (`synthApp`, the cdk8s entry), else parsed with `yaml`.
+ *
+ * @throws DistError naming the document, when one does not parse or resolves too many aliases
+ */
+function* documentValues(text: string, path: string): Iterable<unknown> {
+  const written = readWrittenYaml(text);
+  if (written !== undefined) {
+    yield* written;
+    return;
+  }
+  let index = 0;
+  for (const document of documents(text)) {
+    const where = `${path}, document ${++index}`;
+    if (document.errors.length > 0) {
+      throw new DistError(`${where} is not valid YAML: ${firstLine(prettyError(text, index - 1))}`);
+    }
+    try {
+      yield document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      throw new DistError(`${where} is not valid YAML: ${firstLine((error as Error).message)}`);
+    }
+  }
 }
 
 /**

@@ -1,7 +1,8 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { Chart } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { DistError, readDist } from '../../../lib';
+import { readWrittenYaml } from '../../../lib/internal';
 import { synthObjects } from '../../../lib/testing';
 import { ShopChart } from '../../../stacks/shop/shop-chart';
 import { aliasBomb, TempDists } from './plan-fixtures';
@@ -33,6 +34,21 @@ describe('readDist', () => {
       charts = [new ShopChart(app, 'shop-prod', { environment: 'prod' }), new ShopChart(app, 'shop-dev', { environment: 'dev' })];
     });
     expect(readDist(dir)).toEqual([...synthObjects(charts[1]), ...synthObjects(charts[0])]);
+  });
+
+  test("reads the library's own YAML line by line, and the same objects written by any other YAML writer alike", () => {
+    let app: App | undefined;
+    const dir = dists.write((a) => {
+      app = a;
+      new ShopChart(a, 'shop-prod', { environment: 'prod' });
+    });
+    const written = readFileSync(join(dir, 'shop-prod.k8s.yaml'), 'utf8');
+    expect(readWrittenYaml(written)).toHaveLength(written.split('\n---\n').length);
+    // cdk8s's own writer (the yaml package) lays the same objects out another way: left to the yaml parser
+    const cdk8sYaml = app!.synthYaml();
+    expect(cdk8sYaml).not.toBe(written);
+    expect(readWrittenYaml(cdk8sYaml)).toBeUndefined();
+    expect(readDist(write({ 'shop-prod.k8s.yaml': cdk8sYaml }))).toEqual(readDist(dir));
   });
 
   test('multi-document files; empty documents skipped; .yml and any letter case too', () => {
