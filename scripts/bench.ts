@@ -588,6 +588,10 @@ function printReport(
     console.log(`node ${machine.node}, ${machine.cpus} CPUs, 1-min load average ${load}\n`);
     console.log(formatTable([header, ...body]));
     console.log('\nours split (median CPU ms): ' + rows.map((r) => `${r.size}: ${oursSplit(r.ours)}`).join('; '));
+    const byRun = rows.flatMap((r) => (r.cdk8sPlus === undefined ? [] : [`${r.size}: ${runByRunRatios(r.ours, r.cdk8sPlus)}`]));
+    if (byRun.length > 0) {
+      console.log(`ours / cdk8s-plus run by run (CPU; V8 is still compiling the library in the first runs): ${byRun.join('; ')}`);
+    }
     console.log('floor split (median): ' + rows.map((r) => `${r.size}: JSON ${r.floor.partsMs.json.toFixed(1)} + YAML ${r.floor.partsMs.yaml.toFixed(1)} ms (cdk8s's YAML: ${r.floor.partsMs.cdk8sYaml.toFixed(1)} ms)`).join('; '));
     console.log('least any cdk8s app that checks each object against its schema pays (median CPU ms: the YAML, an ApiObject per object, the schema checks): ' +
       rows.map((r) => {
@@ -727,6 +731,11 @@ function oursSplit(ours: CaseResult): string {
   const part = (name: string, ms: number) => `${name} ${ms.toFixed(1)} (${(100 * ms / ours.medianCpuMs).toFixed(0)}%)`;
   const synthParts = validate === undefined ? part('synth', synth) : [part('validate', validate), part('render', render), part('YAML', yaml)].join(' + ');
   return `${part('construct', construct)} + ${synthParts} ms`;
+}
+
+/** `ours`'s CPU time over `baseline`'s, timed run by timed run, in order. */
+function runByRunRatios(ours: CaseResult, baseline: CaseResult): string {
+  return ours.cpuRunsMs.map((ms, i) => (ms / baseline.cpuRunsMs[i]).toFixed(2)).join(', ');
 }
 
 function describeRuns(rows: readonly SizeRow[]): string {

@@ -34,11 +34,9 @@ export function readWrittenYaml(text: string): Record<string, unknown>[] | undef
         reader.at++;
       }
     }
-  } catch (error) {
-    if (error === NOT_WRITTEN) {
-      return undefined;
-    }
-    throw error;
+  } catch {
+    // NOT_WRITTEN, or a stream nested deeper than the stack allows: left to the parser
+    return undefined;
   }
   return documents.length > 0 && toYaml(documents) === text ? documents : undefined;
 }
@@ -133,7 +131,7 @@ class LineReader {
   /** The sequence whose items' `-` are at column `indent` of the lines from `at` on. */
   private sequence(indent: number): unknown[] {
     const items: unknown[] = [];
-    while (this.at < this.lines.length && this.indentOf(this.lines[this.at]) === indent && this.lines[this.at][indent] === '-') {
+    while (this.at < this.lines.length && indentOf(this.lines[this.at]) === indent && this.lines[this.at][indent] === '-') {
       const rest = this.lines[this.at].slice(indent + 1);
       this.at++;
       if (rest === '') {
@@ -151,7 +149,7 @@ class LineReader {
   /** The map or sequence on the lines from `at` on, at column `indent`: a key's or a `-` item's value written below it. */
   private nested(indent: number): unknown {
     const line = this.lines[this.at];
-    if (line === undefined || this.indentOf(line) !== indent) {
+    if (line === undefined || indentOf(line) !== indent) {
       throw NOT_WRITTEN;
     }
     return line[indent] === '-' ? this.sequence(indent) : this.map(indent);
@@ -160,7 +158,7 @@ class LineReader {
   /** The entry whose key starts at column `indent` of the line at `at`, if it holds one. */
   private entryAt(indent: number): KeyOf | undefined {
     const line = this.lines[this.at];
-    return line !== undefined && this.indentOf(line) === indent ? keyOf(line.slice(indent)) : undefined;
+    return line !== undefined && indentOf(line) === indent ? keyOf(line.slice(indent)) : undefined;
   }
 
   /** A scalar as `toYaml` writes it; a literal block's lines (from `at` on) start at column `indent`. */
@@ -206,13 +204,13 @@ class LineReader {
     const text = body.join('\n');
     return header === '|-' ? text : `${text}\n`;
   }
+}
 
-  /** How many spaces `line` starts with. */
-  private indentOf(line: string): number {
-    let i = 0;
-    while (line.charCodeAt(i) === 0x20) {
-      i++;
-    }
-    return i;
+/** How many spaces `line` starts with. */
+function indentOf(line: string): number {
+  let i = 0;
+  while (line.charCodeAt(i) === 0x20) {
+    i++;
   }
+  return i;
 }
