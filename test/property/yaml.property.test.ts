@@ -64,20 +64,20 @@ const parsedDocuments = (text: string): unknown[] | undefined => {
 const manifest = fc.dictionary(text, json, { minKeys: 1, maxKeys: 5 });
 
 /** YAML's own characters, put into a stream by {@link edited}. */
-const YAML_TEXT = ['', ' ', '-', ':', ': ', '"', "'", '|', '|+', '\n', '\n  ', '#', '{', '[', '&a ', '*a', '!!str ', '0', 'a', '\\', '---\n', '...\n', '~'];
+const YAML_TEXT = [' ', '-', ':', ': ', '"', "'", '|', '|+', '\n', '\n  ', '#', '{', '[', '&a ', '*a', '!!str ', '0', 'a', '\\', '---\n', '...\n', '~'];
 
-/** One change at a place in a stream: its character dropped, some YAML put before it, or its line repeated. */
+/** A stream, and it changed at one place: its character dropped, some YAML put before it, or its line repeated. */
 const edited = (stream: string) =>
   fc.tuple(fc.nat(stream.length - 1), fc.constantFrom('drop', 'repeat line', ...YAML_TEXT)).map(([at, edit]) => {
     if (edit === 'drop') {
-      return stream.slice(0, at) + stream.slice(at + 1);
+      return { before: stream, after: stream.slice(0, at) + stream.slice(at + 1) };
     }
     if (edit === 'repeat line') {
       const start = stream.lastIndexOf('\n', at - 1) + 1;
       const line = stream.slice(start, stream.indexOf('\n', at) + 1);
-      return stream.slice(0, start) + line + stream.slice(start);
+      return { before: stream, after: stream.slice(0, start) + line + stream.slice(start) };
     }
-    return stream.slice(0, at) + edit + stream.slice(at);
+    return { before: stream, after: stream.slice(0, at) + edit + stream.slice(at) };
   });
 
 describe('readWrittenYaml', () => {
@@ -98,15 +98,17 @@ describe('readWrittenYaml', () => {
     let read = 0;
     fc.assert(
       fc.property(fc.array(manifest, { minLength: 1, maxLength: 2 }).chain((documents) => edited(toYaml(documents))), (stream) => {
-        const documents = readWrittenYaml(stream);
+        const documents = readWrittenYaml(stream.after);
         if (documents !== undefined) {
-          read++;
-          same(parsedDocuments(stream), documents);
+          same(parsedDocuments(stream.after), documents);
+          if (stream.after !== stream.before) {
+            read++;
+          }
         }
       }),
       { numRuns: 4000, seed: 12 },
     );
-    // the edits that still leave a stream toYaml writes (a value changed, a line repeated in a list) are read, and checked
+    // the edits that change the stream and still leave one toYaml writes (a value changed, a line repeated in a list) are read, and checked
     expect(read).toBeGreaterThan(200);
   });
 
